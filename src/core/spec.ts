@@ -235,11 +235,11 @@ const bool: Rule<boolean> = (raw, fallback, path, issues) => {
   return fallback;
 };
 
-const RUN_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const RUN_ID = /^[A-Za-z0-9_.-]{1,32}$/;
 const text = (maxLength: number, pattern?: RegExp): Rule<string> => (raw, fallback, path, issues) => {
   if (raw === undefined) return fallback;
   if (typeof raw === 'string' && raw.length <= maxLength && (!pattern || pattern.test(raw))) return raw;
-  issues.push({ path, message: pattern ? `must match ${pattern} (letters, digits, _ or -), got ${JSON.stringify(raw)}` : `must be a string of at most ${maxLength} characters` });
+  issues.push({ path, message: pattern ? `must match ${pattern} (letters, digits, ., _ or -), got ${JSON.stringify(raw)}` : `must be a string of at most ${maxLength} characters` });
   return fallback;
 };
 

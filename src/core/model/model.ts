@@ -38,6 +38,8 @@ export interface Model {
   readonly numClasses: number;
   readonly params: Param[];
   readonly buffers: Buffer[];
+  /** FLOPs of one example's forward pass (conv 2 kh kw cIn cOut hOut wOut, dense 2 in out), for benchmarks. */
+  readonly flopsPerExample?: number;
   /** Logits [batch, numClasses] for inputs in the dataset's raw range (normalisation is inside). */
   forward(x: tf.Tensor, mode: ForwardMode, sink?: BatchStatsSink): tf.Tensor2D;
   dispose(): void;

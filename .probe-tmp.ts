@@ -1,0 +1,23 @@
+import { launchChromium } from './e2e/browser';
+import { servePreview } from './e2e/server';
+import { openLab, tinySpec, clickButton } from './e2e/lab';
+const srv = await servePreview();
+const b = await launchChromium();
+const lab = await openLab(b.context, srv.url, tinySpec());
+await lab.page.waitForTimeout(1000);
+const cdp = await b.context.newCDPSession(lab.page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+await clickButton(lab.page, 'Train');
+await lab.page.waitForTimeout(3000);
+await cdp.send('Profiler.start');
+await lab.page.waitForTimeout(8000);
+const { profile } = await cdp.send('Profiler.stop') as any;
+const self = new Map<string, number>();
+const dt = profile.timeDeltas; const total: number[] = [];
+const byId = new Map(profile.nodes.map((n: any) => [n.id, n]));
+const counts = new Map<number, number>();
+profile.samples.forEach((id: number, i: number) => counts.set(id, (counts.get(id) ?? 0) + (dt[i] ?? 0)));
+for (const [id, t] of counts) { const n: any = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + t); }
+console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${(v / 1000).toFixed(0)}ms ${k}`).join('\n'));
+await b.close(); await srv.close();

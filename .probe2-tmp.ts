@@ -1,0 +1,12 @@
+import { launchChromium } from './e2e/browser';
+import { servePreview } from './e2e/server';
+import { openLab, tinySpec, clickButton, waitForState, ended } from './e2e/lab';
+const srv = await servePreview();
+const b = await launchChromium();
+const lab = await openLab(b.context, srv.url, tinySpec());
+await lab.page.waitForTimeout(1000);
+const t0 = await lab.page.evaluate(() => performance.now());
+await clickButton(lab.page, 'Train');
+await waitForState(lab, (s) => s.runs.length === 3 && s.runs.every(ended), 120000, 'end');
+console.log(JSON.stringify(await lab.page.evaluate((t) => (window as any).__longTasks.map((x: any) => [Math.round(x.start - t), Math.round(x.duration)]), t0)));
+await b.close(); await srv.close();

@@ -1,0 +1,130 @@
+// The end-to-end cases: the built page in headless Chromium, training for real in workers.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
+import { attackKey } from '../src/core/spec';
+import { check, type Case } from './runner';
+import { clickButton, ended, longestTaskSince, openLab, tinySpec, waitForState, type LabPage } from './lab';
+
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+const shot = (lab: LabPage, name: string) => lab.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** Budget for a long task on the page while workers train (the brief: under 50 ms). */
+const LONG_TASK_MS = 50;
+
+export function cases(context: BrowserContext, url: string): Case[] {
+  return [
+    {
+      name: 'fresh page: default preset, valid form, Train enabled, invalid values refused with the reason',
+      async fn() {
+        const lab = await openLab(context, url);
+        const s = await lab.state();
+        check(s.presetId === 'duality-two-minutes', `default preset, got ${s.presetId}`);
+        check(s.issues.length === 0 && s.runs.length === 0, 'a fresh page has a valid spec and no runs');
+        const train = lab.page.locator('.controls').getByRole('button', { name: 'Train', exact: true });
+        check(await train.isEnabled(), 'Train is enabled');
+        check((await lab.page.locator('.run-row').count()) === 3, 'three runs in the editor');
+        await shot(lab, 'fresh-page');
+        const lr = lab.page.locator('[data-path="train.lr"] input');
+        await lr.fill('-1');
+        await lab.page.locator('[data-path="train.lr"] .issue').waitFor();
+        check(!(await train.isEnabled()), 'Train is refused with lr = -1');
+        check(/must be a number in \(0, 10\]/.test(await lab.page.locator('[data-path="train.lr"] .issue').innerText()), 'the reason is shown beside the field');
+        check((await lab.state()).issues.some((i) => i.path === 'train.lr'), 'the issue is in the store');
+        await shot(lab, 'invalid-lr');
+        await lr.fill('0.05');
+        check(await train.isEnabled(), 'Train is enabled again');
+        check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
+        await lab.page.close();
+      },
+    },
+    {
+      name: 'SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps, trade-off, no long main-thread task',
+      async fn() {
+        const spec = tinySpec();
+        const lab = await openLab(context, url, spec);
+        const t0 = await lab.page.evaluate(() => performance.now());
+        await clickButton(lab.page, 'Train');
+        const s = await waitForState(lab, (st) => st.runs.length === 3 && st.runs.every(ended), 180_000, 'three runs to end');
+        const longest = await longestTaskSince(lab.page, t0);
+        await lab.page.waitForTimeout(300); // the last flush
+        await shot(lab, 'three-runs-done');
+        for (const r of s.runs) {
+          check(r.status === 'done', `${r.id} is done, got ${r.status} ${r.error ?? ''}`);
+          check(r.backend === 'wasm', `${r.id} ran on wasm, got ${r.backend}`);
+          check(r.step === r.totalSteps && r.totalSteps === 16, `${r.id} did all 16 steps, got ${r.step}/${r.totalSteps}`);
+          check(r.evaluations === 3, `${r.id} evaluated at step 0 and after each epoch, got ${r.evaluations}`);
+          for (const a of spec.eval.attacks) {
+            const acc = r.lastMetrics?.robust[attackKey(a)];
+            check(acc !== undefined && acc >= 0 && acc <= 1, `${r.id} has robust accuracy at ${attackKey(a)}, got ${acc}`);
+          }
+        }
+        const chart = (kind: string) => lab.page.locator(`[data-chart="${kind}"]`);
+        check(Number(await chart('loss').getAttribute('data-points')) >= 3 * 10, 'the loss chart has points for every run');
+        check((await chart('loss').locator('.series-line').count()) === 3, 'three loss curves are drawn');
+        check((await chart('clean').locator('.series-line').count()) === 3, 'three clean-accuracy curves are drawn');
+        check(Number(await chart('robust').getAttribute('data-series')) === 6, 'robust accuracy: one series per run per eps');
+        check((await chart('robust').locator('.series-line').count()) === 6, 'six robust-accuracy curves are drawn');
+        check((await chart('tradeoff').getAttribute('data-runs')) === 'sgd,sam,at', 'the trade-off scatter shows SGD, SAM and AT');
+        check((await chart('tradeoff').locator('.scatter-point').count()) === 6, 'one trade-off point per run per eps');
+        console.log(`     longest main-thread task while training: ${longest.toFixed(0)} ms`);
+        check(longest < LONG_TASK_MS, `longest main-thread task while training ${longest} ms`);
+        check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
+        await lab.page.close();
+      },
+    },
+    {
+      name: 'Pause stops a run between steps; Resume continues from the same step',
+      async fn() {
+        const spec = tinySpec((s) => {
+          s.dataset.trainSize = 512;
+          s.train.batchSize = 16;
+          s.train.epochs = 1;
+          s.eval.attacks = [{ norm: 'linf', eps: 2 / 255 }];
+          s.runs = [{ id: 'sgd', method: 'sgd' }];
+        });
+        const lab = await openLab(context, url, spec);
+        await clickButton(lab.page, 'Train');
+        await waitForState(lab, (st) => st.runs[0]?.step >= 3, 60_000, 'three steps');
+        await clickButton(lab.page, 'Pause');
+        const paused = await waitForState(lab, (st) => st.runs[0].status === 'paused', 10_000, 'status paused');
+        await lab.page.waitForTimeout(1500);
+        const still = (await lab.state()).runs[0];
+        check(still.status === 'paused' && still.step === paused.runs[0].step, `no step while paused: ${paused.runs[0].step} -> ${still.step}`);
+        check(still.step < still.totalSteps, 'paused before the end');
+        await shot(lab, 'paused');
+        await clickButton(lab.page, 'Resume');
+        const resumed = await waitForState(lab, (st) => st.runs[0].step > still.step, 20_000, 'a step after resuming');
+        check(resumed.runs[0].step <= still.step + 3, `resumed from step ${still.step}, not from the start or beyond: now ${resumed.runs[0].step}`);
+        const end = await waitForState(lab, (st) => ended(st.runs[0]), 60_000, 'the end');
+        check(end.runs[0].status === 'done' && end.runs[0].step === end.runs[0].totalSteps && end.runs[0].totalSteps === 32, `done after all 32 steps, got ${end.runs[0].status} ${end.runs[0].step}`);
+        check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
+        await lab.page.close();
+      },
+    },
+    {
+      name: 'WebGPU smoke run: a few steps on the webgpu backend (SwiftShader)',
+      async fn() {
+        const spec = tinySpec((s) => {
+          s.dataset.trainSize = 64;
+          s.train.epochs = 1;
+          s.train.backend = 'webgpu';
+          s.eval = { subsetSize: 32, attacks: [{ norm: 'linf', eps: 2 / 255 }], pgdSteps: 1, every: 1 };
+          s.dataset.testSize = 32;
+          s.runs = [{ id: 'sgd', method: 'sgd' }];
+        });
+        const lab = await openLab(context, url, spec);
+        await clickButton(lab.page, 'Train');
+        const s = await waitForState(lab, (st) => ended(st.runs[0]), 240_000, 'the webgpu run to end');
+        await shot(lab, 'webgpu');
+        const r = s.runs[0];
+        check(r.backend === 'webgpu', `the run reports backend webgpu, got ${r.backend} (${r.error ?? ''})`);
+        check(r.status === 'done' && r.step === 2, `two steps done, got ${r.status} ${r.step} ${r.error ?? ''}`);
+        check(r.lastMetrics !== undefined && r.lastMetrics.cleanAcc >= 0, 'evaluated');
+        await lab.page.close();
+      },
+    },
+  ];
+}

@@ -1,0 +1,78 @@
+// Page helpers for the lab: open it with a spec in the URL hash, read the test hook, wait for runs.
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_SPEC, type ExperimentSpec } from '../src/core/spec';
+import type { TestSnapshot } from '../src/state/testHook';
+
+export type RunSnapshot = TestSnapshot['runs'][number];
+
+/** The smallest experiment that still shows everything: 32x32 shapes, a 4-channel CNN, two budgets. */
+export function tinySpec(over: (s: ExperimentSpec) => void = () => {}): ExperimentSpec {
+  const s = structuredClone(DEFAULT_SPEC);
+  s.dataset = { ...s.dataset, name: 'shapes', trainSize: 256, testSize: 64 };
+  s.model = { name: 'cnn', width: 4, depth: 1 };
+  s.train = { ...s.train, epochs: 2, batchSize: 32, lr: 0.05, backend: 'wasm' };
+  s.eval = { subsetSize: 64, attacks: [{ norm: 'linf', eps: 2 / 255 }, { norm: 'linf', eps: 8 / 255 }], pgdSteps: 2, every: 1 };
+  s.landscape = { ...s.landscape, when: 'never' };
+  s.runs = [
+    { id: 'sgd', method: 'sgd' },
+    { id: 'sam', method: 'sam', rho: 0.1 },
+    { id: 'at', method: 'at', norm: 'linf', eps: 4 / 255, stepSize: 1 / 255, steps: 2 },
+  ];
+  over(s);
+  return s;
+}
+
+export interface LabPage {
+  page: Page;
+  /** Uncaught page errors and console errors seen so far. */
+  errors: string[];
+  state(): Promise<TestSnapshot>;
+}
+
+export async function openLab(context: BrowserContext, baseUrl: string, spec?: ExperimentSpec, query = ''): Promise<LabPage> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.location().url)) errors.push(`console: ${m.text()}`);
+  });
+  // Long main-thread tasks, recorded from the start; a case reads those after a mark it sets.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const hash = spec ? `#spec=${encodeURIComponent(JSON.stringify(spec))}` : '';
+  await page.goto(`${baseUrl}?e2e=1${query}${hash}`);
+  await page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
+  return { page, errors, state: () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState()) };
+}
+
+/** Polls the hook until `done` holds; throws with the last state after `ms`. */
+export async function waitForState(lab: LabPage, done: (s: TestSnapshot) => boolean, ms: number, what: string): Promise<TestSnapshot> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const s = await lab.state();
+    if (done(s)) return s;
+    if (Date.now() > until) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}; state: ${JSON.stringify(s.runs.map((r) => [r.id, r.status, r.step, r.totalSteps, r.error]))}`);
+    await lab.page.waitForTimeout(250);
+  }
+}
+
+export const ended = (r: RunSnapshot) => ['done', 'diverged', 'stopped', 'interrupted', 'error'].includes(r.status);
+
+/** Longest main-thread task (ms) since `since` (performance.now() in the page). */
+export async function longestTaskSince(page: Page, since: number): Promise<number> {
+  return page.evaluate((t0) => {
+    const tasks = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks;
+    return tasks.filter((t) => t.start >= t0).reduce((m, t) => Math.max(m, t.duration), 0);
+  }, since);
+}
+
+export async function clickButton(page: Page, name: string): Promise<void> {
+  await page.locator('.controls').getByRole('button', { name, exact: true }).click();
+}
+
+export { DEFAULT_SPEC };

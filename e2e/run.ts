@@ -1,0 +1,22 @@
+// `npm run e2e`: serves the built page (the test command builds it first), drives it in Debian's
+// Chromium and prints one line per case and "e2e: N passed, M failed"; exits non-zero on failure.
+import { launchChromium, waitForChromium } from './browser';
+import { cases } from './cases';
+import { runCases } from './runner';
+import { servePreview } from './server';
+
+const t0 = Date.now();
+await waitForChromium();
+const server = await servePreview();
+const browser = await launchChromium();
+let failed = 1;
+try {
+  const only = process.argv[2];
+  const all = cases(browser.context, server.url);
+  ({ failed } = await runCases(only ? all.filter((c) => c.name.includes(only)) : all));
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(`e2e took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,29 @@
+// A tiny test runner: cases are plain async functions, run one after another; one line per case
+// and a last line "e2e: N passed, M failed".
+
+export interface Case {
+  name: string;
+  fn: () => Promise<void>;
+}
+
+export async function runCases(cases: Case[]): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
+  for (const c of cases) {
+    const t0 = Date.now();
+    try {
+      await c.fn();
+      passed++;
+      console.log(`ok   ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n     ${(e instanceof Error ? e.stack ?? e.message : String(e)).split('\n').join('\n     ')}`);
+    }
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return { passed, failed };
+}
+
+export function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}

@@ -1,0 +1,158 @@
+// The lab's command line: trains the runs of an experiment spec in Node, one after another, and
+// writes the results JSON (the Results format of src/core/train/results.ts).
+//
+//   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
+import * as tf from '@tensorflow/tfjs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BackendName } from '../src/core/backend';
+import type { ExperimentSpec } from '../src/core/spec';
+import type { Results, RunResult } from '../src/core/train/results';
+import { createTrainer, runTrainer } from '../src/core/train/trainer';
+import { loadSplit } from './lib/loadSplit';
+import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
+import { progressBar } from './lib/progress';
+import { readSpecFile } from './lib/readSpecFile';
+
+const USAGE = `Duality Lab command line
+
+Usage:
+  npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
+  npm run lab -- --help
+
+run     trains every run of the experiment spec one after another (same seed: same init,
+        batches and evaluation subset for all runs) and writes the results JSON.
+--out   where to write the results (written to a temporary file, then renamed).
+--backend
+        tfjs backend; default: the spec's train.backend when it is wasm or cpu, else the fastest
+        that trains here (${NODE_BACKENDS.join(', then ')}).
+
+The spec is checked field by field; a bad spec is reported and nothing is written.
+Exit status: 0 when every run trained (done or diverged), 1 on bad usage, a bad spec, or a run
+that failed with an error (its results are still written, with status "error").`;
+
+class UsageError extends Error {}
+
+interface RunCommand {
+  specPath: string;
+  out: string;
+  backend?: BackendName;
+}
+
+function parseArgs(argv: string[]): RunCommand | 'help' {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
+  const [command, ...rest] = argv;
+  if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
+  let specPath: string | undefined;
+  let out: string | undefined;
+  let backend: BackendName | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--out') out = value();
+    else if (arg === '--backend') {
+      const b = value();
+      if (!(NODE_BACKENDS as string[]).includes(b)) throw new UsageError(`--backend must be one of ${NODE_BACKENDS.join(', ')}, got "${b}"`);
+      backend = b as BackendName;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else if (specPath === undefined) specPath = arg;
+    else throw new UsageError(`unexpected argument "${arg}"`);
+  }
+  if (!specPath) throw new UsageError('run needs a spec file');
+  if (!out) throw new UsageError('run needs --out <results.json>');
+  return { specPath, out, backend };
+}
+
+/** The requested backend, the spec's if Node has it, else the first of NODE_BACKENDS that starts. */
+async function startBackend(requested: BackendName | undefined, spec: ExperimentSpec): Promise<BackendName> {
+  const fromSpec = (NODE_BACKENDS as string[]).includes(spec.train.backend) ? (spec.train.backend as BackendName) : undefined;
+  const wanted = requested ?? fromSpec;
+  if (wanted) {
+    await useBackend(wanted);
+    return wanted;
+  }
+  if (spec.train.backend !== 'auto') process.stderr.write(`train.backend ${spec.train.backend} is not available in Node; choosing one\n`);
+  const failures: string[] = [];
+  for (const name of NODE_BACKENDS) {
+    try {
+      await useBackend(name);
+      return name;
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
+  }
+  throw new Error(`no tfjs backend could start:\n${failures.join('\n')}`);
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+async function trainAll(spec: ExperimentSpec, backend: BackendName): Promise<Results> {
+  const data = await loadSplit(spec);
+  process.stderr.write(`${spec.dataset.name}: ${data.note ?? `${data.train.n} / ${data.test.n}`}; ${spec.model.name} on ${backend}\n`);
+  const runs: RunResult[] = [];
+  for (const run of spec.runs) {
+    let result: RunResult;
+    try {
+      const trainer = createTrainer(spec, run.id, data);
+      const bar = progressBar(run.id.padEnd(8), trainer.totalSteps);
+      let lastEval = '';
+      try {
+        result = await runTrainer(trainer, {
+          onStep: (r) => bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`),
+          onEval: (p) => {
+            lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust).map(([k, v]) => ` ${k} ${pct(v)}`).join('')}`;
+          },
+        });
+      } finally {
+        trainer.dispose();
+      }
+      bar.finish(`${result.status}, ${result.msPerStep.toFixed(1)} ms/step ${lastEval}${result.error ? `: ${result.error}` : ''}`);
+    } catch (e) {
+      result = { id: run.id, method: run.method, status: 'error', history: [], msPerStep: 0, error: (e as Error).message };
+      process.stderr.write(`${run.id}: error: ${result.error}\n`);
+    }
+    runs.push(result);
+  }
+  return { spec, backend, runs };
+}
+
+/** Writes next to the target, then renames: a reader never sees a half-written file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseArgs(argv);
+  if (command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const spec = readSpecFile(command.specPath);
+  const backend = await startBackend(command.backend, spec);
+  const results = await trainAll(spec, backend);
+  // JSON has no NaN: the step-0 training loss / accuracy are written as null.
+  writeAtomically(command.out, `${JSON.stringify(results, null, 1)}\n`);
+  const failed = results.runs.filter((r) => r.status === 'error');
+  process.stderr.write(`wrote ${command.out} (${results.runs.length} runs on ${tf.getBackend()})\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const usage = e instanceof UsageError;
+    process.stderr.write(`lab: ${e instanceof Error ? e.message : String(e)}\n${usage ? 'Try: npm run lab -- --help\n' : ''}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,160 @@
+// Input-space slices: the mean loss over the fixed batch of x + t u, where u is either the
+// adversarial direction of each input or a random one of the same L-inf norm (1, so t is the
+// perturbation in pixel units), t in [0, eps]; and the plane x + a u_adv + b u_rand, a, b in
+// [-eps, eps]. Inputs are clipped to [0, 1] for pixel data, as the attacks do.
+//   adversarial u: 'pgd'           the L-inf PGD perturbation at eps (steps as in the evaluation,
+//                                  step eps/4, random start), divided by its largest entry per example;
+//                  'gradient-sign' sign(grad_x L), the FGSM direction (Goodfellow et al., 2015).
+//   random u:      a random sign vector, the L-inf sphere's counterpart of a Gaussian direction.
+// Everything is seeded from the experiment seed, so every run is sliced along comparable directions.
+import * as tf from '@tensorflow/tfjs';
+import type { Model } from '../model/model';
+import { Rng } from '../rng';
+import { pgd } from '../train/attack';
+import { crossEntropy, type DeviceBatch } from '../train/objective';
+import { linspace } from './axes';
+import { throwIfCancelled } from './cancel';
+import { estimateCost } from './cost';
+import { batchScores } from './evalBatch';
+import type { InputAdversary, InputSlice1d, InputSlice2d } from './results';
+import type { SliceHooks } from './weightSlice';
+
+export interface InputSliceOptions {
+  /** Largest perturbation, pixel units (spec.landscape.inputEps). */
+  eps: number;
+  points: number;
+  adversary: InputAdversary;
+  /** PGD steps of the adversarial direction (spec.eval.pgdSteps). */
+  pgdSteps: number;
+  /** Clip to [0, 1] (pixel data). */
+  bounded: boolean;
+  /** The experiment seed. */
+  seed: number;
+}
+
+/** Per-example unit directions, shaped like the batch's inputs (the caller disposes them). */
+export interface InputDirections {
+  adv: tf.Tensor;
+  rand: tf.Tensor;
+  gradEvals: number;
+}
+
+const TINY = 1e-12;
+
+export function inputDirections(model: Model, batch: DeviceBatch, o: InputSliceOptions): InputDirections {
+  const x = batch.x;
+  const signs = new Float32Array(x.size);
+  const rng = new Rng(o.seed).derive('landscape-input-rand');
+  for (let i = 0; i < signs.length; i++) signs[i] = rng.uniform() < 0.5 ? -1 : 1;
+  const rand = tf.tensor(signs, x.shape, 'float32');
+  if (o.adversary === 'gradient-sign') {
+    const adv = tf.tidy(() => tf.sign(tf.grad((xi: tf.Tensor) => crossEntropy(model.forward(xi, 'eval'), batch.oneHot))(x)));
+    return { adv, rand, gradEvals: 1 };
+  }
+  const xAdv = pgd(model, x, batch.oneHot, {
+    norm: 'linf',
+    eps: o.eps,
+    stepSize: o.eps / 4,
+    steps: o.pgdSteps,
+    bounded: o.bounded,
+    mode: 'eval',
+    rng: new Rng(o.seed).derive('landscape-input-pgd'),
+  });
+  const adv = tf.tidy(() => {
+    const delta = tf.sub(xAdv, x);
+    const axes = x.shape.slice(1).map((_, i) => i + 1);
+    return tf.div(delta, tf.maximum(tf.max(tf.abs(delta), axes, true), TINY));
+  });
+  xAdv.dispose();
+  return { adv, rand, gradEvals: o.pgdSteps };
+}
+
+/** x + sum_k c_k u_k, clipped to [0, 1] when bounded. */
+function moved(x: tf.Tensor, dirs: tf.Tensor[], coefs: number[], bounded: boolean): tf.Tensor {
+  let out = x;
+  dirs.forEach((u, k) => {
+    if (coefs[k] !== 0) out = tf.add(out, tf.mul(u, coefs[k]));
+  });
+  return bounded ? tf.clipByValue(out, 0, 1) : out;
+}
+
+export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice1d> = {}): Promise<InputSlice1d> {
+  const t0 = performance.now();
+  const ts = linspace(0, o.eps, o.points);
+  const out: InputSlice1d = {
+    kind: 'input-1d',
+    adversary: o.adversary,
+    ts,
+    lossAdv: [],
+    lossRand: [],
+    accAdv: [],
+    accRand: [],
+    batchSize: batch.labels.shape[0],
+    estimate: estimateCost('input-1d', o),
+    evals: 0,
+    gradEvals: 0,
+    ms: 0,
+  };
+  throwIfCancelled(hooks.signal);
+  const dirs = inputDirections(model, batch, o);
+  out.gradEvals = dirs.gradEvals;
+  try {
+    for (const t of ts) {
+      throwIfCancelled(hooks.signal);
+      const scores = tf.tidy(() =>
+        tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [t], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [t], o.bounded))]),
+      );
+      const [lossAdv, accAdv, lossRand, accRand] = await scores.data().finally(() => scores.dispose());
+      out.lossAdv.push(lossAdv);
+      out.accAdv.push(accAdv);
+      out.lossRand.push(lossRand);
+      out.accRand.push(accRand);
+      out.evals += 2;
+      out.ms = performance.now() - t0;
+      hooks.onPartial?.(out);
+    }
+  } finally {
+    tf.dispose([dirs.adv, dirs.rand]);
+  }
+  out.ms = performance.now() - t0;
+  return out;
+}
+
+export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice2d> = {}): Promise<InputSlice2d> {
+  const t0 = performance.now();
+  const alphas = linspace(-o.eps, o.eps, o.points);
+  const betas = linspace(-o.eps, o.eps, o.points);
+  const out: InputSlice2d = {
+    kind: 'input-2d',
+    adversary: o.adversary,
+    alphas,
+    betas,
+    loss: [],
+    acc: [],
+    batchSize: batch.labels.shape[0],
+    estimate: estimateCost('input-2d', o),
+    evals: 0,
+    gradEvals: 0,
+    ms: 0,
+  };
+  throwIfCancelled(hooks.signal);
+  const dirs = inputDirections(model, batch, o);
+  out.gradEvals = dirs.gradEvals;
+  try {
+    for (const a of alphas) {
+      throwIfCancelled(hooks.signal);
+      // One read-back per row.
+      const scores = tf.tidy(() => tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [a, b], o.bounded)))));
+      const values = await scores.data().finally(() => scores.dispose());
+      out.loss.push(betas.map((_, j) => values[2 * j]));
+      out.acc.push(betas.map((_, j) => values[2 * j + 1]));
+      out.evals += betas.length;
+      out.ms = performance.now() - t0;
+      hooks.onPartial?.(out);
+    }
+  } finally {
+    tf.dispose([dirs.adv, dirs.rand]);
+  }
+  out.ms = performance.now() - t0;
+  return out;
+}

@@ -1,0 +1,86 @@
+// What the landscape computations return: plain serialisable objects (number arrays, no tensors),
+// so the worker can post them as they are and the results file can store them as JSON.
+//
+// A partial result (passed to onPartial while a slice is being computed) has the full axes and
+// shorter value arrays: loss.length is the number of points (1-D) or rows (2-D) done so far.
+
+export type LandscapeKind = 'weight-1d' | 'weight-2d' | 'input-1d' | 'input-2d' | 'sharpness';
+
+/** How the adversarial input direction is found. */
+export type InputAdversary = 'pgd' | 'gradient-sign';
+
+/** Work of one computation, in passes over the fixed batch. */
+export interface LandscapeCost {
+  /** Forward passes (one per slice point). */
+  evals: number;
+  /** Gradient passes (forward + backward, about three forwards each). */
+  gradEvals: number;
+}
+
+interface Measured {
+  /** Examples in the fixed evaluation batch. */
+  batchSize: number;
+  /** The cost estimated before the computation (estimateCost). */
+  estimate: LandscapeCost;
+  /** The passes really made. */
+  evals: number;
+  gradEvals: number;
+  /** Wall time, milliseconds. */
+  ms: number;
+}
+
+/** L(w + a d) for a in alphas (Li et al., 2018, filter-normalised d). */
+export interface WeightSlice1d extends Measured {
+  kind: 'weight-1d';
+  alphas: number[];
+  loss: number[];
+  acc: number[];
+}
+
+/** loss[i][j] = L(w + alphas[i] d1 + betas[j] d2); rows (one per alpha) arrive one at a time. */
+export interface WeightSlice2d extends Measured {
+  kind: 'weight-2d';
+  alphas: number[];
+  betas: number[];
+  loss: number[][];
+  acc: number[][];
+}
+
+/** Mean loss of x + t u over the batch, u the adversarial (Adv) or a random (Rand) direction of L-inf norm 1. */
+export interface InputSlice1d extends Measured {
+  kind: 'input-1d';
+  adversary: InputAdversary;
+  ts: number[];
+  lossAdv: number[];
+  lossRand: number[];
+  accAdv: number[];
+  accRand: number[];
+}
+
+/** loss[i][j] = mean loss of x + alphas[i] u_adv + betas[j] u_rand (pixel units, L-inf unit directions). */
+export interface InputSlice2d extends Measured {
+  kind: 'input-2d';
+  adversary: InputAdversary;
+  alphas: number[];
+  betas: number[];
+  loss: number[][];
+  acc: number[][];
+}
+
+export interface SharpnessResult extends Measured {
+  kind: 'sharpness';
+  /** L(w) on the batch. */
+  loss: number;
+  /** L(w + rho g / ||g||_2) - L(w) (Foret et al., 2021), eval mode. */
+  samSharpness: number;
+  rho: number;
+  /** Top Hessian eigenvalue (Rayleigh quotient at the last power-iteration vector). */
+  hessianTop: number;
+  iterations: number;
+  /** |lambda_k - lambda_{k-1}| / |lambda_k| at the stop, and the tolerance it was held to. */
+  relChange: number;
+  tolerance: number;
+  converged: boolean;
+}
+
+export type LandscapeResult = WeightSlice1d | WeightSlice2d | InputSlice1d | InputSlice2d | SharpnessResult;

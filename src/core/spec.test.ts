@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, attackKey, parseSpec, validateSpec, type ExperimentSpec } from './spec';
+
+const clone = (): ExperimentSpec => structuredClone(DEFAULT_SPEC);
+
+describe('experiment spec', () => {
+  it('accepts the default spec unchanged and round-trips through JSON', () => {
+    const v = validateSpec(JSON.parse(JSON.stringify(DEFAULT_SPEC)));
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(v.spec).toEqual(DEFAULT_SPEC);
+  });
+
+  it('fills missing fields from defaults', () => {
+    const v = validateSpec({ seed: 7, runs: [{ id: 'a', method: 'sam' }] });
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(v.spec.seed).toBe(7);
+    expect(v.spec.runs).toEqual([{ id: 'a', method: 'sam', rho: 0.05 }]);
+    expect(v.spec.train).toEqual(DEFAULT_SPEC.train);
+  });
+
+  it.each([
+    [{ runs: [{ id: 'x', method: 'adam' }] }, 'runs[0].method'],
+    [{ runs: [{ id: 'x', method: 'at', eps: 1.5 }] }, 'runs[0].eps'],
+    [{ runs: [{ id: 'x', method: 'at', steps: 2.5 }] }, 'runs[0].steps'],
+    [{ train: { batchSize: 0 } }, 'train.batchSize'],
+    [{ train: { lr: -1 } }, 'train.lr'],
+    [{ train: { schedule: 'linear' } }, 'train.schedule'],
+    [{ dataset: { name: 'imagenet' } }, 'dataset.name'],
+    [{ eval: { attacks: [{ norm: 'l1', eps: 0.1 }] } }, 'eval.attacks[0].norm'],
+    [{ seed: -3 }, 'seed'],
+    [{ seed: 'abc' }, 'seed'],
+    [{ runs: [] }, 'runs'],
+    [{ runs: [{ id: 'has space', method: 'sgd' }] }, 'runs[0].id'],
+    [{ train: { epochs: 1, lr: 0.1, colour: 'red' } }, 'train.colour'],
+    [{ runs: [{ id: 'a', method: 'sgd' }, { id: 'a', method: 'sam' }] }, 'runs[1].id'],
+    [{ dataset: { name: 'mnist', trainSize: 9000, testSize: 2000 } }, 'dataset.testSize'],
+    [{ dataset: { name: 'cifar10', trainSize: 60000 } }, 'dataset.trainSize'],
+    [{ dataset: { name: 'toy' }, model: { name: 'cnn' } }, 'model.name'],
+    [{ dataset: { testSize: 100 }, eval: { subsetSize: 200 } }, 'eval.subsetSize'],
+  ])('rejects %j naming %s', (raw, path) => {
+    const v = validateSpec(raw);
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.issues.map((i) => i.path)).toContain(path);
+  });
+
+  it('rejects a non-object', () => {
+    for (const raw of [null, 3, 'spec', [1, 2]]) expect(validateSpec(raw).ok).toBe(false);
+  });
+
+  it('restores untrusted input field by field, keeping the good fields', () => {
+    const raw = { ...clone(), seed: 42, train: { ...clone().train, lr: 'fast', epochs: 3 } } as unknown;
+    const { spec, issues } = parseSpec(raw);
+    expect(spec.seed).toBe(42);
+    expect(spec.train.epochs).toBe(3);
+    expect(spec.train.lr).toBe(DEFAULT_SPEC.train.lr);
+    expect(issues).toHaveLength(1);
+    expect(issues[0].path).toBe('train.lr');
+    // The result is always valid.
+    expect(validateSpec(spec).ok).toBe(true);
+  });
+
+  it('never throws on junk and always yields a valid spec', () => {
+    const junk: unknown[] = [undefined, null, 0, 'x', [], {}, { runs: 'no' }, { runs: [null, 5, { method: 'at', eps: NaN }] },
+      { dataset: [] }, { model: { width: 1e9 } }, { version: 99, seed: 1 }, { eval: { attacks: [1, null] } }];
+    for (const raw of junk) {
+      const { spec } = parseSpec(raw);
+      expect(validateSpec(spec).ok).toBe(true);
+    }
+  });
+
+  it('writes the robust key with eps exactly as in the spec', () => {
+    expect(attackKey({ norm: 'linf', eps: 8 / 255 })).toBe(`linf:${8 / 255}`);
+    expect(attackKey({ norm: 'l2', eps: 0.5 })).toBe('l2:0.5');
+  });
+});

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { createModel } from '../model/createModel';
+import type { Model } from '../model/model';
+import { Rng } from '../rng';
+import type { Norm } from '../spec';
+import { pgd, randomStart } from './attack';
+import { crossEntropy, disposeBatch, toDeviceBatch, type DeviceBatch } from './objective';
+import { blobs } from './testFixtures';
+
+describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
+  let model: Model;
+  let batch: DeviceBatch;
+  const data = blobs('image', 16, 3);
+  beforeAll(async () => {
+    await useBackend(backend);
+    model = createModel({ name: 'mlp', width: 8, depth: 1 }, data, new Rng(1).derive('init'));
+    batch = toDeviceBatch(data.x, Int32Array.from(data.y), data.shape, data.numClasses);
+  });
+  afterAll(() => {
+    model.dispose();
+    disposeBatch(batch);
+  });
+
+  const attack = (norm: Norm, eps: number, steps: number, stepSize = eps / 4) =>
+    pgd(model, batch.x, batch.oneHot, { norm, eps, stepSize, steps, bounded: true, mode: 'eval', rng: new Rng(9) });
+
+  it.each([
+    ['linf', 0.03],
+    ['l2', 0.5],
+  ] as const)('%s: stays in the eps-ball and in [0, 1], and raises the loss', async (norm, eps) => {
+    const adv = attack(norm, eps, 5);
+    const delta = (await tf.sub(adv, batch.x).data()) as Float32Array;
+    const values = await adv.data();
+    const dim = delta.length / data.n;
+    for (let b = 0; b < data.n; b++) {
+      const d = delta.subarray(b * dim, (b + 1) * dim);
+      const size = norm === 'linf' ? Math.max(...d.map(Math.abs)) : Math.sqrt(d.reduce((s, v) => s + v * v, 0));
+      expect(size).toBeLessThanOrEqual(eps + 1e-6);
+      // The attack uses its budget (not a trivially small perturbation).
+      expect(size).toBeGreaterThan(eps / 4);
+    }
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeLessThanOrEqual(1);
+    const [clean, robust] = await Promise.all(
+      [batch.x, adv].map((x) => tf.tidy(() => crossEntropy(model.forward(x, 'eval'), batch.oneHot)).data().then((v) => v[0])),
+    );
+    expect(robust).toBeGreaterThan(clean);
+    adv.dispose();
+  });
+
+  it.each(['linf', 'l2'] as const)('%s: eps 0 returns the inputs bit-exactly', async (norm) => {
+    const adv = attack(norm, 0, 3, 0.1);
+    expect(await adv.data()).toEqual(await batch.x.data());
+    adv.dispose();
+  });
+
+  it('leaves no tensors behind and refuses BatchNorm train mode', () => {
+    const before = tf.memory().numTensors;
+    tf.dispose(attack('l2', 0.3, 3));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => pgd(model, batch.x, batch.oneHot, { norm: 'linf', eps: 0.1, stepSize: 0.1, steps: 1, bounded: true, mode: 'train', rng: new Rng(1) })).toThrow(/train/);
+  });
+});
+
+describe('random start', () => {
+  it('is uniform in the linf box and inside the l2 ball, with radii spread over it', () => {
+    const linf = randomStart('linf', 0.1, 50, 20, new Rng(1));
+    expect(Math.max(...linf.map(Math.abs))).toBeLessThanOrEqual(0.1);
+    expect(Math.max(...linf.map(Math.abs))).toBeGreaterThan(0.09);
+    const l2 = randomStart('l2', 0.5, 50, 20, new Rng(1));
+    const radii = Array.from({ length: 50 }, (_, b) => Math.sqrt(l2.subarray(b * 20, (b + 1) * 20).reduce((s, v) => s + v * v, 0)));
+    expect(Math.max(...radii)).toBeLessThanOrEqual(0.5 + 1e-6);
+    expect(Math.min(...radii)).toBeLessThan(0.2);
+    expect(randomStart('l2', 0.5, 2, 3, new Rng(4))).toEqual(randomStart('l2', 0.5, 2, 3, new Rng(4)));
+  });
+});

@@ -1,0 +1,87 @@
+// Projected gradient descent on the inputs (Madry et al., 2018): from a random start in the
+// eps-ball, k ascent steps on the cross-entropy, each followed by projection back to the ball
+// (and to [0, 1] for pixel data).
+//   linf: x' = P(x' + stepSize * sign(grad)),       ball |x' - x|_inf <= eps, start U[-eps, eps]^d
+//   l2:   x' = P(x' + stepSize * grad / ||grad||_2), ball ||x' - x||_2 <= eps per example,
+//         start = uniform random direction * (eps * U[0, 1]) radius
+// eps = 0 leaves the inputs bit-exactly as they are.
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardMode, Model } from '../model/model';
+import type { Rng } from '../rng';
+import type { Norm } from '../spec';
+import { crossEntropy } from './objective';
+
+export interface PgdOptions {
+  norm: Norm;
+  eps: number;
+  stepSize: number;
+  steps: number;
+  /** Clip to [0, 1] (pixel data). */
+  bounded: boolean;
+  /** BatchNorm mode of the attack's passes: 'train-frozen' in adversarial training, 'eval' in evaluation. */
+  mode: ForwardMode;
+  /** Source of the random start; advanced by one draw per input value. */
+  rng: Rng;
+}
+
+/** Guards divisions by a norm that may be 0 (a zero gradient, a zero perturbation). */
+const TINY = 1e-12;
+
+/** Adversarial inputs for `x` against labels `oneHot` (same shape as x; the caller disposes it). */
+export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptions): tf.Tensor {
+  if (!(o.eps >= 0) || !(o.stepSize >= 0) || !Number.isInteger(o.steps) || o.steps < 0) {
+    throw new Error(`PGD needs eps >= 0, stepSize >= 0 and integer steps >= 0, got eps ${o.eps}, stepSize ${o.stepSize}, steps ${o.steps}`);
+  }
+  // Attack passes must never move the BatchNorm running statistics.
+  if (o.mode === 'train') throw new Error("PGD runs with BatchNorm 'train-frozen' or 'eval', not 'train'");
+  const start = randomStart(o.norm, o.eps, x.shape[0], x.size / x.shape[0], o.rng);
+  return tf.tidy(() => {
+    const lossAt = (xa: tf.Tensor) => crossEntropy(model.forward(xa, o.mode), oneHot);
+    const gradAt = tf.grad(lossAt);
+    let adv = project(x, tf.add(x, tf.tensor(start, x.shape, 'float32')), o);
+    for (let i = 0; i < o.steps; i++) {
+      const prev = adv;
+      adv = tf.tidy(() => {
+        const g = gradAt(prev);
+        const dir = o.norm === 'linf' ? tf.sign(g) : tf.div(g, tf.add(perExampleNorm(g), TINY));
+        return project(x, tf.add(prev, tf.mul(dir, o.stepSize)), o);
+      });
+      prev.dispose();
+    }
+    return adv;
+  });
+}
+
+/** ||v||_2 of each example, shaped [batch, 1, ...] to broadcast against v. */
+function perExampleNorm(v: tf.Tensor): tf.Tensor {
+  const axes = v.shape.slice(1).map((_, i) => i + 1);
+  return tf.sqrt(tf.sum(tf.square(v), axes, true));
+}
+
+/** Projection of `adv` onto the eps-ball around `x`, then onto [0, 1] when bounded. */
+function project(x: tf.Tensor, adv: tf.Tensor, o: PgdOptions): tf.Tensor {
+  return tf.tidy(() => {
+    const delta = tf.sub(adv, x);
+    const inBall =
+      o.norm === 'linf'
+        ? tf.clipByValue(delta, -o.eps, o.eps)
+        : tf.mul(delta, tf.minimum(1, tf.div(o.eps, tf.maximum(perExampleNorm(delta), TINY))));
+    const out = tf.add(x, inBall);
+    return o.bounded ? tf.clipByValue(out, 0, 1) : out;
+  });
+}
+
+/** The random start, drawn on the CPU from the seeded Rng so every backend starts alike. */
+export function randomStart(norm: Norm, eps: number, batch: number, dim: number, rng: Rng): Float32Array {
+  const out = new Float32Array(batch * dim);
+  if (norm === 'linf') return rng.fillUniform(out, -eps, eps);
+  for (let b = 0; b < batch; b++) {
+    const v = out.subarray(b * dim, (b + 1) * dim);
+    rng.fillNormal(v);
+    let norm2 = 0;
+    for (let i = 0; i < dim; i++) norm2 += v[i] * v[i];
+    const scale = (eps * rng.uniform()) / Math.max(Math.sqrt(norm2), TINY);
+    for (let i = 0; i < dim; i++) v[i] *= scale;
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+// Evaluation: clean accuracy and PGD robust accuracy on a fixed test subset, BatchNorm 'eval'.
+//
+// The subset is a seeded stratified sample (Rng(spec.seed).derive('eval-subset')) of the test set,
+// so every run and every evaluation of an experiment scores the same examples. The evaluation
+// attack is PGD-k with k = spec.eval.pgdSteps, step size eps/4 and a random start; its starts come
+// from a fresh Rng(spec.seed).derive('eval-attack') at each evaluation, so evaluations differ only
+// through the weights. Batches have a fixed size: the last one is padded with zeros and the padded
+// rows are not counted (in 'eval' mode the rows are independent, so padding changes nothing else).
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset';
+import { stratifiedSubset } from '../data/subset';
+import type { Model } from '../model/model';
+import { Rng } from '../rng';
+import { attackKey, type AttackSpec } from '../spec';
+import { pgd } from './attack';
+import { disposeBatch, toDeviceBatch } from './objective';
+
+export interface EvalOptions {
+  attacks: AttackSpec[];
+  pgdSteps: number;
+  batchSize: number;
+  /** The experiment seed: the attack starts derive from it. */
+  seed: number;
+}
+
+export interface EvalScores {
+  cleanAcc: number;
+  cleanLoss: number;
+  /** Robust accuracy per attack, keyed by attackKey(). */
+  robust: Record<string, number>;
+}
+
+/** The fixed evaluation subset of `size` examples of `test`. */
+export function evalSubset(test: Dataset, size: number, seed: number): Dataset {
+  if (size >= test.n) return test;
+  return stratifiedSubset(test, size, new Rng(seed).derive('eval-subset'));
+}
+
+export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions): Promise<EvalScores> {
+  if (set.n === 0) throw new Error('cannot evaluate on an empty set');
+  const dim = set.x.length / set.n;
+  const bs = Math.max(1, Math.min(o.batchSize, set.n));
+  const startRng = new Rng(o.seed).derive('eval-attack');
+  const keys = o.attacks.map(attackKey);
+  let clean = 0;
+  let lossSum = 0;
+  const robust = new Array<number>(o.attacks.length).fill(0);
+  for (let start = 0; start < set.n; start += bs) {
+    const real = Math.min(bs, set.n - start);
+    const x = new Float32Array(bs * dim);
+    x.set(set.x.subarray(start * dim, (start + real) * dim));
+    const labels = new Int32Array(bs);
+    for (let i = 0; i < real; i++) labels[i] = set.y[start + i];
+    const batch = toDeviceBatch(x, labels, set.shape, model.numClasses);
+    // Only the first `real` rows count (mask 1), the zero padding does not (mask 0).
+    const mask = tf.tensor1d(Array.from({ length: bs }, (_, i) => (i < real ? 1 : 0)), 'float32');
+    const scores: tf.Tensor[] = [];
+    try {
+      scores.push(
+        ...tf.tidy(() => {
+          const logits = model.forward(batch.x, 'eval');
+          const perExample = tf.neg(tf.sum(tf.mul(batch.oneHot, tf.logSoftmax(logits)), -1));
+          return [maskedCorrect(logits, batch.labels, mask), tf.sum(tf.mul(perExample, mask))];
+        }),
+      );
+      for (const a of o.attacks) {
+        const xAdv = pgd(model, batch.x, batch.oneHot, {
+          norm: a.norm,
+          eps: a.eps,
+          stepSize: a.eps / 4,
+          steps: o.pgdSteps,
+          bounded: set.bounded,
+          mode: 'eval',
+          rng: startRng,
+        });
+        scores.push(tf.tidy(() => maskedCorrect(model.forward(xAdv, 'eval'), batch.labels, mask)));
+        xAdv.dispose();
+      }
+      // One read-back per batch for all the scores.
+      const stacked = tf.stack(scores);
+      const values = await stacked.data().finally(() => stacked.dispose());
+      clean += values[0];
+      lossSum += values[1];
+      for (let k = 0; k < o.attacks.length; k++) robust[k] += values[2 + k];
+    } finally {
+      tf.dispose(scores);
+      disposeBatch(batch);
+      mask.dispose();
+    }
+  }
+  return {
+    cleanAcc: clean / set.n,
+    cleanLoss: lossSum / set.n,
+    robust: Object.fromEntries(keys.map((k, i) => [k, robust[i] / set.n])),
+  };
+}
+
+function maskedCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'), mask)));
+}

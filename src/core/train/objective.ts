@@ -1,0 +1,58 @@
+// The training objective: softmax cross-entropy, mean over the batch, and its gradient with
+// respect to every parameter of a model, for one batch and one BatchNorm mode.
+import * as tf from '@tensorflow/tfjs';
+import type { BatchStatsSink, ForwardMode, Model } from '../model/model';
+
+/** Mean over the batch of -log softmax(logits)[label]; `oneHot` is [batch, classes]. */
+export function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar);
+}
+
+/** Number of rows whose arg-max logit is the label (a float32 scalar). */
+export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32')));
+}
+
+/** A labelled batch on the device: inputs, int32 labels and their one-hot rows. */
+export interface DeviceBatch {
+  x: tf.Tensor;
+  labels: tf.Tensor1D;
+  oneHot: tf.Tensor2D;
+}
+
+export function toDeviceBatch(x: Float32Array, labels: Int32Array, shape: number[], numClasses: number): DeviceBatch {
+  return tf.tidy(() => {
+    const l = tf.tensor1d(labels, 'int32');
+    return { x: tf.tensor(x, [labels.length, ...shape], 'float32'), labels: l, oneHot: tf.oneHot(l, numClasses) as tf.Tensor2D };
+  });
+}
+
+export function disposeBatch(b: DeviceBatch): void {
+  tf.dispose([b.x, b.labels, b.oneHot]);
+}
+
+/** Loss, correct count and one gradient per model parameter (model.params order). */
+export interface LossAndGrads {
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+  grads: tf.Tensor[];
+}
+
+export function disposeLossAndGrads(r: LossAndGrads): void {
+  tf.dispose([r.loss, r.correct, ...r.grads]);
+}
+
+/**
+ * Gradient of the mean cross-entropy at the model's current weights on inputs `x`. In 'train' mode
+ * the BatchNorm layers report their batch statistics to `sink` (the caller applies them once).
+ */
+export function lossAndGrads(model: Model, x: tf.Tensor, batch: DeviceBatch, mode: ForwardMode, sink?: BatchStatsSink): LossAndGrads {
+  const vars = model.params.map((p) => p.variable);
+  const kept: { correct?: tf.Scalar } = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const logits = model.forward(x, mode, sink);
+    kept.correct = tf.keep(countCorrect(logits, batch.labels));
+    return crossEntropy(logits, batch.oneHot);
+  }, vars);
+  return { loss: value, correct: kept.correct!, grads: vars.map((v) => grads[v.name]) };
+}

@@ -1,0 +1,42 @@
+// Sharpness-Aware Minimization (Foret et al., 2021), the gradient half of a SAM step:
+//   g   = grad L(w)                       BatchNorm 'train': the step's one running-stat report
+//   e_w = rho * g / (||g||_2 + 1e-12)     one global L2 norm over all parameters
+//   g'  = grad L(w + e_w)                 same batch, BatchNorm 'train-frozen'
+// then w is restored bit-exactly from copies (not by subtracting e_w, which would round) and the
+// caller's optimiser steps from w with g'. With rho = 0, g' is g and the step is SGD's exactly.
+import * as tf from '@tensorflow/tfjs';
+import type { BatchStatsSink, Model } from '../model/model';
+import { disposeLossAndGrads, lossAndGrads, type DeviceBatch, type LossAndGrads } from './objective';
+
+/** SAM's 1e-12 guard in the normalisation of g. */
+const SAM_EPS = 1e-12;
+
+/** e_w = rho * g / (||g||_2 + 1e-12), with one norm over all of `grads`. */
+export function samPerturbation(grads: tf.Tensor[], rho: number): tf.Tensor[] {
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.div(rho, tf.add(norm, SAM_EPS));
+    return grads.map((g) => tf.mul(g, scale));
+  });
+}
+
+/** Loss and accuracy at w (what the step reports) with the gradient taken at w + e_w. */
+export function samGradients(model: Model, batch: DeviceBatch, rho: number, sink?: BatchStatsSink): LossAndGrads {
+  const first = lossAndGrads(model, batch.x, batch, 'train', sink);
+  const vars = model.params.map((p) => p.variable);
+  // clone() shares the data; assign() swaps the variable's data, so these keep w untouched.
+  const saved = vars.map((v) => tf.clone(v));
+  let second: LossAndGrads | undefined;
+  try {
+    const e = samPerturbation(first.grads, rho);
+    tf.tidy(() => vars.forEach((v, i) => v.assign(tf.add(v, e[i]))));
+    tf.dispose(e);
+    second = lossAndGrads(model, batch.x, batch, 'train-frozen');
+  } finally {
+    vars.forEach((v, i) => v.assign(saved[i]));
+    tf.dispose(saved);
+    if (!second) disposeLossAndGrads(first);
+  }
+  tf.dispose([second.loss, second.correct, ...first.grads]);
+  return { loss: first.loss, correct: first.correct, grads: second.grads };
+}

@@ -1,0 +1,55 @@
+// Tiny datasets and specs for the training tests: Gaussian blobs as 8x8x3 images in [0, 1] or as
+// feature vectors, small enough that a test trains in well under a second per epoch.
+import type { Dataset, DatasetSplit } from '../data/dataset';
+import { Rng } from '../rng';
+import { DEFAULT_SPEC, type ExperimentSpec, type ModelSpec, type RunSpec } from '../spec';
+
+/**
+ * `classes` blobs: class k has its own random centre, each example is the centre plus N(0, noise^2)
+ * noise; images are clipped to [0, 1] and centred at 0.5 +- 0.25.
+ */
+export function blobs(kind: 'image' | 'vector', n: number, seed: number, classes = 3, noise = 0.1): Dataset {
+  const shape = kind === 'image' ? [8, 8, 3] : [6];
+  const dim = shape.reduce((a, b) => a * b, 1);
+  const centres = new Rng(1234).derive('centres');
+  const mu = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => (kind === 'image' ? 0.25 + 0.5 * centres.uniform() : centres.normal())));
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * dim);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % classes;
+    for (let j = 0; j < dim; j++) {
+      const v = mu[y[i]][j] + noise * rng.normal();
+      x[i * dim + j] = kind === 'image' ? Math.min(1, Math.max(0, v)) : v;
+    }
+  }
+  const channels = shape[shape.length - 1];
+  return {
+    name: `blobs-${kind}`,
+    shape,
+    numClasses: classes,
+    classNames: Array.from({ length: classes }, (_, k) => `c${k}`),
+    x,
+    y,
+    n,
+    bounded: kind === 'image',
+    mean: new Array<number>(channels).fill(kind === 'image' ? 0.5 : 0),
+    std: new Array<number>(channels).fill(kind === 'image' ? 0.25 : 1),
+  };
+}
+
+export function blobSplit(kind: 'image' | 'vector', train = 96, test = 48, classes = 3, noise = 0.1): DatasetSplit {
+  return { train: blobs(kind, train, 1, classes, noise), test: blobs(kind, test, 2, classes, noise) };
+}
+
+/** A small spec: constant rate, one linf attack, evaluation once per epoch on the whole test set. */
+export function tinySpec(model: ModelSpec, runs: RunSpec[], over: { epochs?: number; seed?: number; batchSize?: number; testSize?: number } = {}): ExperimentSpec {
+  const spec = structuredClone(DEFAULT_SPEC);
+  spec.seed = over.seed ?? 7;
+  spec.dataset = { ...spec.dataset, trainSize: 96, testSize: over.testSize ?? 48 };
+  spec.model = model;
+  spec.train = { ...spec.train, epochs: over.epochs ?? 1, batchSize: over.batchSize ?? 16, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'constant', augment: false };
+  spec.eval = { subsetSize: over.testSize ?? 48, attacks: [{ norm: 'linf', eps: 0.05 }], pgdSteps: 3, every: 1 };
+  spec.runs = runs;
+  return spec;
+}

@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { BatchSampler } from '../data/batches';
+import { applyBatchStats, createBatchStatsCollector } from '../model/batchStats';
+import { createModel } from '../model/createModel';
+import { readParams } from '../model/paramUtils';
+import { Rng } from '../rng';
+import type { ModelSpec, RunSpec } from '../spec';
+import { pgd } from './attack';
+import { disposeBatch, toDeviceBatch } from './objective';
+import { blobs, blobSplit, tinySpec } from './testFixtures';
+import { BN_MOMENTUM, createTrainer, runTrainer, type Trainer } from './trainer';
+
+const RESNET: ModelSpec = { name: 'preact-resnet10', width: 2, depth: 1 };
+const MLP: ModelSpec = { name: 'mlp', width: 16, depth: 1 };
+const SGD: RunSpec = { id: 'sgd', method: 'sgd' };
+const SAM: RunSpec = { id: 'sam', method: 'sam', rho: 0.1 };
+const AT: RunSpec = { id: 'at', method: 'at', norm: 'linf', eps: 0.05, stepSize: 0.02, steps: 2 };
+
+async function steps(t: Trainer, n: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = 0; i < n; i++) losses.push((await t.step()).loss);
+  return losses;
+}
+
+describe.each(['wasm', 'cpu'] as const)('trainer on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+  const data = blobSplit('image');
+
+  it('SAM with rho 0 and AT with eps 0 give exactly the losses and weights of SGD', async () => {
+    const runs: RunSpec[] = [SGD, { id: 'sam0', method: 'sam', rho: 0 }, { id: 'at0', method: 'at', norm: 'linf', eps: 0, stepSize: 0.01, steps: 2 }, { id: 'at0l2', method: 'at', norm: 'l2', eps: 0, stepSize: 0.1, steps: 1 }];
+    const spec = tinySpec(RESNET, runs);
+    const out = [];
+    for (const run of runs) {
+      const t = createTrainer(spec, run.id, data);
+      out.push({ losses: await steps(t, 4), weights: await readParams(t.model) });
+      t.dispose();
+    }
+    for (const o of out.slice(1)) {
+      expect(o.losses).toEqual(out[0].losses);
+      expect(o.weights).toEqual(out[0].weights);
+    }
+    // The weights moved (a trivially equal pair would prove nothing).
+    const init = createModel(RESNET, data.train, new Rng(spec.seed).derive('init'));
+    expect(await readParams(init)).not.toEqual(out[0].weights);
+    init.dispose();
+  });
+
+  it.each([SGD, SAM, AT])('$method updates the BatchNorm running stats exactly once per step', async (run) => {
+    const spec = tinySpec(RESNET, [run]);
+    const t = createTrainer(spec, run.id, data);
+    // The same first step by hand: the first batch, the shared init, one 'train' pass on the
+    // inputs the method trains on (x, or x_adv from PGD with BatchNorm frozen), one update.
+    const ref = createModel(RESNET, data.train, new Rng(spec.seed).derive('init'));
+    const b = new BatchSampler(data.train, spec.train.batchSize, new Rng(spec.seed), { augment: false }).next();
+    const batch = toDeviceBatch(b.x, b.y, data.train.shape, data.train.numClasses);
+    const x =
+      run.method === 'at'
+        ? pgd(ref, batch.x, batch.oneHot, { ...run, bounded: true, mode: 'train-frozen', rng: new Rng(spec.seed).derive('at-start') })
+        : batch.x.clone();
+    const stats = createBatchStatsCollector();
+    tf.dispose(ref.forward(x, 'train', stats.sink));
+    applyBatchStats(ref, stats.collected, BN_MOMENTUM);
+    tf.dispose(x);
+    disposeBatch(batch);
+
+    await t.step();
+    const got = await readParams(t.model);
+    const want = await readParams(ref);
+    for (const { name } of ref.buffers) {
+      const g = got.get(name)!;
+      const w = want.get(name)!;
+      g.forEach((v, i) => expect(Math.abs(v - w[i])).toBeLessThan(1e-5));
+    }
+    // Evaluation (clean and PGD) leaves them alone.
+    await t.evaluate();
+    const again = await readParams(t.model);
+    for (const { name } of ref.buffers) expect(again.get(name)).toEqual(got.get(name));
+    ref.dispose();
+    t.dispose();
+  });
+
+  it('leaks no tensors over 50 steps of each method and over repeated evaluations', async () => {
+    // Per-op overhead dominates here: the BatchNorm ResNet on wasm, the MLP on the slower cpu backend.
+    const spec = tinySpec(backend === 'wasm' ? RESNET : MLP, [SGD, SAM, AT], { epochs: 10, batchSize: 8, testSize: 16 });
+    for (const run of spec.runs) {
+      const t = createTrainer(spec, run.id, data);
+      await t.step();
+      await t.evaluate();
+      const before = tf.memory().numTensors;
+      await steps(t, 50);
+      expect(tf.memory().numTensors).toBe(before);
+      for (let i = 0; i < 3; i++) await t.evaluate();
+      expect(tf.memory().numTensors).toBe(before);
+      t.dispose();
+    }
+  });
+});
+
+describe('trainer', () => {
+  beforeAll(() => useBackend('wasm'));
+  const data = blobSplit('image');
+
+  it('repeats its history for a seed and changes with the seed', async () => {
+    const history = async (seed: number) => {
+      const t = createTrainer(tinySpec(MLP, [SAM], { seed, epochs: 2 }), 'sam', data);
+      const r = await runTrainer(t);
+      t.dispose();
+      return r.history;
+    };
+    const a = await history(1);
+    expect(a.length).toBe(3);
+    expect(await history(1)).toEqual(a);
+    expect(await history(2)).not.toEqual(a);
+  });
+
+  it.each([SGD, SAM, AT])('$method learns separable blobs: clean accuracy >= 0.9 within 2 epochs', async (run) => {
+    const t = createTrainer(tinySpec(MLP, [run], { epochs: 2 }), run.id, data);
+    const r = await runTrainer(t);
+    t.dispose();
+    expect(r.status).toBe('done');
+    expect(r.history[0].cleanAcc).toBeLessThan(0.7);
+    expect(r.history.at(-1)!.cleanAcc).toBeGreaterThanOrEqual(0.9);
+    expect(r.history.at(-1)!.trainLoss).toBeLessThan(r.history[1].trainLoss);
+    expect(r.msPerStep).toBeGreaterThan(0);
+  });
+
+  it('evaluates at step 0, every `every` epochs and at the end, with train means since the last point', async () => {
+    // 96 examples / 16 = 6 steps per epoch; 2.5 epochs = 15 steps.
+    const spec = tinySpec(MLP, [SGD], { epochs: 2.5 });
+    const check = async (every: number, want: number[]) => {
+      spec.eval.every = every;
+      const t = createTrainer(spec, 'sgd', data);
+      const records: number[] = [];
+      const r = await runTrainer(t, { onStep: (s) => records.push(s.loss) });
+      t.dispose();
+      expect(r.history.map((p) => p.step)).toEqual(want);
+      expect(r.history[0].trainLoss).toBeNaN();
+      const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+      expect(r.history[1].trainLoss).toBeCloseTo(mean(records.slice(0, want[1])), 6);
+      expect(r.history.at(-1)!.trainLoss).toBeCloseTo(mean(records.slice(want.at(-2), want.at(-1))), 6);
+      expect(r.history.at(-1)!.epoch).toBe(2.5);
+    };
+    await check(1, [0, 6, 12, 15]);
+    await check(0.5, [0, 3, 6, 9, 12, 15]);
+    await check(5, [0, 15]);
+  });
+
+  it('stops on a non-finite loss with status diverged; the next run is unaffected', async () => {
+    const wild = blobSplit('vector');
+    wild.train.x.forEach((v, i) => (wild.train.x[i] = v * 1e19));
+    const spec = tinySpec({ name: 'linear', width: 1, depth: 1 }, [SGD], { epochs: 20 });
+    spec.train.lr = 10;
+    const t = createTrainer(spec, 'sgd', wild);
+    const r = await runTrainer(t);
+    expect(r.status).toBe('diverged');
+    expect(t.stepsDone).toBeLessThan(t.totalSteps);
+    await expect(t.step()).rejects.toThrow(/diverged/);
+    t.dispose();
+    const ok = createTrainer(tinySpec({ name: 'linear', width: 1, depth: 1 }, [SGD], { epochs: 2 }), 'sgd', blobSplit('vector'));
+    expect((await runTrainer(ok)).status).toBe('done');
+    ok.dispose();
+  });
+
+  it('stops when the checkpoint says so', async () => {
+    const t = createTrainer(tinySpec(MLP, [SGD], { epochs: 3 }), 'sgd', data);
+    let calls = 0;
+    const r = await runTrainer(t, { checkpoint: async () => (++calls > 4 ? 'stop' : 'go') });
+    expect(r.status).toBe('stopped');
+    expect(t.stepsDone).toBe(4);
+    t.dispose();
+  });
+
+  it('rejects an unknown run and a batch larger than the training set', () => {
+    expect(() => createTrainer(tinySpec(MLP, [SGD]), 'nope', data)).toThrow(/no run "nope"/);
+    expect(() => createTrainer(tinySpec(MLP, [SGD], { batchSize: 200 }), 'sgd', { train: blobs('image', 50, 1), test: blobs('image', 48, 2) })).toThrow(/batchSize 200/);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import { PROTOCOL_VERSION } from '../worker/protocol';
+import { createLabStore } from './labStore';
+import { createRunController, type WorkerLike } from './runController';
+
+class FakeWorker implements WorkerLike {
+  sent: ToWorker[] = [];
+  terminated = false;
+  private listeners: Record<string, ((e: never) => void)[]> = {};
+  postMessage(m: ToWorker) {
+    this.sent.push(m);
+  }
+  addEventListener(type: string, l: (e: never) => void) {
+    (this.listeners[type] ??= []).push(l);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  emit(data: FromWorker) {
+    for (const l of this.listeners.message ?? []) l({ data } as never);
+  }
+  crash(message: string) {
+    for (const l of this.listeners.error ?? []) l({ message, preventDefault() {} } as never);
+  }
+}
+
+function setup(maxParallel = 2) {
+  const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
+  const store = createLabStore({ spec, maxParallel });
+  const workers: FakeWorker[] = [];
+  // A timer that fires at once (and leaves no handle): every message lands in the store immediately.
+  const controller = createRunController(store, () => {
+    const w = new FakeWorker();
+    workers.push(w);
+    return w;
+  }, { timer: { set: (cb) => void cb(), clear: () => {} } });
+  return { store, controller, workers };
+}
+
+const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({ type: 'done', runId, result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 } });
+
+describe('run controller', () => {
+  it('refuses an invalid spec and starts nothing', () => {
+    const { store, controller, workers } = setup();
+    store.getState().updateSpec((d) => (d.train.lr = -1));
+    expect(store.getState().issues.map((i) => i.path)).toEqual(['train.lr']);
+    expect(controller.train()).toBe(false);
+    expect(workers).toHaveLength(0);
+    expect(store.getState().runOrder).toEqual([]);
+  });
+
+  it('starts one worker per run, at most maxParallel at a time, each with the versioned start message', () => {
+    const { store, controller, workers } = setup(2);
+    expect(controller.train()).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(workers[0].sent[0]).toMatchObject({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd' });
+    expect(store.getState().runs.at.status).toBe('queued');
+    workers[0].emit(done('sgd'));
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(3);
+    expect(workers[2].sent[0]).toMatchObject({ type: 'start', runId: 'at' });
+  });
+
+  it('marks a diverged run and lets the others go on', () => {
+    const { store, controller, workers } = setup(3);
+    controller.train();
+    workers[1].emit({ type: 'status', runId: 'sam', status: 'training', backend: 'wasm' });
+    workers[0].emit(done('sgd', 'diverged'));
+    const runs = store.getState().runs;
+    expect(runs.sgd.status).toBe('diverged');
+    expect(runs.sam.status).toBe('training');
+    expect(workers[1].terminated).toBe(false);
+  });
+
+  it('puts a crashed worker\'s run in error, ignores its later messages and restarts it alone', () => {
+    const { store, controller, workers } = setup(3);
+    controller.train();
+    workers[2].emit({ type: 'status', runId: 'at', status: 'training' });
+    workers[2].crash('out of memory');
+    expect(store.getState().runs.at).toMatchObject({ status: 'error', error: { kind: 'crash' } });
+    expect(workers[2].terminated).toBe(true);
+    workers[2].emit({ type: 'status', runId: 'at', status: 'training' });
+    expect(store.getState().runs.at.status).toBe('error');
+    controller.restart('at');
+    expect(workers).toHaveLength(4);
+    expect(workers[3].sent[0]).toMatchObject({ type: 'start', runId: 'at' });
+    expect(store.getState().runs.at.status).toBe('queued');
+    expect(store.getState().runs.sgd).toBe(store.getState().runs.sgd);
+    expect(workers[0].terminated).toBe(false);
+  });
+
+  it('sends pause, resume and stop to the running workers; stop ends queued runs too', () => {
+    const { store, controller, workers } = setup(1);
+    controller.train();
+    controller.pause();
+    controller.resume();
+    controller.stop();
+    expect(workers).toHaveLength(1);
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
+    expect(store.getState().runs.sam.status).toBe('stopped');
+    expect(store.getState().runs.at.status).toBe('stopped');
+    workers[0].emit(done('sgd'));
+    expect(workers).toHaveLength(1); // nothing left to start
+  });
+
+  it('reset terminates every worker and forgets the runs', () => {
+    const { store, controller, workers } = setup(3);
+    controller.train();
+    controller.reset();
+    expect(workers.every((w) => w.terminated)).toBe(true);
+    expect(store.getState().runOrder).toEqual([]);
+  });
+});
+
+describe('experiment slice', () => {
+  it('adds runs with fresh ids, switches methods with defaults and reports per-field issues', () => {
+    const store = createLabStore();
+    const s = () => store.getState();
+    s().addRun('sam');
+    expect(s().spec.runs.at(-1)).toEqual({ id: 'sam1', method: 'sam', rho: 0.05 });
+    s().setRunMethod('sam1', 'at');
+    expect(s().spec.runs.at(-1)).toMatchObject({ id: 'sam1', method: 'at', norm: 'linf' });
+    s().updateSpec((d) => {
+      const run = d.runs.at(-1)!;
+      if (run.method === 'at') run.eps = 2;
+    });
+    expect(s().issues).toEqual([{ path: 'runs[3].eps', message: expect.stringContaining('[0, 1]') }]);
+    s().removeRun('sam1');
+    expect(s().issues).toEqual([]);
+  });
+
+  it('loads a preset as a valid spec', () => {
+    const store = createLabStore();
+    store.getState().loadPreset('fashion-mnist');
+    expect(store.getState().presetId).toBe('fashion-mnist');
+    expect(store.getState().spec.dataset.name).toBe('fashion-mnist');
+    expect(store.getState().issues).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+// What the page knows about one run, folded from its worker's messages by a pure reducer.
+import type { BackendName } from '../core/backend';
+import type { RunSpec } from '../core/spec';
+import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
+import type { FromWorker, WorkerErrorKind } from '../worker/protocol';
+import { addLoss, EMPTY_LOSS_SERIES, type LossSeries } from './lossSeries';
+
+/** 'crash': the worker itself died (its 'error' event), as opposed to an error it reported. */
+export type RunErrorKind = WorkerErrorKind | 'crash';
+
+export interface RunView {
+  id: string;
+  spec: RunSpec;
+  status: RunStatus;
+  backend?: BackendName;
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  /** Last step's raw training loss and accuracy. */
+  loss: number;
+  acc: number;
+  imagesPerSec: number;
+  history: HistoryPoint[];
+  lossSeries: LossSeries;
+  error?: { message: string; kind: RunErrorKind };
+  result?: RunResult;
+}
+
+export function newRunView(spec: RunSpec): RunView {
+  return {
+    id: spec.id,
+    spec,
+    status: 'queued',
+    step: 0,
+    totalSteps: 0,
+    epoch: 0,
+    loss: NaN,
+    acc: NaN,
+    imagesPerSec: 0,
+    history: [],
+    lossSeries: EMPTY_LOSS_SERIES,
+  };
+}
+
+const FINAL: ReadonlySet<RunStatus> = new Set(['done', 'diverged', 'stopped', 'interrupted', 'error']);
+export const isFinal = (status: RunStatus) => FINAL.has(status);
+
+/** Folds one worker message into the run it names. A run that has ended ignores late messages. */
+export function applyMessage(run: RunView, msg: FromWorker): RunView {
+  if (isFinal(run.status) && msg.type !== 'done') return run;
+  switch (msg.type) {
+    case 'status':
+      return { ...run, status: msg.status, backend: msg.backend ?? run.backend };
+    case 'progress':
+      return {
+        ...run,
+        step: msg.step,
+        totalSteps: msg.totalSteps,
+        epoch: msg.epoch,
+        loss: msg.loss,
+        acc: msg.acc,
+        imagesPerSec: msg.imagesPerSec,
+        lossSeries: addLoss(run.lossSeries, msg.step, msg.loss),
+      };
+    case 'metrics':
+      return { ...run, history: [...run.history, msg.point] };
+    case 'error':
+      return { ...run, status: 'error', error: { message: msg.message, kind: msg.kind } };
+    case 'done':
+      // An error already reported outranks the result a dying run may still send.
+      if (run.status === 'error') return run;
+      return { ...run, status: msg.result.status, result: msg.result, history: msg.result.history.length ? msg.result.history : run.history };
+  }
+}
+
+/** Applies a batch of messages in arrival order; runs not named keep their identity (cheap re-render checks). */
+export function applyMessages(runs: Record<string, RunView>, batch: FromWorker[]): Record<string, RunView> {
+  let next = runs;
+  for (const msg of batch) {
+    const run = next[msg.runId];
+    if (!run) continue;
+    const updated = applyMessage(run, msg);
+    if (updated !== run) {
+      if (next === runs) next = { ...runs };
+      next[msg.runId] = updated;
+    }
+  }
+  return next;
+}
+
+/** Seconds left at the current speed (training steps only; evaluations add to it). */
+export function etaSeconds(run: RunView, batchSize: number): number | undefined {
+  if (run.imagesPerSec <= 0 || run.totalSteps === 0 || run.status !== 'training') return undefined;
+  return ((run.totalSteps - run.step) * batchSize) / run.imagesPerSec;
+}

@@ -1,0 +1,50 @@
+// The runs of the experiment being trained: one RunView per run, in the spec's order.
+import type { ExperimentSpec } from '../core/spec';
+import type { FromWorker } from '../worker/protocol';
+import { applyMessages, isFinal, newRunView, type RunView } from './runView';
+import type { SliceCreator } from './sliceTypes';
+
+export interface RunsSlice {
+  /** The spec the runs were started with (a snapshot: editing the form does not change it). */
+  trainedSpec: ExperimentSpec | undefined;
+  runs: Record<string, RunView>;
+  runOrder: string[];
+  /** Fresh, queued views of every run of `spec`; undefined clears them. */
+  resetRuns(spec: ExperimentSpec | undefined): void;
+  applyWorkerMessages(batch: FromWorker[]): void;
+  /** Back to a fresh queued view (Restart). */
+  requeueRun(id: string): void;
+  /** The worker died without reporting: its run is in error and can be restarted. */
+  markCrashed(id: string, message: string): void;
+  /** Runs that never started are stopped by the controller without a worker. */
+  markStopped(id: string): void;
+}
+
+export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
+  trainedSpec: undefined,
+  runs: {},
+  runOrder: [],
+  resetRuns(spec) {
+    const runs: Record<string, RunView> = {};
+    for (const r of spec?.runs ?? []) runs[r.id] = newRunView(r);
+    set({ trainedSpec: spec && structuredClone(spec), runs, runOrder: spec?.runs.map((r) => r.id) ?? [] });
+  },
+  applyWorkerMessages(batch) {
+    const runs = applyMessages(get().runs, batch);
+    if (runs !== get().runs) set({ runs });
+  },
+  requeueRun(id) {
+    const run = get().runs[id];
+    if (run) set({ runs: { ...get().runs, [id]: newRunView(run.spec) } });
+  },
+  markCrashed(id, message) {
+    const run = get().runs[id];
+    if (!run || isFinal(run.status)) return;
+    set({ runs: { ...get().runs, [id]: { ...run, status: 'error', error: { message, kind: 'crash' } } } });
+  },
+  markStopped(id) {
+    const run = get().runs[id];
+    if (!run || isFinal(run.status)) return;
+    set({ runs: { ...get().runs, [id]: { ...run, status: 'stopped' } } });
+  },
+});

@@ -1,0 +1,28 @@
+// Page settings that are not part of the experiment.
+import type { SliceCreator } from './sliceTypes';
+
+export interface UiSlice {
+  /** Attack key (attackKey()) whose robust accuracy the accuracy chart shows; undefined: the first. */
+  chartAttack: string | undefined;
+  /** A one-line message for the user, e.g. what was wrong with a spec in the URL. */
+  notice: string | undefined;
+  /** Runs trained at the same time; the rest wait, queued. */
+  maxParallel: number;
+  setChartAttack(key: string | undefined): void;
+  setNotice(text: string | undefined): void;
+  setMaxParallel(n: number): void;
+}
+
+/** One worker per core, one core left for the page: a crowded CPU makes the page stutter. */
+export function defaultParallelism(cores: number | undefined): number {
+  return Math.max(1, Math.min(4, (cores ?? 2) - 1));
+}
+
+export const createUiSlice = (maxParallel: number): SliceCreator<UiSlice> => (set) => ({
+  chartAttack: undefined,
+  notice: undefined,
+  maxParallel,
+  setChartAttack: (key) => set({ chartAttack: key }),
+  setNotice: (text) => set({ notice: text }),
+  setMaxParallel: (n) => set({ maxParallel: Math.max(1, Math.floor(n)) }),
+});

@@ -1,0 +1,81 @@
+// All charts of the trained experiment. Their data is derived from the store only when it changes
+// (accuracy at an evaluation) and at most about once a second (loss), and rendered as deferred
+// updates, so drawing SVG never holds the main thread for long while workers train.
+import { useDeferredValue, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { attackKey } from '../../core/spec';
+import { cleanAccuracyData, lossChartData, robustAccuracyData, tradeoffData } from '../../state/chartData';
+import { attackLabel, runLabel } from '../../state/runLabel';
+import { selectChartAttack, selectHistories, selectLossPoints, selectTrainedSpec } from '../../state/selectors';
+import { useLab, useLabContext } from '../labContext';
+import { attackDash, runColor } from '../palette';
+import { useThrottled } from '../useThrottled';
+import { AccuracyChart } from './AccuracyChart';
+import { LossChart } from './LossChart';
+import { TradeoffChart } from './TradeoffChart';
+
+/** Up to this many budgets are drawn together; with more, the selector shows one at a time. */
+const MAX_ATTACKS_TOGETHER = 3;
+const CHART_REFRESH_MS = 1000;
+
+export function ChartsPanel() {
+  const spec = useLab(selectTrainedSpec);
+  const chosen = useLab(selectChartAttack);
+  // Deferred: React renders the charts in the background, in slices of a few ms, not in one long task.
+  const histories = useDeferredValue(useThrottled(useLab(useShallow(selectHistories)), CHART_REFRESH_MS));
+  const lossPoints = useDeferredValue(useThrottled(useLab(useShallow(selectLossPoints)), CHART_REFRESH_MS));
+  const { store } = useLabContext();
+  const runs = useMemo(() => spec?.runs ?? [], [spec]);
+  const attacks = useMemo(() => spec?.eval.attacks ?? [], [spec]);
+  const keys = attacks.map(attackKey);
+  const only = chosen !== undefined && keys.includes(chosen) ? chosen : attacks.length > MAX_ATTACKS_TOGETHER ? keys[0] : undefined;
+
+  const loss = useMemo(() => lossChartData(runs, lossPoints), [runs, lossPoints]);
+  const clean = useMemo(() => cleanAccuracyData(runs, histories), [runs, histories]);
+  const robust = useMemo(() => robustAccuracyData(runs, histories, attacks, only), [runs, histories, attacks, only]);
+  const tradeoff = useMemo(() => tradeoffData(runs, histories, attacks), [runs, histories, attacks]);
+  if (!spec || runs.length === 0) return null;
+  return (
+    <section className="charts" aria-label="charts">
+      <div className="legend">
+        {runs.map((r, i) => (
+          <span key={r.id} className="legend-item">
+            <span className="swatch" style={{ background: runColor(i) }} aria-hidden />
+            {runLabel(r)}
+          </span>
+        ))}
+      </div>
+      <LossChart series={loss} />
+      <AccuracyChart title="Clean accuracy" kind="clean" series={clean} />
+      {attacks.length > 0 && (
+        <div className="robust-header">
+          <label>
+            Robust accuracy (PGD-{spec.eval.pgdSteps}) at{' '}
+            <select value={only ?? 'all'} onChange={(e) => store.getState().setChartAttack(e.target.value === 'all' ? undefined : e.target.value)}>
+              {attacks.length <= MAX_ATTACKS_TOGETHER && <option value="all">every budget</option>}
+              {attacks.map((a) => (
+                <option key={attackKey(a)} value={attackKey(a)}>
+                  {attackLabel(a)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="dash-legend">
+            {attacks.map((a, i) =>
+              only === undefined || only === attackKey(a) ? (
+                <span key={attackKey(a)} className="legend-item">
+                  <svg width="28" height="8" aria-hidden>
+                    <line x1="0" y1="4" x2="28" y2="4" stroke="#444" strokeWidth="2" strokeDasharray={attackDash(i)} />
+                  </svg>
+                  {attackLabel(a)}
+                </span>
+              ) : null,
+            )}
+          </span>
+        </div>
+      )}
+      {attacks.length > 0 && <AccuracyChart title="Robust accuracy" kind="robust" series={robust} />}
+      {attacks.length > 0 && <TradeoffChart points={tradeoff} />}
+    </section>
+  );
+}

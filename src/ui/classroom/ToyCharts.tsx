@@ -1,0 +1,50 @@
+// The classroom's training curves: robust-feature weight share, and clean (solid) / robust (dashed)
+// accuracy, per method, over the training steps.
+import { memo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { TOY_METHODS } from '../../core/toy/toyTrain';
+import { METHOD_COLORS, METHOD_NAMES, type ToyChartRow } from './toyChartData';
+
+const percent = (v: number) => `${Math.round(v * 100)}%`;
+const tooltipValue = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v));
+
+export const ShareChart = memo(function ShareChart({ rows }: { rows: ToyChartRow[] }) {
+  return (
+    <figure className="chart" data-chart="toy-share">
+      <figcaption>Share of the model's weight on robust features (higher: more robust features)</figcaption>
+      <ResponsiveContainer width="100%" height={220}>
+        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
+          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -8 }} />
+          <YAxis type="number" domain={[0, 1]} width={44} tickFormatter={percent} />
+          <Tooltip formatter={tooltipValue} labelFormatter={(s) => `step ${s}`} />
+          <Legend verticalAlign="top" height={24} />
+          {TOY_METHODS.map((m) => (
+            <Line key={m} dataKey={`${m}Share`} name={METHOD_NAMES[m]} stroke={METHOD_COLORS[m]} dot={false} strokeWidth={2} isAnimationActive={false} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+});
+
+export const ToyAccuracyChart = memo(function ToyAccuracyChart({ rows, eps }: { rows: ToyChartRow[]; eps: number }) {
+  return (
+    <figure className="chart" data-chart="toy-accuracy">
+      <figcaption>Test accuracy: clean (solid) and robust at eps = {eps} (dashed)</figcaption>
+      <ResponsiveContainer width="100%" height={220}>
+        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
+          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -8 }} />
+          <YAxis type="number" domain={[0.4, 1]} width={44} tickFormatter={percent} allowDataOverflow />
+          <Tooltip formatter={tooltipValue} labelFormatter={(s) => `step ${s}`} />
+          <Legend verticalAlign="top" height={24} />
+          {TOY_METHODS.flatMap((m) => [
+            <Line key={`${m}c`} dataKey={`${m}Clean`} name={`${METHOD_NAMES[m]} clean`} stroke={METHOD_COLORS[m]} dot={false} strokeWidth={2} isAnimationActive={false} />,
+            <Line key={`${m}r`} dataKey={`${m}Robust`} name={`${METHOD_NAMES[m]} robust`} stroke={METHOD_COLORS[m]} strokeDasharray="6 3" dot={false} strokeWidth={2} isAnimationActive={false} />,
+          ])}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+});

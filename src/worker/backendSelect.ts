@@ -1,0 +1,50 @@
+// Picks and starts the tfjs backend inside a run worker: WebGPU, then WebGL, then WASM, then CPU,
+// unless the spec forces one. tf.setBackend can resolve while quietly falling back to another
+// backend, so the backend really in use is read back with tf.getBackend().
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from '../core/backend';
+import type { BackendChoice } from '../core/spec';
+
+export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+// The wasm binaries are copied to /wasm/ of this origin at build time (vite.config.ts); the
+// single-threaded build is used: the threaded one needs cross-origin isolation and gains nothing on few cores.
+const WASM_DIR = `${import.meta.env.BASE_URL}wasm/`;
+setWasmPaths(new URL(WASM_DIR, self.location.origin).href);
+
+async function tryBackend(name: BackendName): Promise<boolean> {
+  try {
+    if (name === 'webgpu' && !('gpu' in navigator)) return false;
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `choice` ('auto': the first of BACKEND_ORDER that starts) and returns the backend in use. */
+export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
+  if (choice !== 'auto') {
+    if (await tryBackend(choice)) return choice;
+    throw new Error(`the ${choice} backend could not start in this browser (choose "auto" to fall back)`);
+  }
+  for (const name of BACKEND_ORDER) if (await tryBackend(name)) return name;
+  throw new Error('no tfjs backend could start');
+}
+
+interface LosableDevice {
+  lost: Promise<{ reason?: string; message?: string }>;
+}
+
+/** Calls back once if the WebGPU device behind the current backend is lost; no-op on other backends. */
+export function watchDeviceLost(callback: (reason: string) => void): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: LosableDevice }).device;
+  // 'destroyed' is a deliberate destroy() (backend disposal), not a loss.
+  void device?.lost.then((info) => {
+    if (info.reason !== 'destroyed') callback(info.message || info.reason || 'unknown reason');
+  });
+}

@@ -1,0 +1,113 @@
+// Browser / worker edge of the datasets: fetches datasets/manifest.json and the files it lists
+// from this origin (never a remote host), gunzips them with DecompressionStream('gzip') where the
+// browser has it (fflate otherwise), and builds the split with the same core parsers as Node.
+import { CATALOG } from '../core/data/catalog';
+import type { DatasetSplit } from '../core/data/dataset';
+import { gunzip, isGzip } from '../core/data/gzip';
+import { parseManifest, type Manifest, type ManifestEntry } from '../core/data/manifest';
+import { sourceFromFiles } from '../core/data/source';
+import { buildSplit } from '../core/data/split';
+import { DATASETS, type DatasetName, type ExperimentSpec } from '../core/spec';
+
+export interface LoadProgress {
+  /** Bytes received so far over all files, and the total the manifest lists. */
+  loaded: number;
+  total: number;
+  file: string;
+}
+
+export interface SourceOptions {
+  /** Folder URL of datasets/, same origin; defaults to the app's base URL + "datasets/". */
+  base?: string;
+  /** For tests: a fetch to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+export type DatasetState = { ready: true; entry?: ManifestEntry } | { ready: false; reason: string };
+
+function baseUrl(opts: SourceOptions): string {
+  return opts.base ?? `${import.meta.env?.BASE_URL ?? '/'}datasets/`;
+}
+
+async function getManifest(opts: SourceOptions): Promise<Manifest | string> {
+  const res = await (opts.fetch ?? fetch)(`${baseUrl(opts)}manifest.json`).catch((e: Error) => e);
+  if (res instanceof Error) return `datasets/manifest.json could not be fetched (${res.message})`;
+  if (!res.ok) return `datasets/manifest.json is missing (HTTP ${res.status}): run npm run datasets`;
+  try {
+    return parseManifest(await res.json());
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Ready or missing per dataset, for the picker; the generated sets are always ready. */
+export async function datasetStatus(opts: SourceOptions = {}): Promise<Record<DatasetName, DatasetState>> {
+  const manifest = await getManifest(opts);
+  const out = {} as Record<DatasetName, DatasetState>;
+  for (const name of DATASETS) {
+    if (CATALOG[name].origin === 'generated') out[name] = { ready: true };
+    else if (typeof manifest === 'string') out[name] = { ready: false, reason: manifest };
+    else {
+      const entry = manifest.datasets[name];
+      out[name] = entry ? { ready: true, entry } : { ready: false, reason: `${name} is not prepared: run npm run datasets (see datasets/README.md)` };
+    }
+  }
+  return out;
+}
+
+async function readBody(res: Response, onChunk: (bytes: number) => void): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    onChunk(value.length);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+async function gunzipFast(bytes: Uint8Array, what: string): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  if (typeof DecompressionStream === 'undefined') return gunzip(bytes, what);
+  try {
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error(`${what}: gzip data is corrupt or truncated (${(e as Error).message})`);
+  }
+}
+
+/** The spec's DatasetSplit: generated from the seed, or fetched from datasets/ and subset by seed. */
+export async function loadSplitInWorker(spec: ExperimentSpec, onProgress?: (p: LoadProgress) => void, opts: SourceOptions = {}): Promise<DatasetSplit> {
+  const name = spec.dataset.name;
+  if (CATALOG[name].origin === 'generated') return buildSplit(spec);
+  const manifest = await getManifest(opts);
+  if (typeof manifest === 'string') throw new Error(`dataset ${name} cannot be loaded: ${manifest}`);
+  const entry = manifest.datasets[name];
+  if (!entry) throw new Error(`dataset ${name} is not prepared: run npm run datasets (see datasets/README.md)`);
+  const total = entry.files.reduce((s, f) => s + f.bytes, 0);
+  let loaded = 0;
+  const files = new Map<string, Uint8Array>();
+  for (const f of entry.files) {
+    const res = await (opts.fetch ?? fetch)(`${baseUrl(opts)}${f.path}`);
+    if (!res.ok) throw new Error(`dataset ${name}: ${f.path} could not be fetched (HTTP ${res.status}): run npm run datasets`);
+    const bytes = await readBody(res, (n) => {
+      loaded += n;
+      onProgress?.({ loaded, total, file: f.path });
+    });
+    // A server may gunzip on the way (Content-Encoding: gzip): only bytes still gzipped are as stored.
+    if (isGzip(bytes) && bytes.length !== f.bytes) throw new Error(`dataset ${name}: ${f.path} has ${bytes.length} bytes, the manifest says ${f.bytes}: run npm run datasets`);
+    files.set(f.path, await gunzipFast(bytes, f.path));
+  }
+  return buildSplit(spec, sourceFromFiles(entry, files));
+}

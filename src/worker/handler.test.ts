@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../scripts/lib/nodeBackend';
+import type { DatasetSplit } from '../core/data/dataset';
+import type { ExperimentSpec } from '../core/spec';
+import { blobSplit, tinySpec } from '../core/train/testFixtures';
+import { attachRunHandler, type Endpoint, type HandlerDeps } from './handler';
+import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol';
+
+// 96 training images in batches of 16 for 2 epochs: 12 steps of a tiny CNN on the cpu backend.
+const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 2 });
+const data: DatasetSplit = blobSplit('image');
+const ports: MessagePort[] = [];
+
+/** The handler on one end of a MessageChannel; the test talks to it from the other end. */
+function channel(deps: Partial<HandlerDeps> = {}) {
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  attachRunHandler(port1 as unknown as Endpoint, {
+    initBackend: async () => 'cpu',
+    loadData: async () => data,
+    ...deps,
+  });
+  port1.start();
+  const received: FromWorker[] = [];
+  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
+  port2.on('message', (m: FromWorker) => {
+    received.push(m);
+    for (const w of waiters.filter((w) => w.test(m))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(m);
+    }
+  });
+  return {
+    received,
+    send: (m: ToWorker) => port2.postMessage(m),
+    next: (test: (m: FromWorker) => boolean) =>
+      new Promise<FromWorker>((resolve) => {
+        const seen = received.find(test);
+        if (seen) resolve(seen);
+        else waiters.push({ test, resolve });
+      }),
+  };
+}
+
+const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): ToWorker => ({ type: 'start', protocolVersion, runId: 'sgd', spec: s });
+const progressSteps = (msgs: FromWorker[]) => msgs.flatMap((m) => (m.type === 'progress' ? [m.step] : []));
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+afterEach(() => {
+  for (const p of ports.splice(0)) p.close();
+});
+
+describe('run worker handler', () => {
+  it('trains a run to the end: status, progress for every step, metrics at each evaluation, done; no tensors leak', async () => {
+    const before = tf.memory().numTensors;
+    const c = channel();
+    c.send(start());
+    const done = await c.next((m) => m.type === 'done');
+    const types = c.received.map((m) => m.type);
+    expect(c.received[0]).toEqual({ type: 'status', runId: 'sgd', status: 'queued', backend: 'cpu' });
+    expect(c.received[1]).toEqual({ type: 'status', runId: 'sgd', status: 'training', backend: 'cpu' });
+    expect(progressSteps(c.received)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const progress = c.received.filter((m) => m.type === 'progress');
+    expect(progress.every((m) => m.totalSteps === 12 && m.imagesPerSec > 0 && Number.isFinite(m.loss))).toBe(true);
+    // Evaluations at step 0, after epoch 1 and at the end.
+    expect(c.received.filter((m) => m.type === 'metrics').map((m) => m.point.step)).toEqual([0, 6, 12]);
+    expect(types.at(-2)).toBe('status');
+    expect(done.type === 'done' && done.result).toMatchObject({ id: 'sgd', status: 'done' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('pause stops progress at a step boundary; resume continues from the same step', async () => {
+    const c = channel();
+    c.send(start());
+    await c.next((m) => m.type === 'progress' && m.step === 2);
+    c.send({ type: 'pause', runId: 'sgd' });
+    await c.next((m) => m.type === 'status' && m.status === 'paused');
+    const stepsAtPause = progressSteps(c.received);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(progressSteps(c.received)).toEqual(stepsAtPause);
+    const last = stepsAtPause.at(-1)!;
+    c.send({ type: 'resume', runId: 'sgd' });
+    await c.next((m) => m.type === 'done');
+    const steps = progressSteps(c.received);
+    expect(steps[stepsAtPause.length]).toBe(last + 1);
+    expect(steps).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(c.received.some((m) => m.type === 'status' && m.status === 'training' && c.received.indexOf(m) > c.received.findIndex((p) => p.type === 'status' && p.status === 'paused'))).toBe(true);
+  });
+
+  it('stop ends the run early with status stopped', async () => {
+    const c = channel();
+    c.send(start());
+    await c.next((m) => m.type === 'progress');
+    c.send({ type: 'stop', runId: 'sgd' });
+    const done = await c.next((m) => m.type === 'done');
+    expect(done.type === 'done' && done.result.status).toBe('stopped');
+    expect(progressSteps(c.received).length).toBeLessThan(12);
+  });
+
+  it('refuses a start of another protocol version, a spec without the run and an invalid spec', async () => {
+    const old = channel();
+    old.send(start(spec, PROTOCOL_VERSION + 1));
+    expect(await old.next((m) => m.type === 'error')).toMatchObject({ kind: 'protocol', message: expect.stringContaining('protocol version') });
+
+    const noRun = channel();
+    noRun.send({ ...start(), runId: 'nope' });
+    expect(await noRun.next((m) => m.type === 'error')).toMatchObject({ runId: 'nope', kind: 'protocol' });
+
+    const invalid = channel();
+    invalid.send(start({ ...spec, train: { ...spec.train, lr: -1 } }));
+    expect(await invalid.next((m) => m.type === 'error')).toMatchObject({ kind: 'protocol', message: expect.stringContaining('train.lr') });
+    expect(invalid.received.some((m) => m.type === 'progress' || m.type === 'done')).toBe(false);
+  });
+
+  it('reports a failing data load as an exception and a lost GPU device as device-lost', async () => {
+    const broken = channel({ loadData: async () => Promise.reject(new Error('manifest missing')) });
+    broken.send(start());
+    expect(await broken.next((m) => m.type === 'error')).toMatchObject({ kind: 'exception', message: 'manifest missing' });
+
+    // The device goes at the first chance the worker's event loop gets, i.e. during training.
+    const gpu = channel({ onDeviceLost: (cb) => void setTimeout(() => cb('driver reset'), 0) });
+    gpu.send(start());
+    expect(await gpu.next((m) => m.type === 'error')).toMatchObject({ kind: 'device-lost', message: expect.stringContaining('driver reset') });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gpu.received.filter((m) => m.type === 'error')).toHaveLength(1);
+    expect(gpu.received.some((m) => m.type === 'done')).toBe(false);
+  });
+});
