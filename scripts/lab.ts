@@ -7,11 +7,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BackendName } from '../src/core/backend';
 import type { ExperimentSpec } from '../src/core/spec';
-import type { Results, RunResult } from '../src/core/train/results';
-import { createTrainer, runTrainer } from '../src/core/train/trainer';
-import { loadSplit } from './lib/loadSplit';
 import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
-import { progressBar } from './lib/progress';
+import { trainAll } from './lib/trainAll';
 import { readSpecFile } from './lib/readSpecFile';
 
 const USAGE = `Duality Lab command line
@@ -86,38 +83,6 @@ async function startBackend(requested: BackendName | undefined, spec: Experiment
     }
   }
   throw new Error(`no tfjs backend could start:\n${failures.join('\n')}`);
-}
-
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-
-async function trainAll(spec: ExperimentSpec, backend: BackendName): Promise<Results> {
-  const data = await loadSplit(spec);
-  process.stderr.write(`${spec.dataset.name}: ${data.note ?? `${data.train.n} / ${data.test.n}`}; ${spec.model.name} on ${backend}\n`);
-  const runs: RunResult[] = [];
-  for (const run of spec.runs) {
-    let result: RunResult;
-    try {
-      const trainer = createTrainer(spec, run.id, data);
-      const bar = progressBar(run.id.padEnd(8), trainer.totalSteps);
-      let lastEval = '';
-      try {
-        result = await runTrainer(trainer, {
-          onStep: (r) => bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`),
-          onEval: (p) => {
-            lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust).map(([k, v]) => ` ${k} ${pct(v)}`).join('')}`;
-          },
-        });
-      } finally {
-        trainer.dispose();
-      }
-      bar.finish(`${result.status}, ${result.msPerStep.toFixed(1)} ms/step ${lastEval}${result.error ? `: ${result.error}` : ''}`);
-    } catch (e) {
-      result = { id: run.id, method: run.method, status: 'error', history: [], msPerStep: 0, error: (e as Error).message };
-      process.stderr.write(`${run.id}: error: ${result.error}\n`);
-    }
-    runs.push(result);
-  }
-  return { spec, backend, runs };
 }
 
 /** Writes next to the target, then renames: a reader never sees a half-written file. */

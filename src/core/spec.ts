@@ -163,7 +163,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
     backend: 'auto',
   },
   eval: {
-    subsetSize: 500,
+    subsetSize: 250,
     attacks: [
       { norm: 'linf', eps: 2 / 255 },
       { norm: 'linf', eps: 4 / 255 },

@@ -14,6 +14,8 @@ export interface TestSnapshot {
     totalSteps: number;
     epoch: number;
     evaluations: number;
+    /** Steps of the loss-chart points: every step while a run is short (see lossSeries). */
+    lossSteps: number[];
     lastMetrics: { epoch: number; cleanAcc: number; robust: Record<string, number> } | undefined;
     error: string | undefined;
   }[];
@@ -37,6 +39,7 @@ export function snapshot(store: LabStore): TestSnapshot {
         totalSteps: r.totalSteps,
         epoch: r.epoch,
         evaluations: r.history.length,
+        lossSteps: r.lossSeries.points.map((p) => p.step),
         lastMetrics: last && { epoch: last.epoch, cleanAcc: last.cleanAcc, robust: { ...last.robust } },
         error: r.error?.message,
       };

@@ -39,8 +39,10 @@ function RunRow({ run, index, update }: { run: RunSpec; index: number; update: R
   const p = `runs[${index}]`;
   return (
     <div className="run-row" data-run={run.id}>
-      <span className="swatch" style={{ background: runColor(index) }} aria-hidden />
-      <strong className="run-name">{runLabel(run)}</strong>
+      <strong className="run-name">
+        <span className="swatch" style={{ background: runColor(index) }} aria-hidden />
+        {runLabel(run)}
+      </strong>
       <SelectField label="Method" path={`${p}.method`} value={run.method} options={METHODS} optionLabel={(m) => METHOD_NAMES[m]} onChange={(m) => store.getState().setRunMethod(run.id, m)} />
       {run.method === 'sam' && <NumberField label="rho" path={`${p}.rho`} value={run.rho} onChange={(v) => update((r) => void ((r as typeof run).rho = v))} />}
       {run.method === 'at' && (

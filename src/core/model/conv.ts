@@ -16,8 +16,27 @@ type Conv = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
 
 const convs = new Map<string, Conv>();
 
+/**
+ * How the conv's gradient is computed: 'forward-conv' (the hand-written gradient above, on every
+ * backend) or 'native' (tfjs's own Conv2DBackpropFilter; wasm has none). tfjs's own gradient is
+ * also lazy: a PGD step, which needs only dX, then skips dW, whereas a custom gradient computes
+ * both. The edge that starts the backend chooses (bench/README.md has the measurements).
+ */
+export type ConvGradient = 'forward-conv' | 'native';
+
+let gradient: ConvGradient = 'forward-conv';
+
+export function setConvGradient(mode: ConvGradient): void {
+  gradient = mode;
+}
+
+export function convGradient(): ConvGradient {
+  return gradient;
+}
+
 /** Conv with stride `stride` and `pad` zeros on each side; output size floor((H + 2 pad - kh) / stride) + 1. */
 export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+  if (gradient === 'native') return tf.conv2d(x, w, stride, pad);
   const key = `${stride}/${pad}`;
   let conv = convs.get(key);
   if (!conv) {

@@ -28,6 +28,7 @@ export function ChartsPanel() {
   const runs = useMemo(() => spec?.runs ?? [], [spec]);
   const attacks = useMemo(() => spec?.eval.attacks ?? [], [spec]);
   const keys = attacks.map(attackKey);
+  const attackNames = useMemo(() => attacks.map(attackLabel), [attacks]);
   const only = chosen !== undefined && keys.includes(chosen) ? chosen : attacks.length > MAX_ATTACKS_TOGETHER ? keys[0] : undefined;
 
   const loss = useMemo(() => lossChartData(runs, lossPoints), [runs, lossPoints]);
@@ -75,7 +76,7 @@ export function ChartsPanel() {
         </div>
       )}
       {attacks.length > 0 && <AccuracyChart title="Robust accuracy" kind="robust" series={robust} />}
-      {attacks.length > 0 && <TradeoffChart points={tradeoff} />}
+      {attacks.length > 0 && <TradeoffChart points={tradeoff} attackNames={attackNames} />}
     </section>
   );
 }

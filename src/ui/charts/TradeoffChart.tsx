@@ -7,10 +7,22 @@ import { ChartFrame, Marker } from './svgChart';
 
 const percent = (v: number) => `${Math.round(v * 100)}%`;
 
-export const TradeoffChart = memo(function TradeoffChart({ points }: { points: TradeoffPoint[] }) {
+export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }: { points: TradeoffPoint[]; attackNames: string[] }) {
   return (
     <figure className="chart" data-chart="tradeoff" data-points={points.length} data-runs={[...new Set(points.map((p) => p.runId))].join(',')}>
-      <figcaption>Clean vs robust accuracy (latest evaluation)</figcaption>
+      <figcaption>
+        Clean vs robust accuracy (latest evaluation)
+        <span className="shape-legend">
+          {attackNames.map((name, i) => (
+            <span key={name} className="legend-item">
+              <svg width="12" height="12" aria-hidden>
+                <Marker shape={i} cx={6} cy={6} r={4.5} fill="#555" />
+              </svg>
+              {name}
+            </span>
+          ))}
+        </span>
+      </figcaption>
       <ChartFrame label="clean versus robust accuracy" xDomain={[0, 1]} yDomain={[0, 1]} xLabel="clean accuracy" xFormat={percent} yFormat={percent}>
         {(scale) =>
           points.map((p) => (

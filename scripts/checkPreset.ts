@@ -1,0 +1,56 @@
+// Checks across seeds that a preset shows what its text says: trains the preset's runs for each
+// seed (paired: same seed => same init, batches and evaluation subset for every run) and prints
+// the final clean and robust accuracies and each run's gap to the SGD run of the same seed.
+//
+//   npm run check-preset -- <preset id> [--seeds 1,2,3] [--epochs N] [--out file.json]
+import { writeFileSync } from 'node:fs';
+import { PRESETS } from '../src/core/presets';
+import type { HistoryPoint, Results } from '../src/core/train/results';
+import { useBackend } from './lib/nodeBackend';
+import { trainAll } from './lib/trainAll';
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+const last = (h: HistoryPoint[]) => h[h.length - 1];
+const pct = (v: number) => (100 * v).toFixed(1).padStart(5);
+
+async function main(argv: string[]): Promise<number> {
+  const preset = PRESETS.find((p) => p.id === argv[0]);
+  if (!preset) {
+    process.stderr.write(`usage: check-preset <${PRESETS.map((p) => p.id).join('|')}> [--seeds 1,2,3] [--epochs N] [--out file]\n`);
+    return 1;
+  }
+  const seeds = (arg(argv, '--seeds') ?? '1,2,3').split(',').map(Number);
+  await useBackend('wasm');
+  const all: Results[] = [];
+  for (const seed of seeds) {
+    const spec = structuredClone(preset.spec);
+    spec.seed = seed;
+    const epochs = arg(argv, '--epochs');
+    if (epochs) spec.train.epochs = Number(epochs);
+    all.push(await trainAll(spec, 'wasm'));
+  }
+  const keys = Object.keys(last(all[0].runs[0].history).robust);
+  const lines = [`preset ${preset.id}: final accuracy in %, and the gap to SGD of the same seed`, `run        seed  clean ${keys.map((k) => k.padStart(24)).join('')}`];
+  for (const results of all) {
+    const base = results.runs.find((r) => r.method === 'sgd');
+    for (const run of results.runs) {
+      const p = last(run.history);
+      const b = base ? last(base.history) : undefined;
+      const gap = (v: number, w: number | undefined) => (w === undefined || run === base ? '' : ` (${v - w >= 0 ? '+' : ''}${(100 * (v - w)).toFixed(1)})`);
+      lines.push(`${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)} ${pct(p.cleanAcc)}${gap(p.cleanAcc, b?.cleanAcc)}${keys.map((k) => `${pct(p.robust[k])}${gap(p.robust[k], b?.robust[k])}`.padStart(24)).join('')}  ${run.status}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const out = arg(argv, '--out');
+  if (out) writeFileSync(out, `${JSON.stringify({ preset: preset.id, table: lines, results: all }, null, 1)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+  process.stderr.write(`check-preset: ${(e as Error).message}\n`);
+  process.exit(1);
+});

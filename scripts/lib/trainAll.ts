@@ -1,0 +1,40 @@
+// Trains every run of a spec in Node, one after another on one loaded split, with a progress bar per run.
+import type { BackendName } from '../../src/core/backend';
+import type { ExperimentSpec } from '../../src/core/spec';
+import type { Results, RunResult } from '../../src/core/train/results';
+import { createTrainer, runTrainer } from '../../src/core/train/trainer';
+import { loadSplit } from './loadSplit';
+import { progressBar } from './progress';
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+export async function trainAll(spec: ExperimentSpec, backend: BackendName): Promise<Results> {
+  const data = await loadSplit(spec);
+  process.stderr.write(`${spec.dataset.name}: ${data.note ?? `${data.train.n} / ${data.test.n}`}; ${spec.model.name} on ${backend}\n`);
+  const runs: RunResult[] = [];
+  for (const run of spec.runs) {
+    let result: RunResult;
+    try {
+      const trainer = createTrainer(spec, run.id, data);
+      const bar = progressBar(run.id.padEnd(8), trainer.totalSteps);
+      let lastEval = '';
+      try {
+        result = await runTrainer(trainer, {
+          onStep: (r) => bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`),
+          onEval: (p) => {
+            lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust).map(([k, v]) => ` ${k} ${pct(v)}`).join('')}`;
+          },
+        });
+      } finally {
+        trainer.dispose();
+      }
+      bar.finish(`${result.status}, ${result.msPerStep.toFixed(1)} ms/step ${lastEval}${result.error ? `: ${result.error}` : ''}`);
+    } catch (e) {
+      result = { id: run.id, method: run.method, status: 'error', history: [], msPerStep: 0, error: (e as Error).message };
+      process.stderr.write(`${run.id}: error: ${result.error}\n`);
+    }
+    runs.push(result);
+  }
+  return { spec, backend, runs };
+}
+
