@@ -23,6 +23,7 @@ describe('experiment spec', () => {
     [{ runs: [{ id: 'x', method: 'adam' }] }, 'runs[0].method'],
     [{ runs: [{ id: 'x', method: 'at', eps: 1.5 }] }, 'runs[0].eps'],
     [{ runs: [{ id: 'x', method: 'at', steps: 2.5 }] }, 'runs[0].steps'],
+    [{ runs: [{ id: 'x', method: 'sgd', lr: 0 }] }, 'runs[0].lr'],
     [{ train: { batchSize: 0 } }, 'train.batchSize'],
     [{ train: { lr: -1 } }, 'train.lr'],
     [{ train: { schedule: 'linear' } }, 'train.schedule'],
@@ -42,6 +43,12 @@ describe('experiment spec', () => {
     const v = validateSpec(raw);
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.issues.map((i) => i.path)).toContain(path);
+  });
+
+  it('keeps a run\'s own learning rate, above train.lr\'s range if asked', () => {
+    const v = validateSpec({ runs: [{ id: 'wild', method: 'sgd', lr: 5000 }, { id: 'calm', method: 'sam', rho: 0.1 }] });
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(v.spec.runs).toEqual([{ id: 'wild', method: 'sgd', lr: 5000 }, { id: 'calm', method: 'sam', rho: 0.1 }]);
   });
 
   it('rejects a non-object', () => {

@@ -100,6 +100,8 @@ export interface LandscapeSpec {
 interface RunBase {
   id: string;
   label?: string;
+  /** This run's base learning rate, overriding train.lr (e.g. to show a diverging run beside the others). */
+  lr?: number;
 }
 export interface SgdRun extends RunBase {
   method: 'sgd';
@@ -337,7 +339,7 @@ const runRule: Rule<RunSpec> = (raw, fallback, path, issues) => {
   }
   const method = oneOf(METHODS)(raw.method, fallback.method, `${path}.method`, issues);
   const base = { ...RUN_DEFAULTS[method], id: fallback.id } as RunSpec;
-  const common = { id: text(32, RUN_ID), label: text(64) };
+  const common = { id: text(32, RUN_ID), label: text(64), lr: num(0, 1e6, { minOpen: true }) };
   let shape: Shape<RunSpec>;
   if (method === 'sam') shape = { ...common, method: oneOf(['sam'] as const), rho: num(0, 10) } as unknown as Shape<RunSpec>;
   else if (method === 'at')
@@ -352,6 +354,7 @@ const runRule: Rule<RunSpec> = (raw, fallback, path, issues) => {
   else shape = { ...common, method: oneOf(['sgd'] as const) } as unknown as Shape<RunSpec>;
   const out = obj<RunSpec>(shape)({ ...raw, method }, base, path, issues);
   if (out.label === undefined) delete out.label;
+  if (out.lr === undefined) delete out.lr;
   return out;
 };
 

@@ -163,6 +163,17 @@ describe('trainer', () => {
     ok.dispose();
   });
 
+  it('a run with its own huge learning rate diverges while its sibling in the same experiment trains', async () => {
+    const spec = tinySpec(MLP, [{ id: 'wild', method: 'sgd', lr: 1e6 }, { id: 'calm', method: 'sgd' }], { epochs: 2 });
+    const statuses: string[] = [];
+    for (const id of ['wild', 'calm']) {
+      const t = createTrainer(spec, id, data);
+      statuses.push((await runTrainer(t)).status);
+      t.dispose();
+    }
+    expect(statuses).toEqual(['diverged', 'done']);
+  });
+
   it('stops when the checkpoint says so', async () => {
     const t = createTrainer(tinySpec(MLP, [SGD], { epochs: 3 }), 'sgd', data);
     let calls = 0;

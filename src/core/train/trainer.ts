@@ -97,7 +97,7 @@ class MethodTrainer implements Trainer {
 
   async step(): Promise<StepRecord> {
     if (this.status !== 'training') throw new Error(`run ${this.run.id} is ${this.status}: no more steps`);
-    const lr = learningRate(this.spec.train.schedule, this.spec.train.lr, this.stepsDone, this.totalSteps);
+    const lr = learningRate(this.spec.train.schedule, this.run.lr ?? this.spec.train.lr, this.stepsDone, this.totalSteps);
     const b = this.sampler.next();
     const batch = toDeviceBatch(b.x, b.y, this.train.shape, this.train.numClasses);
     const stats = createBatchStatsCollector();
