@@ -2,6 +2,9 @@
 // Chromium and prints one line per case and "e2e: N passed, M failed"; exits non-zero on failure.
 import { launchChromium, waitForChromium } from './browser';
 import { cases } from './cases';
+import { classroomCases } from './classroomCases';
+import { datasetCases } from './datasetCases';
+import { landscapeCases } from './landscapeCases';
 import { runCases } from './runner';
 import { servePreview } from './server';
 
@@ -12,7 +15,7 @@ const browser = await launchChromium();
 let failed = 1;
 try {
   const only = process.argv[2];
-  const all = cases(browser.context, server.url);
+  const all = [...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...datasetCases(browser.context, server.url)];
   ({ failed } = await runCases(only ? all.filter((c) => c.name.includes(only)) : all));
 } finally {
   await browser.close();

@@ -2,11 +2,12 @@
 // writes the results JSON (the Results format of src/core/train/results.ts).
 //
 //   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
-import * as tf from '@tensorflow/tfjs';
+//   npm run lab -- run <spec.json | share URL> --browser --out <results.json> [--chromium <path>]
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BackendName } from '../src/core/backend';
 import type { ExperimentSpec } from '../src/core/spec';
+import type { Results } from '../src/core/train/results';
 import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
 import { readSpecFile } from './lib/readSpecFile';
@@ -15,6 +16,7 @@ const USAGE = `Duality Lab command line
 
 Usage:
   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
+  npm run lab -- run <spec.json | share URL> --browser --out <results.json> [--chromium <path>]
   npm run lab -- --help
 
 run     trains every run of the experiment spec one after another (same seed: same init,
@@ -23,6 +25,11 @@ run     trains every run of the experiment spec one after another (same seed: sa
 --backend
         tfjs backend; default: the spec's train.backend when it is wasm or cpu, else the fastest
         that trains here (${NODE_BACKENDS.join(', then ')}).
+--browser
+        trains in the real page in headless Chromium instead (WebGPU where the machine has it),
+        from a spec file or a share link (the page's "Copy link"); builds dist/ first if missing.
+--chromium
+        Chromium's executable for --browser (default: $CHROMIUM_PATH, else /usr/bin/chromium).
 
 The spec is checked field by field; a bad spec is reported and nothing is written.
 Exit status: 0 when every run trained (done or diverged), 1 on bad usage, a bad spec, or a run
@@ -34,6 +41,8 @@ interface RunCommand {
   specPath: string;
   out: string;
   backend?: BackendName;
+  browser: boolean;
+  chromium?: string;
 }
 
 function parseArgs(argv: string[]): RunCommand | 'help' {
@@ -43,6 +52,8 @@ function parseArgs(argv: string[]): RunCommand | 'help' {
   let specPath: string | undefined;
   let out: string | undefined;
   let backend: BackendName | undefined;
+  let browser = false;
+  let chromium: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = () => {
@@ -55,13 +66,17 @@ function parseArgs(argv: string[]): RunCommand | 'help' {
       const b = value();
       if (!(NODE_BACKENDS as string[]).includes(b)) throw new UsageError(`--backend must be one of ${NODE_BACKENDS.join(', ')}, got "${b}"`);
       backend = b as BackendName;
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    } else if (arg === '--browser') browser = true;
+    else if (arg === '--chromium') chromium = value();
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else if (specPath === undefined) specPath = arg;
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
-  if (!specPath) throw new UsageError('run needs a spec file');
+  if (!specPath) throw new UsageError(browser ? 'run --browser needs a spec file or a share URL' : 'run needs a spec file');
   if (!out) throw new UsageError('run needs --out <results.json>');
-  return { specPath, out, backend };
+  if (browser && backend) throw new UsageError('--backend is for Node runs; in the browser the spec\'s train.backend chooses');
+  if (chromium && !browser) throw new UsageError('--chromium goes with --browser');
+  return { specPath, out, backend, browser, chromium };
 }
 
 /** The requested backend, the spec's if Node has it, else the first of NODE_BACKENDS that starts. */
@@ -103,13 +118,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const spec = readSpecFile(command.specPath);
-  const backend = await startBackend(command.backend, spec);
-  const results = await trainAll(spec, backend);
+  let results: Results;
+  if (command.browser) {
+    const { runInBrowser } = await import('./lib/browserRun');
+    results = await runInBrowser(command.specPath, { chromium: command.chromium });
+  } else {
+    const spec = readSpecFile(command.specPath);
+    results = await trainAll(spec, await startBackend(command.backend, spec));
+  }
   // JSON has no NaN: the step-0 training loss / accuracy are written as null.
   writeAtomically(command.out, `${JSON.stringify(results, null, 1)}\n`);
   const failed = results.runs.filter((r) => r.status === 'error');
-  process.stderr.write(`wrote ${command.out} (${results.runs.length} runs on ${tf.getBackend()})\n`);
+  process.stderr.write(`wrote ${command.out} (${results.runs.length} runs on ${results.backend})\n`);
   return failed.length > 0 ? 1 : 0;
 }
 

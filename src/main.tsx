@@ -1,36 +1,44 @@
-// Page start-up: the spec (a preset, or one from the URL hash), the store, the run controller and,
-// for the end-to-end tests only (?e2e=1), a read-only window hook.
+// Page start-up: the spec (a preset, or one from the share link in the URL hash), the store, the run
+// controller, the hash kept in step with the form, the saved experiments and, for the end-to-end
+// tests only (?e2e=1), a read-only window hook.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DEFAULT_PRESET_ID, PRESETS } from './core/presets';
-import { specFromHash } from './state/hashSpec';
+import { startArchive } from './state/archiveStartup';
 import { createLabStore } from './state/labStore';
 import { createRunController } from './state/runController';
+import { readShareLink } from './state/shareLink';
 import { installTestHook } from './state/testHook';
 import { defaultParallelism } from './state/uiSlice';
+import { syncHashWithSpec } from './state/urlSync';
 import { createRunWorker } from './state/workerFactory';
 import { App } from './ui/App';
+import { ArchiveProvider } from './ui/history/archiveContext';
 import { LabContext } from './ui/labContext';
 import './ui/styles.css';
 
 const params = new URLSearchParams(location.search);
 const preset = PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!;
-const fromHash = specFromHash(location.hash, preset.spec);
+const link = readShareLink(location.hash, preset.spec);
 const parallel = Number(params.get('parallel'));
 
 const store = createLabStore({
-  spec: fromHash?.spec ?? preset.spec,
-  presetId: fromHash ? undefined : preset.id,
+  spec: link.found ? link.spec : preset.spec,
+  presetId: link.found ? undefined : preset.id,
   maxParallel: Number.isInteger(parallel) && parallel > 0 ? parallel : defaultParallelism(navigator.hardwareConcurrency),
 });
-if (fromHash?.message) store.getState().setNotice(fromHash.message);
+if (link.message) store.getState().setNotice(link.message);
 const controller = createRunController(store, createRunWorker);
 if (params.get('e2e') === '1') installTestHook(store);
+syncHashWithSpec(store, window);
+const archive = startArchive(store, link, { indexedDB: globalThis.indexedDB, sessionStorage: globalThis.sessionStorage });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <LabContext.Provider value={{ store, controller }}>
-      <App />
+      <ArchiveProvider ready={archive}>
+        <App />
+      </ArchiveProvider>
     </LabContext.Provider>
   </StrictMode>,
 );

@@ -183,8 +183,11 @@ function memorySample(step: number): MemorySample {
   return s;
 }
 
-/** Tensors and bytes after step 1 and after every `steps / 5` steps of a tiny model: a leak grows linearly. */
-export async function memoryRun(m: MethodKey, steps: number): Promise<MemorySample[]> {
+/**
+ * Tensors and bytes after step 1 and after every `steps / 5` steps of a tiny model (a leak grows
+ * linearly); stops early, with a last sample, once `budgetMs` is spent.
+ */
+export async function memoryRun(m: MethodKey, steps: number, budgetMs: number): Promise<MemorySample[]> {
   const c: ModelCase = { model: 'cnn' as ModelName, width: 4, batch: 8 };
   const spec = benchSpec(c, m);
   spec.model.depth = 1;
@@ -192,9 +195,12 @@ export async function memoryRun(m: MethodKey, steps: number): Promise<MemorySamp
   try {
     const samples: MemorySample[] = [];
     const every = Math.max(1, Math.floor(steps / 5));
+    const t0 = performance.now();
     for (let i = 1; i <= steps; i++) {
       await trainer.step();
-      if (i === 1 || i % every === 0) samples.push(memorySample(i));
+      const last = i === steps || performance.now() - t0 > budgetMs;
+      if (i === 1 || i % every === 0 || last) samples.push(memorySample(i));
+      if (last) break;
     }
     return samples;
   } finally {

@@ -2,7 +2,9 @@
 // time (the rest wait queued). Worker messages go through a buffer into the store, at most ten
 // flushes a second. A worker that dies (its 'error' event) puts only its own run in error; the
 // user can restart that run alone.
+import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec } from '../core/spec';
+import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../worker/protocol';
 import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
@@ -26,6 +28,11 @@ export interface RunController {
   restart(id: string): void;
   /** Ends every worker and forgets the runs. */
   reset(): void;
+  /** Asks a run's worker (training, paused or ended) for landscapes of its weights now; false when it has none. */
+  landscape(id: string, kinds?: LandscapeKind[]): boolean;
+  cancelLandscape(id: string, requestId: string): void;
+  /** The run's current weights as a .safetensors file, from its live worker (training, paused or ended); rejects with the reason when there are none. */
+  requestWeights(id: string): Promise<ArrayBuffer>;
 }
 
 export function createRunController(store: LabStore, createWorker: () => WorkerLike, options: { flushMs?: number; timer?: Timer } = {}): RunController {
@@ -33,11 +40,27 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   let queue: string[] = [];
   /** Set by "pause all": queued runs wait until "resume all". */
   let held = false;
-  const buffer = createMessageBuffer<FromWorker>((batch) => store.getState().applyWorkerMessages(batch), options.flushMs ?? 100, options.timer);
+  /** Runs whose training has ended but whose worker stays alive holding the model (landscapes). */
+  const ended = new Set<string>();
+  let landscapeRequests = 0;
+  /** Weights requests waiting for their worker's reply, by request id. */
+  const weightsWaiting = new Map<string, { resolve(bytes: ArrayBuffer): void; reject(e: Error): void }>();
+  let weightsRequests = 0;
+  const buffer = createMessageBuffer<FromWorker>(
+    (batch) => {
+      const s = store.getState();
+      s.applyWorkerMessages(batch);
+      s.applyLandscapeMessages(batch);
+      s.applyDataMessages(batch);
+    },
+    options.flushMs ?? 100,
+    options.timer,
+  );
 
   const end = (id: string) => {
     workers.get(id)?.terminate();
     workers.delete(id);
+    ended.delete(id);
   };
 
   function launch(id: string) {
@@ -48,9 +71,20 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     worker.addEventListener('message', (event) => {
       if (workers.get(id) !== worker) return; // a terminated worker's last words
       const msg = event.data;
+      if (msg.type === 'weights-reply') {
+        const waiting = weightsWaiting.get(msg.requestId);
+        weightsWaiting.delete(msg.requestId);
+        if (msg.bytes) waiting?.resolve(msg.bytes);
+        else waiting?.reject(new Error(msg.message ?? 'no weights'));
+        return;
+      }
       buffer.push(msg);
-      if (msg.type === 'done' || msg.type === 'error') {
+      if (msg.type === 'error') {
         end(id);
+        pump();
+      } else if (msg.type === 'done') {
+        // The worker stays alive with the trained model; it no longer counts against maxParallel.
+        ended.add(id);
         pump();
       }
     });
@@ -67,10 +101,11 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
 
   function pump() {
     const { maxParallel } = store.getState();
-    while (!held && queue.length > 0 && workers.size < maxParallel) launch(queue.shift()!);
+    while (!held && queue.length > 0 && workers.size - ended.size < maxParallel) launch(queue.shift()!);
   }
 
-  const targets = (id?: string) => (id === undefined ? [...workers.keys()] : workers.has(id) ? [id] : []);
+  const training = (id: string) => workers.has(id) && !ended.has(id);
+  const targets = (id?: string) => (id === undefined ? [...workers.keys()].filter(training) : training(id) ? [id] : []);
 
   return {
     train() {
@@ -104,6 +139,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       buffer.flush();
       end(id);
       store.getState().requeueRun(id);
+      store.getState().clearLandscapes(id);
       queue = [id, ...queue.filter((q) => q !== id)];
       pump();
     },
@@ -113,6 +149,27 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       held = false;
       buffer.clear();
       store.getState().resetRuns(undefined);
+      store.getState().clearLandscapes();
+    },
+    landscape(id, kinds = LANDSCAPE_KINDS) {
+      const worker = workers.get(id);
+      if (!worker) return false;
+      const requestId = `page-${++landscapeRequests}`;
+      store.getState().landscapeRequested(id, requestId);
+      worker.postMessage({ type: 'landscape', runId: id, requestId, kinds });
+      return true;
+    },
+    cancelLandscape(id, requestId) {
+      workers.get(id)?.postMessage({ type: 'landscape-cancel', runId: id, requestId });
+    },
+    requestWeights(id) {
+      const worker = workers.get(id);
+      if (!worker) return Promise.reject(new Error('the weights are only in the page that trained the run, until Reset or a reload'));
+      const requestId = `weights-${++weightsRequests}`;
+      return new Promise<ArrayBuffer>((resolve, reject) => {
+        weightsWaiting.set(requestId, { resolve, reject });
+        worker.postMessage({ type: 'weights', runId: id, requestId });
+      });
     },
   };
 }

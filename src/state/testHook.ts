@@ -1,5 +1,7 @@
 // Read-only view of the lab for the end-to-end tests, installed only when the URL asks (?e2e=1).
+import { datasetSnapshot } from './datasetSlice';
 import type { LabStore } from './labStore';
+import { landscapeSnapshot } from './landscapeSlice';
 
 export interface TestSnapshot {
   presetId: string | undefined;
@@ -19,6 +21,9 @@ export interface TestSnapshot {
     lastMetrics: { epoch: number; cleanAcc: number; robust: Record<string, number> } | undefined;
     error: string | undefined;
   }[];
+  /** Per run: recorded landscapes (values per kind), the one in progress, requests waiting. */
+  landscapes: ReturnType<typeof landscapeSnapshot>;
+  datasets: ReturnType<typeof datasetSnapshot>;
 }
 
 export function snapshot(store: LabStore): TestSnapshot {
@@ -44,6 +49,8 @@ export function snapshot(store: LabStore): TestSnapshot {
         error: r.error?.message,
       };
     }),
+    landscapes: landscapeSnapshot(s.landscapes),
+    datasets: datasetSnapshot(s),
   };
 }
 

@@ -1,16 +1,25 @@
 // The lab page: presets and the experiment form on the left, the runs and their charts on the right.
 import { selectActive, selectNotice, selectRunOrder } from '../state/selectors';
 import { ChartsPanel } from './charts/ChartsPanel';
+import { ClassroomShell, ViewBar } from './classroom/ClassroomShell';
+import { LessonPanel } from './classroom/LessonPanel';
+import { TheoryPanel } from './classroom/TheoryPanel';
 import { Controls } from './Controls';
+import { DatasetPicker } from './DatasetPicker';
 import { ExperimentPanel } from './ExperimentPanel';
+import { ExportPanel } from './export/ExportPanel';
+import { HistoryPanel } from './history/HistoryPanel';
 import { useLab, useLabContext } from './labContext';
+import { LandscapeSection } from './landscape/LandscapeSection';
 import { PresetPicker } from './PresetPicker';
 import { RunCard } from './RunCard';
 import { RunEditor } from './RunEditor';
+import { ShareBar } from './share/ShareBar';
 import { WebGpuNotice } from './WebGpuNotice';
 
 export function App() {
   const active = useLab(selectActive);
+  const classroom = useLab((s) => s.view === 'classroom');
   return (
     <div className="app">
       <header className="top">
@@ -19,21 +28,35 @@ export function App() {
           SGD, SAM and adversarial training side by side, with clean and robust accuracy live (after Zhang et al., “On the Duality Between
           Sharpness-Aware Minimization and Adversarial Training”, ICML 2024).
         </p>
+        <ViewBar />
       </header>
+      <ClassroomShell />
       <WebGpuNotice />
       <Notice />
       <main>
         <aside className="setup">
-          <PresetPicker disabled={active} />
-          <ExperimentPanel disabled={active} />
-          <RunEditor disabled={active} />
+          {classroom ? (
+            <LessonPanel />
+          ) : (
+            <>
+              <PresetPicker disabled={active} />
+              <DatasetPicker disabled={active} />
+              <ExperimentPanel disabled={active} />
+              <RunEditor disabled={active} />
+            </>
+          )}
+          <HistoryPanel />
         </aside>
         <section className="results">
           <Controls />
+          <ShareBar />
           <RunCards />
           <ChartsPanel />
+          <LandscapeSection />
+          <ExportPanel />
         </section>
       </main>
+      {classroom && <TheoryPanel />}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { runLabel } from '../state/runLabel';
 import { etaSeconds, isFinal } from '../state/runView';
 import { selectRun, selectTrainedSpec } from '../state/selectors';
 import { useLab, useLabContext } from './labContext';
+import { LandscapeCardControls } from './landscape/LandscapeCardControls';
 import { runColor } from './palette';
 
 function formatSeconds(s: number | undefined): string {
@@ -52,25 +53,26 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
         {!isFinal(run.status) && (
           <>
             {run.status === 'paused' ? (
-              <button type="button" className="small" onClick={() => controller.resume(id)}>
+              <button type="button" className="small" onClick={() => controller.resume(id)} aria-label={`Resume ${runLabel(run.spec)}`}>
                 Resume
               </button>
             ) : (
-              <button type="button" className="small" onClick={() => controller.pause(id)} disabled={run.status !== 'training'}>
+              <button type="button" className="small" onClick={() => controller.pause(id)} disabled={run.status !== 'training'} aria-label={`Pause ${runLabel(run.spec)}`}>
                 Pause
               </button>
             )}
-            <button type="button" className="small" onClick={() => controller.stop(id)}>
+            <button type="button" className="small" onClick={() => controller.stop(id)} aria-label={`Stop ${runLabel(run.spec)}`}>
               Stop
             </button>
           </>
         )}
         {isFinal(run.status) && run.status !== 'done' && (
-          <button type="button" className="small restart" onClick={() => controller.restart(id)}>
+          <button type="button" className="small restart" onClick={() => controller.restart(id)} aria-label={`Restart ${runLabel(run.spec)}`}>
             Restart
           </button>
         )}
       </div>
+      <LandscapeCardControls id={id} status={run.status} />
     </article>
   );
 });

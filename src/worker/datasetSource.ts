@@ -1,6 +1,8 @@
 // Browser / worker edge of the datasets: fetches datasets/manifest.json and the files it lists
 // from this origin (never a remote host), gunzips them with DecompressionStream('gzip') where the
 // browser has it (fflate otherwise), and builds the split with the same core parsers as Node.
+// Datasets a user dropped onto the page (localDatasets.ts, browser storage) are a second source,
+// used for a dataset datasets/ does not have.
 import { CATALOG } from '../core/data/catalog';
 import type { DatasetSplit } from '../core/data/dataset';
 import { gunzip, isGzip } from '../core/data/gzip';
@@ -8,6 +10,7 @@ import { parseManifest, type Manifest, type ManifestEntry } from '../core/data/m
 import { sourceFromFiles } from '../core/data/source';
 import { buildSplit } from '../core/data/split';
 import { DATASETS, type DatasetName, type ExperimentSpec } from '../core/spec';
+import { localManifest, readLocalFile } from './localDatasets';
 
 export interface LoadProgress {
   /** Bytes received so far over all files, and the total the manifest lists. */
@@ -21,9 +24,14 @@ export interface SourceOptions {
   base?: string;
   /** For tests: a fetch to use instead of the global one. */
   fetch?: typeof fetch;
+  /** The datasets kept in browser storage; defaults to Cache Storage (none where there is none). */
+  local?: { manifest(): Promise<Manifest>; read(path: string): Promise<Uint8Array | undefined> };
 }
 
-export type DatasetState = { ready: true; entry?: ManifestEntry } | { ready: false; reason: string };
+/** where: served from datasets/ ('server') or kept from files dropped onto the page ('browser'). */
+export type DatasetState = { ready: true; entry?: ManifestEntry; where?: 'server' | 'browser' } | { ready: false; reason: string };
+
+const localSource = (opts: SourceOptions) => opts.local ?? { manifest: localManifest, read: readLocalFile };
 
 function baseUrl(opts: SourceOptions): string {
   return opts.base ?? `${import.meta.env?.BASE_URL ?? '/'}datasets/`;
@@ -42,15 +50,16 @@ async function getManifest(opts: SourceOptions): Promise<Manifest | string> {
 
 /** Ready or missing per dataset, for the picker; the generated sets are always ready. */
 export async function datasetStatus(opts: SourceOptions = {}): Promise<Record<DatasetName, DatasetState>> {
-  const manifest = await getManifest(opts);
+  const [manifest, local] = await Promise.all([getManifest(opts), localSource(opts).manifest()]);
   const out = {} as Record<DatasetName, DatasetState>;
   for (const name of DATASETS) {
+    const served = typeof manifest === 'string' ? undefined : manifest.datasets[name];
+    const kept = local.datasets[name];
     if (CATALOG[name].origin === 'generated') out[name] = { ready: true };
+    else if (served) out[name] = { ready: true, entry: served, where: 'server' };
+    else if (kept) out[name] = { ready: true, entry: kept, where: 'browser' };
     else if (typeof manifest === 'string') out[name] = { ready: false, reason: manifest };
-    else {
-      const entry = manifest.datasets[name];
-      out[name] = entry ? { ready: true, entry } : { ready: false, reason: `${name} is not prepared: run npm run datasets (see datasets/README.md)` };
-    }
+    else out[name] = { ready: false, reason: `${name} is not prepared: run npm run datasets (see datasets/README.md)` };
   }
   return out;
 }
@@ -92,8 +101,11 @@ export async function loadSplitInWorker(spec: ExperimentSpec, onProgress?: (p: L
   const name = spec.dataset.name;
   if (CATALOG[name].origin === 'generated') return buildSplit(spec);
   const manifest = await getManifest(opts);
+  const served = typeof manifest === 'string' ? undefined : manifest.datasets[name];
+  const kept = served ? undefined : (await localSource(opts).manifest()).datasets[name];
+  if (kept) return buildSplit(spec, sourceFromFiles(kept, await readKept(kept, localSource(opts), onProgress)));
   if (typeof manifest === 'string') throw new Error(`dataset ${name} cannot be loaded: ${manifest}`);
-  const entry = manifest.datasets[name];
+  const entry = served;
   if (!entry) throw new Error(`dataset ${name} is not prepared: run npm run datasets (see datasets/README.md)`);
   const total = entry.files.reduce((s, f) => s + f.bytes, 0);
   let loaded = 0;
@@ -110,4 +122,19 @@ export async function loadSplitInWorker(spec: ExperimentSpec, onProgress?: (p: L
     files.set(f.path, await gunzipFast(bytes, f.path));
   }
   return buildSplit(spec, sourceFromFiles(entry, files));
+}
+
+/** The files of a dataset kept in browser storage, gunzipped; a file gone from storage asks for the drop again. */
+async function readKept(entry: ManifestEntry, local: NonNullable<SourceOptions['local']>, onProgress?: (p: LoadProgress) => void): Promise<Map<string, Uint8Array>> {
+  const total = entry.files.reduce((s, f) => s + f.bytes, 0);
+  let loaded = 0;
+  const files = new Map<string, Uint8Array>();
+  for (const f of entry.files) {
+    const bytes = await local.read(f.path);
+    if (!bytes) throw new Error(`dataset ${entry.name}: ${f.path} is gone from browser storage: drop the dataset's files onto the page again`);
+    loaded += bytes.length;
+    onProgress?.({ loaded, total, file: f.path });
+    files.set(f.path, await gunzipFast(bytes, f.path));
+  }
+  return files;
 }

@@ -70,6 +70,10 @@ describe('run worker handler', () => {
     expect(c.received.filter((m) => m.type === 'metrics').map((m) => m.point.step)).toEqual([0, 6, 12]);
     expect(types.at(-2)).toBe('status');
     expect(done.type === 'done' && done.result).toMatchObject({ id: 'sgd', status: 'done' });
+    // The ended run keeps its model for on-demand work until it is disposed.
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    c.send({ type: 'dispose', runId: 'sgd' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -7,7 +7,11 @@ import type { DatasetSplit } from '../core/data/dataset';
 import { formatIssues, validateSpec, type BackendChoice, type ExperimentSpec, type RunSpec } from '../core/spec';
 import type { RunResult } from '../core/train/results';
 import { createTrainer, runTrainer, type Trainer } from '../core/train/trainer';
+import type { LoadProgress } from './datasetSource';
+import { LANDSCAPE_KINDS } from '../core/landscape/request';
+import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerErrorKind } from './protocol';
+import { createWeightsRequests } from './weightsExport';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
 export interface Endpoint {
@@ -18,7 +22,8 @@ export interface Endpoint {
 export interface HandlerDeps {
   /** Starts the backend the spec asks for ('auto': the best one) and returns the one really in use. */
   initBackend(choice: BackendChoice): Promise<BackendName>;
-  loadData(spec: ExperimentSpec): Promise<DatasetSplit>;
+  /** onProgress: bytes fetched so far (file datasets); posted to the page as 'data-progress'. */
+  loadData(spec: ExperimentSpec, onProgress?: (p: LoadProgress) => void): Promise<DatasetSplit>;
   /** Registers a callback for the loss of the GPU device behind the backend (WebGPU only). */
   onDeviceLost?(callback: (reason: string) => void): void;
   now?(): number;
@@ -35,6 +40,13 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   let stopRequested = false;
   let paused = false;
   let wakeUp: (() => void) | undefined;
+  // Landscapes: the model is kept after the run ends (until 'dispose' or the worker is terminated);
+  // requests run between steps, while parked in a pause, or at once after the end.
+  let trainer: Trainer | undefined;
+  let data: DatasetSplit | undefined;
+  let parked = false;
+  let finished = false;
+  let jobs: LandscapeJobs | undefined;
 
   const post = (message: FromWorker) => {
     if (!failed) endpoint.postMessage(message);
@@ -45,6 +57,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     stopRequested = true;
     wakeUp?.();
   };
+  // Weights export: answered at a checkpoint, while parked, or after the end (weightsExport.ts).
+  const weights = createWeightsRequests(post, () => trainer && { model: trainer.model, spec: trainer.spec, step: trainer.stepsDone });
 
   endpoint.addEventListener('message', (event) => {
     const msg = event.data as ToWorker;
@@ -56,6 +70,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       if (started) return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
       started = true;
       runId = msg.runId;
+      jobs = landscapeJobs(msg.runId);
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
         return fail(msg.runId, 'protocol', `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`);
       }
@@ -69,7 +84,22 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       wakeUp?.();
     } else if (msg.type === 'stop') {
       stopRequested = true;
+      jobs?.cancelAll('the run was stopped');
       wakeUp?.();
+    } else if (msg.type === 'landscape') {
+      jobs?.enqueue(msg.requestId, msg.kinds, 'manual');
+      // While training, the next checkpoint drains the queue; parked or ended, nothing steps now.
+      if (parked || finished) void jobs?.drain();
+    } else if (msg.type === 'landscape-cancel') jobs?.cancel(msg.requestId);
+    else if (msg.type === 'weights') {
+      weights.enqueue(msg);
+      if (parked || finished || !trainer) void (jobs?.drain() ?? Promise.resolve()).then(() => weights.drain());
+    }
+    else if (msg.type === 'dispose') {
+      jobs?.cancelAll('the run was disposed');
+      void (jobs?.drain() ?? Promise.resolve()).then(() => {
+        if (finished) release();
+      });
     } else fail(runId ?? '', 'protocol', `unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
   });
 
@@ -83,10 +113,20 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     const backend = await deps.initBackend(spec.train.backend);
     deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
     post({ type: 'status', runId: id, status: 'queued', backend });
-    const data = await deps.loadData(spec);
-    if (stopRequested) return finish(id, stoppedBeforeStart(run));
+    let lastPost = -Infinity;
+    data = await deps.loadData(spec, (p) => {
+      // At most ten progress messages a second, and always the last one.
+      if (now() - lastPost < 100 && p.loaded < p.total) return;
+      lastPost = now();
+      post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
+    });
+    if (stopRequested) {
+      finished = true;
+      jobs?.cancelAll('the run was stopped');
+      return finish(id, stoppedBeforeStart(run));
+    }
 
-    let trainer: Trainer | undefined;
+    let kept = false;
     try {
       trainer = createTrainer(spec, id, data);
       post({ type: 'status', runId: id, status: 'training', backend });
@@ -104,13 +144,21 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         onEval(point) {
           mark = now();
           post({ type: 'metrics', runId: id, point });
+          if (spec.landscape.when === 'every-eval') jobs?.enqueue(`eval-${point.step}`, LANDSCAPE_KINDS, 'eval');
         },
         async checkpoint() {
           await yieldToEvents();
+          await jobs?.drain();
+          await weights.drain();
           if (paused && !stopRequested) {
             post({ type: 'status', runId: id, status: 'paused', backend });
+            parked = true;
+            void jobs?.drain(); // requests that came in while stepping
             while (paused && !stopRequested) await new Promise<void>((resolve) => (wakeUp = resolve));
             wakeUp = undefined;
+            parked = false;
+            // A landscape begun while parked ends before the next step.
+            await jobs?.drain();
             if (!stopRequested) post({ type: 'status', runId: id, status: 'training', backend });
             mark = now();
           }
@@ -118,9 +166,33 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         },
       });
       finish(id, result);
+      kept = true;
+      finished = true;
+      if (result.status === 'done' && spec.landscape.when === 'end') jobs?.enqueue('end', LANDSCAPE_KINDS, 'end');
+      await jobs?.drain();
     } finally {
-      trainer?.dispose();
+      finished = true;
+      if (!kept) {
+        jobs?.cancelAll('the run has no model');
+        release();
+      }
     }
+  }
+
+  function landscapeJobs(id: string): LandscapeJobs {
+    return createLandscapeJobs({
+      runId: id,
+      post,
+      subject: () => trainer && data && { model: trainer.model, data, spec: trainer.spec, run: trainer.run, step: trainer.stepsDone, epoch: trainer.stepsDone / trainer.stepsPerEpoch },
+      yieldToEvents,
+      now,
+    });
+  }
+
+  function release() {
+    trainer?.dispose();
+    trainer = undefined;
+    data = undefined;
   }
 
   function finish(id: string, result: RunResult) {

@@ -3,6 +3,7 @@
 import type { BackendName } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
 import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
+import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
 export const PROTOCOL_VERSION = 1;
@@ -28,7 +29,31 @@ export interface StopMessage {
   type: 'stop';
   runId: string;
 }
-export type ToWorker = StartMessage | PauseMessage | ResumeMessage | StopMessage;
+/** Computes landscapes of the run's current weights between steps (while training, paused or after done). */
+export interface LandscapeRequestMessage {
+  type: 'landscape';
+  runId: string;
+  /** Chosen by the page; echoed by every landscape message about this request. */
+  requestId: string;
+  kinds: LandscapeKind[];
+}
+export interface LandscapeCancelMessage {
+  type: 'landscape-cancel';
+  runId: string;
+  requestId: string;
+}
+/** Frees the trained model of an ended run (the page terminates the worker instead; tests use this). */
+export interface DisposeMessage {
+  type: 'dispose';
+  runId: string;
+}
+/** Asks for the run's current weights as a .safetensors file (while training, paused or after done). */
+export interface WeightsRequestMessage {
+  type: 'weights';
+  runId: string;
+  requestId: string;
+}
+export type ToWorker = StartMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage;
 
 // ---- worker -> main ------------------------------------------------------------------------------
 
@@ -66,4 +91,60 @@ export interface DoneMessage {
   runId: string;
   result: RunResult;
 }
-export type FromWorker = StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage;
+/** Why a landscape was computed: after an evaluation ('every-eval'), at the end ('end'), or asked for. */
+export type LandscapeTrigger = 'eval' | 'end' | 'manual';
+/** A landscape computation begins, stamped with the training point it measures. */
+export interface LandscapeStartMessage {
+  type: 'landscape-start';
+  runId: string;
+  requestId: string;
+  trigger: LandscapeTrigger;
+  kinds: LandscapeKind[];
+  step: number;
+  epoch: number;
+  /** estimateLandscapeCost of the request. */
+  estimate: LandscapeCost;
+}
+/** One result as it grows (per point of a 1-D slice, per row of a 2-D one) and when it is whole. */
+export interface LandscapePartialMessage {
+  type: 'landscape-partial';
+  runId: string;
+  requestId: string;
+  result: LandscapeResult;
+  /** Fraction of the whole request done, by estimated passes. */
+  progress: number;
+}
+export interface LandscapeDoneMessage {
+  type: 'landscape-done';
+  runId: string;
+  requestId: string;
+  results: LandscapeResult[];
+  /** Wall time of the whole request, milliseconds. */
+  ms: number;
+}
+/** Cancelled, or failed (message set): the run itself goes on. */
+export interface LandscapeCancelledMessage {
+  type: 'landscape-cancelled';
+  runId: string;
+  requestId: string;
+  message?: string;
+}
+/** Bytes of the dataset files fetched so far while a run loads its data. */
+export interface DataProgressMessage {
+  type: 'data-progress';
+  runId: string;
+  dataset: string;
+  loaded: number;
+  total: number;
+  file: string;
+}
+export type LandscapeFromWorker = LandscapeStartMessage | LandscapePartialMessage | LandscapeDoneMessage | LandscapeCancelledMessage;
+/** The answer to a WeightsRequestMessage: the file's bytes (transferred), or why there are none. */
+export interface WeightsReplyMessage {
+  type: 'weights-reply';
+  runId: string;
+  requestId: string;
+  bytes?: ArrayBuffer;
+  message?: string;
+}
+export type FromWorker = StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;

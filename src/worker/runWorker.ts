@@ -6,6 +6,6 @@ import { attachRunHandler, type Endpoint } from './handler';
 
 attachRunHandler(self as unknown as Endpoint, {
   initBackend: selectBackend,
-  loadData: (spec) => loadSplitInWorker(spec),
+  loadData: (spec, onProgress) => loadSplitInWorker(spec, onProgress),
   onDeviceLost: watchDeviceLost,
 });

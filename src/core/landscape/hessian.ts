@@ -21,7 +21,8 @@ export interface PowerIterationOptions {
   seed: number;
 }
 
-export const DEFAULT_POWER_ITERATION: Omit<PowerIterationOptions, 'seed'> = { maxIterations: 20, tolerance: 1e-3, relStep: 1e-3 };
+// Defined beside the request (request.ts), which the page reads without tfjs.
+export { DEFAULT_POWER_ITERATION } from './request';
 
 export interface PowerIterationResult {
   eigenvalue: number;

@@ -111,7 +111,7 @@ export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSli
       out.accRand.push(accRand);
       out.evals += 2;
       out.ms = performance.now() - t0;
-      hooks.onPartial?.(out);
+      await hooks.onPartial?.(out);
     }
   } finally {
     tf.dispose([dirs.adv, dirs.rand]);
@@ -150,7 +150,7 @@ export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSli
       out.acc.push(betas.map((_, j) => values[2 * j + 1]));
       out.evals += betas.length;
       out.ms = performance.now() - t0;
-      hooks.onPartial?.(out);
+      await hooks.onPartial?.(out);
     }
   } finally {
     tf.dispose([dirs.adv, dirs.rand]);

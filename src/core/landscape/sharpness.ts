@@ -13,8 +13,8 @@ import { topHessianEigenvalue, type PowerIterationOptions } from './hessian';
 import type { SharpnessResult } from './results';
 import { WeightOrigin } from './weightOrigin';
 
-/** The default SAM radius for runs that are not SAM runs (Foret et al.'s common setting). */
-export const DEFAULT_SHARPNESS_RHO = 0.05;
+// Defined beside the request (request.ts), which the page reads without tfjs.
+export { DEFAULT_SHARPNESS_RHO } from './request';
 
 export interface SamSharpness {
   loss: number;

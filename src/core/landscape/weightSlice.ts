@@ -14,8 +14,8 @@ import type { WeightSlice1d, WeightSlice2d } from './results';
 import { WeightOrigin } from './weightOrigin';
 
 export interface SliceHooks<R> {
-  /** Called with the result so far after each point (1-D) or row (2-D); valid during the call only (post or copy it). */
-  onPartial?: (partial: R) => void;
+  /** Called with the result so far after each point (1-D) or row (2-D); valid during the call only (post or copy it). A promise it returns is awaited. */
+  onPartial?: (partial: R) => unknown;
   signal?: CancelSignal;
 }
 
@@ -44,7 +44,7 @@ export async function weightSlice1d(model: Model, batch: DeviceBatch, d: WeightD
       out.acc.push(acc);
       out.evals++;
       out.ms = performance.now() - t0;
-      hooks.onPartial?.(out);
+      await hooks.onPartial?.(out);
     }
   } finally {
     origin.dispose();
@@ -96,7 +96,7 @@ export async function weightSlice2d(
         tf.dispose(row);
       }
       out.ms = performance.now() - t0;
-      hooks.onPartial?.(out);
+      await hooks.onPartial?.(out);
     }
   } finally {
     origin.dispose();

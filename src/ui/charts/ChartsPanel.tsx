@@ -11,6 +11,7 @@ import { useLab, useLabContext } from '../labContext';
 import { attackDash, runColor } from '../palette';
 import { useThrottled } from '../useThrottled';
 import { AccuracyChart } from './AccuracyChart';
+import { ChartSummary } from './ChartSummary';
 import { LossChart } from './LossChart';
 import { TradeoffChart } from './TradeoffChart';
 
@@ -77,6 +78,7 @@ export function ChartsPanel() {
       )}
       {attacks.length > 0 && <AccuracyChart title="Robust accuracy" kind="robust" series={robust} />}
       {attacks.length > 0 && <TradeoffChart points={tradeoff} attackNames={attackNames} />}
+      <ChartSummary runs={runs} histories={histories} attacks={attacks} />
     </section>
   );
 }

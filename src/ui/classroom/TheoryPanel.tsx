@@ -105,7 +105,9 @@ export function TheoryPanel() {
             <tbody>
               {finalNumbers(result).map((f) => (
                 <tr key={f.method}>
-                  <th scope="row" style={{ color: METHOD_COLORS[f.method] }}>
+                  <th scope="row">
+                    {/* A swatch, not coloured text: SAM's orange is too light to read as text on white. */}
+                    <span className="swatch" style={{ background: METHOD_COLORS[f.method] }} aria-hidden />
                     {METHOD_NAMES[f.method]}
                   </th>
                   <td>{pct(f.robustShare)}</td>

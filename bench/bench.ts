@@ -1,0 +1,93 @@
+// `npm run bench` (full, ~25 min here) and `npm run bench -- --quick` (a small model, a few steps):
+// step times, ratios, kernel profiles, memory, PyTorch, and the page; writes
+// bench/results/<date>-<machine>[-quick].json and .md and prints the markdown. Numbers only: a slow
+// result never fails the command (only a crash does). `--only node,browser,pytorch,page` picks parts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchChromium, waitForChromium } from '../e2e/browser';
+import { runBrowserBench } from './browserBench';
+import { caseKey } from './lib/measure';
+import { fullPlan, quickPlan } from './lib/plans';
+import { ROOT } from './lib/serve';
+import type { SuiteResult } from './lib/suite';
+import { runNodeBench } from './nodeBench';
+import { runPageBench, type PageResult } from './pageBench';
+import { runPytorch, type TorchResult } from './pytorchBench';
+import { markdown } from './report';
+
+export interface BenchResult {
+  date: string;
+  quick: boolean;
+  machine: { name: string; cpus: number; cpuModel: string; node: string; loadStart: number[]; loadEnd: number[]; chromium?: string };
+  node: SuiteResult[];
+  browser: SuiteResult[];
+  pytorch: { results: TorchResult[]; skipped?: string };
+  page?: PageResult;
+  failed: string[];
+  seconds: number;
+}
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : ['node', 'pytorch', 'browser', 'page'];
+const want = (part: string) => only.includes(part);
+const log = (line: string) => console.log(line);
+
+const t0 = Date.now();
+const plan = quick ? quickPlan : fullPlan;
+const result: BenchResult = {
+  date: new Date().toISOString().slice(0, 10),
+  quick,
+  machine: { name: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', node: process.version, loadStart: os.loadavg(), loadEnd: [] },
+  node: [],
+  browser: [],
+  pytorch: { results: [] },
+  failed: [],
+  seconds: 0,
+};
+log(`bench${quick ? ' --quick' : ''}: load average ${os.loadavg().map((v) => v.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
+
+if (want('node')) result.node = await runNodeBench(plan, log);
+if (want('pytorch')) {
+  // The cases the lab measured in Node (all of them with --only pytorch).
+  const measured = new Set(result.node.flatMap((s) => s.items.filter((i) => i.timing).map((i) => i.case)));
+  const all = quick ? quickPlan('wasm').cases : [...fullPlan('wasm').cases];
+  const cases = measured.size ? all.filter((c) => measured.has(caseKey(c))) : all;
+  result.pytorch = runPytorch(cases, quick ? 3 : 5, log);
+  if (result.pytorch.skipped) log(`pytorch: skipped (${result.pytorch.skipped})`);
+}
+if (want('browser') || want('page')) {
+  await waitForChromium();
+  const browser = await launchChromium();
+  try {
+    result.machine.chromium = browser.context.browser()?.version();
+    if (want('browser')) {
+      const b = await runBrowserBench(browser.context, plan, log);
+      result.browser = b.results;
+      result.failed.push(...b.failed);
+    }
+    if (want('page')) {
+      try {
+        result.page = await runPageBench(browser.context, quick ? { watchMs: 5_000, firstPointCapMs: 60_000, concurrencyEpochs: 1 } : { watchMs: 30_000, firstPointCapMs: 180_000, concurrencyEpochs: 2 }, log);
+      } catch (e) {
+        result.failed.push(`page: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        log(`page: failed: ${result.failed.at(-1)}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+result.machine.loadEnd = os.loadavg();
+result.seconds = (Date.now() - t0) / 1000;
+const dir = path.join(ROOT, 'bench/results');
+fs.mkdirSync(dir, { recursive: true });
+const base = path.join(dir, `${result.date}-${result.machine.name}${quick ? '-quick' : ''}`);
+const md = markdown(result);
+fs.writeFileSync(`${base}.json`, JSON.stringify(result, null, 1) + '\n');
+fs.writeFileSync(`${base}.md`, md);
+console.log('\n' + md);
+console.log(`written ${path.relative(ROOT, base)}.json and .md`);

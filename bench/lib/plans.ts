@@ -1,0 +1,57 @@
+// The benchmark matrix. The full one asks for everything; runSuite skips, with the reason, what its
+// estimate (from the backend's own first SGD step) says would not fit the caps, so a slow backend
+// (cpu, SwiftShader) measures the small cases and prints why it left the large ones out.
+import type { ConvGradient } from '../../src/core/model/conv';
+import type { BackendName } from '../../src/core/backend';
+import { METHODS, type ModelCase } from './measure';
+import type { SuitePlan } from './suite';
+
+const FULL_CASES: ModelCase[] = [
+  { model: 'preact-resnet10', width: 16, batch: 64 },
+  { model: 'preact-resnet10', width: 16, batch: 128 },
+  { model: 'preact-resnet18', width: 16, batch: 64 },
+  { model: 'preact-resnet18', width: 16, batch: 128 },
+  { model: 'preact-resnet18', width: 64, batch: 64 },
+  { model: 'preact-resnet18', width: 64, batch: 128 },
+];
+
+/** wasm has no Conv2DBackpropFilter: tfjs's own conv gradient cannot run there. */
+const convGradients = (b: BackendName): ConvGradient[] => (b === 'wasm' ? ['forward-conv'] : ['forward-conv', 'native']);
+
+const QUICK_CASE: ModelCase = { model: 'preact-resnet10', width: 4, batch: 16 };
+
+export function fullPlan(backend: BackendName): SuitePlan {
+  // cpu (~7x slower than wasm) and SwiftShader's WebGL / WebGPU (CPU emulations of a GPU) measure
+  // the small case and whatever of the rest fits their time; wasm gets the most time.
+  const slow = backend !== 'wasm';
+  return {
+    cases: [QUICK_CASE, ...FULL_CASES],
+    probe: QUICK_CASE,
+    detail: slow ? QUICK_CASE : FULL_CASES[0],
+    methods: [...METHODS],
+    timing: { warmup: 1, steps: 10, minSteps: slow ? 2 : 3, budgetMs: 15_000 },
+    itemCapMs: 60_000,
+    backendCapMs: backend === 'wasm' ? 240_000 : backend === 'cpu' ? 90_000 : 150_000,
+    memorySteps: 500,
+    memoryBudgetMs: 15_000,
+    pgdEvalImages: 128,
+    convGradients: convGradients(backend),
+  };
+}
+
+/** About a minute in all: a narrow ResNet-10 at batch 16, a few steps, everything exercised once. */
+export function quickPlan(backend: BackendName): SuitePlan {
+  return {
+    cases: [QUICK_CASE],
+    probe: QUICK_CASE,
+    detail: QUICK_CASE,
+    methods: backend === 'cpu' ? ['sgd', 'sam', 'at-pgd1'] : [...METHODS],
+    timing: { warmup: 1, steps: 3, minSteps: 2, budgetMs: 1_000 },
+    itemCapMs: 5_000,
+    backendCapMs: 15_000,
+    memorySteps: 10,
+    memoryBudgetMs: 2_000,
+    pgdEvalImages: 16,
+    convGradients: convGradients(backend),
+  };
+}

@@ -1,0 +1,124 @@
+// The lab page itself (built like `npm run build`, driven like e2e/): what a user waits for and
+// what the page costs the main thread, memory and network.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { BrowserContext } from 'playwright-core';
+import { clickButton, ended, longestTaskSince, openLab, tinySpec, waitForState } from '../e2e/lab';
+import type { ExperimentSpec } from '../src/core/spec';
+import { treeRssBytes } from './lib/processMemory';
+import { buildAndServe } from './lib/serve';
+
+export interface AssetSize {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface PageResult {
+  /** Scripts and styles index.html loads before the page runs, gzip sizes. */
+  initial: AssetSize[];
+  initialGzipBytes: number;
+  /** Everything else the build ships (worker bundle, wasm, lazy chunks), largest first. */
+  later: AssetSize[];
+  laterGzipBytes: number;
+  /** Default preset, backend auto: Train pressed -> first point in the loss chart / first evaluation (undefined: not within firstPointCapMs). */
+  firstPointMs?: number;
+  firstEvalMs?: number;
+  backend?: string;
+  /** Longest main-thread task while the default preset's three runs train, over `watchMs`. */
+  longestTaskMs?: number;
+  watchMs: number;
+  firstPointCapMs: number;
+  /** Peak resident memory of the whole Chromium process tree while training; main-thread JS heap. */
+  peakRssBytes?: number;
+  jsHeapBytes?: number;
+  /** Three runs in three workers at once against the same runs one after another (tiny spec, wasm). */
+  concurrency?: { parallelMs: number; sequentialMs: number; throughputRatio: number };
+  errors: string[];
+}
+
+function sizeOf(dir: string, file: string): AssetSize {
+  const buf = fs.readFileSync(path.join(dir, file));
+  return { file, bytes: buf.length, gzipBytes: zlib.gzipSync(buf, { level: 9 }).length };
+}
+
+function assetSizes(outDir: string): Pick<PageResult, 'initial' | 'initialGzipBytes' | 'later' | 'laterGzipBytes'> {
+  const html = fs.readFileSync(path.join(outDir, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const initial = ['index.html', ...new Set(refs)].map((f) => sizeOf(outDir, f));
+  const all: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(path.join(outDir, d), { withFileTypes: true })) {
+      const rel = d ? `${d}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else all.push(rel);
+    }
+  };
+  walk('');
+  const later = all.filter((f) => !initial.some((i) => i.file === f) && /\.(js|css|wasm)$/.test(f)).map((f) => sizeOf(outDir, f)).sort((a, b) => b.gzipBytes - a.gzipBytes);
+  const sum = (v: AssetSize[]) => v.reduce((s, a) => s + a.gzipBytes, 0);
+  return { initial, initialGzipBytes: sum(initial), later, laterGzipBytes: sum(later) };
+}
+
+async function wallTimeOf(context: BrowserContext, url: string, spec: ExperimentSpec, errors: string[]): Promise<number> {
+  const lab = await openLab(context, url, spec);
+  try {
+    const t0 = Date.now();
+    await clickButton(lab.page, 'Train');
+    const s = await waitForState(lab, (st) => st.runs.length === spec.runs.length && st.runs.every(ended), 600_000, 'the runs to end');
+    const ms = Date.now() - t0;
+    for (const r of s.runs) if (r.status !== 'done') errors.push(`concurrency run ${r.id}: ${r.status} ${r.error ?? ''}`);
+    return ms;
+  } finally {
+    await lab.page.close();
+  }
+}
+
+export async function runPageBench(context: BrowserContext, o: { watchMs: number; firstPointCapMs: number; concurrencyEpochs: number }, log: (line: string) => void): Promise<PageResult> {
+  const served = await buildAndServe('index.html');
+  const out: PageResult = { ...assetSizes(served.outDir), watchMs: o.watchMs, firstPointCapMs: o.firstPointCapMs, errors: [] };
+  log(`page: initial JS+CSS ${(out.initialGzipBytes / 1024).toFixed(0)} KiB gzip, later ${(out.laterGzipBytes / 1024).toFixed(0)} KiB gzip`);
+  try {
+    const lab = await openLab(context, served.url);
+    try {
+      const t0 = await lab.page.evaluate(() => performance.now());
+      await clickButton(lab.page, 'Train');
+      const points = () => lab.page.evaluate(() => Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-points') ?? 0));
+      let peak = 0;
+      const until = Date.now() + o.firstPointCapMs;
+      while (Date.now() < until && (out.firstPointMs === undefined || out.firstEvalMs === undefined)) {
+        const now = await lab.page.evaluate(() => performance.now());
+        if (out.firstPointMs === undefined && (await points()) > 0) out.firstPointMs = Math.round(now - t0);
+        const s = await lab.state();
+        if (out.firstEvalMs === undefined && s.runs.some((r) => r.evaluations > 0)) out.firstEvalMs = Math.round(now - t0);
+        out.backend = s.runs[0]?.backend;
+        peak = Math.max(peak, treeRssBytes());
+        await lab.page.waitForTimeout(100);
+      }
+      log(`page: Train -> first loss point ${out.firstPointMs} ms, first evaluation ${out.firstEvalMs} ms (backend ${out.backend})`);
+      const watchUntil = Date.now() + o.watchMs;
+      while (Date.now() < watchUntil) {
+        peak = Math.max(peak, treeRssBytes());
+        await lab.page.waitForTimeout(500);
+      }
+      out.longestTaskMs = Math.round(await longestTaskSince(lab.page, t0));
+      out.peakRssBytes = peak;
+      out.jsHeapBytes = await lab.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      log(`page: longest main-thread task ${out.longestTaskMs} ms over ${o.watchMs / 1000} s of three runs; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+      await clickButton(lab.page, 'Stop');
+      out.errors.push(...lab.errors);
+    } finally {
+      await lab.page.close();
+    }
+    const spec = tinySpec((s) => (s.train.epochs = o.concurrencyEpochs));
+    const parallelMs = await wallTimeOf(context, served.url, spec, out.errors);
+    let sequentialMs = 0;
+    for (const r of spec.runs) sequentialMs += await wallTimeOf(context, served.url, { ...spec, runs: [r] }, out.errors);
+    out.concurrency = { parallelMs, sequentialMs, throughputRatio: Math.round((sequentialMs / parallelMs) * 100) / 100 };
+    log(`page: three runs at once ${parallelMs} ms, one after another ${sequentialMs} ms: throughput x${out.concurrency.throughputRatio}`);
+  } finally {
+    await served.close();
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+// The markdown summary of one benchmark result (printed at the end and kept beside the JSON).
+import { idealRatio, pgdSteps, type MethodKey } from './lib/measure';
+import type { SuiteResult } from './lib/suite';
+import type { BenchResult } from './bench';
+
+const f = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+
+function timingOf(s: SuiteResult, c: string, m: MethodKey) {
+  return s.items.find((i) => i.case === c && i.method === m)?.timing;
+}
+
+export function markdown(r: BenchResult): string {
+  const suites = [...r.node, ...r.browser];
+  const methods = [...new Set(suites.flatMap((s) => s.items.map((i) => i.method)))];
+  const out: string[] = [];
+  out.push(`# Benchmark ${r.date} on ${r.machine.name}${r.quick ? ' (quick)' : ''}`, '');
+  out.push(`${r.machine.cpus} x ${r.machine.cpuModel}; load average ${r.machine.loadStart.map((v) => v.toFixed(1)).join(' / ')} at the start, ${r.machine.loadEnd.map((v) => v.toFixed(1)).join(' / ')} at the end (1/5/15 min); Node ${r.machine.node}; ${r.seconds.toFixed(0)} s in all.`, '');
+
+  out.push('## Step time (ms: median, min-max) and ratios to SGD (ideal in brackets)', '');
+  out.push(`| backend | case | ${methods.join(' | ')} | SGD GFLOP/s | ${methods.filter((m) => m !== 'sgd').map((m) => `${m}/sgd (${idealRatio(m)})`).join(' | ')} |`);
+  out.push(`|---|---|${methods.map(() => '---:').join('|')}|---:|${methods.filter((m) => m !== 'sgd').map(() => '---:').join('|')}|`);
+  for (const s of suites) {
+    for (const c of [...new Set(s.items.map((i) => i.case))]) {
+      const sgd = timingOf(s, c, 'sgd');
+      if (!methods.some((m) => timingOf(s, c, m))) continue;
+      const cells = methods.map((m) => {
+        const t = timingOf(s, c, m);
+        return t ? `${f(t.medianMs)} (${f(t.minMs)}-${f(t.maxMs)})` : 'skip';
+      });
+      const ratios = methods.filter((m) => m !== 'sgd').map((m) => {
+        const t = timingOf(s, c, m);
+        if (!t || !sgd) return '–';
+        const ratio = t.medianMs / sgd.medianMs;
+        // The targets: SAM/SGD < 2.1, AT-PGD-k/SGD < 1.1 (k + 1).
+        const limit = m === 'sam' ? 2.1 : 1.1 * (pgdSteps(m) + 1);
+        return `${f(ratio, 2)}${ratio > limit ? ' **over**' : ''}`;
+      });
+      out.push(`| ${s.backend} | ${c} | ${cells.join(' | ')} | ${f(sgd?.gflops, 2)} | ${ratios.join(' | ')} |`);
+    }
+  }
+  const skipped = suites.flatMap((s) => s.items.filter((i) => i.skipped).map((i) => `${s.backend} ${i.case} ${i.method}: ${i.skipped}`));
+  if (skipped.length) out.push('', `<details><summary>${skipped.length} skipped</summary>`, '', ...skipped.map((l) => `- ${l}`), '', '</details>');
+
+  if (r.pytorch.skipped) out.push('', `PyTorch comparison skipped: ${r.pytorch.skipped}`);
+  else if (r.pytorch.results.length) {
+    out.push('', '## Against PyTorch (CPU): lab ms / PyTorch ms', '');
+    const cpuSuites = suites.filter((s) => /wasm|cpu/.test(s.backend));
+    out.push(`| case | PyTorch (threads) | ${cpuSuites.map((s) => s.backend).join(' | ')} |`, `|---|---|${cpuSuites.map(() => '---').join('|')}|`);
+    for (const t of r.pytorch.results) {
+      for (const [m, ms] of Object.entries(t.ms)) {
+        const cells = cpuSuites.map((s) => {
+          const lab = timingOf(s, t.case, m as MethodKey);
+          return lab ? `${f(lab.medianMs / ms, 1)}x` : '–';
+        });
+        out.push(`| ${t.case} ${m} | ${f(ms, 1)} ms (${t.threads}) | ${cells.join(' | ')} |`);
+      }
+    }
+  }
+
+  out.push('', '## Kernel profile of one step (tf.profile; top kernels, ms summed over calls)', '');
+  out.push('| backend | case | step | wall ms | kernel ms | top kernels |', '|---|---|---|---:|---:|---|');
+  for (const s of suites) {
+    if (!s.profile) continue;
+    for (const [label, p] of [['sgd', s.profile.sgd], ['at-pgd1', s.profile.atPgd1]] as const) {
+      if (!p) continue;
+      const top = p.kernels.slice(0, 6).map((k) => `${k.name} ${f(k.ms)} (${k.calls})`).join(', ');
+      out.push(`| ${s.backend} | ${s.profile.case} | ${label} | ${f(p.wallMs)} | ${f(p.kernelMs)} | ${top}${p.note ? ` — ${p.note}` : ''} |`);
+    }
+  }
+
+  out.push('', '## Tensor memory over many steps (tiny CNN): first -> last', '');
+  out.push('| backend | method | steps | tensors | bytes | GPU bytes |', '|---|---|---:|---|---|---|');
+  for (const s of suites) {
+    for (const [m, v] of Object.entries(s.memory)) {
+      const a = v[0];
+      const b = v.at(-1)!;
+      const flat = a.numTensors === b.numTensors && a.numBytes === b.numBytes ? '' : ' **grows**';
+      out.push(`| ${s.backend} | ${m} | ${b.step} | ${a.numTensors} -> ${b.numTensors}${flat} | ${a.numBytes} -> ${b.numBytes} | ${a.gpuBytes === undefined ? '–' : `${a.gpuBytes} -> ${b.gpuBytes}`} |`);
+    }
+  }
+
+  out.push('', '## PGD-10 evaluation (clean + PGD-10 L-inf pass) and the conv weight gradient', '');
+  out.push('| backend | case | PGD-10 eval, ms per 1,000 images | conv gradient: SGD / AT-PGD-1 step ms |', '|---|---|---:|---|');
+  for (const s of suites) {
+    const conv = s.convGradients.map((g) => `${g.mode}: ${g.error ? g.error : `${f(g.sgdMs)} / ${f(g.atPgd1Ms)}`}`).join('; ');
+    out.push(`| ${s.backend} | ${s.profile?.case ?? ''} | ${f(s.pgdEvalMsPer1000)} | ${conv || '–'} |`);
+  }
+
+  if (r.page) {
+    const p = r.page;
+    out.push('', '## The page', '');
+    out.push(`- Initial JavaScript + CSS: ${kib(p.initialGzipBytes)} gzip (${p.initial.map((a) => `${a.file} ${kib(a.gzipBytes)}`).join(', ')}).`);
+    out.push(`- Loaded later: ${kib(p.laterGzipBytes)} gzip (${p.later.slice(0, 6).map((a) => `${a.file} ${kib(a.gzipBytes)}`).join(', ')}${p.later.length > 6 ? ', ...' : ''}).`);
+    out.push(`- Default preset, backend ${p.backend ?? '?'}: Train -> first evaluation ${p.firstEvalMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstEvalMs} ms`}, -> first loss point ${p.firstPointMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstPointMs} ms`} (a run evaluates at step 0 before its first step).`);
+    out.push(`- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`);
+    if (p.concurrency) out.push(`- Three runs in three workers: ${f(p.concurrency.parallelMs)} ms; one after another: ${f(p.concurrency.sequentialMs)} ms; throughput ratio x${f(p.concurrency.throughputRatio, 2)}.`);
+    if (p.errors.length) out.push(`- Page errors: ${p.errors.join('; ')}`);
+  }
+  if (r.failed.length) out.push('', `Failed: ${r.failed.join('; ')}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,106 @@
+// End-to-end cases of the dataset picker: ready / missing as datasets/ really is (this machine has
+// mnist, fashion-mnist and cifar10 prepared by `npm run datasets`), a corrupt or unknown dropped
+// file refused with the parser's message and nothing changed, and a tiny CIFAR-10 run in the page.
+import type { BrowserContext } from 'playwright-core';
+import { check, type Case } from './runner';
+import { clickButton, ended, openLab, tinySpec, waitForState, type LabPage } from './lab';
+
+const FILE_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'];
+
+const row = (lab: LabPage, name: string) => lab.page.locator(`.dataset-picker [data-dataset="${name}"]`);
+const statesRead = (lab: LabPage) => waitForState(lab, (s) => s.datasets.states !== undefined, 15_000, 'the dataset states');
+
+export function datasetCases(context: BrowserContext, url: string): Case[] {
+  return [
+    {
+      name: 'datasets: the picker shows the prepared datasets ready and a dataset absent from the manifest missing, with the command and the file to drop',
+      async fn() {
+        const lab = await openLab(context, url);
+        const s = await statesRead(lab);
+        for (const name of FILE_DATASETS) {
+          check(s.datasets.states?.[name as 'mnist']?.ready === true, `${name} is ready: ${JSON.stringify(s.datasets.states?.[name as 'mnist'])}`);
+          await row(lab, name).and(lab.page.locator('[data-state="ready"]')).waitFor({ timeout: 5000 });
+        }
+        check(/8,000 \/ 2,000, no official test split/.test(await row(lab, 'mnist').innerText()), 'the npm MNIST split note is shown');
+        await lab.page.close();
+
+        // The same server with cifar10 taken out of its manifest.
+        await context.route('**/datasets/manifest.json', async (route) => {
+          const res = await route.fetch();
+          const manifest = await res.json();
+          delete manifest.datasets.cifar10;
+          await route.fulfill({ response: res, json: manifest });
+        });
+        try {
+          const missing = await openLab(context, url);
+          const m = await statesRead(missing);
+          check(m.datasets.states?.cifar10?.ready === false && m.datasets.states?.mnist?.ready === true, 'cifar10 missing, mnist still ready');
+          const text = await row(missing, 'cifar10').innerText();
+          check((await row(missing, 'cifar10').getAttribute('data-state')) === 'missing', 'cifar10 shows missing');
+          check(/npm run datasets/.test(text) && /cifar-10-binary\.tar\.gz/.test(text), `the command and the official file are named: ${text}`);
+          check(await row(missing, 'cifar10').locator('input[type=radio]').isDisabled(), 'a missing dataset cannot be chosen');
+          check(missing.errors.length === 0, `no page errors: ${missing.errors.join('; ')}`);
+          await missing.page.close();
+        } finally {
+          await context.unroute('**/datasets/manifest.json');
+        }
+      },
+    },
+    {
+      name: 'datasets: a corrupt cifar-10-binary.tar.gz and an unknown dropped file are refused with the reason; nothing changes',
+      async fn() {
+        const lab = await openLab(context, url);
+        const before = await statesRead(lab);
+        const garbage = Buffer.from([0x1f, 0x8b, ...Array.from({ length: 4096 }, (_, i) => (i * 31) % 251)]);
+        await lab.page.locator('.dataset-picker input.dataset-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: garbage });
+        const error = lab.page.locator('.dataset-picker .import-error');
+        await error.waitFor({ timeout: 30_000 });
+        check(/gzip data is corrupt or truncated/.test(await error.innerText()), `the gzip parser's message: ${await error.innerText()}`);
+
+        // A file dropped onto the page (not the zone) goes the same way.
+        await lab.page.evaluate(() => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([new Uint8Array([1, 2, 3])], 'notes.txt'));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+        });
+        await lab.page.waitForFunction(() => /notes\.txt: not a dataset file/.test(document.querySelector('.import-error')?.textContent ?? ''), undefined, { timeout: 30_000 });
+        await lab.page.reload();
+        await lab.page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
+        const after = await statesRead(lab);
+        check(JSON.stringify(after.datasets.states) === JSON.stringify(before.datasets.states), 'the dataset states are as before');
+        check(await lab.page.evaluate(async () => (await caches.keys()).length === 0 || (await (await caches.open('duality-lab-datasets-v1')).keys()).length === 0), 'nothing was stored');
+        await lab.page.close();
+      },
+    },
+    {
+      name: 'datasets: a tiny CIFAR-10 run (64 images, 4-channel CNN, 1 epoch) loads with progress and trains in the page',
+      async fn() {
+        const spec = tinySpec((s) => {
+          s.dataset = { ...s.dataset, name: 'cifar10', trainSize: 64, testSize: 32 };
+          s.model = { name: 'cnn', width: 4, depth: 1 };
+          s.train = { ...s.train, epochs: 1, batchSize: 32 };
+          s.eval = { subsetSize: 32, attacks: [{ norm: 'linf', eps: 8 / 255 }], pgdSteps: 1, every: 1 };
+          s.runs = [{ id: 'sgd', method: 'sgd' }];
+        });
+        const lab = await openLab(context, url, spec);
+        await clickButton(lab.page, 'Train');
+        let sawLoading = false;
+        const s = await waitForState(
+          lab,
+          (st) => {
+            sawLoading ||= Object.values(st.datasets.loads).some((l) => l.dataset === 'cifar10' && l.total > 0);
+            return ended(st.runs[0]);
+          },
+          120_000,
+          'the CIFAR-10 run to end',
+        );
+        const r = s.runs[0];
+        check(r.status === 'done' && r.step === 2 && r.evaluations === 2, `trained 2 steps with 2 evaluations: ${r.status} ${r.step} ${r.evaluations} ${r.error ?? ''}`);
+        check(sawLoading, 'the picker saw the CIFAR-10 files loading with their byte count');
+        check(Object.keys(s.datasets.loads).length === 0, 'the loading state ends with the load');
+        check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
+        await lab.page.close();
+      },
+    },
+  ];
+}

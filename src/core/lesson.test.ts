@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { lessonDataset, lessonSteps } from './lesson';
+import { DATASET_LIMITS, validateSpec } from './spec';
+
+describe('the guided lesson', () => {
+  for (const cifar10 of [false, true]) {
+    it(`has six valid steps with distinct ids, short texts and small experiments (cifar10 ${cifar10 ? 'prepared' : 'missing'})`, () => {
+      const steps = lessonSteps({ cifar10 });
+      expect(steps).toHaveLength(6);
+      expect(new Set(steps.map((s) => s.id)).size).toBe(6);
+      for (const s of steps) {
+        const checked = validateSpec(s.spec);
+        expect(checked.ok ? [] : checked.issues, s.id).toEqual([]);
+        expect(s.spec.dataset.name, s.id).toBe(cifar10 ? 'cifar10' : 'shapes');
+        // One or two sentences.
+        expect(s.text.split(/[.!?](\s|$)/).filter((x) => x.trim().length > 1).length, s.id).toBeLessThanOrEqual(2);
+        // A couple of minutes on wasm: at most 150 optimiser steps per run, at most 5 runs, small evaluations.
+        const steps = Math.ceil(s.spec.dataset.trainSize / s.spec.train.batchSize) * s.spec.train.epochs;
+        expect(steps, s.id).toBeLessThanOrEqual(150);
+        expect(s.spec.runs.length, s.id).toBeLessThanOrEqual(5);
+        expect(s.spec.eval.subsetSize * s.spec.eval.pgdSteps * s.spec.eval.attacks.length, s.id).toBeLessThanOrEqual(3000);
+        expect(s.spec.dataset.trainSize).toBeLessThanOrEqual(DATASET_LIMITS[s.spec.dataset.name].train);
+      }
+    });
+  }
+
+  it('falls back to the generated shapes when CIFAR-10 is missing', () => {
+    expect(lessonDataset({ cifar10: false })).toBe('shapes');
+    expect(lessonDataset({ cifar10: true })).toBe('cifar10');
+  });
+
+  it('tells the story: SGD alone, then AT, SAM, all three with landscapes, then the trade-off', () => {
+    const steps = lessonSteps({ cifar10: false });
+    const methods = steps.map((s) => s.spec.runs.map((r) => r.method).join(','));
+    expect(methods).toEqual(['sgd', 'sgd', 'sgd,at', 'sgd,sam', 'sgd,sam,at', 'sgd,sam,sam,at,at']);
+    expect(steps[0].spec.eval.attacks).toEqual([]);
+    expect(steps[1].spec.eval.attacks.length).toBeGreaterThan(1);
+    expect(steps.map((s) => s.spec.landscape.when)).toEqual(['never', 'never', 'never', 'never', 'end', 'never']);
+    // Every step shares the seed, data and model, so the same SGD run is the baseline throughout.
+    for (const s of steps) {
+      expect(s.spec.seed).toBe(steps[0].spec.seed);
+      expect(s.spec.model).toEqual(steps[0].spec.model);
+      expect(s.spec.dataset).toEqual(steps[0].spec.dataset);
+    }
+  });
+
+  it('returns fresh objects: editing one step does not change the next call', () => {
+    const a = lessonSteps({ cifar10: false });
+    a[2].spec.runs.push({ id: 'x', method: 'sgd' });
+    a[2].spec.eval.attacks.push({ norm: 'l2', eps: 0.5 });
+    const b = lessonSteps({ cifar10: false });
+    expect(b[2].spec.runs).toHaveLength(2);
+    expect(b[1].spec.eval.attacks).toHaveLength(3);
+  });
+});

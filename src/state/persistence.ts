@@ -1,0 +1,210 @@
+// Nothing lost: the shown experiment and its runs are saved to IndexedDB as they arrive. A run is
+// saved at once when its status changes or an evaluation lands, otherwise at most once per
+// `throttleMs`. A run found unfinished when an experiment is opened again (the tab was closed or
+// reloaded mid-way: its worker is gone) is shown and saved as 'interrupted', with all it had.
+//
+// A new experiment is recognised by the store's trainedSpec changing (Train) outside of this
+// module's own updates (opening a saved experiment, showing imported results).
+import { validateSpec, type ExperimentSpec } from '../core/spec';
+import type { Results, RunStatus } from '../core/train/results';
+import type { ExperimentDb, ExperimentRecord, RunRecord } from './experimentDb';
+import type { LabState, LabStore } from './labStore';
+import { runViewsFromResults } from './resultsFile';
+import { RUN_DATA_PARTS, type RunDataPart } from './runData';
+import { isFinal, type RunView } from './runView';
+
+export interface PersistenceOptions {
+  throttleMs?: number;
+  now?(): number;
+  parts?: RunDataPart[];
+  newId?(): string;
+}
+
+export interface Persistence {
+  /** Resolves when every save asked for so far is written (pending throttled saves are written now). */
+  flush(): Promise<void>;
+  /** Shows a saved experiment; with keepForm the form keeps its spec (a reload after editing). False when it is gone. */
+  open(id: string, options?: { keepForm?: boolean }): Promise<boolean>;
+  /** Shows finished results (an imported file, a results link); `save` keeps them as a new saved experiment. */
+  showResults(results: Results, options: { source: 'imported' | 'link'; save: boolean; name?: string }): Promise<void>;
+  rename(id: string, name: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  refreshList(): Promise<void>;
+  detach(): void;
+}
+
+const UNFINISHED_TO: RunStatus = 'interrupted';
+
+export function defaultExperimentName(spec: ExperimentSpec): string {
+  return `${spec.runs.map((r) => r.id).join(' · ')} on ${spec.dataset.name} (${spec.model.name})`;
+}
+
+export function attachPersistence(store: LabStore, db: ExperimentDb, options: PersistenceOptions = {}): Persistence {
+  const throttleMs = options.throttleMs ?? 1000;
+  const now = options.now ?? (() => Date.now());
+  const parts = options.parts ?? RUN_DATA_PARTS;
+  const newId = options.newId ?? (() => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  const pending = new Set<Promise<unknown>>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** What was last written per run (key experimentId/runId), to tell an urgent save from a throttled one. */
+  const lastSaved = new Map<string, { at: number; status: RunStatus; evals: number }>();
+  let experiment: ExperimentRecord | undefined;
+  /** Set while this module itself puts runs on screen: that is not a new Train. */
+  let showing = false;
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    const guarded = p.catch((e: unknown) => {
+      store.getState().setArchiveError(`Saving the experiment failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    pending.add(guarded);
+    void guarded.finally(() => pending.delete(guarded));
+    return p;
+  };
+
+  const refreshList = async () => store.getState().setArchive(await db.listExperiments());
+
+  const putExperiment = (record: ExperimentRecord) => track(db.putExperiment(record).then(refreshList));
+
+  function runRecord(s: LabState, experimentId: string, id: string): RunRecord {
+    const extras: Record<string, unknown> = {};
+    for (const part of parts) {
+      const value = part.read(s, id);
+      if (value !== undefined) extras[part.key] = value;
+    }
+    return { experimentId, id, view: s.runs[id], extras };
+  }
+
+  function saveRun(id: string) {
+    const s = store.getState();
+    const exp = experiment;
+    if (!exp || s.experimentId !== exp.id || !s.runs[id]) return;
+    const key = `${exp.id}/${id}`;
+    clearTimeout(timers.get(key));
+    timers.delete(key);
+    const view = s.runs[id];
+    lastSaved.set(key, { at: now(), status: view.status, evals: view.history.length });
+    track(db.putRun(runRecord(s, exp.id, id)));
+    if (exp.statuses[id] !== view.status) {
+      experiment = { ...exp, statuses: { ...exp.statuses, [id]: view.status }, updatedAt: now() };
+      putExperiment(experiment);
+    }
+  }
+
+  function consider(id: string) {
+    const exp = experiment;
+    if (!exp) return;
+    const view = store.getState().runs[id];
+    const key = `${exp.id}/${id}`;
+    const last = lastSaved.get(key);
+    if (!last || last.status !== view.status || last.evals !== view.history.length || now() - last.at >= throttleMs) return saveRun(id);
+    if (!timers.has(key)) timers.set(key, setTimeout(() => saveRun(id), throttleMs - (now() - last.at)));
+  }
+
+  function startExperiment(s: LabState) {
+    const spec = s.trainedSpec!;
+    const id = newId();
+    const t = now();
+    experiment = { id, name: defaultExperimentName(spec), createdAt: t, updatedAt: t, spec, runOrder: [...s.runOrder], statuses: {}, source: 'trained' };
+    store.setState({ experimentId: id });
+    putExperiment(experiment);
+    for (const runId of s.runOrder) saveRun(runId);
+  }
+
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (showing) return;
+    if (s.trainedSpec !== prev.trainedSpec) {
+      if (!s.trainedSpec) {
+        experiment = undefined;
+        if (s.experimentId !== undefined) store.setState({ experimentId: undefined });
+      } else if (s.experimentId === prev.experimentId) startExperiment(s);
+      return;
+    }
+    if (!experiment || s.experimentId !== experiment.id) return;
+    for (const id of s.runOrder) {
+      const changed = s.runs[id] !== prev.runs[id] || parts.some((p) => p.read(s, id) !== p.read(prev, id));
+      if (changed) consider(id);
+    }
+  });
+
+  /** Puts an experiment and its run views on screen in one update (so it is not taken for a new one). */
+  function show(record: ExperimentRecord | undefined, spec: ExperimentSpec, runs: { view: RunView; extras: Record<string, unknown> }[], keepForm: boolean) {
+    const s = store.getState();
+    if (!keepForm) s.setSpec(spec);
+    experiment = record;
+    let update: Partial<LabState> = {
+      trainedSpec: structuredClone(spec),
+      runs: Object.fromEntries(runs.map((r) => [r.view.id, r.view])),
+      runOrder: runs.map((r) => r.view.id),
+      experimentId: record?.id,
+    };
+    for (const r of runs)
+      for (const part of parts) if (r.extras[part.key] !== undefined) update = { ...update, ...part.restore({ ...store.getState(), ...update } as LabState, r.view.id, r.extras[part.key]) };
+    showing = true;
+    try {
+      store.setState(update);
+    } finally {
+      showing = false;
+    }
+    if (record) for (const r of runs) lastSaved.set(`${record.id}/${r.view.id}`, { at: now(), status: r.view.status, evals: r.view.history.length });
+  }
+
+  return {
+    async flush() {
+      for (const id of [...timers.keys()]) saveRun(id.slice(id.indexOf('/') + 1));
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    async open(id, { keepForm = false } = {}) {
+      const saved = await db.loadExperiment(id);
+      if (!saved || !validateSpec(saved.experiment.spec).ok) return false;
+      let record = saved.experiment;
+      const runs = saved.runs.map((r) => (isFinal(r.view.status) ? r : { ...r, view: { ...r.view, status: UNFINISHED_TO, imagesPerSec: 0 } }));
+      const statuses = Object.fromEntries(runs.map((r) => [r.id, r.view.status]));
+      if (runs.some((r, i) => r.view !== saved.runs[i].view)) {
+        record = { ...record, statuses };
+        for (const r of runs) if (r.view !== saved.runs.find((x) => x.id === r.id)?.view) track(db.putRun(r));
+        putExperiment(record);
+      }
+      show(record, record.spec, runs, keepForm);
+      return true;
+    },
+    async showResults(results, { source, save, name }) {
+      const t = now();
+      const views = runViewsFromResults(results);
+      if (!save) return show(undefined, results.spec, views.map((view) => ({ view, extras: {} })), false);
+      const record: ExperimentRecord = {
+        id: newId(),
+        name: name ?? defaultExperimentName(results.spec),
+        createdAt: t,
+        updatedAt: t,
+        spec: results.spec,
+        runOrder: views.map((v) => v.id),
+        statuses: Object.fromEntries(views.map((v) => [v.id, v.status])),
+        source,
+      };
+      show(record, record.spec, views.map((view) => ({ view, extras: {} })), false);
+      putExperiment(record);
+      for (const v of views) saveRun(v.id);
+      await this.flush();
+    },
+    async rename(id, name) {
+      await track(db.renameExperiment(id, name));
+      if (experiment?.id === id) experiment = { ...experiment, name };
+      await refreshList();
+    },
+    async remove(id) {
+      await track(db.deleteExperiment(id));
+      if (experiment?.id === id) {
+        // The runs stay on screen but are no longer saved.
+        experiment = undefined;
+        store.setState({ experimentId: undefined });
+      }
+      await refreshList();
+    },
+    refreshList: () => track(refreshList()),
+    detach() {
+      unsubscribe();
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}

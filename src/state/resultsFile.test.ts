@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, attackKey, type ExperimentSpec } from '../core/spec';
+import type { Results } from '../core/train/results';
+import { parseResults, parseResultsText, resultsToCsv, resultsToJson } from './resultsFile';
+
+const spec: ExperimentSpec = {
+  ...structuredClone(DEFAULT_SPEC),
+  eval: { ...DEFAULT_SPEC.eval, attacks: [{ norm: 'linf', eps: 2 / 255 }] },
+  runs: [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }],
+};
+const key = attackKey(spec.eval.attacks[0]);
+const results: Results = {
+  spec,
+  backend: 'wasm',
+  runs: [
+    { id: 'sgd', method: 'sgd', status: 'done', msPerStep: 12.5, history: [{ epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [key]: 0.05 } }, { epoch: 1, step: 8, trainLoss: 1.2, trainAcc: 0.6, cleanAcc: 0.7, cleanLoss: 0.9, robust: { [key]: 0.4 } }] },
+    { id: 'sam', method: 'sam', status: 'interrupted', msPerStep: 20, history: [] },
+  ],
+};
+
+describe('results file', () => {
+  it('round-trips through JSON (NaN written as null and read back as NaN)', () => {
+    const text = resultsToJson(results);
+    expect(text).toContain('"trainLoss": null');
+    const read = parseResultsText(text);
+    expect(read.ok).toBe(true);
+    if (read.ok) expect(read.results).toEqual(results);
+  });
+
+  it('refuses malformed files with the reason', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test edits arbitrary fields of a parsed file
+    const bad = (edit: (r: Record<string, any>) => void) => {
+      const raw = JSON.parse(resultsToJson(results));
+      edit(raw);
+      const read = parseResults(raw);
+      return read.ok ? 'accepted' : read.reason;
+    };
+    expect(parseResultsText('{"spec": ').ok).toBe(false);
+    expect((parseResultsText('{"spec": ') as { reason: string }).reason).toMatch(/not valid JSON/);
+    expect(parseResults([])).toEqual({ ok: false, reason: expect.stringMatching(/JSON object/) });
+    expect(bad((r) => delete r.spec)).toMatch(/no spec/);
+    expect(bad((r) => (r.spec.train.lr = -1))).toMatch(/spec is not valid:\ntrain.lr/);
+    expect(bad((r) => (r.backend = 'tpu'))).toMatch(/backend must be one of/);
+    expect(bad((r) => (r.runs = {}))).toMatch(/runs must be an array/);
+    expect(bad((r) => (r.runs[0].id = 'zzz'))).toMatch(/runs\[0\]\.id must name a run of the spec/);
+    expect(bad((r) => (r.runs[1].method = 'at'))).toMatch(/runs\[1\]\.method must be "sam"/);
+    expect(bad((r) => (r.runs[0].status = 'great'))).toMatch(/runs\[0\]\.status/);
+    expect(bad((r) => (r.runs[0].msPerStep = '5'))).toMatch(/msPerStep/);
+    expect(bad((r) => (r.runs[0].history[1].cleanAcc = 'high'))).toMatch(/runs\[0\]\.history\[1\]\.cleanAcc/);
+    expect(bad((r) => (r.runs[0].history[1].robust = { 'l2:9': 0.5 }))).toMatch(/not an attack of the spec/);
+    expect(bad((r) => (r.runs[0].history[1].robust[key] = 1.5))).toMatch(/accuracy in \[0, 1\]/);
+    expect(bad((r) => (r.runs[0].history[1].step = -3))).toMatch(/step must be an integer/);
+    expect(bad((r) => r.runs[0].history.reverse())).toMatch(/goes backwards/);
+    expect(bad((r) => r.runs.push(r.runs[0]))).toMatch(/twice/);
+  });
+
+  it('writes every curve to CSV, one row per run, curve and evaluation', () => {
+    const lines = resultsToCsv(results).trim().split('\n');
+    expect(lines[0]).toBe('run,method,curve,epoch,step,value');
+    // sgd: 2 points x (trainLoss, trainAcc, cleanAcc, robust) + cleanLoss once; sam: none.
+    expect(lines).toHaveLength(1 + 2 * 4 + 1);
+    expect(lines).toContain('sgd,sgd,trainLoss,0,0,'); // NaN is an empty cell
+    expect(lines).toContain('sgd,sgd,cleanLoss,1,8,0.9');
+    expect(lines).toContain(`sgd,sgd,robust:${key},1,8,0.4`);
+    expect(lines).toContain('sgd,sgd,cleanAcc,1,8,0.7');
+  });
+});

@@ -1,0 +1,111 @@
+// Past experiments, saved in this browser: open one (its runs and charts come back, unfinished
+// runs as 'interrupted'), rename, delete; import a results file as a finished experiment. A bad
+// file is refused with the reason.
+import { useState, type ChangeEvent } from 'react';
+import type { ExperimentSummary } from '../../state/archiveSlice';
+import { parseResultsText } from '../../state/resultsFile';
+import { selectActive } from '../../state/selectors';
+import { useLab, useLabContext } from '../labContext';
+import { useArchive } from './archiveContext';
+
+export function HistoryPanel() {
+  const archive = useArchive();
+  const { store, controller } = useLabContext();
+  const list = useLab((s) => s.archive);
+  const shownId = useLab((s) => s.experimentId);
+  const error = useLab((s) => s.archiveError);
+  const active = useLab(selectActive);
+  const [message, setMessage] = useState<string>();
+
+  async function importFile(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    const read = parseResultsText(await file.text());
+    if (!read.ok) {
+      setMessage(`${file.name} was not imported: ${read.reason}`);
+      return;
+    }
+    setMessage(undefined);
+    controller.reset();
+    if (archive) await archive.showResults(read.results, { source: 'imported', save: true, name: file.name.replace(/\.json$/i, '') });
+    else store.getState().setNotice('Imported results cannot be shown without the history store.');
+  }
+
+  async function open(id: string) {
+    controller.reset();
+    if (!(await archive?.open(id))) setMessage('That experiment is no longer saved.');
+  }
+
+  return (
+    <section className="panel history" aria-label="history">
+      <strong>History</strong>
+      <label className="import">
+        Import results{' '}
+        <input type="file" accept=".json,application/json" disabled={active} onChange={(e) => void importFile(e)} aria-label="import results file" />
+      </label>
+      {(message || error) && (
+        <p className="issue" role="alert">
+          {message ?? error}
+        </p>
+      )}
+      {list.length === 0 ? (
+        <p className="description">Experiments you train or import are kept here, in this browser.</p>
+      ) : (
+        <ul className="history-list">
+          {list.map((e) => (
+            <HistoryItem key={e.id} entry={e} shown={e.id === shownId} disabled={active || !archive} onOpen={() => void open(e.id)} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function HistoryItem({ entry, shown, disabled, onOpen }: { entry: ExperimentSummary; shown: boolean; disabled: boolean; onOpen(): void }) {
+  const archive = useArchive();
+  const [renaming, setRenaming] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
+  const statuses = entry.runOrder.map((id) => `${id}: ${entry.statuses[id] ?? 'queued'}`).join(', ');
+  return (
+    <li className={shown ? 'history-item shown' : 'history-item'} data-experiment={entry.id}>
+      {renaming === undefined ? (
+        <span className="history-name">{entry.name}</span>
+      ) : (
+        <form
+          onSubmit={(ev) => {
+            ev.preventDefault();
+            void archive?.rename(entry.id, renaming.trim() || entry.name);
+            setRenaming(undefined);
+          }}
+        >
+          <input value={renaming} onChange={(ev) => setRenaming(ev.target.value)} aria-label="new name" autoFocus />
+          <button type="submit" className="small">
+            Save
+          </button>
+        </form>
+      )}
+      <span className="history-meta">
+        {new Date(entry.updatedAt).toLocaleString()} · {entry.dataset}, {entry.model} · {statuses}
+        {entry.source !== 'trained' ? ` · ${entry.source}` : ''}
+      </span>
+      <span className="card-actions">
+        <button type="button" className="small" disabled={disabled || shown} onClick={onOpen}>
+          Open
+        </button>
+        <button type="button" className="small" onClick={() => setRenaming(entry.name)}>
+          Rename
+        </button>
+        {confirming ? (
+          <button type="button" className="small" onClick={() => void archive?.remove(entry.id)}>
+            Really delete
+          </button>
+        ) : (
+          <button type="button" className="small" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}

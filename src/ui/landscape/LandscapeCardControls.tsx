@@ -1,0 +1,61 @@
+// A run card's landscape line: "Slice now" (while training, paused or after the end: the worker
+// computes between steps), the estimated cost, the landscape in progress with its progress and a
+// Cancel, and the measured time of the last one.
+import { memo, useMemo } from 'react';
+import { estimateLandscapeCost, LANDSCAPE_KINDS, sharpnessRho } from '../../core/landscape/request';
+import type { RunStatus } from '../../core/train/results';
+import { EMPTY_RUN_LANDSCAPES, passes } from '../../state/landscapeSlice';
+import { selectTrainedSpec } from '../../state/selectors';
+import { useLab, useLabContext } from '../labContext';
+
+/** States in which the run's worker holds a model to measure. */
+const HAS_MODEL: ReadonlySet<RunStatus> = new Set(['training', 'paused', 'done', 'stopped', 'diverged']);
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export const LandscapeCardControls = memo(function LandscapeCardControls({ id, status }: { id: string; status: RunStatus }) {
+  const { controller } = useLabContext();
+  const spec = useLab(selectTrainedSpec);
+  const rec = useLab((s) => s.landscapes[id]) ?? EMPTY_RUN_LANDSCAPES;
+  const estimate = useMemo(() => {
+    const run = spec?.runs.find((r) => r.id === id);
+    return spec && run ? passes(estimateLandscapeCost(spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(run) })) : undefined;
+  }, [spec, id]);
+  if (!spec || estimate === undefined) return null;
+  const current = rec.current;
+  const last = rec.slices.at(-1);
+  const busy = current !== undefined || rec.queued.length > 0;
+  return (
+    <div className="landscape-controls" data-landscapes={rec.slices.length} data-busy={busy}>
+      <button type="button" className="small slice-now" disabled={!HAS_MODEL.has(status) || busy} onClick={() => controller.landscape(id)}>
+        Slice now
+      </button>
+      <span className="estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
+        ≈ {estimate.toLocaleString()} passes of {spec.landscape.batchSize}
+      </span>
+      {current ? (
+        <span className="landscape-progress">
+          <progress max={1} value={current.progress} aria-label="landscape progress" /> epoch {current.epoch.toFixed(2)}, {Math.round(current.progress * 100)} %,{' '}
+          {seconds(current.ms)}
+          <button type="button" className="small" onClick={() => controller.cancelLandscape(id, current.requestId)}>
+            Cancel
+          </button>
+        </span>
+      ) : rec.queued.length > 0 ? (
+        <span className="landscape-progress">
+          waiting for a step boundary…
+          <button type="button" className="small" onClick={() => rec.queued.forEach((q) => controller.cancelLandscape(id, q))}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        last && <span className="measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
+      )}
+      {rec.error && (
+        <span className="error" role="alert">
+          {rec.error}
+        </span>
+      )}
+    </div>
+  );
+});

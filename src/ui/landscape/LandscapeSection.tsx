@@ -1,0 +1,53 @@
+// The landscapes of the experiment on the page: every run overlaid in the 1-D charts, the 2-D
+// small multiples on one colour scale, the sharpness table, a slider through the landscapes
+// recorded at past evaluations, and sharpness over training.
+import { useMemo, useState } from 'react';
+import { runLabel } from '../../state/runLabel';
+import { selectTrainedSpec } from '../../state/selectors';
+import { useLab } from '../labContext';
+import { runColor } from '../palette';
+import { LandscapePanel } from './LandscapePanel';
+import { landscapesAt, landscapeStamps, sharpnessHistory, type RunInfo } from './landscapeViews';
+import { SharpnessCurves } from './SharpnessCurves';
+
+export function LandscapeSection() {
+  const spec = useLab(selectTrainedSpec);
+  const all = useLab((s) => s.landscapes);
+  /** Index into the stamps; undefined follows the latest (and the landscape in progress). */
+  const [pinned, setPinned] = useState<number | undefined>(undefined);
+  const runs = useMemo<RunInfo[]>(() => spec?.runs.map((r, i) => ({ id: r.id, name: runLabel(r), color: runColor(i) })) ?? [], [spec]);
+  const stamps = useMemo(() => landscapeStamps(runs, all), [runs, all]);
+  const at = pinned !== undefined && pinned < stamps.length ? pinned : undefined;
+  const shown = useMemo(() => landscapesAt(runs, all, at === undefined ? undefined : stamps[at]), [runs, all, at, stamps]);
+  const sharpness = useMemo(() => sharpnessHistory(runs, all), [runs, all]);
+  if (!shown.some((r) => r.results.length > 0)) return null;
+  const last = stamps.length - 1;
+  return (
+    <section className="landscape-section" aria-label="loss landscapes and sharpness" data-stamps={stamps.length}>
+      <h3>Loss landscapes</h3>
+      {stamps.length > 1 && (
+        <label className="landscape-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <span>recorded at epoch</span>
+          <input
+            type="range"
+            min={0}
+            max={last}
+            step={1}
+            value={at ?? last}
+            onChange={(e) => {
+              const k = Number(e.target.value);
+              setPinned(k === last ? undefined : k);
+            }}
+            aria-label="landscape recorded at epoch"
+          />
+          <output>
+            {stamps[at ?? last].toFixed(2)}
+            {at === undefined ? ' (latest)' : ''}
+          </output>
+        </label>
+      )}
+      <LandscapePanel runs={shown} />
+      <SharpnessCurves series={sharpness} />
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+// From the store's landscape records to what the views draw: the evaluation stamps a slider can
+// step through, each run's landscape at a chosen stamp (or the latest, with the one in progress
+// over it), and each run's sharpness at every recorded landscape.
+import type { LandscapeResult, SharpnessResult } from '../../core/landscape/results';
+import type { RunLandscapes } from '../../state/landscapeSlice';
+import type { RunLandscape } from './LandscapePanel';
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** Distinct epochs at which some run recorded a finished landscape, ascending. */
+export function landscapeStamps(runs: RunInfo[], all: Record<string, RunLandscapes>): number[] {
+  const epochs = new Set<number>();
+  for (const r of runs) for (const s of all[r.id]?.slices ?? []) epochs.add(s.epoch);
+  return [...epochs].sort((a, b) => a - b);
+}
+
+/**
+ * Each run's results at `epoch`: its last finished landscape at or before it. With no epoch (the
+ * latest), the landscape in progress is shown over the last finished one, kind by kind.
+ */
+export function landscapesAt(runs: RunInfo[], all: Record<string, RunLandscapes>, epoch?: number): RunLandscape[] {
+  return runs.map(({ id, name, color }) => {
+    const rec = all[id];
+    const finished = (rec?.slices ?? []).filter((s) => epoch === undefined || s.epoch <= epoch + 1e-9);
+    let results: LandscapeResult[] = finished.at(-1)?.results ?? [];
+    if (epoch === undefined && rec?.current) {
+      const live = rec.current.results;
+      results = [...results.filter((r) => !live.some((l) => l.kind === r.kind)), ...live];
+    }
+    return { id, name, color, results };
+  });
+}
+
+export interface SharpnessPoint {
+  epoch: number;
+  step: number;
+  samSharpness: number;
+  hessianTop: number;
+}
+
+/** Per run, the sharpness numbers of every finished landscape that has them, in training order. */
+export function sharpnessHistory(runs: RunInfo[], all: Record<string, RunLandscapes>): { run: RunInfo; points: SharpnessPoint[] }[] {
+  return runs.map((run) => ({
+    run,
+    points: (all[run.id]?.slices ?? [])
+      .flatMap((s) => {
+        const sh = s.results.find((r): r is SharpnessResult => r.kind === 'sharpness');
+        return sh ? [{ epoch: s.epoch, step: s.step, samSharpness: sh.samSharpness, hessianTop: sh.hessianTop }] : [];
+      })
+      .sort((a, b) => a.step - b.step),
+  }));
+}

@@ -1,0 +1,50 @@
+// The experiment's link, with a Copy button. The link always holds the whole spec; once every run
+// has ended it also holds the results when they are small enough (shareLink.ts), else the page
+// says to share the results file instead.
+import { useMemo, useRef, useState } from 'react';
+import { resultsFromState } from '../../state/resultsFile';
+import { selectActive, selectSpec } from '../../state/selectors';
+import { shareLinkHash } from '../../state/shareLink';
+import { useLab } from '../labContext';
+
+export function ShareBar() {
+  const spec = useLab(selectSpec);
+  const trainedSpec = useLab((s) => s.trainedSpec);
+  // Runs are read only once training has ended: no re-render per progress message.
+  const runs = useLab((s) => (selectActive(s) ? undefined : s.runs));
+  const runOrder = useLab((s) => s.runOrder);
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<string>();
+  // Results go in only for the experiment the form shows, once it has ended.
+  const sameSpec = trainedSpec !== undefined && JSON.stringify(trainedSpec) === JSON.stringify(spec);
+  const { hash, withResults, hadResults } = useMemo(() => {
+    const results = sameSpec && runs && runOrder.length > 0 ? resultsFromState({ trainedSpec, runs, runOrder }) : undefined;
+    return { ...shareLinkHash(spec, results), hadResults: results !== undefined };
+  }, [spec, sameSpec, trainedSpec, runs, runOrder]);
+  const url = `${location.origin}${location.pathname}${hash}`;
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('Copied');
+    } catch {
+      // No clipboard permission (an http page, an old browser): select the text for Ctrl+C.
+      input.current?.focus();
+      input.current?.select();
+      setCopied(document.execCommand?.('copy') ? 'Copied' : 'Selected: press Ctrl+C');
+    }
+    setTimeout(() => setCopied(undefined), 2500);
+  }
+
+  return (
+    <div className="share-bar" aria-label="share link">
+      <button type="button" onClick={() => void copy()}>
+        Copy link
+      </button>
+      <input ref={input} readOnly value={url} aria-label="link to this experiment" onFocus={(e) => e.target.select()} data-with-results={withResults ? 'yes' : 'no'} />
+      <span className="share-note" role="status">
+        {copied ?? (withResults ? 'with the results' : hadResults ? 'results too big for a link: share the results file' : 'the experiment; results once it has ended')}
+      </span>
+    </div>
+  );
+}
