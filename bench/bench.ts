@@ -85,7 +85,7 @@ result.machine.loadEnd = os.loadavg();
 result.seconds = (Date.now() - t0) / 1000;
 const dir = path.join(ROOT, 'bench/results');
 fs.mkdirSync(dir, { recursive: true });
-const base = path.join(dir, `${result.date}-${result.machine.name}${quick ? '-quick' : ''}`);
+const base = path.join(dir, `${result.date}-${result.machine.name}${quick ? '-quick' : ''}${onlyArg ? `-${only.join('-')}` : ''}`);
 const md = markdown(result);
 fs.writeFileSync(`${base}.json`, JSON.stringify(result, null, 1) + '\n');
 fs.writeFileSync(`${base}.md`, md);

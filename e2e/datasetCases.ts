@@ -1,11 +1,40 @@
 // End-to-end cases of the dataset picker: ready / missing as datasets/ really is (this machine has
 // mnist, fashion-mnist and cifar10 prepared by `npm run datasets`), a corrupt or unknown dropped
 // file refused with the parser's message and nothing changed, and a tiny CIFAR-10 run in the page.
+import zlib from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
+import { encodeIdx } from '../src/core/data/idx';
 import { check, type Case } from './runner';
 import { clickButton, ended, openLab, tinySpec, waitForState, type LabPage } from './lab';
 
 const FILE_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'];
+
+/** Serves datasets/manifest.json without `name`, as if `npm run datasets` had not prepared it. */
+async function withoutServed<T>(context: BrowserContext, name: string, fn: () => Promise<T>): Promise<T> {
+  await context.route('**/datasets/manifest.json', async (route) => {
+    const res = await route.fetch();
+    const manifest = await res.json();
+    delete manifest.datasets[name];
+    await route.fulfill({ response: res, json: manifest });
+  });
+  try {
+    return await fn();
+  } finally {
+    await context.unroute('**/datasets/manifest.json');
+  }
+}
+
+/** The four Fashion-MNIST idx files, gzipped, with a few synthetic 28x28 images each. */
+function tinyFashionFiles() {
+  return ['train', 't10k'].flatMap((part) => {
+    const n = part === 'train' ? 40 : 20;
+    const idx = encodeIdx({ shape: [28, 28, 1], pixels: Uint8Array.from({ length: n * 784 }, (_, i) => (i * 13) % 256), labels: Uint8Array.from({ length: n }, (_, i) => i % 10), n });
+    return [
+      { name: `${part}-images-idx3-ubyte.gz`, mimeType: 'application/gzip', buffer: zlib.gzipSync(idx.images) },
+      { name: `${part}-labels-idx1-ubyte.gz`, mimeType: 'application/gzip', buffer: zlib.gzipSync(idx.labels) },
+    ];
+  });
+}
 
 const row = (lab: LabPage, name: string) => lab.page.locator(`.dataset-picker [data-dataset="${name}"]`);
 const statesRead = (lab: LabPage) => waitForState(lab, (s) => s.datasets.states !== undefined, 15_000, 'the dataset states');
@@ -25,13 +54,7 @@ export function datasetCases(context: BrowserContext, url: string): Case[] {
         await lab.page.close();
 
         // The same server with cifar10 taken out of its manifest.
-        await context.route('**/datasets/manifest.json', async (route) => {
-          const res = await route.fetch();
-          const manifest = await res.json();
-          delete manifest.datasets.cifar10;
-          await route.fulfill({ response: res, json: manifest });
-        });
-        try {
+        await withoutServed(context, 'cifar10', async () => {
           const missing = await openLab(context, url);
           const m = await statesRead(missing);
           check(m.datasets.states?.cifar10?.ready === false && m.datasets.states?.mnist?.ready === true, 'cifar10 missing, mnist still ready');
@@ -41,9 +64,7 @@ export function datasetCases(context: BrowserContext, url: string): Case[] {
           check(await row(missing, 'cifar10').locator('input[type=radio]').isDisabled(), 'a missing dataset cannot be chosen');
           check(missing.errors.length === 0, `no page errors: ${missing.errors.join('; ')}`);
           await missing.page.close();
-        } finally {
-          await context.unroute('**/datasets/manifest.json');
-        }
+        });
       },
     },
     {
@@ -70,6 +91,28 @@ export function datasetCases(context: BrowserContext, url: string): Case[] {
         check(JSON.stringify(after.datasets.states) === JSON.stringify(before.datasets.states), 'the dataset states are as before');
         check(await lab.page.evaluate(async () => (await caches.keys()).length === 0 || (await (await caches.open('duality-lab-datasets-v1')).keys()).length === 0), 'nothing was stored');
         await lab.page.close();
+      },
+    },
+    {
+      name: 'datasets: dropped Fashion-MNIST files are parsed in a worker, kept in the browser and ready after a reload',
+      async fn() {
+        await withoutServed(context, 'fashion-mnist', async () => {
+          const lab = await openLab(context, url);
+          const before = await statesRead(lab);
+          check(before.datasets.states?.['fashion-mnist']?.ready === false, 'fashion-mnist starts missing');
+          await lab.page.locator('.dataset-picker input.dataset-files').setInputFiles(tinyFashionFiles());
+          const done = lab.page.locator('.dataset-picker .import-done');
+          await done.waitFor({ timeout: 30_000 });
+          check(/Fashion-MNIST is ready \(40 training \/ 20 test images\), kept in this browser/.test(await done.innerText()), await done.innerText());
+          await row(lab, 'fashion-mnist').and(lab.page.locator('[data-state="ready"]')).waitFor({ timeout: 10_000 });
+          await lab.page.reload();
+          await lab.page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
+          const after = await statesRead(lab);
+          check(after.datasets.states?.['fashion-mnist']?.ready === true, 'still ready after a reload: never asked for again');
+          check(/kept in this browser/.test(await row(lab, 'fashion-mnist').innerText()), 'shown as kept in this browser');
+          check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
+          await lab.page.close();
+        });
       },
     },
     {

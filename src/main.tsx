@@ -31,7 +31,11 @@ if (link.message) store.getState().setNotice(link.message);
 const controller = createRunController(store, createRunWorker);
 if (params.get('e2e') === '1') installTestHook(store);
 syncHashWithSpec(store, window);
-const archive = startArchive(store, link, { indexedDB: globalThis.indexedDB, sessionStorage: globalThis.sessionStorage });
+const archive = startArchive(store, link, {
+  indexedDB: globalThis.indexedDB,
+  sessionStorage: globalThis.sessionStorage,
+  onPageHide: (callback) => addEventListener('pagehide', callback),
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -31,9 +31,9 @@ export function fullPlan(backend: BackendName): SuitePlan {
     methods: [...METHODS],
     timing: { warmup: 1, steps: 10, minSteps: slow ? 2 : 3, budgetMs: 15_000 },
     itemCapMs: 60_000,
-    backendCapMs: backend === 'wasm' ? 240_000 : backend === 'cpu' ? 90_000 : 150_000,
+    backendCapMs: backend === 'wasm' ? 240_000 : backend === 'cpu' ? 80_000 : 130_000,
     memorySteps: 500,
-    memoryBudgetMs: 15_000,
+    memoryBudgetMs: 10_000,
     pgdEvalImages: 128,
     convGradients: convGradients(backend),
   };

@@ -11,6 +11,8 @@ const SHOWN_KEY = 'duality-lab.shown-experiment';
 export interface ArchiveEnv {
   indexedDB: IDBFactory | undefined;
   sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
+  /** Registers a callback for the page going away (pagehide): throttled saves are written then. */
+  onPageHide?(callback: () => void): void;
 }
 
 export async function startArchive(store: LabStore, link: LinkContents, env: ArchiveEnv): Promise<Persistence | undefined> {
@@ -37,6 +39,7 @@ export async function startArchive(store: LabStore, link: LinkContents, env: Arc
     if (s.experimentId) env.sessionStorage?.setItem(SHOWN_KEY, s.experimentId);
     else env.sessionStorage?.removeItem(SHOWN_KEY);
   });
+  env.onPageHide?.(() => void persistence.flush());
   await persistence.refreshList();
   return persistence;
 }

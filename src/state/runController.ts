@@ -44,7 +44,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   const ended = new Set<string>();
   let landscapeRequests = 0;
   /** Weights requests waiting for their worker's reply, by request id. */
-  const weightsWaiting = new Map<string, { resolve(bytes: ArrayBuffer): void; reject(e: Error): void }>();
+  const weightsWaiting = new Map<string, { runId: string; resolve(bytes: ArrayBuffer): void; reject(e: Error): void }>();
   let weightsRequests = 0;
   const buffer = createMessageBuffer<FromWorker>(
     (batch) => {
@@ -61,6 +61,11 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     workers.get(id)?.terminate();
     workers.delete(id);
     ended.delete(id);
+    for (const [requestId, w] of weightsWaiting)
+      if (w.runId === id) {
+        weightsWaiting.delete(requestId);
+        w.reject(new Error('the run\'s worker was ended before it answered'));
+      }
   };
 
   function launch(id: string) {
@@ -167,7 +172,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       if (!worker) return Promise.reject(new Error('the weights are only in the page that trained the run, until Reset or a reload'));
       const requestId = `weights-${++weightsRequests}`;
       return new Promise<ArrayBuffer>((resolve, reject) => {
-        weightsWaiting.set(requestId, { resolve, reject });
+        weightsWaiting.set(requestId, { runId: id, resolve, reject });
         worker.postMessage({ type: 'weights', runId: id, requestId });
       });
     },

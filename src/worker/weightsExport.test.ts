@@ -46,7 +46,7 @@ describe('weights export from the run worker', () => {
     expect(header.metadata.run).toBe('sgd');
     expect(header.metadata.step).toBe(String(6));
     expect(readSafetensorsTensor(bytes, header, 'fc2.bias').every(Number.isFinite)).toBe(true);
-    // Trained: the weights moved away from the seeded init (a fresh run's step-0 reply would equal it).
+    // Asked again, the ended run answers the same bytes and leaks no tensor.
     const tensorsBefore = tf.memory().numTensors;
     w.send({ type: 'weights', runId: 'sgd', requestId: 'w2' });
     const again = (await w.until((m) => m.type === 'weights-reply' && m.requestId === 'w2')) as WeightsReplyMessage;

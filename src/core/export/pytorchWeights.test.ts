@@ -67,9 +67,14 @@ describe('PyTorch layouts', () => {
     try {
       const fc1 = model.params.find((p) => p.name === 'fc1.weight')!;
       const [nIn, nOut] = fc1.variable.shape; // 2x2x2 features after one conv + pool
-      const feats = tf.randomNormal([1, 2, 2, 2], 0, 1, 'float32', 7) as tf.Tensor4D;
-      const tfOut = await tf.matMul(tf.reshape(feats, [1, nIn]), fc1.variable as tf.Tensor2D).data();
-      const nchw = await tf.transpose(feats, [0, 3, 1, 2]).reshape([nIn]).data();
+      const before = tf.memory().numTensors;
+      const [outT, nchwT] = tf.tidy(() => {
+        const feats = tf.randomNormal([1, 2, 2, 2], 0, 1, 'float32', 7) as tf.Tensor4D;
+        return [tf.matMul(tf.reshape(feats, [1, nIn]), fc1.variable as tf.Tensor2D), tf.transpose(feats, [0, 3, 1, 2]).reshape([nIn])];
+      });
+      const tfOut = await outT.data();
+      const nchw = await nchwT.data();
+      tf.dispose([outT, nchwT]);
       const pt = (await pytorchTensors(model)).find((t) => t.name === 'fc1.weight')!;
       expect(pt.shape).toEqual([nOut, nIn]);
       for (let o = 0; o < nOut; o++) {
@@ -77,7 +82,7 @@ describe('PyTorch layouts', () => {
         for (let i = 0; i < nIn; i++) sum += pt.data[o * nIn + i] * nchw[i];
         expect(sum).toBeCloseTo(tfOut[o], 5);
       }
-      feats.dispose();
+      expect(tf.memory().numTensors).toBe(before);
     } finally {
       model.dispose();
     }
