@@ -177,7 +177,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
   landscape: { when: 'end', points1d: 21, points2d: 15, batchSize: 128, inputEps: 8 / 255 },
   runs: [
     { id: 'sgd', method: 'sgd' },
-    { id: 'sam', method: 'sam', rho: 0.1 },
+    { id: 'sam', method: 'sam', rho: 0.02 },
     { id: 'at', method: 'at', norm: 'linf', eps: 4 / 255, stepSize: 1 / 255, steps: 5 },
   ],
 };
