@@ -55,8 +55,9 @@ export function landscapeCases(context: BrowserContext, url: string): Case[] {
       name: 'landscapes: "Slice now" while paused (no step taken), while running, and the slider steps through them',
       async fn() {
         const spec = tinySpec((s) => {
-          s.train.epochs = 4;
-          s.eval = { ...s.eval, attacks: [{ norm: 'linf', eps: 8 / 255 }], pgdSteps: 1, every: 4 };
+          // Long enough (192 steps) that a slice asked for while running lands before the end on a fast machine.
+          s.train.epochs = 24;
+          s.eval = { ...s.eval, attacks: [{ norm: 'linf', eps: 8 / 255 }], pgdSteps: 1, every: 12 };
           s.landscape = { ...GRID, when: 'never' };
           s.runs = [{ id: 'sgd', method: 'sgd' }];
         });
