@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../scripts/lib/nodeBackend';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
-import { attachRunHandler, type Endpoint, type HandlerDeps } from './handler';
+import type { HandlerDeps } from './handler';
+import { openHandlerChannel } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol';
 
 // 96 training images in batches of 16 for 2 epochs: 12 steps of a tiny CNN on the cpu backend.
@@ -15,33 +16,8 @@ const ports: MessagePort[] = [];
 
 /** The handler on one end of a MessageChannel; the test talks to it from the other end. */
 function channel(deps: Partial<HandlerDeps> = {}) {
-  const { port1, port2 } = new MessageChannel();
-  ports.push(port1, port2);
-  attachRunHandler(port1 as unknown as Endpoint, {
-    initBackend: async () => 'cpu',
-    loadData: async () => data,
-    ...deps,
-  });
-  port1.start();
-  const received: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  port2.on('message', (m: FromWorker) => {
-    received.push(m);
-    for (const w of waiters.filter((w) => w.test(m))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
-  });
-  return {
-    received,
-    send: (m: ToWorker) => port2.postMessage(m),
-    next: (test: (m: FromWorker) => boolean) =>
-      new Promise<FromWorker>((resolve) => {
-        const seen = received.find(test);
-        if (seen) resolve(seen);
-        else waiters.push({ test, resolve });
-      }),
-  };
+  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data, ...deps });
+  return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.waitFor };
 }
 
 const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): ToWorker => ({ type: 'start', protocolVersion, runId: 'sgd', spec: s });

@@ -2,15 +2,15 @@
 // landscapes after evaluations, on demand while paused and after the end, cancellation, and that
 // none of it changes what the run learns.
 import * as tf from '@tensorflow/tfjs';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../scripts/lib/nodeBackend';
 import type { LandscapeResult } from '../core/landscape/results';
 import type { ExperimentSpec, LandscapeWhen } from '../core/spec';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
-import { attachRunHandler, type Endpoint } from './handler';
+import { openHandlerChannel } from './handlerChannel.testing';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol';
+import { PROTOCOL_VERSION, type ToWorker } from './protocol';
 
 const data = blobSplit('image');
 const ports: MessagePort[] = [];
@@ -23,30 +23,8 @@ function landscapeSpec(when: LandscapeWhen): ExperimentSpec {
 }
 
 function channel() {
-  const { port1, port2 } = new MessageChannel();
-  ports.push(port1, port2);
-  attachRunHandler(port1 as unknown as Endpoint, { initBackend: async () => 'cpu', loadData: async () => data });
-  port1.start();
-  const received: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  port2.on('message', (m: FromWorker) => {
-    received.push(m);
-    for (const w of waiters.filter((w) => w.test(m))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
-  });
-  return {
-    received,
-    send: (m: ToWorker) => port2.postMessage(m),
-    next: <T extends FromWorker['type']>(type: T, test: (m: Extract<FromWorker, { type: T }>) => boolean = () => true) =>
-      new Promise<Extract<FromWorker, { type: T }>>((resolve) => {
-        const ok = (m: FromWorker) => m.type === type && test(m as Extract<FromWorker, { type: T }>);
-        const seen = received.find(ok);
-        if (seen) resolve(seen as Extract<FromWorker, { type: T }>);
-        else waiters.push({ test: ok, resolve: resolve as (m: FromWorker) => void });
-      }),
-  };
+  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data });
+  return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.next };
 }
 
 const start = (spec: ExperimentSpec): ToWorker => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sam', spec });

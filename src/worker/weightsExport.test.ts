@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../scripts/lib/nodeBackend';
 import { readSafetensorsHeader, readSafetensorsTensor } from '../core/export/safetensors';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
-import { attachRunHandler, type Endpoint } from './handler';
-import { PROTOCOL_VERSION, type FromWorker, type WeightsReplyMessage } from './protocol';
+import { openHandlerChannel } from './handlerChannel.testing';
+import { PROTOCOL_VERSION, type WeightsReplyMessage } from './protocol';
 
 const spec = { ...tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 1 }) };
 spec.landscape = { ...spec.landscape, when: 'never' };
@@ -17,17 +17,8 @@ afterEach(() => {
 });
 
 function worker(loadDelayMs = 0) {
-  const { port1, port2 } = new MessageChannel();
-  ports.push(port1, port2);
-  attachRunHandler(port1 as unknown as Endpoint, { initBackend: async () => 'cpu', loadData: async () => (await new Promise((r) => setTimeout(r, loadDelayMs)), blobSplit('image')) });
-  port1.start();
-  const received: FromWorker[] = [];
-  port2.on('message', (m: FromWorker) => received.push(m));
-  const until = async (test: (m: FromWorker) => boolean) => {
-    while (!received.some(test)) await new Promise((r) => setTimeout(r, 5));
-    return received.find(test)!;
-  };
-  return { send: (m: unknown) => port2.postMessage(m), until };
+  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => (await new Promise((r) => setTimeout(r, loadDelayMs)), blobSplit('image')) });
+  return { send: h.send, until: h.waitFor };
 }
 
 describe('weights export from the run worker', () => {
