@@ -3,16 +3,11 @@
 // sent that the worker has not begun yet. Folded from the workers' landscape messages by a pure
 // reducer; the run controller sends the requests.
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
-import type { FromWorker, LandscapeTrigger } from '../worker/protocol';
+import type { FromWorker, LandscapeStartMessage } from '../worker/protocol';
 import type { SliceCreator } from './sliceTypes';
 
-export interface LandscapeRecord {
-  requestId: string;
-  trigger: LandscapeTrigger;
-  kinds: LandscapeKind[];
-  step: number;
-  epoch: number;
-  estimate: LandscapeCost;
+/** A landscape as the page keeps it: stamped as its start message said, then filled in as results arrive. */
+export interface LandscapeRecord extends Pick<LandscapeStartMessage, 'requestId' | 'trigger' | 'kinds' | 'step' | 'epoch' | 'estimate'> {
   /** One per kind in request order as far as computed; the last may be partial while in progress. */
   results: LandscapeResult[];
   /** Fraction done, by estimated passes. */
