@@ -4,7 +4,7 @@
 // BatchNorm update and the loss read-back).
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetSplit, Dataset } from '../../src/core/data/dataset';
-import { convGradient, setConvGradient, type ConvGradient } from '../../src/core/model/conv';
+import { setConvGradientPlan, type ConvGradientPlan } from '../../src/core/model/conv';
 import { flopsPerExample } from '../../src/core/model/paramUtils';
 import { Rng } from '../../src/core/rng';
 import { DEFAULT_SPEC, type ExperimentSpec, type ModelName, type RunSpec } from '../../src/core/spec';
@@ -224,13 +224,14 @@ export async function pgdEvalMsPer1000(c: ModelCase, images: number): Promise<nu
   }
 }
 
-/** Runs `f` with the conv gradient set to `mode`, then restores the one before. */
-export async function withConvGradient<T>(mode: ConvGradient, f: () => Promise<T>): Promise<T> {
-  const before = convGradient();
-  setConvGradient(mode);
+/** Runs `f` with the conv gradient forced to `plan`, then restores the per-backend choice. */
+export async function withConvGradient<T>(plan: ConvGradientPlan, f: () => Promise<T>): Promise<T> {
+  setConvGradientPlan(plan);
   try {
     return await f();
   } finally {
-    setConvGradient(before);
+    setConvGradientPlan(undefined);
   }
 }
+
+export const planLabel = (p: ConvGradientPlan) => `dX ${p.input} / dW ${p.filter}`;

@@ -1,7 +1,7 @@
 // The benchmark matrix. The full one asks for everything; runSuite skips, with the reason, what its
 // estimate (from the backend's own first SGD step) says would not fit the caps, so a slow backend
 // (cpu, SwiftShader) measures the small cases and prints why it left the large ones out.
-import type { ConvGradient } from '../../src/core/model/conv';
+import type { ConvGradientPlan } from '../../src/core/model/conv';
 import type { BackendName } from '../../src/core/backend';
 import { METHODS, type ModelCase } from './measure';
 import type { SuitePlan } from './suite';
@@ -15,8 +15,11 @@ const FULL_CASES: ModelCase[] = [
   { model: 'preact-resnet18', width: 64, batch: 128 },
 ];
 
-/** wasm has no Conv2DBackpropFilter: tfjs's own conv gradient cannot run there. */
-const convGradients = (b: BackendName): ConvGradient[] => (b === 'wasm' ? ['forward-conv'] : ['forward-conv', 'native']);
+/** Every formulation of the conv gradient (src/core/model/conv.ts); wasm has no Conv2DBackpropFilter, so no 'native' there. */
+const convGradients = (b: BackendName): ConvGradientPlan[] =>
+  (['forward-conv', 'transpose'] as const).flatMap((input) =>
+    (['im2col', 'forward-conv', 'native'] as const).filter((filter) => b !== 'wasm' || filter !== 'native').map((filter) => ({ input, filter })),
+  );
 
 const QUICK_CASE: ModelCase = { model: 'preact-resnet10', width: 4, batch: 16 };
 

@@ -3,7 +3,7 @@
 // PGD-10 evaluation time and the conv-gradient comparison. Runs in Node and in the bench worker.
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/core/model/createModel';
-import { convGradient, type ConvGradient } from '../../src/core/model/conv';
+import { convGradientPlan, type ConvGradientPlan } from '../../src/core/model/conv';
 import { flopsPerExample } from '../../src/core/model/paramUtils';
 import { Rng } from '../../src/core/rng';
 import {
@@ -11,6 +11,7 @@ import {
   idealRatio,
   memoryRun,
   pgdEvalMsPer1000,
+  planLabel,
   profileStep,
   round,
   timeMethod,
@@ -41,7 +42,7 @@ export interface SuitePlan {
   memoryBudgetMs: number;
   pgdEvalImages: number;
   /** Conv gradients to compare on the reference case (SGD and AT-PGD-1 steps). */
-  convGradients: ConvGradient[];
+  convGradients: ConvGradientPlan[];
 }
 
 export interface TimedItem {
@@ -52,7 +53,8 @@ export interface TimedItem {
 }
 
 export interface ConvGradientResult {
-  mode: ConvGradient;
+  /** The plan, as planLabel() writes it. */
+  mode: string;
   sgdMs?: number;
   atPgd1Ms?: number;
   error?: string;
@@ -60,7 +62,8 @@ export interface ConvGradientResult {
 
 export interface SuiteResult {
   backend: string;
-  convGradient: ConvGradient;
+  /** The conv-gradient plan a user's run gets on this backend. */
+  convGradient: string;
   items: TimedItem[];
   profile?: { case: string; method: MethodKey; sgd: StepProfile; atPgd1?: StepProfile };
   memory: Partial<Record<MethodKey, MemorySample[]>>;
@@ -88,7 +91,7 @@ function forwardFlops(c: ModelCase): number {
 export async function runSuite(plan: SuitePlan, log: (line: string) => void): Promise<SuiteResult> {
   const t0 = performance.now();
   const backend = tf.getBackend();
-  const out: SuiteResult = { backend, convGradient: convGradient(), items: [], memory: {}, convGradients: [], seconds: 0 };
+  const out: SuiteResult = { backend, convGradient: planLabel(convGradientPlan()), items: [], memory: {}, convGradients: [], seconds: 0 };
   // Milliseconds per (forward FLOP x example x ideal ratio): the best seen so far, from the probe
   // and every measured item (small models and SGD pay more overhead per FLOP, so this is the
   // estimate that does not skip what would fit).
@@ -119,11 +122,12 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
     log(`  ${backend} PGD-10 evaluation: ${out.pgdEvalMsPer1000} ms per 1,000 images`);
   }
   const short: TimingOptions = { warmup: 1, steps: plan.timing.minSteps, minSteps: plan.timing.minSteps, budgetMs: 0 };
-  for (const mode of plan.convGradients) {
+  for (const cg of plan.convGradients) {
+    const mode = planLabel(cg);
     if (!fits(`conv gradient ${mode}`, (estimate(ref, 'sgd', 1) + estimate(ref, 'at-pgd1', 1)) * (1 + plan.timing.minSteps))) continue;
     const r: ConvGradientResult = { mode };
     try {
-      await withConvGradient(mode, async () => {
+      await withConvGradient(cg, async () => {
         r.sgdMs = (await timeMethod(ref, 'sgd', short)).medianMs;
         r.atPgd1Ms = (await timeMethod(ref, 'at-pgd1', short)).medianMs;
       });

@@ -86,6 +86,41 @@ describe('batchNorm', () => {
     model.dispose();
   });
 
+  it("has the gradient of the plain formula in batch-statistics modes and of x scale + shift in 'eval'", () => {
+    const b = new ModelBuilder(new Rng(5));
+    const layer = b.batchNorm('bn', 3);
+    layer.gamma.assign(tf.tensor1d([1.5, -0.7, 0.2]));
+    layer.beta.assign(tf.tensor1d([0.1, 0.2, -0.3]));
+    layer.runningMean.assign(tf.tensor1d([0.2, -0.1, 0.4]));
+    layer.runningVar.assign(tf.tensor1d([2, 0.5, 1.2]));
+    const x = tf.randomNormal([4, 3, 2, 3], 0.5, 2, 'float32', 6);
+    const r = tf.randomNormal([4, 3, 2, 3], 0, 1, 'float32', 7);
+    const { gamma, beta, runningMean, runningVar } = layer;
+    // The textbook formulas, differentiated by tfjs's autodiff.
+    const plain = (mode: 'train-frozen' | 'eval') => (a: tf.Tensor, g: tf.Tensor, bt: tf.Tensor) => {
+      const mean = mode === 'eval' ? runningMean : tf.mean(a, [0, 1, 2]);
+      const variance = mode === 'eval' ? runningVar : tf.mean(tf.square(tf.sub(a, mean)), [0, 1, 2]);
+      return tf.sum(tf.mul(tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, BN_EPS))), g), bt), r));
+    };
+    for (const mode of ['train-frozen', 'eval'] as const) {
+      const ours = tf.grads((a: tf.Tensor, g: tf.Tensor, bt: tf.Tensor) =>
+        tf.sum(tf.mul(batchNorm(a, { ...layer, gamma: g as tf.Variable, beta: bt as tf.Variable }, mode), r)),
+      )([x, gamma, beta]);
+      const ref = tf.grads(plain(mode))([x, gamma, beta]);
+      ours.forEach((g, i) => close(g.dataSync(), ref[i].dataSync(), 1e-4));
+      tf.dispose([...ours, ...ref]);
+    }
+    const sink: BatchStatsSink = (_, m, v) => tf.dispose([m, v]);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(batchNorm(x, layer, 'train', sink), r)), [gamma, beta]);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, r]);
+    for (const v of [...b.params, ...b.buffers]) v.variable.dispose();
+  });
+
   it('eval output does not depend on the rest of the batch; train-frozen output does', () => {
     const model = createModel({ name: 'preact-resnet10', width: 2, depth: 1 }, { shape: [6, 6, 2], numClasses: 3, mean: [0.5], std: [0.25] }, new Rng(2));
     const x = tf.randomUniform([6, 6, 6, 2], 0, 1, 'float32', 3);
