@@ -2,9 +2,14 @@
 // seed (paired: same seed => same init, batches and evaluation subset for every run) and prints
 // the final clean and robust accuracies and each run's gap to the SGD run of the same seed.
 //
-//   npm run check-preset -- <preset id> [--seeds 1,2,3] [--epochs N] [--out file.json]
+//   npm run check-preset -- <preset id | lesson:<step id>[:cifar10]> [--seeds 1,2,3] [--epochs N] [--out file.json]
+//
+// A lesson step (src/core/lesson.ts) is checked like a preset: on generated shapes, or with
+// ':cifar10' on the CIFAR-10 subset the lesson uses when CIFAR-10 is prepared.
 import { writeFileSync } from 'node:fs';
+import { lessonSteps } from '../src/core/lesson';
 import { PRESETS } from '../src/core/presets';
+import type { ExperimentSpec } from '../src/core/spec';
 import type { HistoryPoint, Results } from '../src/core/train/results';
 import { useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
@@ -17,10 +22,21 @@ function arg(argv: string[], name: string): string | undefined {
 const last = (h: HistoryPoint[]) => h[h.length - 1];
 const pct = (v: number) => (100 * v).toFixed(1).padStart(5);
 
+/** The experiment a preset id or `lesson:<step>[:cifar10]` names. */
+function findSpec(name: string): { id: string; spec: ExperimentSpec } | undefined {
+  const [kind, stepId, dataset] = name.split(':');
+  if (kind === 'lesson') {
+    const step = lessonSteps({ cifar10: dataset === 'cifar10' }).find((s) => s.id === stepId);
+    return step && { id: name, spec: step.spec };
+  }
+  return PRESETS.find((p) => p.id === name);
+}
+
 async function main(argv: string[]): Promise<number> {
-  const preset = PRESETS.find((p) => p.id === argv[0]);
+  const preset = findSpec(argv[0] ?? '');
   if (!preset) {
-    process.stderr.write(`usage: check-preset <${PRESETS.map((p) => p.id).join('|')}> [--seeds 1,2,3] [--epochs N] [--out file]\n`);
+    const lessons = lessonSteps({ cifar10: false }).map((s) => `lesson:${s.id}[:cifar10]`);
+    process.stderr.write(`usage: check-preset <${[...PRESETS.map((p) => p.id), ...lessons].join('|')}> [--seeds 1,2,3] [--epochs N] [--out file]\n`);
     return 1;
   }
   const seeds = (arg(argv, '--seeds') ?? '1,2,3').split(',').map(Number);

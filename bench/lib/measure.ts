@@ -4,7 +4,8 @@
 // BatchNorm update and the loss read-back).
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetSplit, Dataset } from '../../src/core/data/dataset';
-import { setConvGradientPlan, type ConvGradientPlan } from '../../src/core/model/conv';
+import { conv2d, setConvGradientPlan, type ConvGradientPlan } from '../../src/core/model/conv';
+import { convGradReference, maxRelError } from '../../src/core/model/convReference';
 import { flopsPerExample } from '../../src/core/model/paramUtils';
 import { Rng } from '../../src/core/rng';
 import { DEFAULT_SPEC, type ExperimentSpec, type ModelName, type RunSpec } from '../../src/core/spec';
@@ -235,3 +236,28 @@ export async function withConvGradient<T>(plan: ConvGradientPlan, f: () => Promi
 }
 
 export const planLabel = (p: ConvGradientPlan) => `dX ${p.input} / dW ${p.filter}`;
+
+/** The models' conv shapes, small: 3x3 stride 1 and 2, a 1x1 stride-2 shortcut (input, kernel, cOut, stride, pad). */
+const CHECK_CONVS: [[number, number, number, number], number, number, number, number][] = [
+  [[4, 12, 12, 8], 3, 8, 1, 1],
+  [[4, 12, 12, 8], 3, 16, 2, 1],
+  [[4, 12, 12, 8], 1, 16, 2, 0],
+];
+
+/** Largest relative error of dX and dW on the current backend against the float64 definition (convReference.ts). */
+export async function convGradientError(): Promise<number> {
+  const rng = new Rng(11);
+  let worst = 0;
+  for (const [xShape, k, cOut, stride, pad] of CHECK_CONVS) {
+    const x = tf.tensor(rng.fillNormal(new Float32Array(xShape.reduce((a, b) => a * b, 1))), xShape) as tf.Tensor4D;
+    const w = tf.tensor(rng.fillNormal(new Float32Array(k * k * xShape[3] * cOut)), [k, k, xShape[3], cOut]) as tf.Tensor4D;
+    const ho = Math.floor((xShape[1] + 2 * pad - k) / stride) + 1;
+    const r = tf.tensor(rng.fillNormal(new Float32Array(xShape[0] * ho * ho * cOut)), [xShape[0], ho, ho, cOut]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r)))([x, w]);
+    const [dx, dw, xv, wv, rv] = await Promise.all([g[0].data(), g[1].data(), x.data(), w.data(), r.data()]);
+    const ref = convGradReference(xv, xShape, wv, w.shape, rv, stride, pad);
+    worst = Math.max(worst, maxRelError(dx, ref.dx), maxRelError(dw, ref.dw));
+    tf.dispose([x, w, r, ...g]);
+  }
+  return worst;
+}

@@ -9,6 +9,7 @@ import { Rng } from '../../src/core/rng';
 import {
   caseKey,
   idealRatio,
+  convGradientError,
   memoryRun,
   pgdEvalMsPer1000,
   planLabel,
@@ -57,6 +58,8 @@ export interface ConvGradientResult {
   mode: string;
   sgdMs?: number;
   atPgd1Ms?: number;
+  /** Largest relative error of dX and dW against the float64 definition, on this backend. */
+  maxRelError?: number;
   error?: string;
 }
 
@@ -128,6 +131,7 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
     const r: ConvGradientResult = { mode };
     try {
       await withConvGradient(cg, async () => {
+        r.maxRelError = await convGradientError();
         r.sgdMs = (await timeMethod(ref, 'sgd', short)).medianMs;
         r.atPgd1Ms = (await timeMethod(ref, 'at-pgd1', short)).medianMs;
       });
@@ -135,7 +139,7 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
       r.error = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 160);
     }
     out.convGradients.push(r);
-    log(`  ${backend} conv gradient ${mode}: ${r.error ?? `SGD ${r.sgdMs} ms, AT-PGD-1 ${r.atPgd1Ms} ms`}`);
+    log(`  ${backend} conv gradient ${mode}: ${r.error ?? `SGD ${r.sgdMs} ms, AT-PGD-1 ${r.atPgd1Ms} ms, max rel. error ${r.maxRelError?.toExponential(1)}`}`);
   }
   // The matrix last: it takes whatever time the details left.
   for (const c of plan.cases) {

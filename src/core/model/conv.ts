@@ -26,14 +26,18 @@ export interface ConvGradientPlan {
 }
 
 /**
- * Fastest measured per backend (bench/README.md, "Conv gradient"). wasm: its Conv2D is XNNPACK,
- * its Conv2DBackpropInput a plain loop; WebGL/WebGPU: their matmul kernels are tiled, their
- * Conv2DBackpropFilter is not.
+ * Per backend (bench/README.md, "Conv gradient", has the measurements). wasm: its Conv2D is
+ * XNNPACK, its Conv2DBackpropInput a plain loop, and it has no Conv2DBackpropFilter. WebGL: its
+ * Conv2D is im2col + a packed matmul, so dW as a forward conv beats its per-output-loop
+ * Conv2DBackpropFilter. WebGPU: dW has few outputs (kh kw cIn x cOut) and a huge sum (N Ho Wo);
+ * as a matmul it gets tfjs's split-K program, which spreads that sum over many workgroups, where
+ * Conv2DBackpropFilter and a forward conv give each output one long serial loop. (SwiftShader, the
+ * only WebGPU here, runs on 2 CPU cores and does not show this; a real GPU should.)
  */
 const PLANS: Record<string, ConvGradientPlan> = {
   wasm: { input: 'forward-conv', filter: 'forward-conv' },
   cpu: { input: 'transpose', filter: 'native' },
-  webgl: { input: 'transpose', filter: 'im2col' },
+  webgl: { input: 'transpose', filter: 'forward-conv' },
   webgpu: { input: 'transpose', filter: 'im2col' },
 };
 const FALLBACK: ConvGradientPlan = { input: 'transpose', filter: 'im2col' };
