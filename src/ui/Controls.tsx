@@ -1,5 +1,6 @@
 // Train / Pause / Resume / Stop / Reset for the whole experiment. Train is refused, with the
 // reasons listed, while the spec has issues.
+import type { MouseEvent } from 'react';
 import { formatIssues } from '../core/spec';
 import { selectActive, selectAnyPaused, selectAnyTraining, selectIssues, selectRunOrder } from '../state/selectors';
 import { useLab, useLabContext } from './labContext';
@@ -11,9 +12,15 @@ export function Controls() {
   const anyTraining = useLab(selectAnyTraining);
   const anyPaused = useLab(selectAnyPaused);
   const hasRuns = useLab((s) => selectRunOrder(s).length > 0);
+  const train = (e: MouseEvent<HTMLButtonElement>) => {
+    // Train disables itself. Blurred first, the button is not disabled while focused, which would
+    // make the browser and React recompute style and layout inside the click's task.
+    e.currentTarget.blur();
+    controller.train();
+  };
   return (
     <div className="controls">
-      <button type="button" className="primary" disabled={active || issues.length > 0} onClick={() => controller.train()} title={issues.length ? formatIssues(issues) : undefined}>
+      <button type="button" className="primary" disabled={active || issues.length > 0} onClick={train} title={issues.length ? formatIssues(issues) : undefined}>
         Train
       </button>
       <button type="button" disabled={!anyTraining} onClick={() => controller.pause()}>

@@ -1,5 +1,5 @@
 // The store and the run controller, handed to components through context (tests may mount their own).
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useDeferredValue } from 'react';
 import { useStore } from 'zustand';
 import type { LabState, LabStore } from '../state/labStore';
 import type { RunController } from '../state/runController';
@@ -20,4 +20,13 @@ export function useLabContext(): Lab {
 /** Reads one narrow slice of the store; the component re-renders only when it changes. */
 export function useLab<T>(selector: (s: LabState) => T): T {
   return useStore(useLabContext().store, selector);
+}
+
+/**
+ * useLab for the large parts of the page that may follow a change by a frame (the form's lock, the
+ * run cards, the charts): React renders them after the urgent update, in slices, so the Train
+ * click's own task stays short. startTransition would not do: a store update renders synchronously.
+ */
+export function useLabDeferred<T>(selector: (s: LabState) => T): T {
+  return useDeferredValue(useLab(selector));
 }

@@ -7,8 +7,9 @@ import { attackKey } from '../../core/spec';
 import { cleanAccuracyData, lossChartData, robustAccuracyData, tradeoffData } from '../../state/chartData';
 import { attackLabel, runLabel } from '../../state/runLabel';
 import { selectChartAttack, selectHistories, selectLossPoints, selectTrainedSpec } from '../../state/selectors';
-import { useLab, useLabContext } from '../labContext';
+import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { attackDash, runColor } from '../palette';
+import { useNextFrame } from '../useNextFrame';
 import { useThrottled } from '../useThrottled';
 import { AccuracyChart } from './AccuracyChart';
 import { ChartSummary } from './ChartSummary';
@@ -20,7 +21,8 @@ const MAX_ATTACKS_TOGETHER = 3;
 const CHART_REFRESH_MS = 1000;
 
 export function ChartsPanel() {
-  const spec = useLab(selectTrainedSpec);
+  // On Train the charts mount after the click's task and a frame after the run cards, so no one task lays out both.
+  const spec = useNextFrame(useLabDeferred(selectTrainedSpec));
   const chosen = useLab(selectChartAttack);
   // Deferred: React renders the charts in the background, in slices of a few ms, not in one long task.
   const histories = useDeferredValue(useThrottled(useLab(useShallow(selectHistories)), CHART_REFRESH_MS));

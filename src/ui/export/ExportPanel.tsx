@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import { resultsFromState, resultsToCsv, resultsToJson } from '../../state/resultsFile';
 import { selectActive, selectRunOrder, selectTrainedSpec } from '../../state/selectors';
-import { useLab, useLabContext } from '../labContext';
+import { useLabContext, useLabDeferred } from '../labContext';
+import { useNextFrame } from '../useNextFrame';
 import { chartPng, chartSvgText } from './chartImage';
 import { downloadBlob } from './download';
 
@@ -17,9 +18,10 @@ const CHARTS: { kind: string; title: string }[] = [
 
 export function ExportPanel() {
   const { store, controller } = useLabContext();
-  const spec = useLab(selectTrainedSpec);
-  const order = useLab(selectRunOrder);
-  const active = useLab(selectActive);
+  // Mounted with the charts it exports: after the Train click's task and the run cards' frame.
+  const spec = useNextFrame(useLabDeferred(selectTrainedSpec));
+  const order = useNextFrame(useLabDeferred(selectRunOrder));
+  const active = useLabDeferred(selectActive);
   const [message, setMessage] = useState<string>();
   if (!spec || order.length === 0) return null;
   const results = () => resultsFromState(store.getState())!;

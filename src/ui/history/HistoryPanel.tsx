@@ -1,20 +1,20 @@
 // Past experiments, saved in this browser: open one (its runs and charts come back, unfinished
 // runs as 'interrupted'), rename, delete; import a results file as a finished experiment. A bad
 // file is refused with the reason.
-import { useState, type ChangeEvent } from 'react';
+import { memo, useCallback, useState, type ChangeEvent } from 'react';
 import type { ExperimentSummary } from '../../state/archiveSlice';
 import { parseResultsText } from '../../state/resultsFile';
 import { selectActive } from '../../state/selectors';
-import { useLab, useLabContext } from '../labContext';
+import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { useArchive } from './archiveContext';
 
 export function HistoryPanel() {
   const archive = useArchive();
   const { store, controller } = useLabContext();
   const list = useLab((s) => s.archive);
-  const shownId = useLab((s) => s.experimentId);
+  const shownId = useLabDeferred((s) => s.experimentId);
   const error = useLab((s) => s.archiveError);
-  const active = useLab(selectActive);
+  const active = useLabDeferred(selectActive);
   const [message, setMessage] = useState<string>();
 
   async function importFile(e: ChangeEvent<HTMLInputElement>) {
@@ -32,10 +32,14 @@ export function HistoryPanel() {
     else store.getState().setNotice('Imported results cannot be shown without the history store.');
   }
 
-  async function open(id: string) {
-    controller.reset();
-    if (!(await archive?.open(id))) setMessage('That experiment is no longer saved.');
-  }
+  // Stable, so that the memoised items do not re-render when the panel does (Train, each save).
+  const open = useCallback(
+    async (id: string) => {
+      controller.reset();
+      if (!(await archive?.open(id))) setMessage('That experiment is no longer saved.');
+    },
+    [controller, archive],
+  );
 
   return (
     <section className="panel history" aria-label="history">
@@ -54,7 +58,7 @@ export function HistoryPanel() {
       ) : (
         <ul className="history-list">
           {list.map((e) => (
-            <HistoryItem key={e.id} entry={e} shown={e.id === shownId} disabled={active || !archive} onOpen={() => void open(e.id)} />
+            <HistoryItem key={e.id} entry={e} shown={e.id === shownId} disabled={active || !archive} onOpen={open} />
           ))}
         </ul>
       )}
@@ -62,7 +66,7 @@ export function HistoryPanel() {
   );
 }
 
-function HistoryItem({ entry, shown, disabled, onOpen }: { entry: ExperimentSummary; shown: boolean; disabled: boolean; onOpen(): void }) {
+const HistoryItem = memo(function HistoryItem({ entry, shown, disabled, onOpen }: { entry: ExperimentSummary; shown: boolean; disabled: boolean; onOpen(id: string): Promise<void> }) {
   const archive = useArchive();
   const [renaming, setRenaming] = useState<string>();
   const [confirming, setConfirming] = useState(false);
@@ -90,7 +94,7 @@ function HistoryItem({ entry, shown, disabled, onOpen }: { entry: ExperimentSumm
         {entry.source !== 'trained' ? ` · ${entry.source}` : ''}
       </span>
       <span className="card-actions">
-        <button type="button" className="small" disabled={disabled || shown} onClick={onOpen}>
+        <button type="button" className="small" disabled={disabled || shown} onClick={() => void onOpen(entry.id)}>
           Open
         </button>
         <button type="button" className="small" onClick={() => setRenaming(entry.name)}>
@@ -108,4 +112,4 @@ function HistoryItem({ entry, shown, disabled, onOpen }: { entry: ExperimentSumm
       </span>
     </li>
   );
-}
+});

@@ -17,10 +17,14 @@ export function ShareBar() {
   const [copied, setCopied] = useState<string>();
   // Results go in only for the experiment the form shows, once it has ended.
   const sameSpec = trainedSpec !== undefined && JSON.stringify(trainedSpec) === JSON.stringify(spec);
-  const { hash, withResults, hadResults } = useMemo(() => {
-    const results = sameSpec && runs && runOrder.length > 0 ? resultsFromState({ trainedSpec, runs, runOrder }) : undefined;
-    return { ...shareLinkHash(spec, results), hadResults: results !== undefined };
-  }, [spec, sameSpec, trainedSpec, runs, runOrder]);
+  const results = useMemo(
+    () => (sameSpec && runs && runOrder.length > 0 ? resultsFromState({ trainedSpec, runs, runOrder }) : undefined),
+    [sameSpec, trainedSpec, runs, runOrder],
+  );
+  // Keyed on the results, not on what they come from: pressing Train changes the trained spec but
+  // not the link, and deflating it again would lengthen the click's task.
+  const { hash, withResults } = useMemo(() => shareLinkHash(spec, results), [spec, results]);
+  const hadResults = results !== undefined;
   const url = `${location.origin}${location.pathname}${hash}`;
 
   async function copy() {
