@@ -162,6 +162,9 @@ export function classroomCases(context: BrowserContext, url: string): Case[] {
         check(charts.length === 0, `lab page with charts:\n${charts.join('\n')}`);
         await page.getByRole('button', { name: 'Classroom' }).click();
         await page.locator('.theory table.toy-summary').waitFor({ timeout: 60_000 });
+        const toyStatus = page.locator('.theory p[role="status"]');
+        await page.waitForFunction(() => /trained all three in \d+ ms/.test(document.querySelector('.theory p[role="status"]')?.textContent ?? ''));
+        console.log(`     toy theory panel: ${await toyStatus.innerText()} (SGD, SAM and AT on the toy data, in its worker)`);
         const classroom = await axeScan(page);
         check(classroom.length === 0, `classroom:\n${classroom.join('\n')}`);
         await page.getByRole('button', { name: 'Presentation mode' }).click();

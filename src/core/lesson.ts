@@ -96,8 +96,8 @@ export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
       base,
       'tradeoff',
       'The trade-off picture',
-      'Two SAM radii and two AT budgets on one clean-versus-robust chart. A larger ρ moves SAM along the same trade-off that a larger ε moves AT: the two are dual.',
-      [SGD, sam('sam-0.01', 0.01), sam('sam-0.05', 0.05), at('at-1', 1), at('at-2', 2)],
+      'Two SAM radii and two AT budgets on one clean-versus-robust chart: a larger ρ, like a larger ε, buys robustness at the largest budget for a little clean accuracy, so the two move along one trade-off. Radii are relative to the model: past ρ 0.02 this small CNN learns slower and loses both.',
+      [SGD, sam('sam-0.01', 0.01), SAM, at('at-1', 1), at('at-2', 2)],
     ),
   ];
 }
