@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { attackKey } from '../src/core/spec';
 import { check, type Case } from './runner';
-import { clickButton, ended, longestTaskSince, openLab, tinySpec, waitForState, type LabPage } from './lab';
+import { clickButton, ended, longTasksSince, openLab, tinySpec, waitForState, type LabPage } from './lab';
 
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -51,7 +51,8 @@ export function cases(context: BrowserContext, url: string): Case[] {
         const t0 = await lab.page.evaluate(() => performance.now());
         await clickButton(lab.page, 'Train');
         const s = await waitForState(lab, (st) => st.runs.length === 3 && st.runs.every(ended), 180_000, 'three runs to end');
-        const longest = await longestTaskSince(lab.page, t0);
+        const tasks = await longTasksSince(lab.page, t0);
+        const longest = tasks.reduce((m, [, d]) => Math.max(m, d), 0);
         await lab.page.waitForTimeout(300); // the last flush
         await shot(lab, 'three-runs-done');
         for (const r of s.runs) {
@@ -73,7 +74,7 @@ export function cases(context: BrowserContext, url: string): Case[] {
         check((await chart('tradeoff').getAttribute('data-runs')) === 'sgd,sam,at', 'the trade-off scatter shows SGD, SAM and AT');
         check((await chart('tradeoff').locator('.svg-chart .scatter-point').count()) === 6, 'one trade-off point per run per eps');
         console.log(`     longest main-thread task from the Train click to the end: ${longest.toFixed(0)} ms`);
-        check(longest < LONG_TASK_MS, `longest main-thread task from the Train click to the end ${longest} ms`);
+        check(longest < LONG_TASK_MS, `longest main-thread task from the Train click to the end ${longest} ms (long tasks, ms after the click + duration: ${tasks.map(([t, d]) => `${t}+${d}`).join(', ')})`);
         check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
         await lab.page.close();
       },

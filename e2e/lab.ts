@@ -63,12 +63,17 @@ export async function waitForState(lab: LabPage, done: (s: TestSnapshot) => bool
 
 export const ended = (r: RunSnapshot) => ['done', 'diverged', 'stopped', 'interrupted', 'error'].includes(r.status);
 
-/** Longest main-thread task (ms) since `since` (performance.now() in the page). */
-export async function longestTaskSince(page: Page, since: number): Promise<number> {
+/** Main-thread long tasks since `since` (performance.now() in the page), as [start - since, duration] in ms. */
+export async function longTasksSince(page: Page, since: number): Promise<[number, number][]> {
   return page.evaluate((t0) => {
     const tasks = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks;
-    return tasks.filter((t) => t.start >= t0).reduce((m, t) => Math.max(m, t.duration), 0);
+    return tasks.filter((t) => t.start >= t0).map((t): [number, number] => [Math.round(t.start - t0), Math.round(t.duration)]);
   }, since);
+}
+
+/** Longest main-thread task (ms) since `since` (performance.now() in the page). */
+export async function longestTaskSince(page: Page, since: number): Promise<number> {
+  return (await longTasksSince(page, since)).reduce((m, [, d]) => Math.max(m, d), 0);
 }
 
 export async function clickButton(page: Page, name: string): Promise<void> {

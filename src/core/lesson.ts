@@ -72,7 +72,7 @@ export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
       base,
       'adversarial-training',
       'Adversarial training and its price',
-      'Adversarial training (AT) trains on attacked images (L∞ 2/255). It is more robust than SGD, and it usually pays a little clean accuracy for it.',
+      'Adversarial training (AT) trains on attacked images (L∞ 2/255). On the three seeds we checked it was more robust than SGD at the largest budget (8/255) every time, and its clean accuracy stayed below that of SAM (next step).',
       [SGD, at('at', 2)],
     ),
     step(
@@ -96,7 +96,7 @@ export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
       base,
       'tradeoff',
       'The trade-off picture',
-      'Two SAM radii and two AT budgets on one clean-versus-robust chart: a larger ρ, like a larger ε, buys robustness at the largest budget for a little clean accuracy, so the two move along one trade-off. Radii are relative to the model: past ρ 0.02 this small CNN learns slower and loses both.',
+      'Two SAM radii and two AT budgets on one clean-versus-robust chart, where the paper finds that a larger ρ, like a larger ε, trades clean accuracy for robustness. On this small set the picture is noisy: on two seeds checked, ρ 0.02 beat ρ 0.01 at 8/255 on both and ε 2/255 beat 1/255 on one.',
       [SGD, sam('sam-0.01', 0.01), SAM, at('at-1', 1), at('at-2', 2)],
     ),
   ];

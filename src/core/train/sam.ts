@@ -14,7 +14,9 @@ const SAM_EPS = 1e-12;
 /** e_w = rho * g / (||g||_2 + 1e-12), with one norm over all of `grads`. */
 export function samPerturbation(grads: tf.Tensor[], rho: number): tf.Tensor[] {
   return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+    // One reduction over all parameters at once: on GPU backends every kernel launch costs, and a
+    // per-tensor square and sum would add two per parameter tensor to each SAM step.
+    const norm = tf.sqrt(tf.sum(tf.square(tf.concat(grads.map((g) => tf.reshape(g, [-1]))))));
     const scale = tf.div(rho, tf.add(norm, SAM_EPS));
     return grads.map((g) => tf.mul(g, scale));
   });
