@@ -36,13 +36,24 @@ export async function openLab(context: BrowserContext, baseUrl: string, spec?: E
   page.on('console', (m) => {
     if (m.type() === 'error' && !/favicon/.test(m.location().url)) errors.push(`console: ${m.text()}`);
   });
-  // Long main-thread tasks, recorded from the start; a case reads those after a mark it sets.
+  // Long main-thread tasks, and the scripts inside long animation frames (Long Animation Frames
+  // API: which script ran, for how long), recorded from the start; a case reads them after a mark.
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __frameScripts: FrameScript[] };
+    type FrameScript = { start: number; duration: number; source: string; invoker: string };
+    type LoafScript = { startTime: number; duration: number; sourceURL: string; invoker: string; sourceFunctionName: string; sourceCharPosition: number };
     w.__longTasks = [];
+    w.__frameScripts = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        for (const sc of (e as unknown as { scripts: LoafScript[] }).scripts) {
+          w.__frameScripts.push({ start: sc.startTime, duration: sc.duration, source: sc.sourceURL, invoker: `${sc.invoker} ${sc.sourceFunctionName || '?'}@${sc.sourceURL.split('/').pop()}:${sc.sourceCharPosition}` });
+        }
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
   });
   const hash = spec ? `#spec=${encodeURIComponent(JSON.stringify(spec))}` : '';
   await page.goto(`${baseUrl}?e2e=1${query}${hash}`);
@@ -68,6 +79,20 @@ export async function longTasksSince(page: Page, since: number): Promise<[number
   return page.evaluate((t0) => {
     const tasks = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks;
     return tasks.filter((t) => t.start >= t0).map((t): [number, number] => [Math.round(t.start - t0), Math.round(t.duration)]);
+  }, since);
+}
+
+/**
+ * Scripts of the lab's own origin that ran inside long animation frames since `since`, as
+ * [start - since, duration, invoker]: the lab's code, without the browser's layout and paint and
+ * without scripts the test harness evaluates in the page.
+ */
+export async function labScriptsSince(page: Page, since: number): Promise<[number, number, string][]> {
+  return page.evaluate((t0) => {
+    const scripts = (window as unknown as { __frameScripts: { start: number; duration: number; source: string; invoker: string }[] }).__frameScripts;
+    return scripts
+      .filter((sc) => sc.start >= t0 && sc.source.startsWith(location.origin))
+      .map((sc): [number, number, string] => [Math.round(sc.start - t0), Math.round(sc.duration), sc.invoker]);
   }, since);
 }
 
