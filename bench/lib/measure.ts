@@ -235,8 +235,6 @@ export async function withConvGradient<T>(plan: ConvGradientPlan, f: () => Promi
   }
 }
 
-export const planLabel = (p: ConvGradientPlan) => `dX ${p.input} / dW ${p.filter}`;
-
 /** The models' conv shapes, small: 3x3 stride 1 and 2, a 1x1 stride-2 shortcut (input, kernel, cOut, stride, pad). */
 const CHECK_CONVS: [[number, number, number, number], number, number, number, number][] = [
   [[4, 12, 12, 8], 3, 8, 1, 1],

@@ -3,7 +3,7 @@
 // PGD-10 evaluation time and the conv-gradient comparison. Runs in Node and in the bench worker.
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/core/model/createModel';
-import { convGradientPlan, type ConvGradientPlan } from '../../src/core/model/conv';
+import { convGradientPlan, planLabel, type ConvGradientPlan } from '../../src/core/model/conv';
 import { flopsPerExample } from '../../src/core/model/paramUtils';
 import { Rng } from '../../src/core/rng';
 import {
@@ -12,7 +12,6 @@ import {
   convGradientError,
   memoryRun,
   pgdEvalMsPer1000,
-  planLabel,
   profileStep,
   round,
   timeMethod,

@@ -7,7 +7,7 @@
 // The lesson needs no download: on generated shapes it always works; when CIFAR-10 is prepared
 // (`npm run datasets`) the same steps run on a small CIFAR-10 subset instead.
 import { DEFAULT_PRESET_ID, PRESETS } from './presets';
-import type { AttackSpec, DatasetName, ExperimentSpec, RunSpec } from './spec';
+import type { DatasetName, ExperimentSpec, RunSpec } from './spec';
 
 export interface LessonStep {
   id: string;
@@ -23,7 +23,6 @@ export interface LessonDatasets {
 }
 
 const k255 = (k: number) => k / 255;
-const ATTACKS: AttackSpec[] = [2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) }));
 // AT with PGD L-inf, 5 steps of eps/4, as in the default preset.
 const at = (id: string, k: number): RunSpec => ({ id, method: 'at', norm: 'linf', eps: k255(k), stepSize: k255(k) / 4, steps: 5 });
 const SGD: RunSpec = { id: 'sgd', method: 'sgd' };
@@ -42,7 +41,6 @@ const SAM = sam('sam', 0.02);
 function lessonBase(dataset: DatasetName): ExperimentSpec {
   const base = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
   base.dataset = { ...base.dataset, name: dataset };
-  base.eval = { ...base.eval, attacks: ATTACKS };
   base.landscape = { ...base.landscape, when: 'never' };
   return base;
 }

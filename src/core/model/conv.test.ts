@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
 import { Rng } from '../rng';
 import { convGradReference, maxRelError } from './convReference';
-import { conv2d, convGradientPlan, setConvGradientPlan, type ConvGradientPlan } from './conv';
+import { conv2d, convGradientPlan, planLabel, setConvGradientPlan, type ConvGradientPlan } from './conv';
 
 function randn(shape: number[], rng: Rng): tf.Tensor {
   return tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))), shape);
@@ -39,12 +39,13 @@ function caseTensors(c: (typeof CASES)[number], seed: number) {
 }
 
 const TFJS: ConvGradientPlan = { input: 'transpose', filter: 'native' };
+// Every pair but tfjs's own: each backend's default (conv.ts) is among them.
 const PLANS: ConvGradientPlan[] = [
   { input: 'forward-conv', filter: 'forward-conv' },
   { input: 'forward-conv', filter: 'im2col' },
   { input: 'transpose', filter: 'im2col' },
+  { input: 'transpose', filter: 'forward-conv' },
 ];
-const name = (p: ConvGradientPlan) => `dX ${p.input}, dW ${p.filter}`;
 
 describe("conv2d with the lab's conv gradient", () => {
   afterEach(() => setConvGradientPlan(undefined));
@@ -65,7 +66,7 @@ describe("conv2d with the lab's conv gradient", () => {
   });
 
   for (const plan of PLANS) {
-    it(`${name(plan)} matches tfjs's gradient on cpu: stride 1 and 2, 1x1 and 3x3, odd and even sizes`, async () => {
+    it(`${planLabel(plan)} matches tfjs's gradient on cpu: stride 1 and 2, 1x1 and 3x3, odd and even sizes`, async () => {
       await useBackend('cpu');
       CASES.forEach((c, i) => {
         tf.tidy(() => {

@@ -51,6 +51,8 @@ export function setConvGradientPlan(plan: ConvGradientPlan | undefined): void {
   forced = plan;
 }
 
+export const planLabel = (p: ConvGradientPlan) => `dX ${p.input} / dW ${p.filter}`;
+
 export function convGradientPlan(backend = tf.getBackend()): ConvGradientPlan {
   return forced ?? PLANS[backend] ?? FALLBACK;
 }
