@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { attackKey } from '../src/core/spec';
-import { check, type Case } from './runner';
+import { check, settled, type Case } from './runner';
 import { clickButton, ended, labScriptsSince, longTasksSince, openLab, tinySpec, waitForState, type LabPage } from './lab';
 
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -79,13 +79,13 @@ export function cases(context: BrowserContext, url: string): Case[] {
           }
         }
         const chart = (kind: string) => lab.page.locator(`[data-chart="${kind}"]`);
-        check(Number(await chart('loss').getAttribute('data-points')) >= 3 * 10, 'the loss chart has points for every run');
-        check((await chart('loss').locator('.svg-chart .series-line').count()) === 3, 'three loss curves are drawn');
-        check((await chart('clean').locator('.svg-chart .series-line').count()) === 3, 'three clean-accuracy curves are drawn');
-        check(Number(await chart('robust').getAttribute('data-series')) === 6, 'robust accuracy: one series per run per eps');
-        check((await chart('robust').locator('.svg-chart .series-line').count()) === 6, 'six robust-accuracy curves are drawn');
-        check((await chart('tradeoff').getAttribute('data-runs')) === 'sgd,sam,at', 'the trade-off scatter shows SGD, SAM and AT');
-        check((await chart('tradeoff').locator('.svg-chart .scatter-point').count()) === 6, 'one trade-off point per run per eps');
+        check(Number(await settled(() => chart('loss').getAttribute('data-points'), (v) => Number(v) >= 30)) >= 3 * 10, 'the loss chart has points for every run');
+        check((await settled(() => chart('loss').locator('.svg-chart .series-line').count(), (n) => n === 3)) === 3, 'three loss curves are drawn');
+        check((await settled(() => chart('clean').locator('.svg-chart .series-line').count(), (n) => n === 3)) === 3, 'three clean-accuracy curves are drawn');
+        check(Number(await settled(() => chart('robust').getAttribute('data-series'), (v) => v === '6')) === 6, 'robust accuracy: one series per run per eps');
+        check((await settled(() => chart('robust').locator('.svg-chart .series-line').count(), (n) => n === 6)) === 6, 'six robust-accuracy curves are drawn');
+        check((await settled(() => chart('tradeoff').getAttribute('data-runs'), (v) => v === 'sgd,sam,at')) === 'sgd,sam,at', 'the trade-off scatter shows SGD, SAM and AT');
+        check((await settled(() => chart('tradeoff').locator('.svg-chart .scatter-point').count(), (n) => n === 6)) === 6, 'one trade-off point per run per eps');
         // Asserted: the lab's own scripts. A whole task also holds the browser's style, layout and
         // paint and the harness's page.evaluate calls, and on this 2-core machine it stretches in
         // wall time while the training worker and Chromium's threads hold the cores: printed.

@@ -2,7 +2,7 @@
 // run, drawn for every run in both spaces, and on demand ("Slice now") while paused and running.
 import type { BrowserContext } from 'playwright-core';
 import type { LandscapeKind } from '../src/core/landscape/results';
-import { check, type Case } from './runner';
+import { check, settled, type Case } from './runner';
 import { clickButton, ended, openLab, tinySpec, waitForState, type LabPage } from './lab';
 
 // Small grids keep each landscape to a few seconds on wasm.
@@ -38,10 +38,10 @@ export function landscapeCases(context: BrowserContext, url: string): Case[] {
         }
         const section = lab.page.locator('.landscape-section');
         await section.waitFor();
-        check((await section.locator('[data-chart="weight-slice"]').getAttribute('data-series')) === '3', 'the weight-space 1-D chart overlays three runs');
-        check((await section.locator('[data-chart="input-slice"]').getAttribute('data-series')) === '3', 'the input-space 1-D chart overlays three runs');
+        check((await settled(() => section.locator('[data-chart="weight-slice"]').getAttribute('data-series'), (v) => v === '3')) === '3', 'the weight-space 1-D chart overlays three runs');
+        check((await settled(() => section.locator('[data-chart="input-slice"]').getAttribute('data-series'), (v) => v === '3')) === '3', 'the input-space 1-D chart overlays three runs');
         const heatmaps = section.locator('.landscape-heatmaps');
-        check((await heatmaps.count()) === 2, 'one row of small multiples per space');
+        check((await settled(() => heatmaps.count(), (n) => n === 2)) === 2, 'one row of small multiples per space');
         for (let i = 0; i < 2; i++) check((await heatmaps.nth(i).getAttribute('data-runs')) === '3', `heatmap row ${i} has three runs`);
         check((await heatmaps.locator('.color-legend').count()) === 2, 'one shared colour scale per space');
         check((await section.locator('.sharpness-table tbody tr').count()) === 3, 'a sharpness row per run');

@@ -27,3 +27,16 @@ export async function runCases(cases: Case[]): Promise<{ passed: number; failed:
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
+
+// The page draws the store's state a frame or two later (deferred rendering keeps the Train click
+// and the worker messages short), so a DOM read right after a state wait may see the previous
+// frame. Reads until `ok` holds or the time is up, and returns the last value for the check.
+export async function settled<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}

@@ -12,7 +12,7 @@ import { parseResultsText } from '../src/state/resultsFile';
 import { encodeShareHash } from '../src/state/shareUrl';
 import type { TestSnapshot } from '../src/state/testHook';
 import { clickButton, ended, tinySpec, waitForState, type LabPage } from './lab';
-import { check, type Case } from './runner';
+import { check, settled, type Case } from './runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -164,7 +164,7 @@ export function shareCases(context: BrowserContext, url: string): Case[] {
           const viewer = await openLink(context, url, resultsLink.slice(resultsLink.indexOf('#')));
           const shown = await waitForState(viewer, (st) => st.runs.length === 2, 10_000, 'the results of the link');
           check(shown.runs.every((r, i) => r.status === 'done' && r.evaluations === done.runs[i].evaluations && r.backend === 'wasm'), 'the link shows both finished runs');
-          check((await viewer.page.locator('[data-chart="clean"] .series-line').count()) === 2, 'the clean-accuracy curves are drawn');
+          check((await settled(() => viewer.page.locator('[data-chart="clean"] .series-line').count(), (n) => n === 2)) === 2, 'the clean-accuracy curves are drawn');
           await viewer.page.waitForTimeout(500);
           check((await viewer.state()).runs.every((r) => r.status === 'done'), 'nothing trains');
 
