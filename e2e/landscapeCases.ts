@@ -1,5 +1,6 @@
 // End-to-end cases of the loss landscapes: computed by each run's worker at the end of a short
-// run, drawn for every run in both spaces, and on demand ("Slice now") while paused and running.
+// run, drawn for every run in both spaces, on demand ("Slice now") while paused and running, and
+// shown again after a reload (saved with the run).
 import type { BrowserContext } from 'playwright-core';
 import type { LandscapeKind } from '../src/core/landscape/results';
 import { check, settled, type Case } from './runner';
@@ -52,7 +53,7 @@ export function landscapeCases(context: BrowserContext, url: string): Case[] {
       },
     },
     {
-      name: 'landscapes: "Slice now" while paused (no step taken), while running, and the slider steps through them',
+      name: 'landscapes: "Slice now" while paused (no step taken), while running, the slider steps through them, and they are back after a reload',
       async fn() {
         const spec = tinySpec((s) => {
           // Long enough (192 steps) that a slice asked for while running lands before the end on a fast machine.
@@ -87,6 +88,26 @@ export function landscapeCases(context: BrowserContext, url: string): Case[] {
         check((await slider.getAttribute('max')) === '1', 'the slider has the two recorded landscapes');
         await slider.fill('0');
         check(/\(latest\)/.test(await lab.page.locator('.landscape-slider output').innerText()) === false, 'the slider shows an earlier landscape');
+
+        // The finished landscapes are saved with the run: a reload shows the same ones again.
+        const before = JSON.stringify((await lab.state()).landscapes.sgd.slices);
+        await lab.page.reload();
+        await lab.page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
+        const back = await waitForState(lab, (st) => st.runs.length === 1 && (st.landscapes.sgd?.slices.length ?? 0) > 0, 10_000, 'the landscapes after the reload');
+        check(JSON.stringify(back.landscapes.sgd.slices) === before, `the same landscapes (steps, kinds, values) after the reload: ${JSON.stringify(back.landscapes.sgd.slices)}, before ${before}`);
+        check(back.runs[0].status === 'done' && back.landscapes.sgd.queued === 0 && back.landscapes.sgd.error === undefined, 'the run is done, nothing queued, no error');
+        await lab.page.locator('.landscape-section').waitFor();
+        check((await settled(() => slider.getAttribute('max'), (v) => v === '1')) === '1', 'the slider has the two landscapes again');
+        check((await sgd.locator('.landscape-controls').getAttribute('data-landscapes')) === '2', 'the card counts the two landscapes');
+        // The weights did not survive the reload: "Slice now" and the weights export are off, and say why.
+        const sliceNow = sgd.getByRole('button', { name: 'Slice now' });
+        check(await sliceNow.isDisabled(), '"Slice now" is disabled after the reload');
+        const reasonId = await sliceNow.getAttribute('aria-describedby');
+        const reason = lab.page.locator(`[id="${reasonId}"]`);
+        check(reasonId !== null && (await reason.isVisible()) && /not kept after a reload.*train again/.test(await reason.innerText()), `the reason is shown and describes the button: ${reasonId}`);
+        const weights = lab.page.locator('.export').getByRole('button', { name: 'weights of sgd' });
+        check(await weights.isDisabled(), 'the weights export is disabled after the reload');
+        check((await weights.getAttribute('aria-describedby')) !== null, 'and described by its reason');
         check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
         await lab.page.close();
       },

@@ -79,6 +79,11 @@ export interface Timing {
   /** FLOPs of one step: batch * forward * 3 * idealRatio. */
   stepFlops: number;
   gflops: number;
+  /**
+   * This method's step over an SGD step of the same case taken just before it (median over the
+   * pairs): the two are interleaved, so a change in the machine's load moves both sides alike.
+   */
+  pairedRatio?: number;
 }
 
 const median = (v: number[]) => {
@@ -96,26 +101,41 @@ export interface TimingOptions {
   /** ... and no more once this much time has gone, but at least minSteps. */
   budgetMs: number;
   minSteps: number;
+  /** Interleave an SGD trainer's steps with the method's to measure pairedRatio (not for SGD itself). */
+  paired?: boolean;
+}
+
+async function timedStep(trainer: { step(): Promise<unknown> }): Promise<number> {
+  const t = performance.now();
+  await trainer.step();
+  return performance.now() - t;
 }
 
 /** Median / min / max wall time of Trainer.step() after `warmup` steps. */
 export async function timeMethod(c: ModelCase, m: MethodKey, o: TimingOptions, data = benchData(c.batch)): Promise<Timing> {
   const trainer = createTrainer(benchSpec(c, m), m, data);
+  const sgd = o.paired && m !== 'sgd' ? createTrainer(benchSpec(c, 'sgd'), 'sgd', data) : undefined;
   try {
-    for (let i = 0; i < o.warmup; i++) await trainer.step();
+    for (let i = 0; i < o.warmup; i++) {
+      await trainer.step();
+      await sgd?.step();
+    }
     const times: number[] = [];
+    const sgdTimes: number[] = [];
     const t0 = performance.now();
     while (times.length < o.steps && (times.length < o.minSteps || performance.now() - t0 < o.budgetMs)) {
-      const t = performance.now();
-      await trainer.step();
-      times.push(performance.now() - t);
+      if (sgd) sgdTimes.push(await timedStep(sgd));
+      times.push(await timedStep(trainer));
     }
     const forwardFlops = flopsPerExample(trainer.model);
     const stepFlops = c.batch * forwardFlops * 3 * idealRatio(m);
     const med = median(times);
-    return { medianMs: round(med), minMs: round(Math.min(...times)), maxMs: round(Math.max(...times)), steps: times.length, forwardFlops, stepFlops, gflops: round(stepFlops / med / 1e6) };
+    const out: Timing = { medianMs: round(med), minMs: round(Math.min(...times)), maxMs: round(Math.max(...times)), steps: times.length, forwardFlops, stepFlops, gflops: round(stepFlops / med / 1e6) };
+    if (sgd) out.pairedRatio = round(median(times.map((t, i) => t / sgdTimes[i])), 3);
+    return out;
   } finally {
     trainer.dispose();
+    sgd?.dispose();
   }
 }
 

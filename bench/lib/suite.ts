@@ -67,7 +67,7 @@ export interface SuiteResult {
   /** The conv-gradient plan a user's run gets on this backend. */
   convGradient: string;
   items: TimedItem[];
-  profile?: { case: string; method: MethodKey; sgd: StepProfile; atPgd1?: StepProfile };
+  profile?: { case: string; method: MethodKey; sgd: StepProfile; sam?: StepProfile; atPgd1?: StepProfile };
   memory: Partial<Record<MethodKey, MemorySample[]>>;
   pgdEvalMsPer1000?: number;
   convGradients: ConvGradientResult[];
@@ -112,8 +112,10 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
     const t = await timeMethod(ref, 'sgd', { warmup: 1, steps: 1, minSteps: 1, budgetMs: 0 });
     msPerUnit = Math.min(msPerUnit, t.medianMs / (t.forwardFlops * ref.batch));
   }
-  if (fits('profile', estimate(ref, 'sgd', 2) + estimate(ref, 'at-pgd1', 2))) {
+  // SAM and AT-PGD-1 beside SGD: what they add over one SGD pass shows kernel by kernel.
+  if (fits('profile', estimate(ref, 'sgd', 2) + estimate(ref, 'sam', 2) + estimate(ref, 'at-pgd1', 2))) {
     const profiled: NonNullable<SuiteResult['profile']> = { case: caseKey(ref), method: 'sgd', sgd: await profileStep(ref, 'sgd') };
+    profiled.sam = await profileStep(ref, 'sam');
     profiled.atPgd1 = await profileStep(ref, 'at-pgd1');
     out.profile = profiled;
     log(`  ${backend} profile: ${profiled.sgd.kernels.slice(0, 4).map((k) => `${k.name} ${k.ms} ms`).join(', ')}`);
@@ -146,7 +148,8 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
       const item: TimedItem = { case: caseKey(c), method: m };
       out.items.push(item);
       const spent = performance.now() - t0;
-      const est = estimate(c, m, plan.timing.warmup + plan.timing.minSteps);
+      // A method other than SGD is timed in pairs with SGD steps (Timing.pairedRatio).
+      const est = (estimate(c, m, 1) + (m === 'sgd' ? 0 : estimate(c, 'sgd', 1))) * (plan.timing.warmup + plan.timing.minSteps);
       if (spent > plan.backendCapMs) item.skipped = `backend time cap ${plan.backendCapMs / 1000} s reached`;
       else if (est > plan.itemCapMs) item.skipped = `estimated ${(est / 1000).toFixed(0)} s > cap ${plan.itemCapMs / 1000} s`;
       else if (est > plan.backendCapMs - spent) item.skipped = `estimated ${(est / 1000).toFixed(0)} s > the ${((plan.backendCapMs - spent) / 1000).toFixed(0)} s left of the backend cap`;
@@ -155,9 +158,9 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
         continue;
       }
       try {
-        item.timing = await timeMethod(c, m, plan.timing);
+        item.timing = await timeMethod(c, m, { ...plan.timing, paired: true });
         msPerUnit = Math.min(msPerUnit, item.timing.medianMs / (item.timing.forwardFlops * c.batch * idealRatio(m)));
-        log(`  ${backend} ${item.case} ${m}: median ${item.timing.medianMs} ms (${item.timing.minMs}-${item.timing.maxMs}, ${item.timing.steps} steps)`);
+        log(`  ${backend} ${item.case} ${m}: median ${item.timing.medianMs} ms (${item.timing.minMs}-${item.timing.maxMs}, ${item.timing.steps} steps)${item.timing.pairedRatio ? `, ${item.timing.pairedRatio} x its paired SGD step` : ''}`);
       } catch (e) {
         item.skipped = `failed: ${e instanceof Error ? e.message : String(e)}`;
         log(`  ${backend} ${item.case} ${m}: ${item.skipped}`);

@@ -1,7 +1,12 @@
 // Nothing lost: the shown experiment and its runs are saved to IndexedDB as they arrive. A run is
-// saved at once when its status changes or an evaluation lands, otherwise at most once per
-// `throttleMs`. A run found unfinished when an experiment is opened again (the tab was closed or
-// reloaded mid-way: its worker is gone) is shown and saved as 'interrupted', with all it had.
+// saved at once when its status changes, an evaluation lands or its run-level data (runData.ts:
+// a finished landscape) changes, otherwise at most once per `throttleMs`. The experiment record
+// (the history list's statuses) is written once per task however many runs changed in it. A run
+// found unfinished when an experiment is opened again (the tab was closed or reloaded mid-way: its
+// worker is gone) is shown and saved as 'interrupted', with all it had. What is opened is untrusted
+// (an older version of the page, an edit): the spec is checked, then each run (savedRunView.ts); a
+// run that does not read is shown in error with the reason, and the others open as they were.
+// Opened or imported runs have no worker: restoredRuns (runsSlice.ts) says so to the page.
 //
 // A new experiment is recognised by the store's trainedSpec changing (Train) outside of this
 // module's own updates (opening a saved experiment, showing imported results).
@@ -11,7 +16,8 @@ import type { ExperimentDb, ExperimentRecord, RunRecord } from './experimentDb';
 import type { LabState, LabStore } from './labStore';
 import { runViewsFromResults } from './resultsFile';
 import { RUN_DATA_PARTS, type RunDataPart } from './runData';
-import { isFinal, type RunView } from './runView';
+import { newRunView, restoredView, type RunView } from './runView';
+import { readSavedRunView } from './savedRunView';
 
 export interface PersistenceOptions {
   throttleMs?: number;
@@ -32,8 +38,6 @@ export interface Persistence {
   refreshList(): Promise<void>;
   detach(): void;
 }
-
-const UNFINISHED_TO: RunStatus = 'interrupted';
 
 export function defaultExperimentName(spec: ExperimentSpec): string {
   return `${spec.runs.map((r) => r.id).join(' · ')} on ${spec.dataset.name} (${spec.model.name})`;
@@ -63,7 +67,28 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
 
   const refreshList = async () => store.getState().setArchive(await db.listExperiments());
 
-  const putExperiment = (record: ExperimentRecord) => track(db.putExperiment(record).then(refreshList));
+  /**
+   * Experiment records to put at the end of this task, by id. A Train click puts the new record and
+   * then changes every run's status in the same task; each change replaces the record here, so it
+   * is written once with all of them, and the history list is read again once after it.
+   */
+  const unwritten = new Map<string, ExperimentRecord>();
+  let writeQueued = false;
+  const putExperiment = (record: ExperimentRecord) => {
+    unwritten.set(record.id, record);
+    if (writeQueued) return;
+    writeQueued = true;
+    track(
+      Promise.resolve().then(async () => {
+        writeQueued = false;
+        const records = [...unwritten.values()];
+        unwritten.clear();
+        if (records.length === 0) return; // removed meanwhile
+        await Promise.all(records.map((r) => db.putExperiment(r)));
+        await refreshList();
+      }),
+    );
+  };
 
   function runRecord(s: LabState, experimentId: string, id: string): RunRecord {
     const extras: Record<string, unknown> = {};
@@ -121,8 +146,10 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     }
     if (!experiment || s.experimentId !== experiment.id) return;
     for (const id of s.runOrder) {
-      const changed = s.runs[id] !== prev.runs[id] || parts.some((p) => p.read(s, id) !== p.read(prev, id));
-      if (changed) consider(id);
+      // Other slices' run data (a finished landscape) changes seldom and costs minutes to make
+      // again: saved at once, not throttled like progress.
+      if (parts.some((p) => p.read(s, id) !== p.read(prev, id))) saveRun(id);
+      else if (s.runs[id] !== prev.runs[id]) consider(id);
     }
   });
 
@@ -135,6 +162,8 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
       trainedSpec: structuredClone(spec),
       runs: Object.fromEntries(runs.map((r) => [r.view.id, r.view])),
       runOrder: runs.map((r) => r.view.id),
+      // No worker holds these runs' weights: slicing and weights export are offered only after Train or a Restart.
+      restoredRuns: Object.fromEntries(runs.map((r) => [r.view.id, true as const])),
       experimentId: record?.id,
     };
     for (const r of runs)
@@ -155,16 +184,33 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     },
     async open(id, { keepForm = false } = {}) {
       const saved = await db.loadExperiment(id);
-      if (!saved || !validateSpec(saved.experiment.spec).ok) return false;
-      let record = saved.experiment;
-      const runs = saved.runs.map((r) => (isFinal(r.view.status) ? r : { ...r, view: { ...r.view, status: UNFINISHED_TO, imagesPerSec: 0 } }));
-      const statuses = Object.fromEntries(runs.map((r) => [r.id, r.view.status]));
-      if (runs.some((r, i) => r.view !== saved.runs[i].view)) {
-        record = { ...record, statuses };
-        for (const r of runs) if (r.view !== saved.runs.find((x) => x.id === r.id)?.view) track(db.putRun(r));
+      const checked = saved && validateSpec(saved.experiment.spec);
+      if (!saved || !checked?.ok) return false;
+      const spec = checked.spec;
+      let record = { ...saved.experiment, spec };
+      const runs: RunRecord[] = [];
+      const unread: string[] = [];
+      /** Runs cut off mid-way, saved again as interrupted. A run that did not read is not written over. */
+      const changed: RunRecord[] = [];
+      for (const r of saved.runs) {
+        const read = readSavedRunView(r.view, r.id, spec);
+        const runSpec = spec.runs.find((x) => x.id === r.id);
+        if (read.ok) {
+          const view = restoredView(read.view);
+          runs.push({ ...r, view });
+          if (view !== read.view) changed.push({ ...r, view });
+        } else if (runSpec) {
+          // Shown as a run in error with the reason; the others open. Restart trains it again.
+          runs.push({ ...r, view: { ...newRunView(runSpec), status: 'error', error: { message: `This saved run could not be read: ${read.reason}.`, kind: 'unreadable' } } });
+        } else unread.push(read.reason);
+      }
+      if (unread.length > 0) store.getState().setNotice(`Saved runs not shown: ${unread.join('; ')}.`);
+      if (changed.length > 0) {
+        record = { ...record, statuses: Object.fromEntries(runs.map((r) => [r.id, r.view.status])) };
+        for (const r of changed) track(db.putRun(r));
         putExperiment(record);
       }
-      show(record, record.spec, runs, keepForm);
+      show(record, spec, runs, keepForm);
       return true;
     },
     async showResults(results, { source, save, name }) {
@@ -187,11 +233,14 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
       await this.flush();
     },
     async rename(id, name) {
+      const waiting = unwritten.get(id);
+      if (waiting) unwritten.set(id, { ...waiting, name });
       await track(db.renameExperiment(id, name));
       if (experiment?.id === id) experiment = { ...experiment, name };
       await refreshList();
     },
     async remove(id) {
+      unwritten.delete(id);
       await track(db.deleteExperiment(id));
       if (experiment?.id === id) {
         // The runs stay on screen but are no longer saved.

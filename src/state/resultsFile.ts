@@ -2,24 +2,29 @@
 // and read back from untrusted input. Reading checks every field and refuses the whole file with
 // the first reason found; the spec is checked field by field by parseSpec (any issue refuses it).
 import type { BackendName } from '../core/backend';
-import { attackKey, formatIssues, parseSpec, type RunSpec } from '../core/spec';
+import { attackKey, formatIssues, parseSpec, type ExperimentSpec, type RunSpec } from '../core/spec';
 import type { HistoryPoint, Results, RunResult, RunStatus } from '../core/train/results';
 import type { LabState } from './labStore';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
-import { newRunView, type RunView } from './runView';
+import { newRunView, restoredView, type RunView } from './runView';
 
-const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const STATUSES: readonly RunStatus[] = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'];
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** JSON has no NaN: the step-0 training loss and accuracy are written as null (JSON.stringify of NaN). */
-const isMetric = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
-const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * JSON has no NaN or infinity: the step-0 training loss and accuracy (NaN) and a diverged run's
+ * losses are written as null (JSON.stringify) and read back as NaN. A saved run (savedRunView.ts,
+ * a structured clone) keeps them as the numbers they were.
+ */
+const isMetric = (v: unknown) => v === null || typeof v === 'number';
+export const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
-class Refusal extends Error {}
-function need(ok: boolean, reason: string): asserts ok {
+/** Why untrusted results (or a saved run, savedRunView.ts) do not read; the message names the field. */
+export class Refusal extends Error {}
+export function need(ok: boolean, reason: string): asserts ok {
   if (!ok) throw new Refusal(reason);
 }
 
@@ -68,6 +73,11 @@ function readRun(raw: unknown, at: string, specRuns: Map<string, RunSpec>, attac
     msPerStep: raw.msPerStep as number,
     ...(typeof raw.error === 'string' ? { error: raw.error } : {}),
   };
+}
+
+/** Checks one untrusted run result against `spec` as parseResults does; throws Refusal naming the first bad field. */
+export function readRunResult(raw: unknown, at: string, spec: ExperimentSpec): RunResult {
+  return readRun(raw, at, new Map(spec.runs.map((r) => [r.id, r])), new Set(spec.eval.attacks.map(attackKey)));
 }
 
 /** Checks an untrusted results object field by field. */
@@ -124,7 +134,10 @@ export function resultsToJson(results: Results): string {
   return `${JSON.stringify(results, null, 1)}\n`;
 }
 
-/** Run views of finished results (an import, a results link): the loss curve is the evaluations' training loss. */
+/**
+ * Run views of finished results (an import, a results link): the loss curve is the evaluations'
+ * training loss. A run exported before it ended is shown interrupted: no worker will end it here.
+ */
 export function runViewsFromResults(results: Results): RunView[] {
   return results.spec.runs.map((spec) => {
     const r = results.runs.find((x) => x.id === spec.id);
@@ -133,7 +146,7 @@ export function runViewsFromResults(results: Results): RunView[] {
     let lossSeries = EMPTY_LOSS_SERIES;
     for (const p of r.history) lossSeries = addLoss(lossSeries, p.step, p.trainLoss);
     const last = r.history.at(-1);
-    return {
+    return restoredView({
       ...view,
       status: r.status,
       backend: results.backend,
@@ -144,7 +157,7 @@ export function runViewsFromResults(results: Results): RunView[] {
       lossSeries,
       result: r,
       ...(r.error ? { error: { message: r.error, kind: 'exception' as const } } : {}),
-    };
+    });
   });
 }
 

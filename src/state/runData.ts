@@ -2,6 +2,7 @@
 // without the persistence code knowing what it is: each part says how to read a run's value from
 // the store (compared by identity to notice a change) and how to put a saved value back.
 import type { LabState } from './labStore';
+import { landscapePart } from './landscapePart';
 
 export interface RunDataPart {
   /** Key of the value in a saved run's `extras`. */
@@ -12,4 +13,4 @@ export interface RunDataPart {
 }
 
 /** The parts saved with every run. A slice that keeps run-level data adds its part here. */
-export const RUN_DATA_PARTS: RunDataPart[] = [];
+export const RUN_DATA_PARTS: RunDataPart[] = [landscapePart];

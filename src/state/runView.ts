@@ -5,8 +5,11 @@ import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { FromWorker, WorkerErrorKind } from '../worker/protocol';
 import { addLoss, EMPTY_LOSS_SERIES, type LossSeries } from './lossSeries';
 
-/** 'crash': the worker itself died (its 'error' event), as opposed to an error it reported. */
-export type RunErrorKind = WorkerErrorKind | 'crash';
+/**
+ * 'crash': the worker itself died (its 'error' event), as opposed to an error it reported.
+ * 'unreadable': a saved run that did not read back (savedRunView.ts).
+ */
+export type RunErrorKind = WorkerErrorKind | 'crash' | 'unreadable';
 
 export interface RunView {
   id: string;
@@ -44,6 +47,11 @@ export function newRunView(spec: RunSpec): RunView {
 
 const FINAL: ReadonlySet<RunStatus> = new Set(['done', 'diverged', 'stopped', 'interrupted', 'error']);
 export const isFinal = (status: RunStatus) => FINAL.has(status);
+
+/** A run shown from saved data: one whose training had not ended is 'interrupted', since no worker will end it. */
+export function restoredView(run: RunView): RunView {
+  return isFinal(run.status) ? run : { ...run, status: 'interrupted', imagesPerSec: 0 };
+}
 
 /** Folds one worker message into the run it names. A run that has ended ignores late messages. */
 export function applyMessage(run: RunView, msg: FromWorker): RunView {

@@ -4,11 +4,20 @@ import type { FromWorker } from '../worker/protocol';
 import { applyMessages, isFinal, newRunView, type RunView } from './runView';
 import type { SliceCreator } from './sliceTypes';
 
+/** Why a restored run (RunsSlice.restoredRuns) offers no landscape or weights: shown beside those actions. */
+export const WEIGHTS_GONE_REASON = 'Weights are not kept after a reload or with saved results: train again to slice or export weights.';
+
 export interface RunsSlice {
   /** The spec the runs were started with (a snapshot: editing the form does not change it). */
   trainedSpec: ExperimentSpec | undefined;
   runs: Record<string, RunView>;
   runOrder: string[];
+  /**
+   * Runs put on screen from saved data (a saved experiment, imported results, a results link): no
+   * worker holds their weights, so they cannot be sliced or exported. Train, or a Restart of one
+   * run, trains them again in a new worker.
+   */
+  restoredRuns: Readonly<Record<string, true>>;
   /** Fresh, queued views of every run of `spec`; undefined clears them. */
   resetRuns(spec: ExperimentSpec | undefined): void;
   applyWorkerMessages(batch: FromWorker[]): void;
@@ -24,10 +33,11 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
   trainedSpec: undefined,
   runs: {},
   runOrder: [],
+  restoredRuns: {},
   resetRuns(spec) {
     const runs: Record<string, RunView> = {};
     for (const r of spec?.runs ?? []) runs[r.id] = newRunView(r);
-    set({ trainedSpec: spec && structuredClone(spec), runs, runOrder: spec?.runs.map((r) => r.id) ?? [] });
+    set({ trainedSpec: spec && structuredClone(spec), runs, runOrder: spec?.runs.map((r) => r.id) ?? [], restoredRuns: {} });
   },
   applyWorkerMessages(batch) {
     const runs = applyMessages(get().runs, batch);
@@ -35,7 +45,9 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
   },
   requeueRun(id) {
     const run = get().runs[id];
-    if (run) set({ runs: { ...get().runs, [id]: newRunView(run.spec) } });
+    if (!run) return;
+    const { [id]: _trainedAgain, ...restoredRuns } = get().restoredRuns;
+    set({ runs: { ...get().runs, [id]: newRunView(run.spec) }, restoredRuns });
   },
   markCrashed(id, message) {
     const run = get().runs[id];

@@ -9,6 +9,8 @@ export const selectTrainedSpec = (s: LabState) => s.trainedSpec;
 export const selectRuns = (s: LabState) => s.runs;
 export const selectRunOrder = (s: LabState) => s.runOrder;
 export const selectRun = (id: string) => (s: LabState) => s.runs[id];
+/** True for a run shown from saved data: no worker holds its weights (runsSlice.restoredRuns). */
+export const selectWeightsGone = (id: string) => (s: LabState) => s.restoredRuns[id] === true;
 export const selectNotice = (s: LabState) => s.notice;
 export const selectChartAttack = (s: LabState) => s.chartAttack;
 

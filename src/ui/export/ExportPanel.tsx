@@ -1,8 +1,10 @@
 // Export of the shown experiment: the results JSON (the CLI's format), every curve as CSV, each
 // chart as SVG or PNG, and each run's trained weights as .safetensors (asked from its worker,
-// which keeps the model after the run ends).
-import { useState } from 'react';
+// which keeps the model after the run ends; a run shown from saved data has none, and its button
+// is off with the reason).
+import { useId, useState } from 'react';
 import { resultsFromState, resultsToCsv, resultsToJson } from '../../state/resultsFile';
+import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
 import { selectActive, selectRunOrder, selectTrainedSpec } from '../../state/selectors';
 import { useLabContext, useLabDeferred } from '../labContext';
 import { useNextFrame } from '../useNextFrame';
@@ -22,6 +24,8 @@ export function ExportPanel() {
   const spec = useNextFrame(useLabDeferred(selectTrainedSpec));
   const order = useNextFrame(useLabDeferred(selectRunOrder));
   const active = useLabDeferred(selectActive);
+  const restored = useLabDeferred((s) => s.restoredRuns);
+  const reasonId = useId();
   const [message, setMessage] = useState<string>();
   if (!spec || order.length === 0) return null;
   const results = () => resultsFromState(store.getState())!;
@@ -70,12 +74,19 @@ export function ExportPanel() {
             type="button"
             className="small"
             aria-label={`weights of ${id}`}
+            disabled={restored[id]}
+            aria-describedby={restored[id] ? reasonId : undefined}
             title={active ? 'the current weights, taken between two steps' : undefined}
             onClick={() => run(`Weights of ${id}`, async () => downloadBlob(`duality-lab-${id}.safetensors`, new Blob([await controller.requestWeights(id)], { type: 'application/octet-stream' })))}
           >
             {id}
           </button>
         ))}
+        {order.some((id) => restored[id]) && (
+          <small className="weights-gone" id={reasonId}>
+            {WEIGHTS_GONE_REASON}
+          </small>
+        )}
       </div>
       {message && (
         <p className="issue" role="alert">

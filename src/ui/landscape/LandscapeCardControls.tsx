@@ -1,11 +1,13 @@
 // A run card's landscape line: "Slice now" (while training, paused or after the end: the worker
 // computes between steps), the estimated cost, the landscape in progress with its progress and a
-// Cancel, and the measured time of the last one.
-import { memo, useMemo } from 'react';
+// Cancel, and the measured time of the last one. A run shown from saved data has no worker, so
+// "Slice now" is off there and says why.
+import { memo, useId, useMemo } from 'react';
 import { estimateLandscapeCost, LANDSCAPE_KINDS, sharpnessRho } from '../../core/landscape/request';
 import type { RunStatus } from '../../core/train/results';
 import { EMPTY_RUN_LANDSCAPES, passes } from '../../state/landscapeSlice';
-import { selectTrainedSpec } from '../../state/selectors';
+import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
+import { selectTrainedSpec, selectWeightsGone } from '../../state/selectors';
 import { useLab, useLabContext } from '../labContext';
 
 /** States in which the run's worker holds a model to measure. */
@@ -17,6 +19,8 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
   const { controller } = useLabContext();
   const spec = useLab(selectTrainedSpec);
   const rec = useLab((s) => s.landscapes[id]) ?? EMPTY_RUN_LANDSCAPES;
+  const weightsGone = useLab(selectWeightsGone(id));
+  const reasonId = useId();
   const estimate = useMemo(() => {
     const run = spec?.runs.find((r) => r.id === id);
     return spec && run ? passes(estimateLandscapeCost(spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(run) })) : undefined;
@@ -27,7 +31,13 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
   const busy = current !== undefined || rec.queued.length > 0;
   return (
     <div className="landscape-controls" data-landscapes={rec.slices.length} data-busy={busy}>
-      <button type="button" className="small slice-now" disabled={!HAS_MODEL.has(status) || busy} onClick={() => controller.landscape(id)}>
+      <button
+        type="button"
+        className="small slice-now"
+        disabled={weightsGone || !HAS_MODEL.has(status) || busy}
+        aria-describedby={weightsGone ? reasonId : undefined}
+        onClick={() => controller.landscape(id)}
+      >
         Slice now
       </button>
       <span className="estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
@@ -50,6 +60,11 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
         </span>
       ) : (
         last && <span className="measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
+      )}
+      {weightsGone && (
+        <small className="weights-gone" id={reasonId}>
+          {WEIGHTS_GONE_REASON}
+        </small>
       )}
       {rec.error && (
         <span className="error" role="alert">
