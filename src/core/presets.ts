@@ -85,7 +85,8 @@ export const PRESETS: Preset[] = [
     title: 'Fashion-MNIST: robustness for free',
     description:
       'SGD against SAM with rho 0.1 and adversarial training at eps 0.05, on 5,000 Fashion-MNIST images for 15 epochs. ' +
-      'This is where SAM shows its clearest gain at this scale: several points of robust accuracy at small eps with no loss of clean accuracy.',
+      'SAM shows its clearest gain at this scale here. Checked on two seeds: SAM was 3-4 points more robust than SGD at eps 0.02 and 6-7 points at 0.05, with clean accuracy within 1.3 points; ' +
+      'at 0.1, where every model but AT is below 20 %, it was 4-5 points less robust. AT was the most robust at every eps (+10 to +44 points) and paid 2-4 points of clean accuracy.',
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 5000, testSize: 1000 },
