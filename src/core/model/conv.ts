@@ -29,12 +29,14 @@ export interface ConvGradientPlan {
  * Per backend (bench/README.md, "Conv gradient", has the measurements). wasm: its Conv2D is
  * XNNPACK, its Conv2DBackpropInput a plain loop, and it has no Conv2DBackpropFilter. cpu: dW as a
  * forward conv makes a step 1.5x (Chromium) to 10x (Node) faster than its Conv2DBackpropFilter;
- * its Conv2DBackpropInput is as fast as a forward conv for dX. WebGL: its
- * Conv2D is im2col + a packed matmul, so dW as a forward conv beats its per-output-loop
- * Conv2DBackpropFilter. WebGPU: dW has few outputs (kh kw cIn x cOut) and a huge sum (N Ho Wo);
- * as a matmul it gets tfjs's split-K program, which spreads that sum over many workgroups, where
- * Conv2DBackpropFilter and a forward conv give each output one long serial loop. (SwiftShader, the
- * only WebGPU here, runs on 2 CPU cores and does not show this; a real GPU should.)
+ * its Conv2DBackpropInput is as fast as a forward conv for dX. The GPU backends are chosen for a
+ * GPU, from how tfjs writes their kernels, and not yet measured on one. WebGL: its Conv2D is
+ * im2col + a packed matmul, so dW as a forward conv gets that matmul instead of
+ * Conv2DBackpropFilter's serial loop per output. WebGPU: dW has few outputs (kh kw cIn x cOut) and
+ * a huge sum (N Ho Wo); as a matmul it gets tfjs's split-K program, which spreads that sum over
+ * many workgroups, where Conv2DBackpropFilter and a forward conv give each output one long loop.
+ * SwiftShader (the only WebGL and WebGPU here: a GPU emulated on 2 CPU cores) prefers the serial
+ * loops: tfjs's native dW was 20-25% faster there in the 2026-11-30 bench.
  */
 const PLANS: Record<string, ConvGradientPlan> = {
   wasm: { input: 'forward-conv', filter: 'forward-conv' },
