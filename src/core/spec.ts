@@ -6,6 +6,7 @@
 // yields a valid spec plus one issue per bad field. `validateSpec` is the strict use of the same walk.
 //
 // Pixel-unit values (eps, step sizes) are numbers in [0, 1]; the UI may show them as k/255.
+import { isObject } from './untrusted';
 
 export const SPEC_VERSION = 1;
 
@@ -203,7 +204,6 @@ export interface SpecIssue {
 
 type Rule<T> = (raw: unknown, fallback: T, path: string, issues: SpecIssue[]) => T;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function num(min: number, max: number, opts: { int?: boolean; minOpen?: boolean } = {}): Rule<number> {
   const range = `${opts.minOpen ? '(' : '['}${min}, ${max}]`;

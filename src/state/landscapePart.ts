@@ -4,9 +4,10 @@
 // reload ends. The saved value is untrusted (an older version of the page, an edit): each record
 // is checked field by field; one that does not read is dropped and said so on the run's card,
 // the others and the run itself come back.
-import { isCount, isFiniteNumber, isObject, LandscapeDataError, need, readLandscapeCost, readLandscapeResult } from '../core/landscape/readResult';
+import { readLandscapeCost, readLandscapeResult } from '../core/landscape/readResult';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import type { LandscapeKind } from '../core/landscape/results';
+import { isCount, isNonNegative, isObject, need, UntrustedDataError } from '../core/untrusted';
 import type { LandscapeTrigger } from '../worker/protocol';
 import { EMPTY_RUN_LANDSCAPES, type LandscapeRecord } from './landscapeSlice';
 import type { RunDataPart } from './runData';
@@ -23,8 +24,8 @@ function readRecord(raw: unknown, at: string): LandscapeRecord {
     `${at}.kinds must list distinct kinds of ${LANDSCAPE_KINDS.join(', ')}`,
   );
   need(isCount(raw.step), `${at}.step must be an integer >= 0`);
-  need(isFiniteNumber(raw.epoch) && raw.epoch >= 0, `${at}.epoch must be a number >= 0`);
-  need(isFiniteNumber(raw.ms) && raw.ms >= 0, `${at}.ms must be a number >= 0`);
+  need(isNonNegative(raw.epoch), `${at}.epoch must be a number >= 0`);
+  need(isNonNegative(raw.ms), `${at}.ms must be a number >= 0`);
   // A finished landscape holds one whole result per kind asked for, in the order asked.
   need(Array.isArray(raw.results) && raw.results.length === kinds.length, `${at}.results must hold one result per kind (${kinds.length})`);
   const results = (raw.results as unknown[]).map((r, i) => readLandscapeResult(r, `${at}.results[${i}]`));
@@ -51,7 +52,7 @@ export function readSavedLandscapes(raw: unknown): { slices: LandscapeRecord[]; 
     try {
       slices.push(readRecord(r, `landscape ${i + 1}`));
     } catch (e) {
-      if (!(e instanceof LandscapeDataError)) throw e;
+      if (!(e instanceof UntrustedDataError)) throw e;
       dropped.push(e.message);
     }
   });

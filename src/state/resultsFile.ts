@@ -4,6 +4,7 @@
 import type { BackendName } from '../core/backend';
 import { attackKey, formatIssues, parseSpec, type ExperimentSpec, type RunSpec } from '../core/spec';
 import type { HistoryPoint, Results, RunResult, RunStatus } from '../core/train/results';
+import { isCount, isNonNegative, isObject, need, UntrustedDataError } from '../core/untrusted';
 import type { LabState } from './labStore';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
@@ -13,25 +14,17 @@ const STATUSES: readonly RunStatus[] = ['queued', 'training', 'paused', 'done', 
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /**
  * JSON has no NaN or infinity: the step-0 training loss and accuracy (NaN) and a diverged run's
  * losses are written as null (JSON.stringify) and read back as NaN. A saved run (savedRunView.ts,
  * a structured clone) keeps them as the numbers they were.
  */
 const isMetric = (v: unknown) => v === null || typeof v === 'number';
-export const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-
-/** Why untrusted results (or a saved run, savedRunView.ts) do not read; the message names the field. */
-export class Refusal extends Error {}
-export function need(ok: boolean, reason: string): asserts ok {
-  if (!ok) throw new Refusal(reason);
-}
 
 function readPoint(raw: unknown, at: string, attackKeys: Set<string>): HistoryPoint {
   need(isObject(raw), `${at} must be an object`);
-  need(isCount(raw.epoch), `${at}.epoch must be a number >= 0`);
-  need(isCount(raw.step) && Number.isInteger(raw.step), `${at}.step must be an integer >= 0`);
+  need(isNonNegative(raw.epoch), `${at}.epoch must be a number >= 0`);
+  need(isCount(raw.step), `${at}.step must be an integer >= 0`);
   for (const k of ['trainLoss', 'trainAcc', 'cleanAcc'] as const) need(isMetric(raw[k]), `${at}.${k} must be a number`);
   need(raw.cleanLoss === undefined || isMetric(raw.cleanLoss), `${at}.cleanLoss must be a number`);
   need(typeof raw.cleanAcc === 'number', `${at}.cleanAcc must be a number`);
@@ -60,7 +53,7 @@ function readRun(raw: unknown, at: string, specRuns: Map<string, RunSpec>, attac
   const id = raw.id as string;
   need(raw.method === specRuns.get(id)!.method, `${at}.method must be "${specRuns.get(id)!.method}", the method of run "${id}" in the spec`);
   need(typeof raw.status === 'string' && STATUSES.includes(raw.status as RunStatus), `${at}.status must be one of ${STATUSES.join(', ')}`);
-  need(isCount(raw.msPerStep), `${at}.msPerStep must be a number >= 0`);
+  need(isNonNegative(raw.msPerStep), `${at}.msPerStep must be a number >= 0`);
   need(raw.error === undefined || typeof raw.error === 'string', `${at}.error must be a string`);
   need(Array.isArray(raw.history), `${at}.history must be an array`);
   const history = (raw.history as unknown[]).map((p, i) => readPoint(p, `${at}.history[${i}]`, attackKeys));
@@ -75,7 +68,7 @@ function readRun(raw: unknown, at: string, specRuns: Map<string, RunSpec>, attac
   };
 }
 
-/** Checks one untrusted run result against `spec` as parseResults does; throws Refusal naming the first bad field. */
+/** Checks one untrusted run result against `spec` as parseResults does; throws UntrustedDataError naming the first bad field. */
 export function readRunResult(raw: unknown, at: string, spec: ExperimentSpec): RunResult {
   return readRun(raw, at, new Map(spec.runs.map((r) => [r.id, r])), new Set(spec.eval.attacks.map(attackKey)));
 }
@@ -96,7 +89,7 @@ export function parseResults(raw: unknown): ParsedResults {
     need(new Set(ids).size === ids.length, 'runs lists a run twice');
     return { ok: true, results: { spec, backend: raw.backend as BackendName, runs } };
   } catch (e) {
-    if (e instanceof Refusal) return { ok: false, reason: e.message };
+    if (e instanceof UntrustedDataError) return { ok: false, reason: e.message };
     throw e;
   }
 }

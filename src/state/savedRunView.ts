@@ -6,7 +6,8 @@
 import type { ExperimentSpec } from '../core/spec';
 import type { BackendName } from '../core/backend';
 import type { LossPoint, LossSeries } from './lossSeries';
-import { BACKEND_NAMES, isCount, isObject, need, readRunResult, Refusal } from './resultsFile';
+import { isCount, isFiniteNumber, isNonNegative, isObject, need, UntrustedDataError } from '../core/untrusted';
+import { BACKEND_NAMES, readRunResult } from './resultsFile';
 import type { RunErrorKind, RunView } from './runView';
 
 export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: string };
@@ -14,18 +15,16 @@ export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: st
 /** Every kind a saved view's error may have (a Record, so that a new kind must be added here). */
 const ERROR_KINDS: Record<RunErrorKind, true> = { exception: true, 'device-lost': true, protocol: true, crash: true, unreadable: true };
 
-const isStep = (v: unknown): v is number => isCount(v) && Number.isInteger(v);
-
 function readLossSeries(raw: unknown, at: string): LossSeries {
   need(isObject(raw), `${at} must be an object {points, ema, seen, stride}`);
   need(Array.isArray(raw.points), `${at}.points must be an array`);
   const points = (raw.points as unknown[]).map((p, i): LossPoint => {
-    need(isObject(p) && isStep(p.step) && typeof p.loss === 'number' && Number.isFinite(p.loss), `${at}.points[${i}] must be {step, loss}: an integer step >= 0 and a finite loss`);
+    need(isObject(p) && isCount(p.step) && isFiniteNumber(p.loss), `${at}.points[${i}] must be {step, loss}: an integer step >= 0 and a finite loss`);
     return { step: p.step as number, loss: p.loss };
   });
-  need(typeof raw.ema === 'number' && Number.isFinite(raw.ema), `${at}.ema must be a finite number`);
-  need(isStep(raw.seen), `${at}.seen must be an integer >= 0`);
-  need(isStep(raw.stride) && raw.stride >= 1, `${at}.stride must be an integer >= 1`);
+  need(isFiniteNumber(raw.ema), `${at}.ema must be a finite number`);
+  need(isCount(raw.seen), `${at}.seen must be an integer >= 0`);
+  need(isCount(raw.stride) && raw.stride >= 1, `${at}.stride must be an integer >= 1`);
   return { points, ema: raw.ema, seen: raw.seen, stride: raw.stride };
 }
 
@@ -50,9 +49,9 @@ export function readSavedRunView(raw: unknown, id: string, spec: ExperimentSpec)
     const result = raw.result === undefined ? undefined : readRunResult(raw.result, `${at}.result`, spec);
     need(result === undefined || result.id === id, `${at}.result.id must be "${id}"`);
     need(raw.backend === undefined || BACKEND_NAMES.includes(raw.backend as BackendName), `${at}.backend must be one of ${BACKEND_NAMES.join(', ')}`);
-    for (const k of ['step', 'totalSteps'] as const) need(isStep(raw[k]), `${at}.${k} must be an integer >= 0`);
-    need(isCount(raw.epoch), `${at}.epoch must be a number >= 0`);
-    need(isCount(raw.imagesPerSec), `${at}.imagesPerSec must be a number >= 0`);
+    for (const k of ['step', 'totalSteps'] as const) need(isCount(raw[k]), `${at}.${k} must be an integer >= 0`);
+    need(isNonNegative(raw.epoch), `${at}.epoch must be a number >= 0`);
+    need(isNonNegative(raw.imagesPerSec), `${at}.imagesPerSec must be a number >= 0`);
     // NaN before the first step (IndexedDB keeps it), so any number.
     for (const k of ['loss', 'acc'] as const) need(typeof raw[k] === 'number', `${at}.${k} must be a number`);
     const lossSeries = readLossSeries(raw.lossSeries, `${at}.lossSeries`);
@@ -74,7 +73,7 @@ export function readSavedRunView(raw: unknown, id: string, spec: ExperimentSpec)
     };
     return { ok: true, view };
   } catch (e) {
-    if (e instanceof Refusal) return { ok: false, reason: e.message };
+    if (e instanceof UntrustedDataError) return { ok: false, reason: e.message };
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LandscapeDataError, readLandscapeResult } from './readResult';
+import { UntrustedDataError } from '../untrusted';
+import { readLandscapeResult } from './readResult';
 import { sampleResults } from './resultFixtures';
 import type { LandscapeResult } from './results';
 
@@ -9,7 +10,7 @@ function refusal(raw: unknown): string | undefined {
     readLandscapeResult(raw, 'r');
     return undefined;
   } catch (e) {
-    expect(e).toBeInstanceOf(LandscapeDataError);
+    expect(e).toBeInstanceOf(UntrustedDataError);
     return (e as Error).message;
   }
 }

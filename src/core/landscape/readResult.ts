@@ -3,22 +3,11 @@
 // is built from the known fields only. Axes, counts and settings must be finite; measured losses
 // and accuracies need only be numbers, since a diverged model gives NaN or infinite losses (the
 // views draw them as gaps), but their arrays must have the axes' shape.
+import { isCount, isFiniteNumber, isNonNegative, isObject, need, UntrustedDataError } from '../untrusted';
 import { LANDSCAPE_KINDS } from './request';
 import type { InputAdversary, LandscapeCost, LandscapeResult } from './results';
 
 const ADVERSARIES: readonly InputAdversary[] = ['pgd', 'gradient-sign'];
-
-/** Why an untrusted value is not a landscape result; the message names the field. */
-export class LandscapeDataError extends Error {}
-
-export function need(ok: boolean, reason: string): asserts ok {
-  if (!ok) throw new LandscapeDataError(reason);
-}
-
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-export const isCount = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v >= 0;
-const isDuration = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
 
 function axis(raw: unknown, at: string): number[] {
   need(Array.isArray(raw) && raw.length > 0 && raw.every(isFiniteNumber), `${at} must be a non-empty array of finite numbers`);
@@ -47,13 +36,13 @@ function adversary(raw: unknown, at: string): InputAdversary {
   return raw as InputAdversary;
 }
 
-/** A checked copy of `raw`; throws LandscapeDataError naming the first bad field (`at` prefixes it). */
+/** A checked copy of `raw`; throws UntrustedDataError naming the first bad field (`at` prefixes it). */
 export function readLandscapeResult(raw: unknown, at: string): LandscapeResult {
   need(isObject(raw), `${at} must be an object`);
   need(isCount(raw.batchSize) && raw.batchSize > 0, `${at}.batchSize must be an integer > 0`);
   need(isCount(raw.evals), `${at}.evals must be an integer >= 0`);
   need(isCount(raw.gradEvals), `${at}.gradEvals must be an integer >= 0`);
-  need(isDuration(raw.ms), `${at}.ms must be a number >= 0`);
+  need(isNonNegative(raw.ms), `${at}.ms must be a number >= 0`);
   const measured = { batchSize: raw.batchSize, estimate: readLandscapeCost(raw.estimate, `${at}.estimate`), evals: raw.evals, gradEvals: raw.gradEvals, ms: raw.ms };
   switch (raw.kind) {
     case 'weight-1d': {
@@ -83,8 +72,8 @@ export function readLandscapeResult(raw: unknown, at: string): LandscapeResult {
     }
     case 'sharpness': {
       for (const k of ['loss', 'samSharpness', 'hessianTop', 'relChange'] as const) need(typeof raw[k] === 'number', `${at}.${k} must be a number`);
-      need(isFiniteNumber(raw.rho) && raw.rho >= 0, `${at}.rho must be a number >= 0`);
-      need(isFiniteNumber(raw.tolerance) && raw.tolerance >= 0, `${at}.tolerance must be a number >= 0`);
+      need(isNonNegative(raw.rho), `${at}.rho must be a number >= 0`);
+      need(isNonNegative(raw.tolerance), `${at}.tolerance must be a number >= 0`);
       need(isCount(raw.iterations), `${at}.iterations must be an integer >= 0`);
       need(typeof raw.converged === 'boolean', `${at}.converged must be true or false`);
       return {
@@ -101,6 +90,6 @@ export function readLandscapeResult(raw: unknown, at: string): LandscapeResult {
       };
     }
     default:
-      throw new LandscapeDataError(`${at}.kind must be one of ${LANDSCAPE_KINDS.join(', ')}`);
+      throw new UntrustedDataError(`${at}.kind must be one of ${LANDSCAPE_KINDS.join(', ')}`);
   }
 }
