@@ -50,11 +50,27 @@ function servedDatasets(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: SharedArrayBuffer, and with it tfjs's threaded wasm build (every core for
+ * the CPU backends), exists only in a page served with these two headers. A static host must send
+ * them too (README, "Hosting").
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 // The page never calls a remote host: every asset (wasm binaries, datasets) is served from this origin.
 export default defineConfig({
   plugins: [react(), tfjsWasmFiles(), servedDatasets()],
   worker: { format: 'es' },
+  // The run worker imports tfjs, which the dev server's dependency scan does not reach from
+  // index.html: found late, it re-optimised and reloaded the page under the user's first Train.
+  optimizeDeps: {
+    entries: ['index.html', 'src/worker/*Worker.ts'],
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  server: { host: '127.0.0.1', port: 5173, strictPort: false },
-  preview: { host: '127.0.0.1', port: 4173 },
+  server: { host: '127.0.0.1', port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
 });

@@ -19,7 +19,7 @@ describe('lab CLI', () => {
       dataset: { name: 'toy', trainSize: 64, testSize: 32 },
       model: { name: 'linear', width: 4, depth: 1 },
       train: { epochs: 1, batchSize: 16, lr: 0.1, schedule: 'constant' },
-      eval: { subsetSize: 32, attacks: [{ norm: 'linf', eps: 0.1 }], pgdSteps: 2, every: 1 },
+      eval: { subsetSize: 32, attacks: [{ norm: 'linf', eps: 0.1 }], pgdSteps: 2, every: 1, during: { subsetSize: 32, pgdSteps: 2 } },
       runs: [
         { id: 'sgd', method: 'sgd' },
         { id: 'at', method: 'at', norm: 'l2', eps: 0.2, stepSize: 0.1, steps: 2 },

@@ -6,12 +6,14 @@ import { createRoot } from 'react-dom/client';
 import { DEFAULT_PRESET_ID, PRESETS } from './core/presets';
 import { startArchive } from './state/archiveStartup';
 import { createLabStore } from './state/labStore';
+import { createBackendChooser } from './state/backendChooser';
+import { browserEnvironmentKey } from './state/environmentKey';
 import { createRunController } from './state/runController';
 import { readShareLink } from './state/shareLink';
 import { installTestHook } from './state/testHook';
 import { defaultParallelism } from './state/uiSlice';
 import { syncHashWithSpec } from './state/urlSync';
-import { createRunWorker } from './state/workerFactory';
+import { createProbeWorker, createRunWorker } from './state/workerFactory';
 import { App } from './ui/App';
 import { ArchiveProvider } from './ui/history/archiveContext';
 import { LabContext } from './ui/labContext';
@@ -34,7 +36,14 @@ const store = createLabStore({
   maxParallel: Number.isInteger(parallel) && parallel > 0 ? parallel : defaultParallelism(navigator.hardwareConcurrency),
 });
 if (link.message) store.getState().setNotice(link.message);
-const controller = createRunController(store, createRunWorker);
+const chooseBackend = createBackendChooser({
+  createProbeWorker,
+  storage: globalThis.localStorage,
+  environmentKey: browserEnvironmentKey,
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+});
+const controller = createRunController(store, createRunWorker, { chooseBackend });
 if (params.get('e2e') === '1') installTestHook(store);
 syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {

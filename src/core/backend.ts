@@ -1,3 +1,37 @@
-// Backend names. Choosing and initialising a backend is the job of the edge that runs the core
-// (the worker in the page, scripts/ in Node), since wasm paths and GPU access differ there.
+// Backend names, and how "auto" decides between them. Starting a backend is the job of the edge that
+// runs the core (the worker in the page, scripts/ in Node), since wasm paths and GPU access differ
+// there; the decision itself is pure: the fastest measured step wins.
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** One backend timed on the experiment's own model and batch. */
+export interface BackendMeasurement {
+  backend: BackendName;
+  /** Median milliseconds per training step; absent when it did not start or did not finish in time. */
+  msPerStep?: number;
+  /** Why it was slow or absent: 'software renderer', 'did not start', 'no step within 2,000 ms'. */
+  note?: string;
+}
+
+export interface BackendDecision {
+  backend: BackendName;
+  /** For the run cards, e.g. "wasm: 60 ms/step (webgpu 3,900 ms/step: software renderer)". */
+  reason: string;
+  measurements: BackendMeasurement[];
+}
+
+const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms/step`;
+
+function describe(m: BackendMeasurement): string {
+  const head = m.msPerStep !== undefined ? `${m.backend} ${ms(m.msPerStep)}` : m.backend;
+  return m.note ? `${head}: ${m.note}` : head;
+}
+
+/** The fastest measured backend, and a one-line reason naming the others; undefined when none finished a step. */
+export function decideBackend(measurements: BackendMeasurement[]): BackendDecision | undefined {
+  const timed = measurements.filter((m): m is BackendMeasurement & { msPerStep: number } => m.msPerStep !== undefined && Number.isFinite(m.msPerStep));
+  if (timed.length === 0) return undefined;
+  const best = timed.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
+  const others = measurements.filter((m) => m !== best).map(describe);
+  const reason = `${best.backend}${best.note ? ` (${best.note})` : ''}: ${ms(best.msPerStep)}${others.length ? ` (${others.join('; ')})` : ''}`;
+  return { backend: best.backend, reason, measurements };
+}

@@ -82,10 +82,22 @@ export interface EvalSpec {
   /** Test examples evaluated (a fixed seeded stratified subset of the test set). */
   subsetSize: number;
   attacks: AttackSpec[];
-  /** PGD steps of the evaluation attack (step size eps/4, random start). */
+  /** PGD steps of the evaluation attack (step size max(eps/4, 2.5 eps/k), random start). */
   pgdSteps: number;
   /** Evaluate every this many epochs (fractions allowed), and always at step 0 and at the end. */
   every: number;
+  /**
+   * The evaluations before the last one (step 0 and during training): smaller and with a weaker
+   * attack, so that curves appear fast. The last evaluation, the run's reported result, uses
+   * subsetSize and pgdSteps. Evaluations draw from their own seeded streams and never touch the
+   * weights, so this changes no final number.
+   */
+  during: DuringEvalSpec;
+}
+
+export interface DuringEvalSpec {
+  subsetSize: number;
+  pgdSteps: number;
 }
 
 export interface LandscapeSpec {
@@ -174,6 +186,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
     ],
     pgdSteps: 10,
     every: 1,
+    during: { subsetSize: 100, pgdSteps: 3 },
   },
   landscape: { when: 'end', points1d: 21, points2d: 15, batchSize: 128, inputEps: 8 / 255 },
   runs: [
@@ -321,6 +334,7 @@ const evalRule = obj<EvalSpec>({
   attacks: list(attackRule, () => ({ norm: 'linf', eps: 8 / 255 }), 0, 16),
   pgdSteps: num(1, 200, { int: true }),
   every: num(0, 500, { minOpen: true }),
+  during: obj<DuringEvalSpec>({ subsetSize: num(1, 20_000, { int: true }), pgdSteps: num(1, 200, { int: true }) }),
 });
 
 const landscapeRule = obj<LandscapeSpec>({

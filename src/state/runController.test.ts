@@ -51,17 +51,73 @@ describe('run controller', () => {
     expect(store.getState().runOrder).toEqual([]);
   });
 
-  it('starts one worker per run, at most maxParallel at a time, each with the versioned start message', () => {
+  it('starts a worker per run with the versioned start message; an ended run keeps its worker', () => {
     const { store, controller, workers } = setup(2);
     expect(controller.train()).toBe(true);
-    expect(workers).toHaveLength(2);
-    expect(workers[0].sent[0]).toMatchObject({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd' });
+    expect(workers).toHaveLength(3);
+    expect(workers.map((w) => w.sent[0])).toMatchObject(['sgd', 'sam', 'at'].map((runId) => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId })));
     expect(store.getState().runs.at.status).toBe('queued');
     workers[0].emit(done('sgd'));
-    // An ended run's worker stays alive with its model (landscapes on demand) but frees its slot.
+    // An ended run's worker stays alive with its model (landscapes on demand).
     expect(workers[0].terminated).toBe(false);
-    expect(workers).toHaveLength(3);
-    expect(workers[2].sent[0]).toMatchObject({ type: 'start', runId: 'at' });
+  });
+
+  it('gives turns to at most maxParallel runs, the least advanced first, and shares the step-0 point', () => {
+    const { store, controller, workers } = setup(1);
+    controller.train();
+    const turns = (w: FakeWorker) => w.sent.filter((m) => m.type === 'turn');
+    workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
+    for (const [i, id] of ['sgd', 'sam', 'at'].entries()) workers[i].emit({ type: 'want-turn', runId: id, progress: 0 });
+    // One place: the first run leads and computes the step-0 evaluation; the others wait for it.
+    expect(turns(workers[0])).toHaveLength(1);
+    expect(turns(workers[0])[0]).not.toHaveProperty('initialPoint.point');
+    expect(turns(workers[1]).length + turns(workers[2]).length).toBe(0);
+    const point = { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { 'linf:0.1': 0.05 } };
+    workers[0].emit({ type: 'metrics', runId: 'sgd', point });
+    // The point shows on every run at once, before their turns.
+    expect(['sgd', 'sam', 'at'].map((id) => store.getState().runs[id].history)).toEqual([[point], [point], [point]]);
+    workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0.1 });
+    expect(turns(workers[1])).toEqual([{ type: 'turn', runId: 'sam', steps: expect.any(Number), initialPoint: { point, backend: 'wasm' } }]);
+    workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0.1 });
+    expect(turns(workers[2])[0]).toMatchObject({ runId: 'at', initialPoint: { point } });
+    workers[2].emit({ type: 'want-turn', runId: 'at', progress: 0.05 });
+    // The least advanced goes next; a paused run frees its place.
+    expect(turns(workers[2])).toHaveLength(2);
+    workers[2].emit({ type: 'status', runId: 'at', status: 'paused' });
+    expect(turns(workers[0])).toHaveLength(2);
+  });
+
+  it('hands the lead on when the leader fails before its step-0 point', () => {
+    const { controller, workers } = setup(1);
+    controller.train();
+    workers.forEach((w, i) => w.emit({ type: 'want-turn', runId: ['sgd', 'sam', 'at'][i], progress: 0 }));
+    workers[0].emit({ type: 'error', runId: 'sgd', kind: 'exception', message: 'boom' });
+    const turn = workers[1].sent.find((m) => m.type === 'turn');
+    expect(turn).toMatchObject({ runId: 'sam' });
+    expect(turn).not.toHaveProperty('initialPoint.point');
+  });
+
+  it('resolves "auto" once through the chooser, shows why, and starts the runs on that backend', async () => {
+    const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
+    const store = createLabStore({ spec, maxParallel: 1 });
+    const workers: FakeWorker[] = [];
+    let decide: (d: { backend: 'wasm'; reason: string; measurements: [] }) => void = () => {};
+    const controller = createRunController(
+      store,
+      () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w;
+      },
+      { timer: { set: (cb) => void cb(), clear: () => {} }, chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
+    );
+    controller.train();
+    expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
+    expect(workers).toHaveLength(0);
+    decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
+    await Promise.resolve();
+    expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
+    expect(workers.map((w) => w.sent[0])).toMatchObject([{ backend: 'wasm' }, { backend: 'wasm' }, { backend: 'wasm' }]);
   });
 
   it('marks a diverged run and lets the others go on', () => {
@@ -94,16 +150,16 @@ describe('run controller', () => {
 
   it('sends pause, resume and stop to the running workers; stop ends queued runs too', () => {
     const { store, controller, workers } = setup(1);
+    store.getState().addRun('sgd'); // a fourth run: it waits queued, without a worker
     controller.train();
     controller.pause();
     controller.resume();
     controller.stop();
-    expect(workers).toHaveLength(1);
-    expect(workers[0].sent.map((m) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
-    expect(store.getState().runs.sam.status).toBe('stopped');
-    expect(store.getState().runs.at.status).toBe('stopped');
+    expect(workers).toHaveLength(3);
+    for (const w of workers) expect(w.sent.map((m) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
+    expect(store.getState().runs.sgd1.status).toBe('stopped');
     workers[0].emit(done('sgd'));
-    expect(workers).toHaveLength(1); // nothing left to start
+    expect(workers).toHaveLength(3); // nothing left to start
   });
 
   it('reset terminates every worker and forgets the runs', () => {

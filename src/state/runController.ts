@@ -1,14 +1,24 @@
-// Starts, steers and ends the run workers: one dedicated worker per run, at most maxParallel at a
-// time (the rest wait queued). Worker messages go through a buffer into the store, at most ten
-// flushes a second. A worker that dies (its 'error' event) puts only its own run in error; the
-// user can restart that run alone.
+// Starts, steers and ends the run workers: one dedicated worker per run. Workers start together (at
+// most LIVE_WORKERS training at once; the rest wait queued) and take turns of a few steps, at most
+// maxParallel stepping at a time (turnScheduler.ts), so runs move side by side. The first run to
+// step computes the step-0 evaluation; the others take it (same seed, same weights: the same point).
+// Worker messages go through a buffer into the store, at most ten flushes a second. A worker that
+// dies (its 'error' event) puts only its own run in error; the user can restart that run alone.
+import type { BackendDecision, BackendName } from '../core/backend';
 import type { LandscapeKind } from '../core/landscape/results';
-import { validateSpec } from '../core/spec';
+import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../worker/protocol';
+import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
 import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
 import { isFinal } from './runView';
+import { nextTurns, turnLength } from './turnScheduler';
+
+/**
+ * Runs whose workers train at the same time. Each worker holds its own copy of the data (a CIFAR-10
+ * worker about 400 MB), so a large grid does not start all at once; three covers every preset but the grid.
+ */
+const LIVE_WORKERS = 3;
 
 /** The part of a Worker the controller uses (a fake in tests). */
 export interface WorkerLike {
@@ -35,9 +45,30 @@ export interface RunController {
   requestWeights(id: string): Promise<ArrayBuffer>;
 }
 
-export function createRunController(store: LabStore, createWorker: () => WorkerLike, options: { flushMs?: number; timer?: Timer } = {}): RunController {
+export interface RunControllerOptions {
+  flushMs?: number;
+  timer?: Timer;
+  /** Decides the backend of a spec whose train.backend is 'auto' (by measuring); absent: each worker decides alone. */
+  chooseBackend?(spec: ExperimentSpec): Promise<BackendDecision>;
+}
+
+export function createRunController(store: LabStore, createWorker: () => WorkerLike, options: RunControllerOptions = {}): RunController {
   const workers = new Map<string, WorkerLike>();
   let queue: string[] = [];
+  /** The backend 'auto' resolved to for the current experiment. */
+  let chosen: BackendName | undefined;
+  /** Bumped by every Train and Reset: a backend choice that comes back later is for an older experiment. */
+  let generation = 0;
+  // Turns (see turnScheduler.ts): runs waiting for one, with their progress; runs stepping now.
+  const waiting = new Map<string, number>();
+  const stepping = new Set<string>();
+  /** Runs that have had their first turn. */
+  const begun = new Set<string>();
+  /** The step-0 evaluation, once the leader (the first run to step) has computed it. */
+  let sharedStart: SharedStart | undefined;
+  let leader: string | undefined;
+  /** Runs whose view already shows the shared step-0 point. */
+  const shown = new Set<string>();
   /** Set by "pause all": queued runs wait until "resume all". */
   let held = false;
   /** Runs whose training has ended but whose worker stays alive holding the model (landscapes). */
@@ -61,12 +92,60 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     workers.get(id)?.terminate();
     workers.delete(id);
     ended.delete(id);
+    leaveTurns(id);
     for (const [requestId, w] of weightsWaiting)
       if (w.runId === id) {
         weightsWaiting.delete(requestId);
         w.reject(new Error('the run\'s worker was ended before it answered'));
       }
   };
+
+  /** A run that no longer steps (ended, paused, crashed) leaves the turn order; a leader that never shared its point hands the lead on. */
+  function leaveTurns(id: string) {
+    waiting.delete(id);
+    stepping.delete(id);
+    if (leader === id && !sharedStart) leader = undefined;
+  }
+
+  const order = (id: string) => store.getState().runOrder.indexOf(id);
+  const runBackend = (id: string) => store.getState().runs[id]?.backend;
+
+  /** Shows the shared step-0 point on a run that has not computed its own (it will take it on its first turn). */
+  function showSharedStart(id: string) {
+    if (!sharedStart || shown.has(id) || begun.has(id)) return;
+    const backend = runBackend(id) ?? chosen;
+    if (backend !== sharedStart.backend) return;
+    shown.add(id);
+    buffer.push({ type: 'metrics', runId: id, point: sharedStart.point });
+  }
+
+  function grantTurns() {
+    const spec = store.getState().trainedSpec;
+    if (!spec) return;
+    // Until the leader has its step-0 point, the others wait for it rather than compute it again.
+    const ready = [...waiting].filter(([id]) => begun.has(id) || sharedStart || leader === undefined || leader === id);
+    const ids = nextTurns(
+      ready.map(([id, progress]) => ({ id, progress, order: order(id) })),
+      stepping.size,
+      store.getState().maxParallel,
+    );
+    for (const id of ids) {
+      if (!begun.has(id) && !sharedStart) {
+        if (leader !== undefined && leader !== id) continue;
+        leader = id;
+      }
+      const first = !begun.has(id);
+      begun.add(id);
+      waiting.delete(id);
+      stepping.add(id);
+      const initialPoint = first && sharedStart && runBackend(id) === sharedStart.backend ? sharedStart : undefined;
+      if (initialPoint && !shown.has(id)) {
+        shown.add(id);
+        buffer.push({ type: 'metrics', runId: id, point: initialPoint.point });
+      }
+      workers.get(id)?.postMessage({ type: 'turn', runId: id, steps: turnLength(spec), initialPoint });
+    }
+  }
 
   function launch(id: string) {
     const spec = store.getState().trainedSpec;
@@ -76,6 +155,26 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     worker.addEventListener('message', (event) => {
       if (workers.get(id) !== worker) return; // a terminated worker's last words
       const msg = event.data;
+      if (msg.type === 'want-turn') {
+        stepping.delete(id);
+        waiting.set(id, msg.progress);
+        grantTurns();
+        return;
+      }
+      if (msg.type === 'metrics' && msg.point.step === 0 && id === leader && !sharedStart) {
+        const backend = runBackend(id);
+        if (backend) {
+          sharedStart = { point: msg.point, backend };
+          buffer.push(msg);
+          for (const other of store.getState().runOrder) if (other !== id) showSharedStart(other);
+          grantTurns();
+          return;
+        }
+      }
+      if (msg.type === 'status' && msg.status === 'paused') {
+        leaveTurns(id);
+        grantTurns();
+      }
       if (msg.type === 'weights-reply') {
         const waiting = weightsWaiting.get(msg.requestId);
         weightsWaiting.delete(msg.requestId);
@@ -88,8 +187,9 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
         end(id);
         pump();
       } else if (msg.type === 'done') {
-        // The worker stays alive with the trained model; it no longer counts against maxParallel.
+        // The worker stays alive with the trained model; it no longer counts as training.
         ended.add(id);
+        leaveTurns(id);
         pump();
       }
     });
@@ -101,12 +201,35 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       end(id);
       pump();
     });
-    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec });
+    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen });
   }
 
   function pump() {
-    const { maxParallel } = store.getState();
-    while (!held && queue.length > 0 && workers.size - ended.size < maxParallel) launch(queue.shift()!);
+    const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
+    while (!held && queue.length > 0 && workers.size - ended.size < live) launch(queue.shift()!);
+    grantTurns();
+  }
+
+  /** Resolves 'auto' once per experiment (measured, or remembered), then starts the runs. */
+  function start(spec: ExperimentSpec) {
+    const choose = options.chooseBackend;
+    if (spec.train.backend !== 'auto' || !choose) return pump();
+    const mine = generation;
+    store.getState().setBackendChoice({ state: 'measuring' });
+    void choose(spec).then(
+      (decision) => {
+        if (mine !== generation) return;
+        chosen = decision.backend;
+        store.getState().setBackendChoice({ state: 'chosen', backend: decision.backend, reason: decision.reason });
+        pump();
+      },
+      (err: unknown) => {
+        if (mine !== generation) return;
+        // Measuring failed (no backend finished a step): each worker falls back on its own.
+        store.getState().setBackendChoice({ state: 'failed', reason: err instanceof Error ? err.message : String(err) });
+        pump();
+      },
+    );
   }
 
   const training = (id: string) => workers.has(id) && !ended.has(id);
@@ -119,7 +242,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       this.reset();
       store.getState().resetRuns(checked.spec);
       queue = checked.spec.runs.map((r) => r.id);
-      pump();
+      start(checked.spec);
       return true;
     },
     pause(id) {
@@ -143,15 +266,24 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       if (!run || !isFinal(run.status)) return;
       buffer.flush();
       end(id);
+      begun.delete(id);
+      shown.delete(id);
       store.getState().requeueRun(id);
       store.getState().clearLandscapes(id);
       queue = [id, ...queue.filter((q) => q !== id)];
+      showSharedStart(id);
       pump();
     },
     reset() {
+      generation++;
       for (const id of [...workers.keys()]) end(id);
       queue = [];
       held = false;
+      chosen = undefined;
+      sharedStart = undefined;
+      leader = undefined;
+      begun.clear();
+      shown.clear();
       buffer.clear();
       store.getState().resetRuns(undefined);
       store.getState().clearLandscapes();

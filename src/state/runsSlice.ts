@@ -1,4 +1,5 @@
 // The runs of the experiment being trained: one RunView per run, in the spec's order.
+import type { BackendName } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
 import type { FromWorker } from '../worker/protocol';
 import { applyMessages, isFinal, newRunView, type RunView } from './runView';
@@ -7,7 +8,15 @@ import type { SliceCreator } from './sliceTypes';
 /** Why a restored run (RunsSlice.restoredRuns) offers no landscape or weights: shown beside those actions. */
 export const WEIGHTS_GONE_REASON = 'Weights are not kept after a reload or with saved results: train again to slice or export weights.';
 
+/** What "auto" chose for the experiment being trained, and why (shown on every run card). */
+export type BackendChoiceView =
+  | { state: 'measuring' }
+  | { state: 'chosen'; backend: BackendName; reason: string }
+  | { state: 'failed'; reason: string };
+
 export interface RunsSlice {
+  backendChoice: BackendChoiceView | undefined;
+  setBackendChoice(choice: BackendChoiceView | undefined): void;
   /** The spec the runs were started with (a snapshot: editing the form does not change it). */
   trainedSpec: ExperimentSpec | undefined;
   runs: Record<string, RunView>;
@@ -30,6 +39,8 @@ export interface RunsSlice {
 }
 
 export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
+  backendChoice: undefined,
+  setBackendChoice: (backendChoice) => set({ backendChoice }),
   trainedSpec: undefined,
   runs: {},
   runOrder: [],
@@ -37,7 +48,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
   resetRuns(spec) {
     const runs: Record<string, RunView> = {};
     for (const r of spec?.runs ?? []) runs[r.id] = newRunView(r);
-    set({ trainedSpec: spec && structuredClone(spec), runs, runOrder: spec?.runs.map((r) => r.id) ?? [], restoredRuns: {} });
+    set({ trainedSpec: spec && structuredClone(spec), runs, runOrder: spec?.runs.map((r) => r.id) ?? [], restoredRuns: {}, backendChoice: undefined });
   },
   applyWorkerMessages(batch) {
     const runs = applyMessages(get().runs, batch);

@@ -1,12 +1,14 @@
 // Read-only view of the lab for the end-to-end tests, installed only when the URL asks (?e2e=1).
 import { datasetSnapshot } from './datasetSlice';
-import type { LabStore } from './labStore';
+import type { LabState, LabStore } from './labStore';
 import { landscapeSnapshot } from './landscapeSlice';
 
 export interface TestSnapshot {
   presetId: string | undefined;
   issues: { path: string; message: string }[];
   notice: string | undefined;
+  /** What "auto" chose and why, once measured. */
+  backendChoice: LabState['backendChoice'];
   runs: {
     id: string;
     method: string;
@@ -32,6 +34,7 @@ export function snapshot(store: LabStore): TestSnapshot {
     presetId: s.presetId,
     issues: s.issues.map((i) => ({ ...i })),
     notice: s.notice,
+    backendChoice: s.backendChoice && { ...s.backendChoice },
     runs: s.runOrder.map((id) => {
       const r = s.runs[id];
       const last = r.history.at(-1);

@@ -16,6 +16,7 @@ function formatSeconds(s: number | undefined): string {
 export const RunCard = memo(function RunCard({ id, index }: { id: string; index: number }) {
   const run = useLab(selectRun(id));
   const batchSize = useLab((s) => selectTrainedSpec(s)?.train.batchSize ?? 1);
+  const choice = useLab((s) => s.backendChoice);
   const { controller } = useLabContext();
   if (!run) return null;
   const fraction = run.totalSteps > 0 ? run.step / run.totalSteps : 0;
@@ -28,6 +29,11 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
         <span className="status">{run.status}</span>
         <span className="backend">{run.backend ?? ''}</span>
       </header>
+      {choice && (
+        <p className="note backend-choice" data-testid="backend-choice">
+          {choice.state === 'measuring' ? 'auto: timing this model on each backend…' : choice.state === 'chosen' ? choice.reason : `auto could not time the backends: ${choice.reason}`}
+        </p>
+      )}
       <progress max={1} value={fraction} aria-label={`${runLabel(run.spec)} progress`} />
       <dl>
         <dt>epoch</dt>

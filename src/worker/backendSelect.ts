@@ -14,7 +14,8 @@ export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const WASM_DIR = `${import.meta.env.BASE_URL}wasm/`;
 setWasmPaths(new URL(WASM_DIR, self.location.origin).href);
 
-async function tryBackend(name: BackendName): Promise<boolean> {
+/** Starts one backend; false when it cannot start here (or tfjs quietly fell back to another). */
+export async function startBackend(name: BackendName): Promise<boolean> {
   try {
     if (name === 'webgpu' && !('gpu' in navigator)) return false;
     const ok = await tf.setBackend(name);
@@ -28,10 +29,10 @@ async function tryBackend(name: BackendName): Promise<boolean> {
 /** Starts `choice` ('auto': the first of BACKEND_ORDER that starts) and returns the backend in use. */
 export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
   if (choice !== 'auto') {
-    if (await tryBackend(choice)) return choice;
+    if (await startBackend(choice)) return choice;
     throw new Error(`the ${choice} backend could not start in this browser (choose "auto" to fall back)`);
   }
-  for (const name of BACKEND_ORDER) if (await tryBackend(name)) return name;
+  for (const name of BACKEND_ORDER) if (await startBackend(name)) return name;
   throw new Error('no tfjs backend could start');
 }
 

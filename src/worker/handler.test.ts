@@ -15,8 +15,8 @@ const data: DatasetSplit = blobSplit('image');
 const ports: MessagePort[] = [];
 
 /** The handler on one end of a MessageChannel; the test talks to it from the other end. */
-function channel(deps: Partial<HandlerDeps> = {}) {
-  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data, ...deps });
+function channel(deps: Partial<HandlerDeps> = {}, grantTurns = true) {
+  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data, ...deps }, { grantTurns });
   return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.waitFor };
 }
 
@@ -51,6 +51,27 @@ describe('run worker handler', () => {
     c.send({ type: 'dispose', runId: 'sgd' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('steps only within its turns, and a shared step-0 point changes nothing but the work done', async () => {
+    const alone = channel();
+    alone.send(start());
+    const reference = await alone.next((m) => m.type === 'done');
+    const first = reference.type === 'done' ? reference.result.history[0] : undefined;
+
+    const c = channel({}, false);
+    c.send(start());
+    await c.next((m) => m.type === 'want-turn');
+    expect(progressSteps(c.received)).toEqual([]);
+    c.send({ type: 'turn', runId: 'sgd', steps: 5, initialPoint: { point: first!, backend: 'cpu' } });
+    const asked = await c.next((m) => m.type === 'want-turn' && m.progress > 0);
+    expect(asked).toEqual({ type: 'want-turn', runId: 'sgd', progress: 5 / 12 });
+    expect(progressSteps(c.received)).toEqual([1, 2, 3, 4, 5]);
+    c.send({ type: 'turn', runId: 'sgd', steps: 100 });
+    const done = await c.next((m) => m.type === 'done');
+    // The adopted point is not evaluated again nor reported again; the run is otherwise the same.
+    expect(c.received.filter((m) => m.type === 'metrics').map((m) => m.type === 'metrics' && m.point.step)).toEqual([6, 12]);
+    expect(done.type === 'done' && done.result.history).toEqual(reference.type === 'done' && reference.result.history);
   });
 
   it('pause stops progress at a step boundary; resume continues from the same step', async () => {

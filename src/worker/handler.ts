@@ -10,7 +10,7 @@ import { createTrainer, runTrainer, type Trainer } from '../core/train/trainer';
 import type { LoadProgress } from './datasetSource';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker, type WorkerErrorKind } from './protocol';
+import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker, type WorkerErrorKind } from './protocol';
 import { createWeightsRequests } from './weightsExport';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
@@ -40,6 +40,10 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   let stopRequested = false;
   let paused = false;
   let wakeUp: (() => void) | undefined;
+  // Turns: the page lets each run take a number of steps at a time (runController.ts), so runs that
+  // cannot all run at once move side by side. The first turn may bring the shared step-0 point.
+  let turnSteps = 0;
+  let sharedStart: SharedStart | undefined;
   // Landscapes: the model is kept after the run ends (until 'dispose' or the worker is terminated);
   // requests run between steps, while parked in a pause, or at once after the end.
   let trainer: Trainer | undefined;
@@ -74,11 +78,19 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
         return fail(msg.runId, 'protocol', `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`);
       }
-      void train(msg.spec, msg.runId).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
+      void train(msg.spec, msg.runId, msg.backend).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
       return;
     }
     if (msg.runId !== runId) return; // a message for another run: not ours
-    if (msg.type === 'pause') paused = true;
+    if (msg.type === 'turn') {
+      if (parked) return; // granted before the page heard of the pause
+      turnSteps = msg.steps;
+      sharedStart ??= msg.initialPoint;
+      wakeUp?.();
+    } else if (msg.type === 'pause') {
+      paused = true;
+      wakeUp?.();
+    }
     else if (msg.type === 'resume') {
       paused = false;
       wakeUp?.();
@@ -103,14 +115,49 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     } else fail(runId ?? '', 'protocol', `unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
   });
 
-  async function train(rawSpec: ExperimentSpec, id: string): Promise<void> {
+  const sleep = () => new Promise<void>((resolve) => (wakeUp = resolve));
+
+  /**
+   * Between steps: parks while paused (a paused run holds no turn: the page counts 'paused' as a
+   * free place) and waits for a turn when the last one is used up. 'stop' when the run was stopped.
+   */
+  async function mayStep(id: string, progress: () => number, backend: BackendName): Promise<'go' | 'stop'> {
+    let asked = false;
+    for (;;) {
+      if (stopRequested) return 'stop';
+      if (paused) {
+        turnSteps = 0;
+        asked = false;
+        post({ type: 'status', runId: id, status: 'paused', backend });
+        parked = true;
+        void jobs?.drain(); // requests that came in while stepping
+        while (paused && !stopRequested) await sleep();
+        wakeUp = undefined;
+        parked = false;
+        // A landscape begun while parked ends before the next step.
+        await jobs?.drain();
+        if (!stopRequested) post({ type: 'status', runId: id, status: 'training', backend });
+        continue;
+      }
+      if (turnSteps > 0) {
+        turnSteps--;
+        return 'go';
+      }
+      if (!asked) post({ type: 'want-turn', runId: id, progress: progress() });
+      asked = true;
+      await sleep();
+      wakeUp = undefined;
+    }
+  }
+
+  async function train(rawSpec: ExperimentSpec, id: string, chosen: BackendName | undefined): Promise<void> {
     const checked = validateSpec(rawSpec);
     if (!checked.ok) return fail(id, 'protocol', `invalid spec:\n${formatIssues(checked.issues)}`);
     const spec = checked.spec;
     const run = spec.runs.find((r) => r.id === id);
     if (!run) return fail(id, 'protocol', `the spec has no run "${id}"`);
 
-    const backend = await deps.initBackend(spec.train.backend);
+    const backend = await deps.initBackend(chosen ?? spec.train.backend);
     deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
     post({ type: 'status', runId: id, status: 'queued', backend });
     let lastPost = -Infinity;
@@ -131,9 +178,17 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       trainer = createTrainer(spec, id, data);
       post({ type: 'status', runId: id, status: 'training', backend });
       const t = trainer;
+      const progress = () => t.stepsDone / t.totalSteps;
+      // The first turn comes before the step-0 evaluation: it may bring that point from another run.
+      if ((await mayStep(id, progress, backend)) === 'stop') {
+        jobs?.cancelAll('the run was stopped');
+        return finish(id, stoppedBeforeStart(run));
+      }
+      turnSteps++; // that turn's steps are all still to take
       let mark = now();
       let imagesPerSec = 0;
       const result = await runTrainer(t, {
+        initialPoint: sharedStart?.backend === backend ? sharedStart.point : undefined,
         onStep(record) {
           const dt = Math.max(now() - mark, 1e-3) / 1000;
           const instant = spec.train.batchSize / dt;
@@ -150,19 +205,10 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           await yieldToEvents();
           await jobs?.drain();
           await weights.drain();
-          if (paused && !stopRequested) {
-            post({ type: 'status', runId: id, status: 'paused', backend });
-            parked = true;
-            void jobs?.drain(); // requests that came in while stepping
-            while (paused && !stopRequested) await new Promise<void>((resolve) => (wakeUp = resolve));
-            wakeUp = undefined;
-            parked = false;
-            // A landscape begun while parked ends before the next step.
-            await jobs?.drain();
-            if (!stopRequested) post({ type: 'status', runId: id, status: 'training', backend });
-            mark = now();
-          }
-          return stopRequested ? 'stop' : 'go';
+          const t0 = now();
+          const go = await mayStep(id, progress, backend);
+          mark += now() - t0; // time spent paused or waiting for a turn is not step time
+          return go;
         },
       });
       finish(id, result);

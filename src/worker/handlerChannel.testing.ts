@@ -6,8 +6,11 @@ import type { FromWorker } from './protocol';
 
 type Of<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
 
-/** Opens a channel to a fresh handler; its ports are pushed onto `ports` for the test to close. */
-export function openHandlerChannel(ports: MessagePort[], deps: HandlerDeps) {
+/**
+ * Opens a channel to a fresh handler; its ports are pushed onto `ports` for the test to close.
+ * The page's turns are granted at once and without end unless `grantTurns` is false.
+ */
+export function openHandlerChannel(ports: MessagePort[], deps: HandlerDeps, { grantTurns = true } = {}) {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   attachRunHandler(port1 as unknown as Endpoint, deps);
@@ -16,6 +19,7 @@ export function openHandlerChannel(ports: MessagePort[], deps: HandlerDeps) {
   const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
   port2.on('message', (m: FromWorker) => {
     received.push(m);
+    if (grantTurns && m.type === 'want-turn') port2.postMessage({ type: 'turn', runId: m.runId, steps: Number.MAX_SAFE_INTEGER });
     for (const w of waiters.filter((w) => w.test(m))) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(m);

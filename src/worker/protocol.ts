@@ -6,7 +6,7 @@ import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---- main -> worker ------------------------------------------------------------------------------
 
@@ -16,6 +16,24 @@ export interface StartMessage {
   runId: string;
   /** The whole experiment: the worker trains spec.runs[id === runId] with the shared seed and data. */
   spec: ExperimentSpec;
+  /** The backend the page chose for 'auto' (by measuring); absent: the spec's own choice. */
+  backend?: BackendName;
+}
+/**
+ * Lets the run take `steps` optimiser steps (the page interleaves runs when fewer can run at once
+ * than the experiment has). The first turn of a run may carry the step-0 evaluation another run
+ * of the experiment computed: every run starts from the same weights, so it is the same point.
+ */
+export interface TurnMessage {
+  type: 'turn';
+  runId: string;
+  steps: number;
+  initialPoint?: SharedStart;
+}
+/** A step-0 evaluation and the backend that computed it (a point is only reused on the same backend). */
+export interface SharedStart {
+  point: HistoryPoint;
+  backend: BackendName;
 }
 export interface PauseMessage {
   type: 'pause';
@@ -53,7 +71,7 @@ export interface WeightsRequestMessage {
   runId: string;
   requestId: string;
 }
-export type ToWorker = StartMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage;
+export type ToWorker = StartMessage | TurnMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage;
 
 // ---- worker -> main ------------------------------------------------------------------------------
 
@@ -147,4 +165,10 @@ export interface WeightsReplyMessage {
   bytes?: ArrayBuffer;
   message?: string;
 }
-export type FromWorker = StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;
+/** The run has used its turn (or has just started) and waits for the next; `progress` is the fraction of its steps done. */
+export interface WantTurnMessage {
+  type: 'want-turn';
+  runId: string;
+  progress: number;
+}
+export type FromWorker = WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;

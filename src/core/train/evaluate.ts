@@ -2,7 +2,9 @@
 //
 // The subset is a seeded stratified sample (Rng(spec.seed).derive('eval-subset')) of the test set,
 // so every run and every evaluation of an experiment scores the same examples. The evaluation
-// attack is PGD-k with k = spec.eval.pgdSteps, step size eps/4 and a random start; its starts come
+// attack is PGD-k with k = spec.eval.pgdSteps, step size max(eps/4, 2.5 eps/k) (Madry et al. 2018
+// use 2.5 eps/k; at the lab's k = 10 both are eps/4, and a short attack during training still
+// reaches the edge of the ball) and a random start; its starts come
 // from a fresh Rng(spec.seed).derive('eval-attack') at each evaluation, so evaluations differ only
 // through the weights. Batches have a fixed size: the last one is padded with zeros and the padded
 // rows are not counted (in 'eval' mode the rows are independent, so padding changes nothing else).
@@ -67,7 +69,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
         const xAdv = pgd(model, batch.x, batch.oneHot, {
           norm: a.norm,
           eps: a.eps,
-          stepSize: a.eps / 4,
+          stepSize: Math.max(a.eps / 4, (2.5 * a.eps) / o.pgdSteps),
           steps: o.pgdSteps,
           bounded: set.bounded,
           mode: 'eval',

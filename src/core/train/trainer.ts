@@ -46,8 +46,13 @@ export interface Trainer {
   step(): Promise<StepRecord>;
   /** True when an evaluation is due now (at step 0, every spec.eval.every epochs, and after the last step). */
   evalDue(): boolean;
-  /** Clean and robust accuracy on the fixed evaluation subset, eval mode. */
+  /**
+   * Clean and robust accuracy, eval mode: on the fixed evaluation subset with spec.eval's attack
+   * after the last step, on its smaller 'during' subset and attack before.
+   */
   evaluate(): Promise<HistoryPoint>;
+  /** Takes the step-0 evaluation another run of the experiment computed (same seed, same weights) instead of its own. */
+  adoptInitialEvaluation(point: HistoryPoint): void;
   dispose(): void;
 }
 
@@ -62,6 +67,7 @@ class MethodTrainer implements Trainer {
   private readonly optimiser: Sgd;
   private readonly gradients: MethodGradients;
   private readonly evalSet: Dataset;
+  private readonly duringSet: Dataset;
   private readonly train: Dataset;
   /** Evaluation interval in steps (fractional); evaluations fall at round(k * interval). */
   private readonly evalInterval: number;
@@ -89,6 +95,7 @@ class MethodTrainer implements Trainer {
     this.totalSteps = Math.max(1, Math.floor(this.stepsPerEpoch * epochs));
     this.evalInterval = Math.max(1, spec.eval.every * this.stepsPerEpoch);
     this.evalSet = evalSubset(data.test, spec.eval.subsetSize, spec.seed);
+    this.duringSet = evalSubset(data.test, Math.min(spec.eval.during.subsetSize, spec.eval.subsetSize), spec.seed);
     const { shape, numClasses, mean, std } = data.train;
     this.model = createModel(spec.model, { shape, numClasses, mean, std }, root.derive('init'));
     this.optimiser = new Sgd(this.model.params, momentum, weightDecay);
@@ -135,12 +142,22 @@ class MethodTrainer implements Trainer {
   }
 
   async evaluate(): Promise<HistoryPoint> {
-    const scores = await evaluateModel(this.model, this.evalSet, {
+    const last = this.stepsDone >= this.totalSteps;
+    const scores = await evaluateModel(this.model, last ? this.evalSet : this.duringSet, {
       attacks: this.spec.eval.attacks,
-      pgdSteps: this.spec.eval.pgdSteps,
+      pgdSteps: last ? this.spec.eval.pgdSteps : Math.min(this.spec.eval.during.pgdSteps, this.spec.eval.pgdSteps),
       batchSize: this.spec.train.batchSize,
       seed: this.spec.seed,
     });
+    return this.record(scores);
+  }
+
+  adoptInitialEvaluation(point: HistoryPoint): void {
+    if (this.stepsDone !== 0 || point.step !== 0) throw new Error('only a step-0 evaluation can be shared between runs');
+    this.record(point);
+  }
+
+  private record(scores: Pick<HistoryPoint, 'cleanAcc' | 'robust' | 'cleanLoss'>): HistoryPoint {
     const n = this.stepsSinceEval;
     const point: HistoryPoint = {
       epoch: this.stepsDone / this.stepsPerEpoch,
@@ -170,6 +187,8 @@ export function createTrainer(spec: ExperimentSpec, runId: string, data: Dataset
 }
 
 export interface TrainerControl {
+  /** The step-0 evaluation, computed by another run of the experiment: taken instead of evaluating (not passed to onEval). */
+  initialPoint?: HistoryPoint;
   onStep?(record: StepRecord): void;
   onEval?(point: HistoryPoint): void;
   /** Awaited between steps: resolves when training may go on (pause), or returns 'stop'. */
@@ -188,6 +207,10 @@ export async function runTrainer(trainer: Trainer, control: TrainerControl = {})
   let status: RunStatus = 'training';
   let error: string | undefined;
   try {
+    if (control.initialPoint) {
+      trainer.adoptInitialEvaluation(control.initialPoint);
+      history.push(control.initialPoint);
+    }
     for (;;) {
       if (trainer.evalDue()) {
         const point = await trainer.evaluate();

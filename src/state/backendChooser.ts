@@ -1,0 +1,120 @@
+// "auto" chooses a backend by measuring: it times the experiment's own model and batch on each
+// backend that starts (one probe worker each, wasm first, then the GPU backends side by side) and
+// takes the fastest (core/backend.ts). A GPU emulated on the CPU gets a short deadline: it is timed
+// only to be named in the reason. The decision is remembered per browser, adapter and model shape,
+// so the next Train starts at once.
+import { decideBackend, type BackendDecision, type BackendMeasurement, type BackendName } from '../core/backend';
+import type { ExperimentSpec } from '../core/spec';
+import type { FromProbe, ProbeRequest } from '../worker/probeProtocol';
+
+/** The part of a Worker the chooser uses (a fake in tests). */
+export interface ProbeWorkerLike {
+  postMessage(message: ProbeRequest): void;
+  addEventListener(type: 'message', listener: (event: { data: FromProbe }) => void): void;
+  addEventListener(type: 'error', listener: (event: { message?: string }) => void): void;
+  terminate(): void;
+}
+
+/** Where decisions are remembered (localStorage in the page). */
+export interface DecisionStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface ChooserDeps {
+  createProbeWorker(): ProbeWorkerLike;
+  storage?: DecisionStore;
+  /** What identifies this browser and its GPU (user agent, adapter, cores, isolation). */
+  environmentKey(): Promise<string>;
+  setTimer(callback: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+/** How long a backend may take to start and finish its timed steps. */
+export const PROBE_DEADLINE_MS = { cpu: 15_000, gpu: 15_000, software: 2_500 } as const;
+const STORAGE_KEY = 'duality-lab.backend-choices.v1';
+const REMEMBERED = 32;
+
+/** What the step time depends on: the model, the example shape and the batch size. */
+export function modelKey(spec: ExperimentSpec): string {
+  const { name, width, depth } = spec.model;
+  const input = spec.dataset.name === 'toy' ? `toy${spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims}` : spec.dataset.name;
+  return `${name}/${width}/${depth}/${input}/${spec.train.batchSize}`;
+}
+
+type Remembered = Record<string, { backend: BackendName; reason: string; at: number }>;
+
+function readRemembered(storage: DecisionStore | undefined): Remembered {
+  try {
+    const raw: unknown = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '{}');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+    const out: Remembered = {};
+    for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
+      const e = v as { backend?: unknown; reason?: unknown; at?: unknown };
+      if (typeof e === 'object' && e !== null && ['webgpu', 'webgl', 'wasm', 'cpu'].includes(e.backend as string) && typeof e.reason === 'string' && typeof e.at === 'number')
+        out[key] = { backend: e.backend as BackendName, reason: e.reason.slice(0, 300), at: e.at };
+    }
+    return out;
+  } catch {
+    return {}; // a corrupt entry is measured again
+  }
+}
+
+function remember(storage: DecisionStore | undefined, key: string, decision: BackendDecision) {
+  const all = readRemembered(storage);
+  all[key] = { backend: decision.backend, reason: decision.reason, at: Date.now() };
+  const newest = Object.entries(all)
+    .sort((a, b) => b[1].at - a[1].at)
+    .slice(0, REMEMBERED);
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(newest)));
+  } catch {
+    // Storage full or refused: the next Train measures again.
+  }
+}
+
+/** Times one backend in its own worker, ending it at its deadline. */
+function probe(deps: ChooserDeps, backend: BackendName, spec: ExperimentSpec): Promise<BackendMeasurement> {
+  return new Promise((resolve) => {
+    const worker = deps.createProbeWorker();
+    const gpu = backend === 'webgpu' || backend === 'webgl';
+    let software = false;
+    let timer: unknown;
+    const settle = (m: BackendMeasurement) => {
+      deps.clearTimer(timer);
+      worker.terminate();
+      resolve(m);
+    };
+    const deadline = (ms: number) => {
+      deps.clearTimer(timer);
+      timer = deps.setTimer(() => settle({ backend, note: `${software ? 'software renderer, ' : ''}no step within ${ms.toLocaleString('en-US')} ms` }), ms);
+    };
+    deadline(gpu ? PROBE_DEADLINE_MS.gpu : PROBE_DEADLINE_MS.cpu);
+    worker.addEventListener('message', ({ data }) => {
+      if (data.type === 'probe-adapter') {
+        software = data.software;
+        if (software) deadline(PROBE_DEADLINE_MS.software);
+      } else if (data.type === 'probe-result') {
+        settle(data.msPerStep !== undefined ? { backend, msPerStep: data.msPerStep, note: software ? 'software renderer' : undefined } : { backend, note: data.error ?? 'failed' });
+      }
+    });
+    worker.addEventListener('error', (e) => settle({ backend, note: `its worker failed (${e.message ?? 'no message'})` }));
+    worker.postMessage({ type: 'probe', backend, spec });
+  });
+}
+
+export function createBackendChooser(deps: ChooserDeps): (spec: ExperimentSpec) => Promise<BackendDecision> {
+  return async (spec) => {
+    const key = `${await deps.environmentKey()}|${modelKey(spec)}`;
+    const known = readRemembered(deps.storage)[key];
+    if (known) return { backend: known.backend, reason: known.reason, measurements: [] };
+    // wasm alone first, so the GPU backends' start-up does not slow its timing; then both GPU
+    // backends at once (an emulated one is cut short); cpu only when nothing else ran.
+    const measured = [await probe(deps, 'wasm', spec), ...(await Promise.all([probe(deps, 'webgpu', spec), probe(deps, 'webgl', spec)]))];
+    let decision = decideBackend(measured);
+    if (!decision) decision = decideBackend([...measured, await probe(deps, 'cpu', spec)]);
+    if (!decision) throw new Error(`no backend finished a training step (${measured.map((m) => `${m.backend}: ${m.note ?? '?'}`).join('; ')})`);
+    remember(deps.storage, key, decision);
+    return decision;
+  };
+}
