@@ -2,6 +2,7 @@
 // library re-renders thousands of elements per update, which on a small machine whose cores are
 // busy training holds the main thread for hundreds of milliseconds; these stay well under 50 ms.
 import type { ReactNode } from 'react';
+import { niceStep } from './fitDomain';
 
 export const VIEW_W = 480;
 export const VIEW_H = 230;
@@ -12,9 +13,7 @@ export const PLOT_H = VIEW_H - M.top - M.bottom;
 /** About `count` round tick values covering [min, max] (steps of 1, 2 or 5 times a power of ten). */
 export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = niceStep(max - min, count);
   const out: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
   return out;
