@@ -39,7 +39,7 @@ export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }
           ))}
         </span>
       </figcaption>
-      <ChartFrame label="clean versus robust accuracy" xDomain={xDomain} yDomain={yDomain} xLabel="clean accuracy" xFormat={percent} yFormat={percent}>
+      <ChartFrame label="clean versus robust accuracy" xDomain={xDomain} yDomain={yDomain} xLabel="clean accuracy" yLabel="robust accuracy" xFormat={percent} yFormat={percent}>
         {(scale) => {
           const bounds = { x0: scale.x(xDomain[0]), x1: scale.x(xDomain[1]), y0: scale.y(yDomain[1]), y1: scale.y(yDomain[0]) };
           const labels = placeLabels(

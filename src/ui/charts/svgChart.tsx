@@ -36,13 +36,15 @@ interface FrameProps {
   xDomain: [number, number];
   yDomain: [number, number];
   xLabel: string;
+  /** Shown up the left edge when the caption does not say what y is. */
+  yLabel?: string;
   yFormat(v: number): string;
   xFormat?(v: number): string;
   children(scale: Scale): ReactNode;
   label: string;
 }
 
-export function ChartFrame({ xDomain, yDomain, xLabel, yFormat, xFormat = (v) => String(v), children, label }: FrameProps) {
+export function ChartFrame({ xDomain, yDomain, xLabel, yLabel, yFormat, xFormat = (v) => String(v), children, label }: FrameProps) {
   const scale = makeScale(xDomain, yDomain);
   const xt = niceTicks(xDomain[0], xDomain[1], 6);
   const yt = niceTicks(yDomain[0], yDomain[1], 5);
@@ -72,6 +74,11 @@ export function ChartFrame({ xDomain, yDomain, xLabel, yFormat, xFormat = (v) =>
         <text x={M.left + PLOT_W / 2} y={VIEW_H - 4} textAnchor="middle" className="axis-label">
           {xLabel}
         </text>
+        {yLabel && (
+          <text x={9} y={M.top + PLOT_H / 2} textAnchor="middle" dominantBaseline="middle" transform={`rotate(-90 9 ${M.top + PLOT_H / 2})`} className="axis-label">
+            {yLabel}
+          </text>
+        )}
       </g>
       <g className="plot">{children(scale)}</g>
     </svg>
