@@ -17,12 +17,11 @@ import { servePreview } from './server';
 
 const REAL_MANIFEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'datasets', 'manifest.json');
 
-/** The repo's datasets/ entry for `name` when `npm run datasets` prepared it from the real set. */
-function realEntry(name: 'cifar10' | 'fashion-mnist', train: number, test: number) {
+/** Skips the case unless `npm run datasets` prepared the real `name` (its official counts) in the repo's datasets/. */
+function skipUnlessReal(name: 'cifar10' | 'fashion-mnist', train: number, test: number): void {
   const entry = fs.existsSync(REAL_MANIFEST) ? parseManifest(JSON.parse(fs.readFileSync(REAL_MANIFEST, 'utf8'))).datasets[name] : undefined;
   if (!entry) throw new Skip(`no real ${name} in datasets/ (\`npm run datasets\` found no source; see datasets/README.md)`);
   if (entry.train !== train || entry.test !== test) throw new Skip(`datasets/${name} holds ${entry.train} / ${entry.test} images, not the real set's ${train} / ${test}`);
-  return entry;
 }
 
 /** Runs `fn` against a second server that serves the repo's own datasets/. */
@@ -189,7 +188,7 @@ export function datasetCases(context: BrowserContext, url: string): Case[] {
     {
       name: 'datasets (real data): CIFAR-10 as `npm run datasets` prepared it (50,000 / 10,000) is ready and a tiny run trains on it',
       async fn() {
-        realEntry('cifar10', 50_000, 10_000);
+        skipUnlessReal('cifar10', 50_000, 10_000);
         await withRealDatasets(async (realUrl) => {
           const lab = await openLab(context, realUrl);
           const st = (await statesRead(lab)).datasets.states?.cifar10;
@@ -202,7 +201,7 @@ export function datasetCases(context: BrowserContext, url: string): Case[] {
     {
       name: 'datasets (real data): Fashion-MNIST as `npm run datasets` prepared it (60,000 / 10,000) is ready in the picker',
       async fn() {
-        realEntry('fashion-mnist', 60_000, 10_000);
+        skipUnlessReal('fashion-mnist', 60_000, 10_000);
         await withRealDatasets(async (realUrl) => {
           const lab = await openLab(context, realUrl);
           const st = (await statesRead(lab)).datasets.states?.['fashion-mnist'];
