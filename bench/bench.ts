@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchChromium, waitForChromium } from '../e2e/browser';
+import { launchChromium } from '../e2e/browser';
 import { runBrowserBench } from './browserBench';
 import { caseKey } from './lib/measure';
 import { fullPlan, quickPlan } from './lib/plans';
@@ -59,7 +59,6 @@ if (want('pytorch')) {
   if (result.pytorch.skipped) log(`pytorch: skipped (${result.pytorch.skipped})`);
 }
 if (want('browser') || want('page')) {
-  await waitForChromium();
   const browser = await launchChromium();
   try {
     result.machine.chromium = browser.context.browser()?.version();

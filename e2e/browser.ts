@@ -1,25 +1,17 @@
-// Debian's system Chromium driven by playwright-core (no browser is ever downloaded). Headless
-// Chromium has no GPU here: WebGL and WebGPU run on SwiftShader, on the CPU.
+// Debian's system Chromium ($CHROMIUM_PATH overrides it) driven by playwright-core (no browser is
+// ever downloaded). Headless Chromium has no GPU here: WebGL and WebGPU run on SwiftShader, on the CPU.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { chromiumExecutable } from '../scripts/lib/chromium';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** apt may still be installing Chromium when the suite starts: wait for it (at most `ms`). */
-export async function waitForChromium(ms = 300_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!fs.existsSync(CHROMIUM)) {
-    if (Date.now() > until) throw new Error(`${CHROMIUM} did not appear: install Debian's chromium package`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
+/** Fails at once, with the install command, when Chromium is missing. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const executablePath = chromiumExecutable();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-lab-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     viewport: { width: 1400, height: 1000 },
     args: [

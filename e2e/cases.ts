@@ -37,6 +37,15 @@ export function cases(context: BrowserContext, url: string): Case[] {
         await lr.fill('0.05');
         check(await train.isEnabled(), 'Train is enabled again');
         check(lab.errors.length === 0, `no page errors: ${lab.errors.join('; ')}`);
+        // The page's own icon and metadata, and no request to another host.
+        const origin = new URL(url).origin;
+        check(await lab.page.locator('head meta[name="theme-color"]').count() === 1, 'a theme-color meta');
+        const icon = await settled(async () => lab.requests.find((r) => r.url === `${origin}/favicon.svg`), (r) => r !== undefined);
+        check(icon?.status === 200, `the SVG favicon is served: ${JSON.stringify(icon)}`);
+        const elsewhere = lab.requests.filter((r) => !r.url.startsWith(`${origin}/`) && !/^(data|blob):/.test(r.url));
+        check(elsewhere.length === 0, `no request leaves the page's origin: ${elsewhere.map((r) => r.url).join(', ')}`);
+        const notFound = lab.requests.filter((r) => r.status >= 400 || r.status === 0);
+        check(notFound.length === 0, `every request is answered: ${notFound.map((r) => `${r.status} ${r.url}`).join(', ')}`);
         await lab.page.close();
       },
     },
@@ -86,6 +95,16 @@ export function cases(context: BrowserContext, url: string): Case[] {
         check((await settled(() => chart('robust').locator('.svg-chart .series-line').count(), (n) => n === 6)) === 6, 'six robust-accuracy curves are drawn');
         check((await settled(() => chart('tradeoff').getAttribute('data-runs'), (v) => v === 'sgd,sam,at')) === 'sgd,sam,at', 'the trade-off scatter shows SGD, SAM and AT');
         check((await settled(() => chart('tradeoff').locator('.svg-chart .scatter-point').count(), (n) => n === 6)) === 6, 'one trade-off point per run per eps');
+        // Each point is labelled with its run and has its run's path over the 3 evaluations behind it.
+        const labels = await settled(() => chart('tradeoff').locator('.tradeoff-label').allTextContents(), (t) => t.length === 6);
+        check(JSON.stringify([...new Set(labels)].sort()) === JSON.stringify(['AT L∞ 4/255', 'SAM ρ=0.1', 'SGD']), `trade-off points labelled by run: ${labels.join(', ')}`);
+        const trails = await chart('tradeoff').locator('.tradeoff-trail').evaluateAll((gs) => gs.map((g) => ({ n: g.getAttribute('data-evaluations'), d: g.querySelector('path')?.getAttribute('d') ?? '' })));
+        check(trails.length === 6 && trails.every((t) => t.n === '3' && (t.d.match(/L/g) ?? []).length === 2), `one 3-evaluation path per point: ${JSON.stringify(trails)}`);
+        // The axes fit the points: every point inside the plot, on a range no wider than it needs.
+        const [x0, x1] = ((await chart('tradeoff').getAttribute('data-x-domain')) ?? '').split(',').map(Number);
+        const cleans = s.runs.map((r) => r.lastMetrics?.cleanAcc ?? NaN);
+        check(cleans.every((c) => c >= x0 && c <= x1), `clean accuracies ${cleans} within the x axis ${x0}-${x1}`);
+        check(x1 - x0 <= Math.max(0.2, 2.5 * (Math.max(...cleans) - Math.min(...cleans))), `the x axis ${x0}-${x1} is fitted to ${cleans}`);
         // Asserted: the lab's own scripts. A whole task also holds the browser's style, layout and
         // paint and the harness's page.evaluate calls, and on this 2-core machine it stretches in
         // wall time while the training worker and Chromium's threads hold the cores: printed.

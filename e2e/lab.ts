@@ -26,16 +26,27 @@ export interface LabPage {
   page: Page;
   /** Uncaught page errors and console errors seen so far. */
   errors: string[];
+  /** Every request the page and its workers made, with the response status (0: no response). */
+  requests: { url: string; status: number }[];
   state(): Promise<TestSnapshot>;
+}
+
+/** Records the page's errors (uncaught, and console errors) and requests from now on. */
+export function watchPage(page: Page): Pick<LabPage, 'errors' | 'requests'> {
+  const errors: string[] = [];
+  const requests: LabPage['requests'] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('requestfinished', async (r) => requests.push({ url: r.url(), status: (await r.response())?.status() ?? 0 }));
+  page.on('requestfailed', (r) => requests.push({ url: r.url(), status: 0 }));
+  return { errors, requests };
 }
 
 export async function openLab(context: BrowserContext, baseUrl: string, spec?: ExperimentSpec, query = ''): Promise<LabPage> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.location().url)) errors.push(`console: ${m.text()}`);
-  });
+  const { errors, requests } = watchPage(page);
   // Long main-thread tasks, and the scripts inside long animation frames (Long Animation Frames
   // API: which script ran, for how long), recorded from the start; a case reads them after a mark.
   await page.addInitScript(() => {
@@ -58,7 +69,7 @@ export async function openLab(context: BrowserContext, baseUrl: string, spec?: E
   const hash = spec ? `#spec=${encodeURIComponent(JSON.stringify(spec))}` : '';
   await page.goto(`${baseUrl}?e2e=1${query}${hash}`);
   await page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
-  return { page, errors, state: () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState()) };
+  return { page, errors, requests, state: () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState()) };
 }
 
 /** Polls the hook until `done` holds; throws with the last state after `ms`. */

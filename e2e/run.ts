@@ -1,18 +1,24 @@
-// `npm run e2e`: serves the built page (the test command builds it first), drives it in Debian's
-// Chromium and prints one line per case and "e2e: N passed, M failed"; exits non-zero on failure.
-import { launchChromium, waitForChromium } from './browser';
+// `npm run e2e`: serves the built page (the test command builds it first) with the suite's fixture
+// datasets, drives it in Debian's Chromium and prints one line per case and
+// "e2e: N passed, M failed, K skipped"; exits non-zero on failure.
+import { launchChromium } from './browser';
 import { cases } from './cases';
 import { classroomCases } from './classroomCases';
 import { datasetCases } from './datasetCases';
+import { prepareFixtureDatasets } from './fixtureDatasets';
 import { landscapeCases } from './landscapeCases';
 import { runCases } from './runner';
 import { servePreview } from './server';
 import { shareCases } from './shareCases';
 
 const t0 = Date.now();
-await waitForChromium();
-const server = await servePreview();
-const browser = await launchChromium();
+// First: a missing Chromium fails before anything starts, with one line saying how to install it.
+const browser = await launchChromium().catch((e: Error) => {
+  console.error(`e2e: ${e.message}`);
+  return process.exit(1);
+});
+const fixtures = prepareFixtureDatasets();
+const server = await servePreview({ datasets: fixtures.dir });
 let failed = 1;
 try {
   const only = process.argv[2];
@@ -21,6 +27,7 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  fixtures.remove();
 }
 console.log(`e2e took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 process.exit(failed > 0 ? 1 : 0);

@@ -1,14 +1,18 @@
 // A tiny test runner: cases are plain async functions, run one after another; one line per case
-// and a last line "e2e: N passed, M failed".
+// and a last line "e2e: N passed, M failed, K skipped".
 
 export interface Case {
   name: string;
   fn: () => Promise<void>;
 }
 
-export async function runCases(cases: Case[]): Promise<{ passed: number; failed: number }> {
+/** Thrown by a case that cannot run here (e.g. the real data is absent): printed with its reason, not a failure. */
+export class Skip extends Error {}
+
+export async function runCases(cases: Case[]): Promise<{ passed: number; failed: number; skipped: number }> {
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   for (const c of cases) {
     const t0 = Date.now();
     try {
@@ -16,12 +20,17 @@ export async function runCases(cases: Case[]): Promise<{ passed: number; failed:
       passed++;
       console.log(`ok   ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (e) {
+      if (e instanceof Skip) {
+        skipped++;
+        console.log(`skip ${c.name}: ${e.message}`);
+        continue;
+      }
       failed++;
       console.log(`FAIL ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n     ${(e instanceof Error ? e.stack ?? e.message : String(e)).split('\n').join('\n     ')}`);
     }
   }
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  return { passed, failed };
+  console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return { passed, failed, skipped };
 }
 
 export function check(condition: unknown, message: string): asserts condition {

@@ -1,15 +1,35 @@
-// Serves the built page (dist/, built by the test command before this suite) with `vite preview`,
-// whose config plugin also serves datasets/ at /datasets/.
+// Serves the built page (dist/, built by the test command before this suite) with `vite preview`.
+// The config's plugin serves the repo's datasets/ at /datasets/; with `datasets`, that folder is
+// served there instead (the suite's fixtures), by a middleware that runs before the config's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preview } from 'vite';
+import { preview, type Connect, type Plugin } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function servePreview(): Promise<{ url: string; close(): Promise<void> }> {
+function datasetsFrom(dir: string): Plugin {
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/datasets/')) return next();
+    const file = path.join(dir, decodeURIComponent(url.pathname.slice('/datasets/'.length)));
+    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.statusCode = 404;
+      res.end('not found');
+      return;
+    }
+    res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    res.setHeader('Content-Length', fs.statSync(file).size);
+    res.setHeader('Cache-Control', 'no-cache');
+    fs.createReadStream(file).pipe(res);
+  };
+  return { name: 'duality-lab-e2e:datasets', enforce: 'pre', configurePreviewServer: (server) => void server.middlewares.use(middleware) };
+}
+
+export async function servePreview(options: { datasets?: string } = {}): Promise<{ url: string; close(): Promise<void> }> {
   if (!fs.existsSync(path.join(root, 'dist/index.html'))) throw new Error('dist/ is missing: run `npx vite build` (npm test builds before e2e)');
-  const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4179, strictPort: false } });
+  const plugins = options.datasets ? [datasetsFrom(options.datasets)] : [];
+  const server = await preview({ root, logLevel: 'warn', plugins, preview: { host: '127.0.0.1', port: 4179, strictPort: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report its address');
   return { url, close: () => server.close() };

@@ -11,7 +11,7 @@ import type { ExperimentSpec } from '../src/core/spec';
 import { parseResultsText } from '../src/state/resultsFile';
 import { encodeShareHash } from '../src/state/shareUrl';
 import type { TestSnapshot } from '../src/state/testHook';
-import { clickButton, ended, tinySpec, waitForState, type LabPage } from './lab';
+import { clickButton, ended, tinySpec, waitForState, watchPage, type LabPage } from './lab';
 import { check, settled, type Case } from './runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,14 +19,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Opens the page at a share link (the compact #x= form), as a user would. */
 async function openLink(context: BrowserContext, url: string, hash: string, query = '&parallel=1'): Promise<LabPage> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.location().url)) errors.push(`console: ${m.text()}`);
-  });
+  const { errors, requests } = watchPage(page);
   await page.goto(`${url}?e2e=1${query}${hash}`);
   await page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
-  return { page, errors, state: () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState()) };
+  return { page, errors, requests, state: () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState()) };
 }
 
 async function download(page: Page, click: () => Promise<void>): Promise<{ file: Download; bytes: Buffer }> {

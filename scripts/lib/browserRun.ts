@@ -15,11 +15,11 @@ import type { Results } from '../../src/core/train/results';
 import { parseResultsText } from '../../src/state/resultsFile';
 import { readShareLink, shareLinkHash } from '../../src/state/shareLink';
 import type { TestSnapshot } from '../../src/state/testHook';
+import { chromiumExecutable } from './chromium';
 import { progressBar, type ProgressBar } from './progress';
 import { readSpecFile } from './readSpecFile';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 const FINAL = ['done', 'diverged', 'stopped', 'interrupted', 'error'];
 
 const looksLikeUrl = (source: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith('#');
@@ -73,8 +73,7 @@ function progressFrom(spec: ExperimentSpec, stream: NodeJS.WriteStream) {
 export async function runInBrowser(source: string, options: BrowserRunOptions = {}): Promise<Results> {
   const stream = options.stream ?? process.stderr;
   const spec = specFromSource(source);
-  const executable = options.chromium ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
-  if (!fs.existsSync(executable)) throw new Error(`no Chromium at ${executable}: install it, or pass --chromium <path> (or set CHROMIUM_PATH)`);
+  const executable = chromiumExecutable(options.chromium);
   await ensureBuilt(stream);
   const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4189, strictPort: false } });
   let browser: Browser | undefined;

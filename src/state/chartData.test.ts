@@ -46,6 +46,15 @@ describe('chart data', () => {
       ['at', 0, 0.6, 0.5],
       ['at', 1, 0.6, 0.3],
     ]);
+    expect(pts.map((p) => p.run)).toEqual(['SGD', 'SGD', 'AT L∞ 8/255', 'AT L∞ 8/255']);
     expect(tradeoffData(runs, [[], []], attacks)).toEqual([]);
+  });
+
+  it("gives each trade-off point the run's path over its evaluations, oldest first, without evaluations lacking a value", () => {
+    const withGap = [[h(0, 0.1, 0.1, 0.1), h(0.5, NaN, 0.2, 0.1), h(1, 0.7, 0.4), h(2, 0.8, 0.3, 0.05)]];
+    const [at2, at8] = tradeoffData(runs.slice(0, 1), withGap, attacks);
+    expect(at2.trail).toEqual([{ clean: 0.1, robust: 0.1 }, { clean: 0.7, robust: 0.4 }, { clean: 0.8, robust: 0.3 }]);
+    expect(at8.trail).toEqual([{ clean: 0.1, robust: 0.1 }, { clean: 0.8, robust: 0.05 }]);
+    expect(at8.trail.at(-1)).toEqual({ clean: at8.clean, robust: at8.robust });
   });
 });

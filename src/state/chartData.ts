@@ -33,9 +33,14 @@ export interface TradeoffPoint {
   runId: string;
   index: number;
   attackIndex: number;
+  /** The run's label (the text beside the point). */
+  run: string;
+  /** Run and budget, for the point's tooltip. */
   name: string;
   clean: number;
   robust: number;
+  /** Every evaluation with both values, oldest first, ending at this point: the run's path. */
+  trail: { clean: number; robust: number }[];
 }
 
 export function lossChartData(runs: RunSpec[], points: LossPoint[][]): LossSeriesData[] {
@@ -73,15 +78,19 @@ export function robustAccuracyData(runs: RunSpec[], histories: HistoryPoint[][],
   return out;
 }
 
-/** The latest evaluation of each run: one point per attack, clean accuracy against robust accuracy. */
+/** The latest evaluation of each run: one point per attack, clean accuracy against robust accuracy, with the path that led there. */
 export function tradeoffData(runs: RunSpec[], histories: HistoryPoint[][], attacks: AttackSpec[]): TradeoffPoint[] {
   const out: TradeoffPoint[] = [];
   runs.forEach((r, index) => {
-    const last = histories[index]?.at(-1);
+    const history = histories[index] ?? [];
+    const last = history.at(-1);
     if (!last || !Number.isFinite(last.cleanAcc)) return;
     attacks.forEach((a, attackIndex) => {
-      const robust = last.robust[attackKey(a)];
-      if (Number.isFinite(robust)) out.push({ runId: r.id, index, attackIndex, name: `${runLabel(r)} · ${attackLabel(a)}`, clean: last.cleanAcc, robust });
+      const key = attackKey(a);
+      const robust = last.robust[key];
+      if (!Number.isFinite(robust)) return;
+      const trail = history.filter((h) => Number.isFinite(h.cleanAcc) && Number.isFinite(h.robust[key])).map((h) => ({ clean: h.cleanAcc, robust: h.robust[key] }));
+      out.push({ runId: r.id, index, attackIndex, run: runLabel(r), name: `${runLabel(r)} · ${attackLabel(a)}`, clean: last.cleanAcc, robust, trail });
     });
   });
   return out;

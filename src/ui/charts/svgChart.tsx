@@ -2,6 +2,7 @@
 // library re-renders thousands of elements per update, which on a small machine whose cores are
 // busy training holds the main thread for hundreds of milliseconds; these stay well under 50 ms.
 import type { ReactNode } from 'react';
+import { niceStep } from './fitDomain';
 
 export const VIEW_W = 480;
 export const VIEW_H = 230;
@@ -12,9 +13,7 @@ export const PLOT_H = VIEW_H - M.top - M.bottom;
 /** About `count` round tick values covering [min, max] (steps of 1, 2 or 5 times a power of ten). */
 export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = niceStep(max - min, count);
   const out: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
   return out;
@@ -37,13 +36,15 @@ interface FrameProps {
   xDomain: [number, number];
   yDomain: [number, number];
   xLabel: string;
+  /** Shown up the left edge when the caption does not say what y is. */
+  yLabel?: string;
   yFormat(v: number): string;
   xFormat?(v: number): string;
   children(scale: Scale): ReactNode;
   label: string;
 }
 
-export function ChartFrame({ xDomain, yDomain, xLabel, yFormat, xFormat = (v) => String(v), children, label }: FrameProps) {
+export function ChartFrame({ xDomain, yDomain, xLabel, yLabel, yFormat, xFormat = (v) => String(v), children, label }: FrameProps) {
   const scale = makeScale(xDomain, yDomain);
   const xt = niceTicks(xDomain[0], xDomain[1], 6);
   const yt = niceTicks(yDomain[0], yDomain[1], 5);
@@ -73,6 +74,11 @@ export function ChartFrame({ xDomain, yDomain, xLabel, yFormat, xFormat = (v) =>
         <text x={M.left + PLOT_W / 2} y={VIEW_H - 4} textAnchor="middle" className="axis-label">
           {xLabel}
         </text>
+        {yLabel && (
+          <text x={9} y={M.top + PLOT_H / 2} textAnchor="middle" dominantBaseline="middle" transform={`rotate(-90 9 ${M.top + PLOT_H / 2})`} className="axis-label">
+            {yLabel}
+          </text>
+        )}
       </g>
       <g className="plot">{children(scale)}</g>
     </svg>

@@ -3,7 +3,7 @@
 // background and explicit pixel size. The PNG is that SVG drawn on a canvas.
 
 /** Presentation properties the chart CSS sets; copied onto each element of the exported clone. */
-const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility', 'display'];
+const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linejoin', 'paint-order', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility', 'display'];
 
 function size(svg: SVGSVGElement): { width: number; height: number } {
   const box = svg.viewBox.baseVal;
