@@ -63,7 +63,14 @@ const ISOLATION_HEADERS = {
 // The page never calls a remote host: every asset (wasm binaries, datasets) is served from this origin.
 export default defineConfig({
   plugins: [react(), tfjsWasmFiles(), servedDatasets()],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs's threaded wasm build starts its threads from the *source text* of a factory function
+    // (Function.prototype.toString). The minifier's compression rewrites `typeof x !== "undefined"`
+    // of a variable from the enclosing scope into a plain reference, which throws in the thread
+    // ("e is not defined"): names are mangled, the code is not rewritten.
+    rolldownOptions: { output: { minify: { compress: false, mangle: true } } },
+  },
   // The run worker imports tfjs, which the dev server's dependency scan does not reach from
   // index.html: found late, it re-optimised and reloaded the page under the user's first Train.
   optimizeDeps: {

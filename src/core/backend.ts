@@ -17,20 +17,23 @@ export interface BackendDecision {
   /** For the run cards, e.g. "wasm: 60 ms/step (webgpu 3,900 ms/step: software renderer)". */
   reason: string;
   measurements: BackendMeasurement[];
+  /** When the decision was measured, if it was remembered from an earlier Train (ms since 1970). */
+  measuredAt?: number;
 }
 
 const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms/step`;
+const timed = (m: BackendMeasurement): m is BackendMeasurement & { msPerStep: number } => m.msPerStep !== undefined && Number.isFinite(m.msPerStep) && m.msPerStep > 0;
 
 function describe(m: BackendMeasurement): string {
-  const head = m.msPerStep !== undefined ? `${m.backend} ${ms(m.msPerStep)}` : m.backend;
+  const head = timed(m) ? `${m.backend} ${ms(m.msPerStep)}` : m.backend;
   return m.note ? `${head}: ${m.note}` : head;
 }
 
 /** The fastest measured backend, and a one-line reason naming the others; undefined when none finished a step. */
 export function decideBackend(measurements: BackendMeasurement[]): BackendDecision | undefined {
-  const timed = measurements.filter((m): m is BackendMeasurement & { msPerStep: number } => m.msPerStep !== undefined && Number.isFinite(m.msPerStep));
-  if (timed.length === 0) return undefined;
-  const best = timed.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
+  const candidates = measurements.filter(timed);
+  if (candidates.length === 0) return undefined;
+  const best = candidates.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
   const others = measurements.filter((m) => m !== best).map(describe);
   const reason = `${best.backend}${best.note ? ` (${best.note})` : ''}: ${ms(best.msPerStep)}${others.length ? ` (${others.join('; ')})` : ''}`;
   return { backend: best.backend, reason, measurements };

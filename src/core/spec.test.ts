@@ -80,4 +80,68 @@ describe('experiment spec', () => {
     expect(attackKey({ norm: 'linf', eps: 8 / 255 })).toBe(`linf:${8 / 255}`);
     expect(attackKey({ norm: 'l2', eps: 0.5 })).toBe('l2:0.5');
   });
+
+  describe('eval.during', () => {
+    it.each([
+      [{ subsetSize: 0 }, 'eval.during.subsetSize'],
+      [{ subsetSize: 20_001 }, 'eval.during.subsetSize'],
+      [{ subsetSize: 12.5 }, 'eval.during.subsetSize'],
+      [{ subsetSize: '100' }, 'eval.during.subsetSize'],
+      [{ subsetSize: null }, 'eval.during.subsetSize'],
+      [{ pgdSteps: 0 }, 'eval.during.pgdSteps'],
+      [{ pgdSteps: 201 }, 'eval.during.pgdSteps'],
+      [{ pgdSteps: 2.5 }, 'eval.during.pgdSteps'],
+      [{ pgdSteps: -3 }, 'eval.during.pgdSteps'],
+      [{ pgdSteps: Number.NaN }, 'eval.during.pgdSteps'],
+      [{ subsetSize: 50, every: 2 }, 'eval.during.every'],
+      [{ attacks: [] }, 'eval.during.attacks'],
+    ])('rejects during %j naming %s, and nothing else', (during, path) => {
+      const v = validateSpec({ eval: { during } });
+      expect(v.ok).toBe(false);
+      if (!v.ok) expect(v.issues.map((i) => i.path)).toEqual([path]);
+    });
+
+    it.each([5, 'fast', null, [], [3, 3], true])('rejects a during that is not an object (%j)', (during) => {
+      const v = validateSpec({ eval: { during } });
+      expect(v.ok).toBe(false);
+      if (!v.ok) expect(v.issues.map((i) => i.path)).toEqual(['eval.during']);
+      // Parsing falls back to the default.
+      expect(parseSpec({ eval: { during } }).spec.eval.during).toEqual(DEFAULT_SPEC.eval.during);
+    });
+
+    it('accepts the bounds of both fields', () => {
+      for (const during of [{ subsetSize: 1, pgdSteps: 1 }, { subsetSize: 20_000, pgdSteps: 200 }]) {
+        const v = validateSpec({ eval: { during } });
+        expect(v.ok).toBe(true);
+        if (v.ok) expect(v.spec.eval.during).toEqual(during);
+      }
+    });
+
+    it('takes the default when during, or one of its fields, is missing', () => {
+      const none = validateSpec({ eval: { subsetSize: 200, pgdSteps: 20 } });
+      expect(none.ok).toBe(true);
+      if (none.ok) expect(none.spec.eval.during).toEqual(DEFAULT_SPEC.eval.during);
+      const half = validateSpec({ eval: { during: { subsetSize: 40 } } });
+      expect(half.ok).toBe(true);
+      if (half.ok) expect(half.spec.eval.during).toEqual({ subsetSize: 40, pgdSteps: DEFAULT_SPEC.eval.during.pgdSteps });
+      // A spec written before `during` existed (no field at all) still validates.
+      const old = JSON.parse(JSON.stringify(DEFAULT_SPEC)) as { eval: Record<string, unknown> };
+      delete old.eval.during;
+      expect(validateSpec(old).ok).toBe(true);
+    });
+
+    it('keeps a good during field beside a bad one when parsing untrusted input', () => {
+      const { spec, issues } = parseSpec({ eval: { during: { subsetSize: 40, pgdSteps: 1e9, colour: 'red' } } });
+      expect(spec.eval.during).toEqual({ subsetSize: 40, pgdSteps: DEFAULT_SPEC.eval.during.pgdSteps });
+      expect(issues.map((i) => i.path).sort()).toEqual(['eval.during.colour', 'eval.during.pgdSteps']);
+      expect(validateSpec(spec).ok).toBe(true);
+    });
+
+    it('takes during from the defaults it is given', () => {
+      const defaults = clone();
+      defaults.eval.during = { subsetSize: 17, pgdSteps: 2 };
+      expect(parseSpec({}, defaults).spec.eval.during).toEqual({ subsetSize: 17, pgdSteps: 2 });
+      expect(parseSpec({ eval: { during: { pgdSteps: 5 } } }, defaults).spec.eval.during).toEqual({ subsetSize: 17, pgdSteps: 5 });
+    });
+  });
 });

@@ -95,7 +95,7 @@ function probe(deps: ChooserDeps, backend: BackendName, spec: ExperimentSpec): P
         software = data.software;
         if (software) deadline(PROBE_DEADLINE_MS.software);
       } else if (data.type === 'probe-result') {
-        settle(data.msPerStep !== undefined ? { backend, msPerStep: data.msPerStep, note: software ? 'software renderer' : undefined } : { backend, note: data.error ?? 'failed' });
+        settle(data.msPerStep !== undefined ? { backend, msPerStep: data.msPerStep, note: software ? 'software renderer' : data.note } : { backend, note: data.error ?? 'failed' });
       }
     });
     worker.addEventListener('error', (e) => settle({ backend, note: `its worker failed (${e.message ?? 'no message'})` }));
@@ -107,12 +107,15 @@ export function createBackendChooser(deps: ChooserDeps): (spec: ExperimentSpec) 
   return async (spec) => {
     const key = `${await deps.environmentKey()}|${modelKey(spec)}`;
     const known = readRemembered(deps.storage)[key];
-    if (known) return { backend: known.backend, reason: known.reason, measurements: [] };
+    if (known) return { backend: known.backend, reason: known.reason, measurements: [], measuredAt: known.at };
     // wasm alone first, so the GPU backends' start-up does not slow its timing; then both GPU
     // backends at once (an emulated one is cut short); cpu only when nothing else ran.
     const measured = [await probe(deps, 'wasm', spec), ...(await Promise.all([probe(deps, 'webgpu', spec), probe(deps, 'webgl', spec)]))];
     let decision = decideBackend(measured);
-    if (!decision) decision = decideBackend([...measured, await probe(deps, 'cpu', spec)]);
+    if (!decision) {
+      measured.push(await probe(deps, 'cpu', spec));
+      decision = decideBackend(measured);
+    }
     if (!decision) throw new Error(`no backend finished a training step (${measured.map((m) => `${m.backend}: ${m.note ?? '?'}`).join('; ')})`);
     remember(deps.storage, key, decision);
     return decision;

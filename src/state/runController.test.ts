@@ -39,6 +39,9 @@ function setup(maxParallel = 2) {
   return { store, controller, workers };
 }
 
+/** The first run's worker reports its loaded data: the other runs' workers start with a copy. */
+const dataReady = (w: FakeWorker, runId = 'sgd') => w.emit({ type: 'data-ready', runId, data: {} as never });
+
 const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({ type: 'done', runId, result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 } });
 
 describe('run controller', () => {
@@ -54,7 +57,12 @@ describe('run controller', () => {
   it('starts a worker per run with the versioned start message; an ended run keeps its worker', () => {
     const { store, controller, workers } = setup(2);
     expect(controller.train()).toBe(true);
+    // The first run loads the data; the others start with its copy.
+    expect(workers).toHaveLength(1);
+    expect(workers[0].sent[0]).toMatchObject({ shareData: true });
+    dataReady(workers[0]);
     expect(workers).toHaveLength(3);
+    expect(workers[1].sent[0]).toMatchObject({ data: {} });
     expect(workers.map((w) => w.sent[0])).toMatchObject(['sgd', 'sam', 'at'].map((runId) => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId })));
     expect(store.getState().runs.at.status).toBe('queued');
     workers[0].emit(done('sgd'));
@@ -65,6 +73,7 @@ describe('run controller', () => {
   it('gives turns to at most maxParallel runs, the least advanced first, and shares the step-0 point', () => {
     const { store, controller, workers } = setup(1);
     controller.train();
+    dataReady(workers[0]);
     const turns = (w: FakeWorker) => w.sent.filter((m) => m.type === 'turn');
     workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
     for (const [i, id] of ['sgd', 'sam', 'at'].entries()) workers[i].emit({ type: 'want-turn', runId: id, progress: 0 });
@@ -87,9 +96,33 @@ describe('run controller', () => {
     expect(turns(workers[0])).toHaveLength(2);
   });
 
+  it('with several places, keeps a run from getting half an evaluation ahead of the slowest', () => {
+    const { controller, workers } = setup(2);
+    controller.train();
+    dataReady(workers[0]);
+    const ids = ['sgd', 'sam', 'at'];
+    workers.forEach((w, i) => w.emit({ type: 'status', runId: ids[i], status: 'training', backend: 'wasm' }));
+    workers.forEach((w, i) => w.emit({ type: 'want-turn', runId: ids[i], progress: 0 }));
+    const point = { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: {} };
+    workers[0].emit({ type: 'metrics', runId: 'sgd', point });
+    const turns = (i: number) => workers[i].sent.filter((m) => m.type === 'turn').length;
+    expect([turns(0), turns(1), turns(2)]).toEqual([1, 1, 0]);
+    // Six epochs, an evaluation each: half an evaluation is 1/12 of the run.
+    workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0.05 });
+    expect(turns(2)).toBe(1); // the slowest (at, 0) takes the free place
+    workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0.1 });
+    expect(turns(0)).toBe(2); // sgd at 0.05 is within 1/12 of at
+    workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0.1 });
+    expect([turns(0), turns(1)]).toEqual([2, 1]); // both 0.1 ahead of at: the place stays free
+    workers[2].emit({ type: 'want-turn', runId: 'at', progress: 0.05 });
+    expect(turns(2)).toBe(2);
+    expect(turns(0) + turns(1)).toBe(4); // at 0.05 now: sgd and sam are within reach again
+  });
+
   it('hands the lead on when the leader fails before its step-0 point', () => {
     const { controller, workers } = setup(1);
     controller.train();
+    dataReady(workers[0]);
     workers.forEach((w, i) => w.emit({ type: 'want-turn', runId: ['sgd', 'sam', 'at'][i], progress: 0 }));
     workers[0].emit({ type: 'error', runId: 'sgd', kind: 'exception', message: 'boom' });
     const turn = workers[1].sent.find((m) => m.type === 'turn');
@@ -112,10 +145,12 @@ describe('run controller', () => {
       { timer: { set: (cb) => void cb(), clear: () => {} }, chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
     );
     controller.train();
+    
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
     expect(workers).toHaveLength(0);
     decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
     await Promise.resolve();
+    dataReady(workers[0]);
     expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
     expect(workers.map((w) => w.sent[0])).toMatchObject([{ backend: 'wasm' }, { backend: 'wasm' }, { backend: 'wasm' }]);
   });
@@ -123,6 +158,7 @@ describe('run controller', () => {
   it('marks a diverged run and lets the others go on', () => {
     const { store, controller, workers } = setup(3);
     controller.train();
+    dataReady(workers[0]);
     workers[1].emit({ type: 'status', runId: 'sam', status: 'training', backend: 'wasm' });
     workers[0].emit(done('sgd', 'diverged'));
     const runs = store.getState().runs;
@@ -134,6 +170,7 @@ describe('run controller', () => {
   it('puts a crashed worker\'s run in error, ignores its later messages and restarts it alone', () => {
     const { store, controller, workers } = setup(3);
     controller.train();
+    dataReady(workers[0]);
     workers[2].emit({ type: 'status', runId: 'at', status: 'training' });
     workers[2].crash('out of memory');
     expect(store.getState().runs.at).toMatchObject({ status: 'error', error: { kind: 'crash' } });
@@ -152,6 +189,7 @@ describe('run controller', () => {
     const { store, controller, workers } = setup(1);
     store.getState().addRun('sgd'); // a fourth run: it waits queued, without a worker
     controller.train();
+    dataReady(workers[0]);
     controller.pause();
     controller.resume();
     controller.stop();
@@ -165,6 +203,7 @@ describe('run controller', () => {
   it('reset terminates every worker and forgets the runs', () => {
     const { store, controller, workers } = setup(3);
     controller.train();
+    dataReady(workers[0]);
     controller.reset();
     expect(workers.every((w) => w.terminated)).toBe(true);
     expect(store.getState().runOrder).toEqual([]);

@@ -5,6 +5,7 @@
 // Worker messages go through a buffer into the store, at most ten flushes a second. A worker that
 // dies (its 'error' event) puts only its own run in error; the user can restart that run alone.
 import type { BackendDecision, BackendName } from '../core/backend';
+import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
@@ -62,6 +63,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   // Turns (see turnScheduler.ts): runs waiting for one, with their progress; runs stepping now.
   const waiting = new Map<string, number>();
   const stepping = new Set<string>();
+  /** Last reported progress of every run that takes turns (stepping, waiting, or not yet begun: 0). */
+  const progress = new Map<string, number>();
   /** Runs that have had their first turn. */
   const begun = new Set<string>();
   /** The step-0 evaluation, once the leader (the first run to step) has computed it. */
@@ -69,6 +72,10 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   let leader: string | undefined;
   /** Runs whose view already shows the shared step-0 point. */
   const shown = new Set<string>();
+  // The data: the first run's worker loads it and hands a copy over ('data-ready'); the other runs
+  // start with it instead of generating or fetching and parsing it again.
+  let sharedData: DatasetSplit | undefined;
+  let dataSource: string | undefined;
   /** Set by "pause all": queued runs wait until "resume all". */
   let held = false;
   /** Runs whose training has ended but whose worker stays alive holding the model (landscapes). */
@@ -93,6 +100,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     workers.delete(id);
     ended.delete(id);
     leaveTurns(id);
+    if (dataSource === id && !sharedData) dataSource = undefined;
     for (const [requestId, w] of weightsWaiting)
       if (w.runId === id) {
         weightsWaiting.delete(requestId);
@@ -104,6 +112,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   function leaveTurns(id: string) {
     waiting.delete(id);
     stepping.delete(id);
+    progress.delete(id);
     if (leader === id && !sharedStart) leader = undefined;
   }
 
@@ -123,7 +132,11 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     const spec = store.getState().trainedSpec;
     if (!spec) return;
     // Until the leader has its step-0 point, the others wait for it rather than compute it again.
-    const ready = [...waiting].filter(([id]) => begun.has(id) || sharedStart || leader === undefined || leader === id);
+    // With several places, a run may not get more than half an evaluation ahead of the slowest
+    // run still training: places stay idle rather than let the charts compare different epochs.
+    const slowest = Math.min(...progress.values());
+    const lead = spec.eval.every / spec.train.epochs / 2;
+    const ready = [...waiting].filter(([id, p]) => (begun.has(id) || sharedStart || leader === undefined || leader === id) && p - slowest <= lead);
     const ids = nextTurns(
       ready.map(([id, progress]) => ({ id, progress, order: order(id) })),
       stepping.size,
@@ -147,17 +160,24 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     }
   }
 
-  function launch(id: string) {
+  function launch(id: string, data: { data?: DatasetSplit; shareData?: boolean }) {
     const spec = store.getState().trainedSpec;
     if (!spec) return;
     const worker = createWorker();
     workers.set(id, worker);
+    progress.set(id, 0);
     worker.addEventListener('message', (event) => {
       if (workers.get(id) !== worker) return; // a terminated worker's last words
       const msg = event.data;
+      if (msg.type === 'data-ready') {
+        sharedData = msg.data;
+        pump();
+        return;
+      }
       if (msg.type === 'want-turn') {
         stepping.delete(id);
         waiting.set(id, msg.progress);
+        progress.set(id, msg.progress);
         grantTurns();
         return;
       }
@@ -190,6 +210,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
         // The worker stays alive with the trained model; it no longer counts as training.
         ended.add(id);
         leaveTurns(id);
+        if (dataSource === id && !sharedData) dataSource = undefined;
         pump();
       }
     });
@@ -201,12 +222,18 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       end(id);
       pump();
     });
-    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen });
+    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, ...data });
   }
 
   function pump() {
     const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
-    while (!held && queue.length > 0 && workers.size - ended.size < live) launch(queue.shift()!);
+    while (!held && queue.length > 0 && workers.size - ended.size < live) {
+      if (sharedData) launch(queue.shift()!, { data: sharedData });
+      else if (dataSource === undefined) {
+        dataSource = queue[0];
+        launch(queue.shift()!, { shareData: true });
+      } else break; // the others start once the data is there
+    }
     grantTurns();
   }
 
@@ -220,7 +247,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       (decision) => {
         if (mine !== generation) return;
         chosen = decision.backend;
-        store.getState().setBackendChoice({ state: 'chosen', backend: decision.backend, reason: decision.reason });
+        store.getState().setBackendChoice({ state: 'chosen', backend: decision.backend, reason: decision.reason, measuredAt: decision.measuredAt });
         pump();
       },
       (err: unknown) => {
@@ -282,8 +309,11 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       chosen = undefined;
       sharedStart = undefined;
       leader = undefined;
+      sharedData = undefined;
+      dataSource = undefined;
       begun.clear();
       shown.clear();
+      progress.clear();
       buffer.clear();
       store.getState().resetRuns(undefined);
       store.getState().clearLandscapes();

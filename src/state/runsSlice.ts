@@ -11,7 +11,7 @@ export const WEIGHTS_GONE_REASON = 'Weights are not kept after a reload or with 
 /** What "auto" chose for the experiment being trained, and why (shown on every run card). */
 export type BackendChoiceView =
   | { state: 'measuring' }
-  | { state: 'chosen'; backend: BackendName; reason: string }
+  | { state: 'chosen'; backend: BackendName; reason: string; measuredAt?: number }
   | { state: 'failed'; reason: string };
 
 export interface RunsSlice {

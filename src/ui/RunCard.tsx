@@ -31,7 +31,11 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
       </header>
       {choice && (
         <p className="note backend-choice" data-testid="backend-choice">
-          {choice.state === 'measuring' ? 'auto: timing this model on each backend…' : choice.state === 'chosen' ? choice.reason : `auto could not time the backends: ${choice.reason}`}
+          {choice.state === 'measuring'
+            ? 'auto: timing this model on each backend…'
+            : choice.state === 'chosen'
+              ? `${choice.reason}${choice.measuredAt ? `; measured ${new Date(choice.measuredAt).toLocaleString()}` : ''}`
+              : `auto could not time the backends: ${choice.reason}`}
         </p>
       )}
       <progress max={1} value={fraction} aria-label={`${runLabel(run.spec)} progress`} />

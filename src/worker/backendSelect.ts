@@ -3,14 +3,15 @@
 // backend, so the backend really in use is read back with tf.getBackend().
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../core/backend';
 import type { BackendChoice } from '../core/spec';
 
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-// The wasm binaries are copied to /wasm/ of this origin at build time (vite.config.ts); the
-// single-threaded build is used: the threaded one needs cross-origin isolation and gains nothing on few cores.
+// The wasm binaries are copied to /wasm/ of this origin at build time (vite.config.ts). tfjs picks
+// the threaded build (one thread per core) when the page is cross-origin isolated, as the dev and
+// preview servers serve it, and the single-threaded one otherwise.
 const WASM_DIR = `${import.meta.env.BASE_URL}wasm/`;
 setWasmPaths(new URL(WASM_DIR, self.location.origin).href);
 
@@ -24,6 +25,13 @@ export async function startBackend(name: BackendName): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** How the started backend runs, for the reason line: the wasm backend's thread count. */
+export function backendNote(name: BackendName): string | undefined {
+  if (name !== 'wasm') return undefined;
+  const threads = getThreadsCount();
+  return threads > 1 ? `${threads} threads` : '1 thread';
 }
 
 /** Starts `choice` ('auto': the first of BACKEND_ORDER that starts) and returns the backend in use. */

@@ -10,7 +10,7 @@ import { createTrainer, runTrainer, type Trainer } from '../core/train/trainer';
 import type { LoadProgress } from './datasetSource';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
-import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker, type WorkerErrorKind } from './protocol';
+import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type StartMessage, type ToWorker, type WorkerErrorKind } from './protocol';
 import { createWeightsRequests } from './weightsExport';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
@@ -78,7 +78,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
         return fail(msg.runId, 'protocol', `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`);
       }
-      void train(msg.spec, msg.runId, msg.backend).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
+      void train(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
       return;
     }
     if (msg.runId !== runId) return; // a message for another run: not ours
@@ -150,23 +150,27 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     }
   }
 
-  async function train(rawSpec: ExperimentSpec, id: string, chosen: BackendName | undefined): Promise<void> {
-    const checked = validateSpec(rawSpec);
+  async function train(start: StartMessage): Promise<void> {
+    const id = start.runId;
+    const checked = validateSpec(start.spec);
     if (!checked.ok) return fail(id, 'protocol', `invalid spec:\n${formatIssues(checked.issues)}`);
     const spec = checked.spec;
     const run = spec.runs.find((r) => r.id === id);
     if (!run) return fail(id, 'protocol', `the spec has no run "${id}"`);
 
-    const backend = await deps.initBackend(chosen ?? spec.train.backend);
+    const backend = await deps.initBackend(start.backend ?? spec.train.backend);
     deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
     post({ type: 'status', runId: id, status: 'queued', backend });
     let lastPost = -Infinity;
-    data = await deps.loadData(spec, (p) => {
-      // At most ten progress messages a second, and always the last one.
-      if (now() - lastPost < 100 && p.loaded < p.total) return;
-      lastPost = now();
-      post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
-    });
+    data =
+      start.data ??
+      (await deps.loadData(spec, (p) => {
+        // At most ten progress messages a second, and always the last one.
+        if (now() - lastPost < 100 && p.loaded < p.total) return;
+        lastPost = now();
+        post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
+      }));
+    if (start.shareData) post({ type: 'data-ready', runId: id, data });
     if (stopRequested) {
       finished = true;
       jobs?.cancelAll('the run was stopped');

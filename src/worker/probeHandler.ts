@@ -14,6 +14,8 @@ export interface ProbeEndpoint {
 export interface ProbeDeps {
   startBackend(name: BackendName): Promise<boolean>;
   describeAdapter(name: BackendName): Promise<AdapterDescription>;
+  /** How the started backend runs (e.g. wasm's thread count). */
+  backendNote?(name: BackendName): string | undefined;
   now(): number;
 }
 
@@ -30,7 +32,7 @@ export function attachProbeHandler(endpoint: ProbeEndpoint, deps: ProbeDeps): vo
       endpoint.postMessage({ type: 'probe-adapter', backend, software: adapter.software, adapter: adapter.name });
       if (!(await deps.startBackend(backend))) return endpoint.postMessage({ type: 'probe-result', backend, error: 'did not start' });
       const msPerStep = await timeTrainingStep(spec, { ...TIMING, now: deps.now });
-      endpoint.postMessage({ type: 'probe-result', backend, msPerStep });
+      endpoint.postMessage({ type: 'probe-result', backend, msPerStep, note: deps.backendNote?.(backend) });
     })().catch((err: unknown) => endpoint.postMessage({ type: 'probe-result', backend, error: err instanceof Error ? err.message : String(err) }));
   });
 }

@@ -23,6 +23,8 @@ export interface ProbeResult {
   type: 'probe-result';
   backend: BackendName;
   msPerStep?: number;
+  /** How the backend ran, e.g. "2 threads". */
+  note?: string;
   /** Why there is no time: e.g. "did not start". */
   error?: string;
 }

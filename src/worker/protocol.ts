@@ -1,6 +1,7 @@
 // The messages between the page and a run's worker. One dedicated worker trains one run; every
 // message names that run so a stale message from a terminated worker can be recognised and dropped.
 import type { BackendName } from '../core/backend';
+import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
 import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
@@ -18,6 +19,10 @@ export interface StartMessage {
   spec: ExperimentSpec;
   /** The backend the page chose for 'auto' (by measuring); absent: the spec's own choice. */
   backend?: BackendName;
+  /** The experiment's data, as another run's worker loaded it: every run of an experiment trains on the same split. */
+  data?: DatasetSplit;
+  /** Post the data once loaded ('data-ready'), for the page to hand to the other runs. */
+  shareData?: boolean;
 }
 /**
  * Lets the run take `steps` optimiser steps (the page interleaves runs when fewer can run at once
@@ -171,4 +176,10 @@ export interface WantTurnMessage {
   runId: string;
   progress: number;
 }
-export type FromWorker = WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;
+/** The loaded split (copied), when the start message asked for it. */
+export interface DataReadyMessage {
+  type: 'data-ready';
+  runId: string;
+  data: DatasetSplit;
+}
+export type FromWorker = DataReadyMessage | WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { Rng } from '../rng';
 import { attackKey, type AttackSpec, type Norm } from '../spec';
+import { pgd } from './attack';
 import { evalSubset, evaluateModel } from './evaluate';
+import { disposeBatch, toDeviceBatch } from './objective';
 import { blobSplit, tinySpec } from './testFixtures';
 import { createTrainer, runTrainer, type Trainer } from './trainer';
 
@@ -67,5 +70,55 @@ describe('evaluation', () => {
     a.y.forEach((y) => counts[y]++);
     expect(counts).toEqual([5, 5, 5, 5]);
     expect(evalSubset(data.test, 60, 3)).toBe(data.test);
+  });
+
+  /**
+   * Robust accuracy of a PGD attack run by hand with a given step size, on the whole test set as one
+   * batch, from the same seeded starts evaluateModel draws (Rng(seed).derive('eval-attack')).
+   */
+  const byHand = async (a: AttackSpec, steps: number, stepSize: number, seed = 5) => {
+    const set = data.test;
+    const batch = toDeviceBatch(set.x, Int32Array.from(set.y), set.shape, set.numClasses);
+    const xAdv = pgd(trained.model, batch.x, batch.oneHot, { ...a, stepSize, steps, bounded: set.bounded, mode: 'eval', rng: new Rng(seed).derive('eval-attack') });
+    const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(trained.model.forward(xAdv, 'eval'), -1), batch.labels), 'float32')));
+    const count = (await correct.data())[0];
+    tf.dispose([correct, xAdv]);
+    disposeBatch(batch);
+    return count / set.n;
+  };
+  /** evaluateModel's robust accuracy, one batch of the whole test set. */
+  const evaluated = async (a: AttackSpec, pgdSteps: number, seed = 5) =>
+    (await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps, batchSize: data.test.n, seed })).robust[attackKey(a)];
+
+  it.each([
+    { norm: 'linf', eps: 0.05 },
+    { norm: 'linf', eps: 8 / 255 },
+    { norm: 'l2', eps: 1 },
+  ] as AttackSpec[])('a 10-step attack keeps the step size eps/4 ($norm, eps $eps)', async (a) => {
+    const got = await evaluated(a, 10);
+    expect(got).toBe(await byHand(a, 10, a.eps / 4));
+    // The attack does something here (a perfect or a useless attack would make the check empty).
+    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 10, batchSize: 60, seed: 5 })).cleanAcc;
+    expect(got).toBeLessThan(clean);
+  });
+
+  it.each([1, 2, 4, 10, 20, 40])('a %i-step attack steps by max(eps/4, 2.5 eps/k)', async (k) => {
+    for (const a of [{ norm: 'linf', eps: 0.05 }, { norm: 'l2', eps: 1 }] as AttackSpec[]) {
+      // Madry et al.'s 2.5 eps/k for short attacks, never below eps/4 for long ones.
+      const step = k <= 10 ? (2.5 * a.eps) / k : a.eps / 4;
+      expect(await evaluated(a, k)).toBe(await byHand(a, k, step));
+    }
+  });
+
+  it('a 1-step attack is at least as strong as a 1-step attack of step eps/4', async () => {
+    let stronger = 0;
+    for (const a of [{ norm: 'linf', eps: 0.02 }, { norm: 'linf', eps: 0.05 }, { norm: 'linf', eps: 0.1 }, { norm: 'l2', eps: 0.5 }, { norm: 'l2', eps: 1 }, { norm: 'l2', eps: 2 }] as AttackSpec[]) {
+      const now = await evaluated(a, 1);
+      const before = await byHand(a, 1, a.eps / 4);
+      expect(now, `${a.norm} ${a.eps}`).toBeLessThanOrEqual(before);
+      if (now < before) stronger++;
+    }
+    // ... and strictly stronger somewhere: the longer step reaches the edge of the ball.
+    expect(stronger).toBeGreaterThan(0);
   });
 });

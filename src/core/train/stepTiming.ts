@@ -27,7 +27,11 @@ function syntheticSplit(spec: ExperimentSpec): DatasetSplit {
   for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) y[i] = rng.int(meta.numClasses);
-  const set: Dataset = { name: meta.name, shape, numClasses: meta.numClasses, classNames: meta.classNames, x, y, n, bounded: meta.bounded, mean: meta.mean, std: meta.std };
+  // The toy set's features are used as they are (mean 0, std 1 each), as toySet makes them.
+  const toy = spec.dataset.name === 'toy';
+  const mean = toy ? new Array<number>(size).fill(0) : meta.mean;
+  const std = toy ? new Array<number>(size).fill(1) : meta.std;
+  const set: Dataset = { name: meta.name, shape, numClasses: meta.numClasses, classNames: meta.classNames, x, y, n, bounded: meta.bounded, mean, std };
   return { train: set, test: set };
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
 import { BatchSampler } from '../data/batches';
 import { applyBatchStats, createBatchStatsCollector } from '../model/batchStats';
@@ -8,9 +8,17 @@ import { readParams } from '../model/paramUtils';
 import { Rng } from '../rng';
 import type { ModelSpec, RunSpec } from '../spec';
 import { pgd } from './attack';
+import { evalSubset, evaluateModel } from './evaluate';
 import { disposeBatch, toDeviceBatch } from './objective';
 import { blobs, blobSplit, tinySpec } from './testFixtures';
+import type { HistoryPoint } from './results';
 import { BN_MOMENTUM, createTrainer, runTrainer, type Trainer } from './trainer';
+
+// evaluateModel as it is, recording what each evaluation was asked to score.
+vi.mock('./evaluate', async (importOriginal) => {
+  const m = await importOriginal<typeof import('./evaluate')>();
+  return { ...m, evaluateModel: vi.fn(m.evaluateModel) };
+});
 
 const RESNET: ModelSpec = { name: 'preact-resnet10', width: 2, depth: 1 };
 const MLP: ModelSpec = { name: 'mlp', width: 16, depth: 1 };
@@ -186,5 +194,127 @@ describe('trainer', () => {
   it('rejects an unknown run and a batch larger than the training set', () => {
     expect(() => createTrainer(tinySpec(MLP, [SGD]), 'nope', data)).toThrow(/no run "nope"/);
     expect(() => createTrainer(tinySpec(MLP, [SGD], { batchSize: 200 }), 'sgd', { train: blobs('image', 50, 1), test: blobs('image', 48, 2) })).toThrow(/batchSize 200/);
+  });
+});
+
+describe('trainer evaluations during and after training', () => {
+  beforeAll(() => useBackend('cpu'));
+  beforeEach(() => {
+    vi.mocked(evaluateModel).mockClear();
+  });
+  const data = blobSplit('image');
+  /** 96 / 16 = 6 steps per epoch; 2 epochs: evaluations at steps 0, 6 and 12; 48 test examples, 3 classes. */
+  const spec = (during: { subsetSize: number; pgdSteps: number }, final = { subsetSize: 48, pgdSteps: 3 }) => {
+    const s = tinySpec(MLP, [SGD], { epochs: 2 });
+    s.eval = { ...s.eval, ...final, during };
+    return s;
+  };
+  /** What each evaluateModel call scored: the set's size and the PGD steps. */
+  const asked = () => vi.mocked(evaluateModel).mock.calls.map(([, set, o]) => ({ n: set.n, pgdSteps: o.pgdSteps }));
+  const multipleOf = (x: number, n: number) => Math.abs(x * n - Math.round(x * n)) < 1e-9;
+
+  it('scores the smaller during subset with the weaker attack before the last step, the full ones at the end', async () => {
+    const s = spec({ subsetSize: 12, pgdSteps: 2 });
+    const t = createTrainer(s, 'sgd', data);
+    const r = await runTrainer(t);
+    expect(r.history.map((p) => p.step)).toEqual([0, 6, 12]);
+    expect(asked()).toEqual([
+      { n: 12, pgdSteps: 2 },
+      { n: 12, pgdSteps: 2 },
+      { n: 48, pgdSteps: 3 },
+    ]);
+    // Intermediate accuracies count 12 examples, the final ones 48.
+    for (const p of r.history.slice(0, 2)) for (const acc of [p.cleanAcc, ...Object.values(p.robust)]) expect(multipleOf(acc, 12)).toBe(true);
+    for (const acc of [r.history[2].cleanAcc, ...Object.values(r.history[2].robust)]) expect(multipleOf(acc, 48)).toBe(true);
+    // The intermediate point is exactly the during subset's evaluation of the same weights.
+    const mid = createTrainer(s, 'sgd', data);
+    await steps(mid, 6);
+    const point = await mid.evaluate();
+    const direct = await evaluateModel(mid.model, evalSubset(data.test, 12, s.seed), { attacks: s.eval.attacks, pgdSteps: 2, batchSize: s.train.batchSize, seed: s.seed });
+    expect({ cleanAcc: point.cleanAcc, robust: point.robust, cleanLoss: point.cleanLoss }).toEqual(direct);
+    expect(point).toEqual(r.history[1]);
+    // ... and the last one the full subset's.
+    await steps(mid, 6);
+    const last = await mid.evaluate();
+    const full = await evaluateModel(mid.model, data.test, { attacks: s.eval.attacks, pgdSteps: 3, batchSize: s.train.batchSize, seed: s.seed });
+    expect({ cleanAcc: last.cleanAcc, robust: last.robust, cleanLoss: last.cleanLoss }).toEqual(full);
+    expect(last).toEqual(r.history[2]);
+    t.dispose();
+    mid.dispose();
+  });
+
+  it('caps the during subset and attack by the final ones', async () => {
+    const t = createTrainer(spec({ subsetSize: 1000, pgdSteps: 50 }, { subsetSize: 24, pgdSteps: 3 }), 'sgd', data);
+    await runTrainer(t);
+    expect(asked()).toEqual([
+      { n: 24, pgdSteps: 3 },
+      { n: 24, pgdSteps: 3 },
+      { n: 24, pgdSteps: 3 },
+    ]);
+    t.dispose();
+  });
+
+  it('the during settings change no final number', async () => {
+    const final = async (during: { subsetSize: number; pgdSteps: number }) => {
+      const t = createTrainer(spec(during), 'sgd', data);
+      const r = await runTrainer(t);
+      t.dispose();
+      return r.history.at(-1);
+    };
+    expect(await final({ subsetSize: 6, pgdSteps: 1 })).toEqual(await final({ subsetSize: 48, pgdSteps: 3 }));
+  });
+
+  it('adopts only a step-0 evaluation, and only before the first step', async () => {
+    const s = spec({ subsetSize: 12, pgdSteps: 2 });
+    const t = createTrainer(s, 'sgd', data);
+    const zero = await t.evaluate();
+    expect(zero.step).toBe(0);
+    const fresh = createTrainer(s, 'sgd', data);
+    expect(() => fresh.adoptInitialEvaluation({ ...zero, step: 6, epoch: 1 })).toThrow(/step-0/);
+    // A refused point leaves the evaluation due.
+    expect(fresh.evalDue()).toBe(true);
+    fresh.adoptInitialEvaluation(zero);
+    expect(fresh.evalDue()).toBe(false);
+    // The schedule goes on as if it had evaluated itself: due again after one epoch, not before.
+    for (let i = 1; i <= 6; i++) {
+      await fresh.step();
+      expect(fresh.evalDue()).toBe(i === 6);
+    }
+    await t.step();
+    expect(() => t.adoptInitialEvaluation(zero)).toThrow(/step-0/);
+    t.dispose();
+    fresh.dispose();
+  });
+
+  it('runTrainer starts its history with the initial point, does not report it, and trains as without it', async () => {
+    const s = spec({ subsetSize: 12, pgdSteps: 2 });
+    const plain = createTrainer(s, 'sgd', data);
+    const without = await runTrainer(plain);
+    plain.dispose();
+    const evaluationsWithout = asked().length;
+
+    // A recognisable step-0 point, not the one the trainer would compute: it must be taken as given.
+    const initialPoint: HistoryPoint = { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.123, robust: { 'linf:0.05': 0.0456 }, cleanLoss: 9.87 };
+    vi.mocked(evaluateModel).mockClear();
+    const reported: HistoryPoint[] = [];
+    const t = createTrainer(s, 'sgd', data);
+    const withPoint = await runTrainer(t, { initialPoint, onEval: (p) => reported.push(p) });
+    t.dispose();
+    expect(withPoint.status).toBe('done');
+    expect(withPoint.history[0]).toBe(initialPoint);
+    expect(withPoint.history.slice(1)).toEqual(without.history.slice(1));
+    expect(reported).toEqual(without.history.slice(1));
+    expect(reported).not.toContain(initialPoint);
+    // The step-0 evaluation was not computed again.
+    expect(asked().length).toBe(evaluationsWithout - 1);
+  });
+
+  it('runTrainer ends with an error for an initial point that is not at step 0', async () => {
+    const t = createTrainer(spec({ subsetSize: 12, pgdSteps: 2 }), 'sgd', data);
+    const r = await runTrainer(t, { initialPoint: { epoch: 1, step: 6, trainLoss: 1, trainAcc: 0.5, cleanAcc: 0.5, robust: {} } });
+    expect(r.status).toBe('error');
+    expect(r.error).toMatch(/step-0/);
+    expect(t.stepsDone).toBe(0);
+    t.dispose();
   });
 });
