@@ -75,10 +75,16 @@ export function num(min: number, max: number, opts: { int?: boolean; minOpen?: b
 /** An integer in [min, max]. */
 export const int = (min: number, max: number) => num(min, max, { int: true });
 
-/** A number in [min, max], or null for a value JSON cannot hold (NaN, infinity): read back as NaN. */
+/**
+ * A measured number in [min, max], or what a diverged or unmeasured value is: null in JSON (read
+ * back as NaN), NaN or an infinity in a structured clone.
+ */
 export const metric = (min: number, max: number) =>
   v.pipe(
-    v.union([v.null(), num(min, max)], got(`must be a number in [${min}, ${max}] or null`)),
+    v.custom<number | null>(
+      (x) => x === null || (typeof x === 'number' && (!Number.isFinite(x) || (x >= min && x <= max))),
+      got(`must be a number in [${min}, ${max}] or null`),
+    ),
     v.transform((x) => (x === null ? NaN : x)),
   );
 

@@ -303,7 +303,7 @@ describe('opening a saved experiment reads each run', () => {
     expect(s.runs.b.history.map((h) => h.cleanAcc)).toEqual([0.2, 0.7]);
     expect(s.runs.b.history[0].trainLoss).toBeNaN();
     expect(s.runs.a).toMatchObject({ status: 'error', history: [], error: { kind: 'unreadable' } });
-    expect(s.runs.a.error!.message).toMatch(/run "a"\.history\[1\]\.cleanAcc must be a number/);
+    expect(s.runs.a.error!.message).toMatch(/run "a"\.history\[1\]\.cleanAcc: must be a number/);
     await second.p.flush();
     // What did not read stays in the database as it was (a later version may read it).
     const after = (await second.db.loadExperiment(id))!;
