@@ -100,7 +100,14 @@ export function text(max: number, pattern?: RegExp, rule?: string) {
 }
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const objectMessage: Message = (issue) => (issue.expected === 'never' ? 'is not a known field' : got('must be an object')(issue));
+const objectMessage: Message = (issue) => {
+  if (issue.expected === 'never') return 'is not a known field';
+  if (issue.kind === 'schema' && issue.input === undefined && issue.expected?.startsWith('"')) return 'is missing';
+  return got('must be an object')(issue);
+};
+
+/** An object read for these keys only: other keys (an older page's, a copy kept for display) are dropped, not refused. */
+export const known = <E extends v.ObjectEntries>(entries: E) => v.object(entries, objectMessage);
 
 /** A plain object (not a list) with exactly these own keys: an unknown key, even "__proto__" or "constructor", is an issue. */
 export function obj<E extends v.ObjectEntries>(entries: E) {

@@ -268,8 +268,8 @@ describe('landscapes saved with a run', () => {
     expect(s.runs.a.status).toBe('done');
     expect(s.landscapes.a.slices).toEqual([slices[0]]);
     expect(s.landscapes.a.error).toBe(
-      '2 saved landscapes could not be read and were dropped: landscape 2.results[0].loss[1] must be an array of 2 numbers; ' +
-        'landscape 3.kinds must list distinct kinds of weight-1d, input-1d, weight-2d, input-2d, sharpness',
+      '2 saved landscapes could not be read and were dropped: landscape 2.results[0].loss[1]: must hold 2 numbers, got 1; ' +
+        'landscape 3.kinds[0]: must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got "hessian"',
     );
     expect(s.landscapes.b).toEqual({ slices: [], queued: [], error: '1 saved landscape could not be read and was dropped: the saved landscapes are not a list' });
   });

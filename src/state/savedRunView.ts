@@ -5,7 +5,7 @@
 // known fields only, with the run's spec taken from the experiment's (checked) spec rather than the
 // copy saved in the view.
 import * as v from 'valibot';
-import { formatIssues, int, list, metric, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
+import { formatIssues, int, known, list, metric, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import type { ExperimentSpec } from '../core/spec';
 import { BACKEND_NAMES, readRunResult } from './resultsFile';
 import type { RunErrorKind, RunView } from './runView';
@@ -16,8 +16,8 @@ export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: st
 const ERROR_KINDS: Record<RunErrorKind, true> = { exception: true, 'device-lost': true, protocol: true, crash: true, unreadable: true };
 const MAX_STEP = 5e7;
 
-const lossSeriesSchema = v.object({
-  points: list(v.object({ step: int(0, MAX_STEP), loss: num(-1e30, 1e30) }), 0, 10_000),
+const lossSeriesSchema = known({
+  points: list(known({ step: int(0, MAX_STEP), loss: num(-1e30, 1e30) }), 0, 10_000),
   ema: num(-1e30, 1e30),
   seen: int(0, MAX_STEP),
   stride: int(1, MAX_STEP),
@@ -27,9 +27,9 @@ const lossSeriesSchema = v.object({
  * The page-only fields of a saved view; unknown fields (the saved copy of the run's spec, fields
  * of an older page) are dropped. Status, history, error and result are a results file's run.
  */
-const savedViewSchema = v.object({
+const savedViewSchema = known({
   id: text(32),
-  error: v.optional(v.object({ message: text(4000), kind: oneOf(Object.keys(ERROR_KINDS) as [RunErrorKind, ...RunErrorKind[]]) })),
+  error: v.optional(known({ message: text(4000), kind: oneOf(Object.keys(ERROR_KINDS) as [RunErrorKind, ...RunErrorKind[]]) })),
   backend: v.optional(oneOf(BACKEND_NAMES)),
   step: int(0, MAX_STEP),
   totalSteps: int(0, MAX_STEP),
