@@ -6,6 +6,7 @@ import { classroomCases } from './classroomCases';
 import { datasetCases } from './datasetCases';
 import { landscapeCases } from './landscapeCases';
 import { runCases } from './runner';
+import { securityCases } from './securityCases';
 import { servePreview } from './server';
 import { shareCases } from './shareCases';
 
@@ -16,7 +17,7 @@ const browser = await launchChromium();
 let failed = 1;
 try {
   const only = process.argv[2];
-  const all = [...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...datasetCases(browser.context, server.url), ...shareCases(browser.context, server.url)];
+  const all = [...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...datasetCases(browser.context, server.url), ...shareCases(browser.context, server.url), ...securityCases(browser.context, server.url)];
   ({ failed } = await runCases(only ? all.filter((c) => c.name.includes(only)) : all));
 } finally {
   await browser.close();
