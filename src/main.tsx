@@ -48,6 +48,7 @@ syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {
   indexedDB: globalThis.indexedDB,
   sessionStorage: globalThis.sessionStorage,
+  locks: navigator.locks,
   onPageHide: (callback) => addEventListener('pagehide', callback),
 });
 

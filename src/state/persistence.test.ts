@@ -6,6 +6,7 @@ import type { LandscapeKind } from '../core/landscape/results';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { HistoryPoint } from '../core/train/results';
 import { openExperimentDb, type ExperimentDb } from './experimentDb';
+import { experimentLocks } from './experimentLocks';
 import { createLabStore, type LabStore } from './labStore';
 import { attachPersistence, type Persistence } from './persistence';
 import type { ToWorker } from '../worker/protocol';
@@ -84,6 +85,31 @@ describe('persistence', () => {
     await second.p.flush();
     // The interrupted status is saved too, for the history list.
     expect((await second.db.getExperiment(id))!.statuses).toEqual({ a: 'done', b: 'interrupted' });
+  });
+
+  it('the history list shows the unfinished runs of a closed tab as interrupted, and those of an open tab as they are', async () => {
+    // The browser's Web Locks, shared by the tabs; a closed tab's locks are let go.
+    const names = new Map<string, number>();
+    const locks = {
+      request: (name: string, work: () => Promise<void>) => {
+        names.set(name, (names.get(name) ?? 0) + 1);
+        return work().finally(() => (names.get(name) === 1 ? names.delete(name) : names.set(name, names.get(name)! - 1)));
+      },
+      query: async () => ({ held: [...names.keys()].map((name) => ({ name })) }),
+    } as unknown as LockManager;
+    const factory = new IDBFactory();
+    const first = await page(factory, { locks: experimentLocks(locks) });
+    train(first.store);
+    const id = first.store.getState().experimentId!;
+    status(first.store, 'a', 'done');
+    status(first.store, 'b', 'training');
+    await first.p.flush();
+    const second = await page(factory, { locks: experimentLocks(locks) });
+    await second.p.refreshList();
+    expect(second.store.getState().archive[0].statuses).toEqual({ a: 'done', b: 'training' });
+    first.p.detach(); // the first tab closes
+    await second.p.refreshList();
+    expect(second.store.getState().archive[0]).toMatchObject({ id, statuses: { a: 'done', b: 'interrupted' } });
   });
 
   it('throttles progress saves to one per interval per run, but saves every evaluation at once', async () => {
