@@ -60,6 +60,14 @@ export function read<S extends v.GenericSchema>(schema: S, raw: unknown): { ok: 
   return r.success ? { ok: true, value: r.output } : { ok: false, issues: toIssues(r.issues) };
 }
 
+/**
+ * `f` over an untrusted list: by index, never through the list's own methods (a list read back
+ * from a structured clone may carry a "constructor" of its own, which map and slice would use).
+ */
+export function mapList<T>(list: readonly unknown[], f: (item: unknown, i: number) => T, max = list.length): T[] {
+  return Array.from({ length: Math.min(list.length, max) }, (_, i) => f(list[i], i));
+}
+
 // ---- building blocks ----------------------------------------------------------------------------
 
 type Message = (issue: v.BaseIssue<unknown>) => string;

@@ -8,7 +8,7 @@
 //
 // Pixel-unit values (eps, step sizes) are numbers in [0, 1]; the UI may show them as k/255.
 import * as v from 'valibot';
-import { bool, formatIssues as formatInputIssues, int, list, num, obj, oneOf, quote, strict, text, toIssues, variantOf, type InputIssue } from './schema';
+import { bool, formatIssues as formatInputIssues, int, list, mapList, num, obj, oneOf, quote, strict, text, toIssues, variantOf, type InputIssue } from './schema';
 
 export const SPEC_VERSION = 1;
 
@@ -259,13 +259,13 @@ function fill(raw: unknown, defaults: unknown): unknown {
 function fillSpec(raw: Record<string, unknown>, defaults: ExperimentSpec): Record<string, unknown> {
   const out = fill(raw, defaults) as Record<string, unknown>;
   if (Array.isArray(out.runs)) {
-    out.runs = out.runs.map((r, i) => {
+    out.runs = mapList(out.runs, (r, i) => {
       const method = isPlainObject(r) && (METHODS as readonly unknown[]).includes(r.method) ? (r.method as Method) : 'sgd';
       return fill(r, { id: `run${i + 1}`, ...RUN_DEFAULTS[method] });
     });
   }
   const ev = out.eval;
-  if (isPlainObject(ev) && Array.isArray(ev.attacks)) ev.attacks = ev.attacks.map((a) => fill(a, { norm: 'linf', eps: 8 / 255 }));
+  if (isPlainObject(ev) && Array.isArray(ev.attacks)) ev.attacks = mapList(ev.attacks, (a) => fill(a, { norm: 'linf', eps: 8 / 255 }));
   return out;
 }
 

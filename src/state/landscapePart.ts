@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { landscapeCostSchema, readLandscapeResult } from '../core/landscape/readResult';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import type { LandscapeResult } from '../core/landscape/results';
-import { formatIssues, int, known, list, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
+import { formatIssues, int, known, list, mapList, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import { EMPTY_RUN_LANDSCAPES, type LandscapeRecord } from './landscapeSlice';
 import type { RunDataPart } from './runData';
 
@@ -50,8 +50,7 @@ export function readSavedLandscapes(raw: unknown): { slices: LandscapeRecord[]; 
   if (!Array.isArray(raw)) return { slices: [], dropped: ['the saved landscapes are not a list'] };
   const slices: LandscapeRecord[] = [];
   const dropped: string[] = [];
-  raw.slice(0, 1000).forEach((r, i) => {
-    const read = readRecord(r, `landscape ${i + 1}`);
+  mapList(raw, (r, i) => readRecord(r, `landscape ${i + 1}`), 1000).forEach((read) => {
     if (read.ok) slices.push(read.record);
     else dropped.push(formatIssues(read.issues).replace(/\n/g, '; '));
   });

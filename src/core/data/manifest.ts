@@ -2,7 +2,7 @@
 // loader and the worker. Files are the official formats, gzipped, so user-dropped files parse the
 // same way. Paths are relative to datasets/ and restricted to "<dir>/<file>" (same-origin fetches only).
 import * as v from 'valibot';
-import { formatIssues, int, list, num, obj, oneOf, text, toIssues } from '../schema';
+import { formatIssues, int, list, num, obj, oneOf, quote, text, toIssues } from '../schema';
 import { DATASETS } from '../spec';
 
 export const MANIFEST_VERSION = 1;
@@ -38,7 +38,7 @@ const entrySchema = obj({
 });
 
 const manifestSchema = obj({
-  version: v.literal(MANIFEST_VERSION, (issue) => `must be ${MANIFEST_VERSION}, got ${String(issue.input).slice(0, 40)}`),
+  version: v.literal(MANIFEST_VERSION, (issue) => `must be ${MANIFEST_VERSION}, got ${quote(issue.input)}`),
   datasets: obj({
     mnist: v.optional(entrySchema),
     'fashion-mnist': v.optional(entrySchema),

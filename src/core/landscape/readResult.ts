@@ -4,7 +4,7 @@
 // measured losses and accuracies may also be NaN or infinite, since a diverged model gives such
 // losses (the views draw them as gaps), but their arrays must have the axes' shape.
 import * as v from 'valibot';
-import { bool, int, known, list, metric, num, oneOf, toIssues, type InputIssue } from '../schema';
+import { bool, int, known, list, metric, num, oneOf, quote, toIssues, type InputIssue } from '../schema';
 import type { LandscapeResult } from './results';
 
 const MAX_POINTS = 1024;
@@ -41,7 +41,7 @@ const landscapeResultSchema = v.variant('kind', [
     tolerance: num(0, 1e6),
     converged: bool,
   }),
-], (issue) => `must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got ${JSON.stringify(String(issue.input).slice(0, 40))}`);
+], (issue) => `must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got ${quote(issue.input)}`);
 
 /** Each measured array the length of its axis (rows x columns for a surface). */
 function shapeIssues(r: LandscapeResult, at: string): InputIssue[] {
