@@ -13,7 +13,7 @@ export interface InputIssue {
 
 const QUOTE_CHARS = 40;
 /** Issues spelled out in a message; the rest are counted. */
-export const MAX_SHOWN_ISSUES = 6;
+const MAX_SHOWN_ISSUES = 6;
 const MAX_LINE_CHARS = 240;
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
@@ -39,7 +39,7 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
   return out;
 }
 
-/** Valibot's issues as paths and messages (at most `max` + 1 of them: the rest only count). */
+/** Valibot's issues as paths and messages, each path prefixed by `prefix` (the value's own name). */
 export function toIssues(issues: readonly v.BaseIssue<unknown>[], prefix = ''): InputIssue[] {
   return issues.map((i) => {
     const path = pathOf(i);
@@ -52,12 +52,6 @@ export function formatIssues(issues: readonly InputIssue[], what = 'value'): str
   const lines = issues.slice(0, MAX_SHOWN_ISSUES).map((i) => cut(`${i.path || what}: ${i.message}`, MAX_LINE_CHARS));
   if (issues.length > MAX_SHOWN_ISSUES) lines.push(`and ${issues.length - MAX_SHOWN_ISSUES} more`);
   return lines.join('\n');
-}
-
-/** Parses `raw` with `schema`: the typed output, or the issues with their paths. Never throws on bad input. */
-export function read<S extends v.GenericSchema>(schema: S, raw: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; issues: InputIssue[] } {
-  const r = v.safeParse(schema, raw);
-  return r.success ? { ok: true, value: r.output } : { ok: false, issues: toIssues(r.issues) };
 }
 
 /**
