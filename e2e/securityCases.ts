@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../scripts/vite/csp';
+import type { TestSnapshot } from '../src/state/testHook';
 import { clickButton, ended, openLab, tinySpec, waitForState } from './lab';
 import { check, type Case } from './runner';
 
@@ -40,7 +41,12 @@ export function securityCases(context: BrowserContext, url: string): Case[] {
         await lab.page.reload();
         await lab.page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
         await clickButton(lab.page, 'Train');
-        await waitForState(lab, (st) => st.runs.length === 2 && st.runs.every(ended) && st.runs.every((r) => (st.landscapes[r.id]?.slices.length ?? 0) > 0), 150_000, 'both runs to end with their landscapes');
+        // Ended, and with its landscape unless it failed (a refused wasm compile fails the runs).
+        const withLandscape = (st: TestSnapshot, id: string) => (st.landscapes[id]?.slices.length ?? 0) > 0;
+        const s = await waitForState(lab, (st) => st.runs.length === 2 && st.runs.every((r) => ended(r) && (r.status !== 'done' || withLandscape(st, r.id))), 150_000, 'both runs to end with their landscapes');
+        const early = await lab.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+        check(early.length === 0 && lab.errors.length === 0, `no CSP violation while training, got ${[...early, ...lab.errors].join('; ')}`);
+        check(s.runs.every((r) => r.status === 'done'), `both runs done, got ${s.runs.map((r) => `${r.id} ${r.status} ${r.error ?? ''}`).join('; ')}`);
         await lab.page.locator('.landscape-section [data-chart="weight-slice"]').waitFor();
         await lab.page.locator('.history-item').first().waitFor();
         check((await download(lab.page, 'Results JSON')).length > 0, 'the results export');
