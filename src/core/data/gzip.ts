@@ -9,8 +9,9 @@ import { Gunzip } from 'fflate';
 export const MAX_GUNZIP_BYTES = 512 * 1024 * 1024;
 /** Deflate's best ratio is about 1032:1 (258-byte matches in 2-bit codes): a stream cannot give more. */
 const MAX_RATIO = 1032;
-/** Input fed per push, so that the cap is checked every few MB of output at most. */
-const CHUNK = 16 * 1024;
+/** Input fed per push: large pushes are fast, small ones keep the output of one push below the cap. */
+const MIN_CHUNK = 1024;
+const MAX_CHUNK = 256 * 1024;
 
 /** True when the bytes start with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -42,7 +43,11 @@ export function gunzip(bytes: Uint8Array, what = 'file', maxBytes = MAX_GUNZIP_B
       if (final) ended = true;
     });
     stream.onmember = () => fail('it holds more than one gzip member');
-    for (let at = 0; at < bytes.length; at += CHUNK) stream.push(bytes.subarray(at, at + CHUNK), at + CHUNK >= bytes.length);
+    for (let at = 0; at < bytes.length; ) {
+      const chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor((cap - size) / MAX_RATIO)));
+      stream.push(bytes.subarray(at, at + chunk), at + chunk >= bytes.length);
+      at += chunk;
+    }
   } catch (e) {
     if (e instanceof GzipError) throw e;
     fail((e as Error).message);
