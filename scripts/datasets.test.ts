@@ -47,9 +47,9 @@ const specFor = (name: ExperimentSpec['dataset']['name'], trainSize: number, tes
 describe('npm run datasets', () => {
   const run = (out: string, sources: PrepareOptions['sources'], extra: Partial<PrepareOptions> = {}) => {
     const lines: string[] = [];
-    const manifest = prepareDatasets({ out, quick: false, sources, log: (l) => lines.push(l), ...extra });
+    const { manifest, failed } = prepareDatasets({ out, quick: false, sources, log: (l) => lines.push(l), ...extra });
     const line = (name: string) => lines.find((l) => l.startsWith(`${name}:`)) ?? '';
-    return { manifest, line };
+    return { manifest, failed, line };
   };
 
   it('prepares gzipped official-format files and a manifest, then skips them when intact', () => {
@@ -93,6 +93,27 @@ describe('npm run datasets', () => {
     expect(r.line('cifar10')).toMatch(/could not be prepared .*data_batch_3\.bin has 3080 bytes, not a whole number/);
     expect(r.manifest.datasets.cifar10).toBeUndefined();
     expect(r.manifest.datasets['fashion-mnist']).toBeDefined();
+  });
+
+  it('keeps a prepared dataset when a named source fails (bad magic, empty, cut), and reports the failure', () => {
+    const out = tmp('datasets');
+    const good = run(out, { cifar10: cifarFolder(10, true), 'fashion-mnist': fashionFolder(10) }).manifest;
+    const dir = tmp('bad-src');
+    const wrongMagic = path.join(dir, 'wrong-magic.tar.gz');
+    writeFileSync(wrongMagic, new Uint8Array(200).fill(7));
+    const empty = path.join(dir, 'empty.tar.gz');
+    writeFileSync(empty, '');
+    const cut = fashionFolder(10);
+    const im = path.join(cut, 'train-images-idx3-ubyte');
+    writeFileSync(im, readFileSync(im).subarray(0, 100));
+    for (const sources of [{ cifar10: wrongMagic }, { cifar10: empty }, { 'fashion-mnist': cut }] as PrepareOptions['sources'][]) {
+      const name = Object.keys(sources)[0] as 'cifar10' | 'fashion-mnist';
+      const r = run(out, sources, { force: [name] });
+      expect(r.failed).toEqual([name]);
+      expect(r.line(name)).toMatch(/could not be prepared from .*; the dataset prepared before is kept$/);
+      expect(r.manifest).toEqual(good);
+      expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toEqual(good);
+    }
   });
 
   it('finds the sources named by flags before the environment and the known places', () => {

@@ -8,7 +8,8 @@
 //                  (PATH: a folder of data_batch_N.bin[.gz] + test_batch.bin[.gz], or cifar-10-binary.tar.gz)
 // A dataset already prepared is kept when its files match the manifest (sizes with --quick, sizes
 // and SHA-256 otherwise). This machine is offline: a missing source prints where to get it and
-// never fails the command.
+// never fails the command. A source that fails to prepare keeps the entry already prepared (its
+// files are only replaced once the new ones parsed), and fails the command when the user named it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -183,8 +184,14 @@ const HOW_TO_GET: Record<FileDataset, string> = {
     'npm run datasets -- --fashion-mnist path/to/folder (or set DUALITY_FASHION_MNIST)',
 };
 
+export interface PrepareReport {
+  manifest: Manifest;
+  /** Datasets whose source was found but could not be prepared. */
+  failed: FileDataset[];
+}
+
 /** Prepares every dataset whose source is found; returns the manifest written. */
-export function prepareDatasets(opts: PrepareOptions): Manifest {
+export function prepareDatasets(opts: PrepareOptions): PrepareReport {
   mkdirSync(opts.out, { recursive: true });
   const manifest = readManifest(opts.out);
   const plan: { name: FileDataset; make: (from: string) => Prepared }[] = [
@@ -192,6 +199,7 @@ export function prepareDatasets(opts: PrepareOptions): Manifest {
     { name: 'fashion-mnist', make: prepareFashionMnist },
     { name: 'cifar10', make: prepareCifar10 },
   ];
+  const failed: FileDataset[] = [];
   for (const { name, make } of plan) {
     const old = manifest.datasets[name];
     const from = opts.sources[name];
@@ -200,6 +208,7 @@ export function prepareDatasets(opts: PrepareOptions): Manifest {
       continue;
     }
     if (!from) {
+      // Only a damaged entry gets here (an intact one was kept above): training from it would fail.
       if (old) delete manifest.datasets[name];
       opts.log(HOW_TO_GET[name]);
       continue;
@@ -211,12 +220,14 @@ export function prepareDatasets(opts: PrepareOptions): Manifest {
       const counts = entry.pooled !== undefined ? `${entry.pooled} pooled` : `${entry.train} train / ${entry.test} test`;
       opts.log(`${name}: prepared from ${from}: ${counts}, mean ${entry.mean.join(', ')}, std ${entry.std.join(', ')} (${Date.now() - t0} ms)`);
     } catch (e) {
-      if (old) delete manifest.datasets[name];
-      opts.log(`${name}: could not be prepared from ${from}: ${(e as Error).message}`);
+      failed.push(name);
+      const kept = old && entryIntact(opts.out, old, true) ? '; the dataset prepared before is kept' : '';
+      if (old && !kept) delete manifest.datasets[name];
+      opts.log(`${name}: could not be prepared from ${from}: ${(e as Error).message}${kept}`);
     }
   }
   writeFileSync(path.join(opts.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
+  return { manifest, failed };
 }
 
 /** Where each real set is looked for when neither a flag nor its environment variable names a place. */
@@ -264,8 +275,14 @@ function parseArgs(argv: string[]): PrepareOptions {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {
-    const manifest = prepareDatasets(parseArgs(process.argv.slice(2)));
+    const opts = parseArgs(process.argv.slice(2));
+    const { manifest, failed } = prepareDatasets(opts);
     console.log(`datasets ready: ${Object.keys(manifest.datasets).join(', ') || 'none'} (+ shapes, toy: generated)`);
+    const named = failed.filter((name) => opts.force?.includes(name));
+    if (named.length > 0) {
+      console.error(`failed: ${named.map((name) => `--${name} ${opts.sources[name]}`).join(', ')} (see above)`);
+      process.exit(1);
+    }
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

@@ -9,7 +9,7 @@ import { createLabStore } from './state/labStore';
 import { createBackendChooser } from './state/backendChooser';
 import { browserEnvironmentKey } from './state/environmentKey';
 import { createRunController } from './state/runController';
-import { readShareLink } from './state/shareLink';
+import { readShareLink, type LinkContents } from './state/shareLink';
 import { installTestHook } from './state/testHook';
 import { defaultParallelism } from './state/uiSlice';
 import { syncHashWithSpec } from './state/urlSync';
@@ -27,7 +27,15 @@ new Date(0).toLocaleString();
 
 const params = new URLSearchParams(location.search);
 const preset = PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!;
-const link = readShareLink(location.hash, preset.spec);
+// The link is untrusted: whatever it holds, the page starts (with the preset and a word if need be).
+function readLink(): LinkContents {
+  try {
+    return readShareLink(location.hash, preset.spec);
+  } catch (e) {
+    return { spec: structuredClone(preset.spec), found: false, message: `The link could not be read (${String(e instanceof Error ? e.message : e).slice(0, 200)}); the default experiment is shown.` };
+  }
+}
+const link = readLink();
 const parallel = Number(params.get('parallel'));
 
 const store = createLabStore({
@@ -49,6 +57,7 @@ syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {
   indexedDB: globalThis.indexedDB,
   sessionStorage: globalThis.sessionStorage,
+  locks: navigator.locks,
   onPageHide: (callback) => addEventListener('pagehide', callback),
 });
 

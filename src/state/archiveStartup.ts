@@ -3,14 +3,20 @@
 // a new tab starts clean and finds past experiments in the history list).
 import type { LabStore } from './labStore';
 import { openExperimentDb } from './experimentDb';
+import { experimentLocks } from './experimentLocks';
 import { attachPersistence, type Persistence } from './persistence';
 import type { LinkContents } from './shareLink';
+import { showUnsavedResults } from './unsavedResults';
 
 const SHOWN_KEY = 'duality-lab.shown-experiment';
 
 export interface ArchiveEnv {
   indexedDB: IDBFactory | undefined;
   sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
+  /** The browser's Web Locks (navigator.locks): tell the experiments of open tabs from those of closed ones. */
+  locks?: Pick<LockManager, 'request' | 'query'>;
+  /** How long the database may take to open (experimentDb.ts's default otherwise). */
+  openTimeoutMs?: number;
   /** Registers a callback for the page going away (pagehide): throttled saves are written then. */
   onPageHide?(callback: () => void): void;
 }
@@ -20,16 +26,17 @@ export async function startArchive(store: LabStore, link: LinkContents, env: Arc
     // The link's results are shown at once, even where nothing can be saved.
     store.getState().setSpec(link.spec);
   }
-  if (!env.indexedDB) {
-    store.getState().setArchiveError('This browser keeps no history here (IndexedDB is unavailable): export your results to keep them.');
+  const without = (message: string) => {
+    store.getState().setArchiveError(message);
+    if (link.results) showUnsavedResults(store, link.results);
     return undefined;
-  }
+  };
+  if (!env.indexedDB) return without('This browser keeps no history here (IndexedDB is unavailable): export your results to keep them.');
   let persistence: Persistence;
   try {
-    persistence = attachPersistence(store, await openExperimentDb(env.indexedDB));
+    persistence = attachPersistence(store, await openExperimentDb(env.indexedDB, undefined, env.openTimeoutMs), env.locks ? { locks: experimentLocks(env.locks) } : {});
   } catch (e) {
-    store.getState().setArchiveError(`The history of experiments cannot be opened: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
+    return without(`The history of experiments cannot be opened (${e instanceof Error ? e.message : String(e)}): nothing is kept after this tab closes; export your results to keep them. Imported results are shown for this session.`);
   }
   const shown = env.sessionStorage?.getItem(SHOWN_KEY);
   if (link.results) await persistence.showResults(link.results, { source: 'link', save: false });

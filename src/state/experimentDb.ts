@@ -60,14 +60,40 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-export async function openExperimentDb(factory: IDBFactory, name = 'duality-lab'): Promise<ExperimentDb> {
-  const open = factory.open(name, DB_VERSION);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    if (!db.objectStoreNames.contains(EXPERIMENTS)) db.createObjectStore(EXPERIMENTS, { keyPath: 'id' });
-    if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: ['experimentId', 'id'] }).createIndex('experimentId', 'experimentId');
-  };
-  const db = await request(open);
+/** How long an open may take: a browser may never answer (a blocked upgrade, a stuck profile). */
+export const OPEN_TIMEOUT_MS = 5000;
+
+/**
+ * Opens the database, or fails with the reason: an error, another tab blocking the upgrade, or no
+ * answer within `timeoutMs` (a late answer is then closed at once).
+ */
+function openDb(factory: IDBFactory, name: string, timeoutMs: number): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => settle(() => reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`))), timeoutMs);
+    const open = factory.open(name, DB_VERSION);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains(EXPERIMENTS)) db.createObjectStore(EXPERIMENTS, { keyPath: 'id' });
+      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: ['experimentId', 'id'] }).createIndex('experimentId', 'experimentId');
+    };
+    open.onblocked = () => settle(() => reject(new Error('another tab of the lab holds an older version of the history open: close it and reload')));
+    open.onerror = () => settle(() => reject(open.error ?? new Error('IndexedDB open failed')));
+    open.onsuccess = () => {
+      if (settled) open.result.close();
+      else settle(() => resolve(open.result));
+    };
+  });
+}
+
+export async function openExperimentDb(factory: IDBFactory, name = 'duality-lab', timeoutMs = OPEN_TIMEOUT_MS): Promise<ExperimentDb> {
+  const db = await openDb(factory, name, timeoutMs);
   // Another tab opening a newer version of the database: let it, this tab's writes then fail loudly.
   db.onversionchange = () => db.close();
 

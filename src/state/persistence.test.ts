@@ -6,6 +6,7 @@ import type { LandscapeKind } from '../core/landscape/results';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { HistoryPoint } from '../core/train/results';
 import { openExperimentDb, type ExperimentDb } from './experimentDb';
+import { experimentLocks } from './experimentLocks';
 import { createLabStore, type LabStore } from './labStore';
 import { attachPersistence, type Persistence } from './persistence';
 import type { ToWorker } from '../worker/protocol';
@@ -84,6 +85,31 @@ describe('persistence', () => {
     await second.p.flush();
     // The interrupted status is saved too, for the history list.
     expect((await second.db.getExperiment(id))!.statuses).toEqual({ a: 'done', b: 'interrupted' });
+  });
+
+  it('the history list shows the unfinished runs of a closed tab as interrupted, and those of an open tab as they are', async () => {
+    // The browser's Web Locks, shared by the tabs; a closed tab's locks are let go.
+    const names = new Map<string, number>();
+    const locks = {
+      request: (name: string, work: () => Promise<void>) => {
+        names.set(name, (names.get(name) ?? 0) + 1);
+        return work().finally(() => (names.get(name) === 1 ? names.delete(name) : names.set(name, names.get(name)! - 1)));
+      },
+      query: async () => ({ held: [...names.keys()].map((name) => ({ name })) }),
+    } as unknown as LockManager;
+    const factory = new IDBFactory();
+    const first = await page(factory, { locks: experimentLocks(locks) });
+    train(first.store);
+    const id = first.store.getState().experimentId!;
+    status(first.store, 'a', 'done');
+    status(first.store, 'b', 'training');
+    await first.p.flush();
+    const second = await page(factory, { locks: experimentLocks(locks) });
+    await second.p.refreshList();
+    expect(second.store.getState().archive[0].statuses).toEqual({ a: 'done', b: 'training' });
+    first.p.detach(); // the first tab closes
+    await second.p.refreshList();
+    expect(second.store.getState().archive[0]).toMatchObject({ id, statuses: { a: 'done', b: 'interrupted' } });
   });
 
   it('throttles progress saves to one per interval per run, but saves every evaluation at once', async () => {
@@ -268,8 +294,8 @@ describe('landscapes saved with a run', () => {
     expect(s.runs.a.status).toBe('done');
     expect(s.landscapes.a.slices).toEqual([slices[0]]);
     expect(s.landscapes.a.error).toBe(
-      '2 saved landscapes could not be read and were dropped: landscape 2.results[0].loss[1] must be an array of 2 numbers; ' +
-        'landscape 3.kinds must list distinct kinds of weight-1d, input-1d, weight-2d, input-2d, sharpness',
+      '2 saved landscapes could not be read and were dropped: landscape 2.results[0].loss[1]: must hold 2 numbers, got 1; ' +
+        'landscape 3.kinds[0]: must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got "hessian"',
     );
     expect(s.landscapes.b).toEqual({ slices: [], queued: [], error: '1 saved landscape could not be read and was dropped: the saved landscapes are not a list' });
   });
@@ -303,7 +329,7 @@ describe('opening a saved experiment reads each run', () => {
     expect(s.runs.b.history.map((h) => h.cleanAcc)).toEqual([0.2, 0.7]);
     expect(s.runs.b.history[0].trainLoss).toBeNaN();
     expect(s.runs.a).toMatchObject({ status: 'error', history: [], error: { kind: 'unreadable' } });
-    expect(s.runs.a.error!.message).toMatch(/run "a"\.history\[1\]\.cleanAcc must be a number/);
+    expect(s.runs.a.error!.message).toMatch(/run "a"\.history\[1\]\.cleanAcc: must be a number/);
     await second.p.flush();
     // What did not read stays in the database as it was (a later version may read it).
     const after = (await second.db.loadExperiment(id))!;

@@ -13,10 +13,11 @@
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import type { Results, RunStatus } from '../core/train/results';
 import type { ExperimentDb, ExperimentRecord, RunRecord } from './experimentDb';
+import type { ExperimentLocks } from './experimentLocks';
 import type { LabState, LabStore } from './labStore';
 import { runViewsFromResults } from './resultsFile';
 import { RUN_DATA_PARTS, type RunDataPart } from './runData';
-import { newRunView, restoredView, type RunView } from './runView';
+import { isFinal, newRunView, restoredView, type RunView } from './runView';
 import { readSavedRunView } from './savedRunView';
 
 export interface PersistenceOptions {
@@ -24,6 +25,8 @@ export interface PersistenceOptions {
   now?(): number;
   parts?: RunDataPart[];
   newId?(): string;
+  /** Which experiments open tabs show; without it the history list shows the saved statuses as they are. */
+  locks?: ExperimentLocks;
 }
 
 export interface Persistence {
@@ -65,7 +68,24 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     return p;
   };
 
-  const refreshList = async () => store.getState().setArchive(await db.listExperiments());
+  /**
+   * The history list. A run left unfinished in an experiment no tab shows was cut off when its tab
+   * closed: listed as interrupted (opening it saves it so).
+   */
+  const refreshList = async () => {
+    const list = await db.listExperiments();
+    const shown = await options.locks?.held();
+    const cutOff = (r: ExperimentRecord): ExperimentRecord =>
+      shown && !shown.has(r.id) && Object.values(r.statuses).some((st) => !isFinal(st))
+        ? { ...r, statuses: Object.fromEntries(Object.entries(r.statuses).map(([id, st]) => [id, isFinal(st) ? st : 'interrupted'])) }
+        : r;
+    store.getState().setArchive(list.map(cutOff));
+  };
+  /** The experiment on screen, and this tab's hold on it. */
+  const showExperiment = (record: ExperimentRecord | undefined) => {
+    experiment = record;
+    options.locks?.hold(record?.id);
+  };
 
   /**
    * Experiment records to put at the end of this task, by id. A Train click puts the new record and
@@ -129,9 +149,10 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     const spec = s.trainedSpec!;
     const id = newId();
     const t = now();
-    experiment = { id, name: defaultExperimentName(spec), createdAt: t, updatedAt: t, spec, runOrder: [...s.runOrder], statuses: {}, source: 'trained' };
+    const record: ExperimentRecord = { id, name: defaultExperimentName(spec), createdAt: t, updatedAt: t, spec, runOrder: [...s.runOrder], statuses: {}, source: 'trained' };
+    showExperiment(record);
     store.setState({ experimentId: id });
-    putExperiment(experiment);
+    putExperiment(record);
     for (const runId of s.runOrder) saveRun(runId);
   }
 
@@ -139,7 +160,7 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     if (showing) return;
     if (s.trainedSpec !== prev.trainedSpec) {
       if (!s.trainedSpec) {
-        experiment = undefined;
+        showExperiment(undefined);
         if (s.experimentId !== undefined) store.setState({ experimentId: undefined });
       } else if (s.experimentId === prev.experimentId) startExperiment(s);
       return;
@@ -157,7 +178,7 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
   function show(record: ExperimentRecord | undefined, spec: ExperimentSpec, runs: { view: RunView; extras: Record<string, unknown> }[], keepForm: boolean) {
     const s = store.getState();
     if (!keepForm) s.setSpec(spec);
-    experiment = record;
+    showExperiment(record);
     let update: Partial<LabState> = {
       trainedSpec: structuredClone(spec),
       runs: Object.fromEntries(runs.map((r) => [r.view.id, r.view])),
@@ -244,7 +265,7 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
       await track(db.deleteExperiment(id));
       if (experiment?.id === id) {
         // The runs stay on screen but are no longer saved.
-        experiment = undefined;
+        showExperiment(undefined);
         store.setState({ experimentId: undefined });
       }
       await refreshList();
@@ -252,6 +273,7 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     refreshList: () => track(refreshList()),
     detach() {
       unsubscribe();
+      options.locks?.hold(undefined);
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
     },

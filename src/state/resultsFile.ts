@@ -1,97 +1,96 @@
 // The results file (README "Results format", the same JSON the CLI writes): built from the store,
-// and read back from untrusted input. Reading checks every field and refuses the whole file with
-// the first reason found; the spec is checked field by field by parseSpec (any issue refuses it).
+// and read back from untrusted input through a schema (core/schema.ts): every number in its range
+// (accuracies in [0, 1], epochs within the spec's), every string and list bounded, own keys only.
+// The spec is checked field by field by parseSpec (any issue refuses it); then the runs against it.
+import * as v from 'valibot';
 import type { BackendName } from '../core/backend';
-import { attackKey, formatIssues, parseSpec, type ExperimentSpec, type RunSpec } from '../core/spec';
-import type { HistoryPoint, Results, RunResult, RunStatus } from '../core/train/results';
-import { isCount, isNonNegative, isObject, need, UntrustedDataError } from '../core/untrusted';
+import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../core/schema';
+import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../core/spec';
+import type { Results, RunResult, RunStatus } from '../core/train/results';
 import type { LabState } from './labStore';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
 
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-const STATUSES: readonly RunStatus[] = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'];
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
+const STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const satisfies readonly RunStatus[];
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
+/** Most steps a spec can ask for: 500 epochs of 100,000 examples in batches of 1. */
+const MAX_STEP = 5e7;
+/** Losses are cross-entropies: >= 0, and finite ones far below this. */
+const MAX_LOSS = 1e30;
+
 /**
- * JSON has no NaN or infinity: the step-0 training loss and accuracy (NaN) and a diverged run's
- * losses are written as null (JSON.stringify) and read back as NaN. A saved run (savedRunView.ts,
- * a structured clone) keeps them as the numbers they were.
+ * One evaluation. JSON has no NaN or infinity: the step-0 training loss and accuracy (NaN) and a
+ * diverged run's losses are written as null and read back as NaN; a saved run (savedRunView.ts, a
+ * structured clone) keeps them as the numbers they were.
  */
-const isMetric = (v: unknown) => v === null || typeof v === 'number';
+const pointSchema = obj({
+  epoch: num(0, 500),
+  step: int(0, MAX_STEP),
+  trainLoss: metric(0, MAX_LOSS),
+  trainAcc: metric(0, 1),
+  cleanAcc: num(0, 1),
+  cleanLoss: v.optional(metric(0, MAX_LOSS)),
+  robust: dict(num(0, 1), 16),
+});
 
-function readPoint(raw: unknown, at: string, attackKeys: Set<string>): HistoryPoint {
-  need(isObject(raw), `${at} must be an object`);
-  need(isNonNegative(raw.epoch), `${at}.epoch must be a number >= 0`);
-  need(isCount(raw.step), `${at}.step must be an integer >= 0`);
-  for (const k of ['trainLoss', 'trainAcc', 'cleanAcc'] as const) need(isMetric(raw[k]), `${at}.${k} must be a number`);
-  need(raw.cleanLoss === undefined || isMetric(raw.cleanLoss), `${at}.cleanLoss must be a number`);
-  need(typeof raw.cleanAcc === 'number', `${at}.cleanAcc must be a number`);
-  need(isObject(raw.robust), `${at}.robust must be an object of accuracies by attack`);
-  const robust: Record<string, number> = {};
-  for (const [k, v] of Object.entries(raw.robust)) {
-    need(attackKeys.has(k), `${at}.robust has "${k}", which is not an attack of the spec`);
-    need(typeof v === 'number' && v >= 0 && v <= 1, `${at}.robust["${k}"] must be an accuracy in [0, 1]`);
-    robust[k] = v;
-  }
-  const nan = (v: unknown) => (typeof v === 'number' ? v : NaN);
-  return {
-    epoch: raw.epoch as number,
-    step: raw.step as number,
-    trainLoss: nan(raw.trainLoss),
-    trainAcc: nan(raw.trainAcc),
-    cleanAcc: raw.cleanAcc as number,
-    robust,
-    ...(typeof raw.cleanLoss === 'number' ? { cleanLoss: raw.cleanLoss } : {}),
-  };
+const runSchema = obj({
+  id: text(32),
+  method: oneOf(METHODS),
+  status: oneOf(STATUSES),
+  history: list(pointSchema, 0, 100_000),
+  msPerStep: num(0, 1e9),
+  error: v.optional(text(4000)),
+});
+
+const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(BACKEND_NAMES), runs: list(v.unknown(), 0, 12) });
+
+const issue = (path: string, message: string): InputIssue => ({ path, message });
+
+/** The checks between a run and its spec that a schema cannot make. */
+function checkAgainstSpec(run: v.InferOutput<typeof runSchema>, at: string, spec: ExperimentSpec): InputIssue[] {
+  const specRun = spec.runs.find((r) => r.id === run.id);
+  if (!specRun) return [issue(`${at}.id`, `must name a run of the spec (${spec.runs.map((r) => r.id).join(', ')}), got ${JSON.stringify(run.id)}`)];
+  const out: InputIssue[] = [];
+  if (run.method !== specRun.method) out.push(issue(`${at}.method`, `must be "${specRun.method}", the method of run "${run.id}" in the spec`));
+  const keys = new Set(spec.eval.attacks.map(attackKey));
+  run.history.forEach((p, i) => {
+    const key = Object.keys(p.robust).find((k) => !keys.has(k));
+    if (key !== undefined) out.push(issue(`${at}.history[${i}].robust`, `has ${JSON.stringify(key.slice(0, 40))}, which is not an attack of the spec`));
+    if (p.epoch > spec.train.epochs * (1 + 1e-9)) out.push(issue(`${at}.history[${i}].epoch`, `must not exceed the spec's ${spec.train.epochs} epochs, got ${p.epoch}`));
+    if (i > 0 && p.step < run.history[i - 1].step) out.push(issue(`${at}.history[${i}].step`, 'goes backwards'));
+  });
+  return out;
 }
 
-function readRun(raw: unknown, at: string, specRuns: Map<string, RunSpec>, attackKeys: Set<string>): RunResult {
-  need(isObject(raw), `${at} must be an object`);
-  need(typeof raw.id === 'string' && specRuns.has(raw.id), `${at}.id must name a run of the spec (${[...specRuns.keys()].join(', ')})`);
-  const id = raw.id as string;
-  need(raw.method === specRuns.get(id)!.method, `${at}.method must be "${specRuns.get(id)!.method}", the method of run "${id}" in the spec`);
-  need(typeof raw.status === 'string' && STATUSES.includes(raw.status as RunStatus), `${at}.status must be one of ${STATUSES.join(', ')}`);
-  need(isNonNegative(raw.msPerStep), `${at}.msPerStep must be a number >= 0`);
-  need(raw.error === undefined || typeof raw.error === 'string', `${at}.error must be a string`);
-  need(Array.isArray(raw.history), `${at}.history must be an array`);
-  const history = (raw.history as unknown[]).map((p, i) => readPoint(p, `${at}.history[${i}]`, attackKeys));
-  for (let i = 1; i < history.length; i++) need(history[i].step >= history[i - 1].step, `${at}.history[${i}].step goes backwards`);
-  return {
-    id,
-    method: raw.method as RunResult['method'],
-    status: raw.status as RunStatus,
-    history,
-    msPerStep: raw.msPerStep as number,
-    ...(typeof raw.error === 'string' ? { error: raw.error } : {}),
-  };
+/** Checks one untrusted run result against `spec` as parseResults does: the run, or the issues naming the bad fields (`at` prefixes them). */
+export function readRunResult(raw: unknown, at: string, spec: ExperimentSpec): { ok: true; run: RunResult } | { ok: false; issues: InputIssue[] } {
+  const r = v.safeParse(runSchema, raw);
+  if (!r.success) return { ok: false, issues: toIssues(r.issues, at) };
+  const issues = checkAgainstSpec(r.output, at, spec);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, run: r.output };
 }
 
-/** Checks one untrusted run result against `spec` as parseResults does; throws UntrustedDataError naming the first bad field. */
-export function readRunResult(raw: unknown, at: string, spec: ExperimentSpec): RunResult {
-  return readRun(raw, at, new Map(spec.runs.map((r) => [r.id, r])), new Set(spec.eval.attacks.map(attackKey)));
-}
-
-/** Checks an untrusted results object field by field. */
+/** Checks an untrusted results object field by field; the reason lists the bad fields. */
 export function parseResults(raw: unknown): ParsedResults {
-  try {
-    need(isObject(raw), 'a results file is a JSON object {spec, backend, runs}');
-    need(isObject(raw.spec), 'the results have no spec object');
-    const { spec, issues } = parseSpec(raw.spec);
-    need(issues.length === 0, `the spec is not valid:\n${formatIssues(issues)}`);
-    need(typeof raw.backend === 'string' && BACKEND_NAMES.includes(raw.backend as BackendName), `backend must be one of ${BACKEND_NAMES.join(', ')}`);
-    need(Array.isArray(raw.runs), 'runs must be an array');
-    const specRuns = new Map(spec.runs.map((r) => [r.id, r]));
-    const attackKeys = new Set(spec.eval.attacks.map(attackKey));
-    const runs = (raw.runs as unknown[]).map((r, i) => readRun(r, `runs[${i}]`, specRuns, attackKeys));
-    const ids = runs.map((r) => r.id);
-    need(new Set(ids).size === ids.length, 'runs lists a run twice');
-    return { ok: true, results: { spec, backend: raw.backend as BackendName, runs } };
-  } catch (e) {
-    if (e instanceof UntrustedDataError) return { ok: false, reason: e.message };
-    throw e;
-  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'a results file is a JSON object {spec, backend, runs}' };
+  if (!Object.hasOwn(raw, 'spec')) return { ok: false, reason: 'the results have no spec object' };
+  const top = v.safeParse(resultsSchema, raw);
+  if (!top.success) return { ok: false, reason: formatIssues(toIssues(top.issues), 'results') };
+  const { spec, issues: specIssues } = parseSpec(top.output.spec);
+  if (specIssues.length > 0) return { ok: false, reason: `the spec is not valid:\n${formatSpecIssues(specIssues)}` };
+  const issues: InputIssue[] = [];
+  const runs: RunResult[] = [];
+  top.output.runs.forEach((r, i) => {
+    const read = readRunResult(r, `runs[${i}]`, spec);
+    if (read.ok) runs.push(read.run);
+    else issues.push(...read.issues);
+  });
+  const ids = runs.map((r) => r.id);
+  if (new Set(ids).size !== ids.length) issues.push(issue('runs', 'lists a run twice'));
+  return issues.length > 0 ? { ok: false, reason: formatIssues(issues, 'results') } : { ok: true, results: { spec, backend: top.output.backend, runs } };
 }
 
 export function parseResultsText(text: string): ParsedResults {
@@ -99,7 +98,7 @@ export function parseResultsText(text: string): ParsedResults {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, reason: `not valid JSON (${(e as Error).message})` };
+    return { ok: false, reason: `not valid JSON (${(e as Error).message.slice(0, 200)})` };
   }
   return parseResults(raw);
 }
@@ -108,7 +107,7 @@ export function parseResultsText(text: string): ParsedResults {
 export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'>): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
-  const backend = views.find((r) => r.backend)?.backend ?? (BACKEND_NAMES.includes(s.trainedSpec.train.backend as BackendName) ? (s.trainedSpec.train.backend as BackendName) : 'cpu');
+  const backend = views.find((r) => r.backend)?.backend ?? ((BACKEND_NAMES as readonly string[]).includes(s.trainedSpec.train.backend) ? (s.trainedSpec.train.backend as BackendName) : 'cpu');
   return {
     spec: structuredClone(s.trainedSpec),
     backend,

@@ -3,7 +3,8 @@ import { DEFAULT_SPEC, attackKey, type ExperimentSpec } from '../core/spec';
 import type { Results } from '../core/train/results';
 import { createLabStore } from './labStore';
 import { encodeResultsParam, readShareLink, RESULTS_LINK_MAX_CHARS, shareLinkHash } from './shareLink';
-import { encodeShareHash } from './shareUrl';
+import { deflateSync } from 'fflate';
+import { encodeShareHash, toBase64Url } from './shareUrl';
 import { syncHashWithSpec, type UrlWindow } from './urlSync';
 
 const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), seed: 42, runs: [{ id: 'sgd', method: 'sgd' }] };
@@ -72,6 +73,15 @@ describe('share link', () => {
     const wrongRun = readShareLink(`${encodeShareHash({ ...spec, runs: [{ id: 'other', method: 'sgd' }] })}&${hash.split('&')[1]}`, DEFAULT_SPEC);
     expect(wrongRun.results).toBeUndefined();
     expect(wrongRun.message).toMatch(/must name a run of the spec/);
+  });
+
+  it('refuses results that inflate past 512 KB, or of an unknown format, and says so', () => {
+    const bomb = toBase64Url(deflateSync(new Uint8Array(20 * 1024 * 1024).fill(32), { level: 9 }));
+    const big = readShareLink(`${encodeShareHash(spec)}&r=1.${bomb}`, DEFAULT_SPEC);
+    expect(big.results).toBeUndefined();
+    expect(big.spec).toEqual(spec);
+    expect(big.message).toMatch(/results in the link were ignored \(it is damaged or truncated \(it holds more than 512 KB of data\)\)/);
+    expect(readShareLink(`${encodeShareHash(spec)}&r=0.${bomb}`, DEFAULT_SPEC).message).toMatch(/format 0 is not one this lab knows/);
   });
 
   it('still reads old #spec= links and says when a link held nothing', () => {

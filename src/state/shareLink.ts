@@ -4,17 +4,19 @@
 // fits in RESULTS_LINK_MAX_CHARS; bigger results go in the results file. Old "#spec=<JSON>" links
 // are still read. Everything read from a link is untrusted: a bad results part is dropped with one
 // message, the spec is kept.
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, strToU8 } from 'fflate';
 import { attackKey, type ExperimentSpec } from '../core/spec';
 import type { Results } from '../core/train/results';
 import { specFromHash } from './hashSpec';
 import { parseResults } from './resultsFile';
-import { decodeShareHash, encodeShareHash, fromBase64Url, toBase64Url } from './shareUrl';
+import { decodeShareHash, encodeShareHash, readLinkPart, toBase64Url } from './shareUrl';
 
 const RESULTS_KEY = 'r';
 const RESULTS_CODEC_VERSION = 1;
 /** A results part longer than this is left out of the link (a few KB keeps links pasteable). */
 export const RESULTS_LINK_MAX_CHARS = 6000;
+/** What a results part may inflate to: far more than 6,000 characters of deflated curves give. */
+export const RESULTS_LINK_MAX_BYTES = 512 * 1024;
 
 const round4 = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null);
 
@@ -40,16 +42,9 @@ export function encodeResultsParam(results: Results): string {
 
 /** The results of a link's `r=` value, checked like an imported file; a reason instead when it cannot be read. */
 export function decodeResultsParam(value: string, spec: ExperimentSpec): { results: Results } | { reason: string } {
-  const dot = value.indexOf('.');
-  const codec = Number(value.slice(0, dot));
-  if (dot < 1 || !Number.isInteger(codec)) return { reason: 'it has no version' };
-  if (codec > RESULTS_CODEC_VERSION) return { reason: `it was made by a newer version of the lab (results format ${codec})` };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(strFromU8(inflateSync(fromBase64Url(value.slice(dot + 1)))));
-  } catch (e) {
-    return { reason: `it is damaged or truncated (${(e as Error).message || 'cannot be decompressed'})` };
-  }
+  const read = readLinkPart(value, RESULTS_CODEC_VERSION, RESULTS_LINK_MAX_BYTES);
+  if ('reason' in read) return read;
+  const raw = read.raw;
   const keys = spec.eval.attacks.map(attackKey);
   const c = raw as { b?: unknown; runs?: unknown };
   if (typeof c !== 'object' || c === null || !Array.isArray(c.runs)) return { reason: 'it holds no runs' };

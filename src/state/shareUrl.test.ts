@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../core/presets';
 import { Rng } from '../core/rng';
 import { DEFAULT_SPEC, METHODS, NORMS, validateSpec, type ExperimentSpec, type RunSpec } from '../core/spec';
-import { decodeShareHash, encodeShareHash } from './shareUrl';
+import { decodeShareHash, encodeShareHash, toBase64Url } from './shareUrl';
 
 function randomSpec(rng: Rng): ExperimentSpec {
   const spec = structuredClone(DEFAULT_SPEC);
@@ -86,5 +86,32 @@ describe('share URL codec', () => {
     expect(d.message).toBeNull();
     expect(d.spec.seed).toBe(1234);
     expect(d.spec.runs).toEqual([{ id: 'sgd', method: 'sgd' }, { id: 'sam.1', method: 'sam', rho: 0.1 }]);
+  });
+
+  it('reads only its own codec version: 0 and -1 are refused, a greater one is from a newer lab', () => {
+    const body = encodeShareHash({ ...DEFAULT_SPEC, seed: 5 }).slice('#x=1'.length);
+    for (const v of ['0', '-1']) {
+      const d = decodeShareHash(`#x=${v}${body}`);
+      expect(d.spec).toEqual(DEFAULT_SPEC);
+      expect(d.message).toMatch(new RegExp(`format ${v} is not one this lab knows`));
+    }
+    expect(decodeShareHash(`#x=2${body}`).message).toMatch(/newer version of the lab \(format 2\)/);
+  });
+
+  it('refuses a link that inflates past what a spec needs, quickly and saying so', () => {
+    const bomb = toBase64Url(deflateSync(new Uint8Array(50 * 1024 * 1024).fill(32), { level: 9 }));
+    const t0 = performance.now();
+    const d = decodeShareHash(`#x=1.${bomb}`);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(d.spec).toEqual(DEFAULT_SPEC);
+    expect(d.message).toMatch(/The link was not read: it is damaged or truncated \(it holds more than 16 KB of data\)/);
+  });
+
+  it('keeps its message short whatever the link holds', () => {
+    const huge = { ...DEFAULT_SPEC, runs: [{ id: 'r'.repeat(10_000), method: 'sgd' }], ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])) };
+    const d = decodeShareHash(`#x=1.${toBase64Url(deflateSync(strToU8(JSON.stringify(huge)), { level: 9 }))}`);
+    expect(d.issues.length).toBeGreaterThan(300);
+    expect(d.message!.length).toBeLessThan(2000);
+    expect(d.message).toMatch(/and \d+ more$/);
   });
 });

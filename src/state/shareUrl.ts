@@ -1,13 +1,17 @@
 // The share URL: the whole experiment spec (seed included) in the location hash, versioned and
 // compressed. Format: "#x=<codec version>.<base64url(deflate(JSON))>". Decoding treats the hash as
-// untrusted: any failure (truncation, bad base64, bad deflate, bad JSON, a future version, bad
-// fields) yields a valid spec plus one message saying what was ignored; it never throws.
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+// untrusted: any failure (truncation, bad base64, bad deflate, bad JSON, an unknown version, too
+// much data, bad fields) yields a valid spec plus one message saying what was ignored; it never
+// throws, and never inflates more than a spec can need.
+import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
+import { formatIssues } from '../core/schema';
 import { DEFAULT_SPEC, parseSpec, type ExperimentSpec, type SpecIssue } from '../core/spec';
 
 /** Version of the URL codec (the spec carries its own `version`, migrated below). */
 export const SHARE_CODEC_VERSION = 1;
 const KEY = 'x';
+/** A spec is about 1 KB of JSON; a link that inflates past this is refused. */
+export const SPEC_LINK_MAX_BYTES = 16 * 1024;
 
 /**
  * Migrations from older spec versions, applied to the raw object before parseSpec.
@@ -27,6 +31,43 @@ export function fromBase64Url(text: string): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
+}
+
+/** Deflated bytes inflated, refused as soon as they pass `maxBytes` (a small link may inflate to gigabytes). */
+export function inflateCapped(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let ended = false;
+  const stream = new Inflate((chunk, final) => {
+    size += chunk.length;
+    if (size > maxBytes) throw new Error(`it holds more than ${Math.round(maxBytes / 1024)} KB of data`);
+    parts.push(chunk);
+    ended ||= final;
+  });
+  const step = 1024;
+  for (let at = 0; at < bytes.length; at += step) stream.push(bytes.subarray(at, at + step), at + step >= bytes.length);
+  if (!ended) throw new Error('it is cut short');
+  const out = new Uint8Array(size);
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+}
+
+/**
+ * A link part "<version>.<base64url(deflate(JSON))>" read back: the JSON value, or why not. Only
+ * `version` itself is read; a greater one was made by a newer lab.
+ */
+export function readLinkPart(value: string, version: number, maxBytes: number): { raw: unknown } | { reason: string } {
+  const dot = value.indexOf('.');
+  const head = value.slice(0, Math.max(dot, 0));
+  if (dot < 1 || !/^-?\d+$/.test(head)) return { reason: 'it has no format version' };
+  const codec = Number(head);
+  if (codec > version) return { reason: `it was made by a newer version of the lab (format ${codec})` };
+  if (codec !== version) return { reason: `its format ${codec} is not one this lab knows` };
+  try {
+    return { raw: JSON.parse(strFromU8(inflateCapped(fromBase64Url(value.slice(dot + 1)), maxBytes))) };
+  } catch (e) {
+    return { reason: `it is damaged or truncated (${(e as Error).message || 'cannot be decompressed'})` };
+  }
 }
 
 export function encodeShareHash(spec: ExperimentSpec): string {
@@ -51,21 +92,14 @@ export function decodeShareHash(hash: string): DecodedShare {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const value = params.get(KEY);
   if (value === null) return { spec: structuredClone(DEFAULT_SPEC), issues: [], message: null, found: false };
-  const dot = value.indexOf('.');
-  const codec = Number(value.slice(0, dot));
-  if (dot < 1 || !Number.isInteger(codec)) return fallback('The link is damaged (no version): the default experiment is shown instead.');
-  if (codec > SHARE_CODEC_VERSION) return fallback(`The link was made by a newer version of the lab (link format ${codec}); the default experiment is shown instead.`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(strFromU8(inflateSync(fromBase64Url(value.slice(dot + 1)))));
-  } catch (e) {
-    return fallback(`The link is damaged or truncated (${(e as Error).message || 'cannot be decompressed'}): the default experiment is shown instead.`);
-  }
+  const read = readLinkPart(value, SHARE_CODEC_VERSION, SPEC_LINK_MAX_BYTES);
+  if ('reason' in read) return fallback(`The link was not read: ${read.reason}. The default experiment is shown instead.`);
+  const raw = read.raw;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fallback('The link holds no experiment: the default experiment is shown instead.');
   let obj = raw as Record<string, unknown>;
   const from = typeof obj.version === 'number' && Number.isInteger(obj.version) ? obj.version : 1;
   for (let v = from; MIGRATIONS[v]; v++) obj = MIGRATIONS[v](obj);
   const { spec, issues } = parseSpec(obj);
-  const message = issues.length === 0 ? null : `Some settings in the link were ignored and reset to their defaults: ${issues.map((i) => `${i.path} (${i.message})`).join('; ')}.`;
+  const message = issues.length === 0 ? null : `Some settings in the link were ignored and reset to their defaults:\n${formatIssues(issues, 'spec')}`;
   return { spec, issues, message, found: true };
 }

@@ -70,4 +70,14 @@ describe('dataset import', () => {
     await expect(prepareImport(cut, deps)).rejects.toThrow(/truncated/);
     await expect(prepareImport([{ name: 'holiday.jpg', bytes: garbage }], deps)).rejects.toThrow(/holiday\.jpg: not a dataset file the lab knows; drop the official cifar-10-binary\.tar\.gz/);
   });
+
+  it('refuses a file whose gzip trailer is forged (a wrong CRC-32, or a size of 4 GiB declared), before anything is stored', async () => {
+    for (const forge of [(v: DataView, end: number) => v.setUint32(end - 8, v.getUint32(end - 8, true) ^ 1, true), (v: DataView, end: number) => v.setUint32(end - 4, 0xffffffff, true)]) {
+      const files = fashionFiles();
+      const bytes = files[0].bytes.slice();
+      forge(new DataView(bytes.buffer), bytes.length);
+      files[0] = { name: files[0].name, bytes };
+      await expect(prepareImport(files, { gzip })).rejects.toThrow(/train-images-idx3-ubyte\.gz: gzip data is corrupt or truncated \((CRC-32 mismatch|the trailer declares 4294967295 bytes)/);
+    }
+  });
 });

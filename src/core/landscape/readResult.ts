@@ -1,95 +1,70 @@
 // Reads a landscape result back from untrusted storage (a saved experiment may come from an older
-// version of the page, or have been edited): every field of results.ts is checked and a new object
-// is built from the known fields only. Axes, counts and settings must be finite; measured losses
-// and accuracies need only be numbers, since a diverged model gives NaN or infinite losses (the
-// views draw them as gaps), but their arrays must have the axes' shape.
-import { isCount, isFiniteNumber, isNonNegative, isObject, need, UntrustedDataError } from '../untrusted';
-import { LANDSCAPE_KINDS } from './request';
-import type { InputAdversary, LandscapeCost, LandscapeResult } from './results';
+// version of the page, or have been edited) through a schema (core/schema.ts): a new object is
+// built from the known fields only. Axes, counts and settings must be finite and in range;
+// measured losses and accuracies may also be NaN or infinite, since a diverged model gives such
+// losses (the views draw them as gaps), but their arrays must have the axes' shape.
+import * as v from 'valibot';
+import { bool, int, known, list, metric, num, oneOf, quote, toIssues, type InputIssue } from '../schema';
+import type { LandscapeResult } from './results';
 
-const ADVERSARIES: readonly InputAdversary[] = ['pgd', 'gradient-sign'];
+const MAX_POINTS = 1024;
+const MAX_COUNT = 1e9;
+const axis = list(num(-1e6, 1e6), 1, MAX_POINTS);
+const losses = list(metric(0, 1e30), 1, MAX_POINTS);
+const accs = list(metric(0, 1), 1, MAX_POINTS);
+const adversary = oneOf(['pgd', 'gradient-sign']);
 
-function axis(raw: unknown, at: string): number[] {
-  need(Array.isArray(raw) && raw.length > 0 && raw.every(isFiniteNumber), `${at} must be a non-empty array of finite numbers`);
-  return [...(raw as number[])];
-}
+export const landscapeCostSchema = known({ evals: int(0, MAX_COUNT), gradEvals: int(0, MAX_COUNT) });
 
-function values(raw: unknown, n: number, at: string): number[] {
-  need(Array.isArray(raw) && raw.length === n && raw.every((v) => typeof v === 'number'), `${at} must be an array of ${n} numbers`);
-  return [...(raw as number[])];
-}
+const measured = {
+  batchSize: int(1, 1 << 20),
+  estimate: landscapeCostSchema,
+  evals: int(0, MAX_COUNT),
+  gradEvals: int(0, MAX_COUNT),
+  ms: num(0, 1e12),
+};
 
-function grid(raw: unknown, rows: number, cols: number, at: string): number[][] {
-  need(Array.isArray(raw) && raw.length === rows, `${at} must be an array of ${rows} rows`);
-  return (raw as unknown[]).map((row, i) => values(row, cols, `${at}[${i}]`));
-}
+const landscapeResultSchema = v.variant('kind', [
+  known({ kind: v.literal('weight-1d'), ...measured, alphas: axis, loss: losses, acc: accs }),
+  known({ kind: v.literal('input-1d'), ...measured, adversary, ts: axis, lossAdv: losses, lossRand: losses, accAdv: accs, accRand: accs }),
+  known({ kind: v.literal('weight-2d'), ...measured, alphas: axis, betas: axis, loss: list(losses, 1, MAX_POINTS), acc: list(accs, 1, MAX_POINTS) }),
+  known({ kind: v.literal('input-2d'), ...measured, adversary, alphas: axis, betas: axis, loss: list(losses, 1, MAX_POINTS), acc: list(accs, 1, MAX_POINTS) }),
+  known({
+    kind: v.literal('sharpness'),
+    ...measured,
+    loss: metric(0, 1e30),
+    samSharpness: metric(-1e30, 1e30),
+    rho: num(0, 1e6),
+    hessianTop: metric(-1e30, 1e30),
+    iterations: int(0, MAX_COUNT),
+    relChange: metric(0, 1e30),
+    tolerance: num(0, 1e6),
+    converged: bool,
+  }),
+], (issue) => `must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got ${quote(issue.input)}`);
 
-export function readLandscapeCost(raw: unknown, at: string): LandscapeCost {
-  need(isObject(raw), `${at} must be an object {evals, gradEvals}`);
-  need(isCount(raw.evals), `${at}.evals must be an integer >= 0`);
-  need(isCount(raw.gradEvals), `${at}.gradEvals must be an integer >= 0`);
-  return { evals: raw.evals, gradEvals: raw.gradEvals };
-}
-
-function adversary(raw: unknown, at: string): InputAdversary {
-  need(ADVERSARIES.includes(raw as InputAdversary), `${at} must be one of ${ADVERSARIES.join(', ')}`);
-  return raw as InputAdversary;
-}
-
-/** A checked copy of `raw`; throws UntrustedDataError naming the first bad field (`at` prefixes it). */
-export function readLandscapeResult(raw: unknown, at: string): LandscapeResult {
-  need(isObject(raw), `${at} must be an object`);
-  need(isCount(raw.batchSize) && raw.batchSize > 0, `${at}.batchSize must be an integer > 0`);
-  need(isCount(raw.evals), `${at}.evals must be an integer >= 0`);
-  need(isCount(raw.gradEvals), `${at}.gradEvals must be an integer >= 0`);
-  need(isNonNegative(raw.ms), `${at}.ms must be a number >= 0`);
-  const measured = { batchSize: raw.batchSize, estimate: readLandscapeCost(raw.estimate, `${at}.estimate`), evals: raw.evals, gradEvals: raw.gradEvals, ms: raw.ms };
-  switch (raw.kind) {
-    case 'weight-1d': {
-      const alphas = axis(raw.alphas, `${at}.alphas`);
-      return { kind: raw.kind, ...measured, alphas, loss: values(raw.loss, alphas.length, `${at}.loss`), acc: values(raw.acc, alphas.length, `${at}.acc`) };
+/** Each measured array the length of its axis (rows x columns for a surface). */
+function shapeIssues(r: LandscapeResult, at: string): InputIssue[] {
+  const out: InputIssue[] = [];
+  const need = (values: unknown[], n: number, name: string, what = 'numbers') => {
+    if (values.length !== n) out.push({ path: `${at}.${name}`, message: `must hold ${n} ${what}, got ${values.length}` });
+  };
+  if (r.kind === 'weight-1d') for (const k of ['loss', 'acc'] as const) need(r[k], r.alphas.length, k);
+  if (r.kind === 'input-1d') for (const k of ['lossAdv', 'lossRand', 'accAdv', 'accRand'] as const) need(r[k], r.ts.length, k);
+  if (r.kind === 'weight-2d' || r.kind === 'input-2d') {
+    for (const k of ['loss', 'acc'] as const) {
+      need(r[k], r.alphas.length, k, 'rows');
+      r[k].forEach((row, i) => need(row, r.betas.length, `${k}[${i}]`));
     }
-    case 'input-1d': {
-      const ts = axis(raw.ts, `${at}.ts`);
-      const n = ts.length;
-      return {
-        kind: raw.kind,
-        ...measured,
-        adversary: adversary(raw.adversary, `${at}.adversary`),
-        ts,
-        lossAdv: values(raw.lossAdv, n, `${at}.lossAdv`),
-        lossRand: values(raw.lossRand, n, `${at}.lossRand`),
-        accAdv: values(raw.accAdv, n, `${at}.accAdv`),
-        accRand: values(raw.accRand, n, `${at}.accRand`),
-      };
-    }
-    case 'weight-2d':
-    case 'input-2d': {
-      const alphas = axis(raw.alphas, `${at}.alphas`);
-      const betas = axis(raw.betas, `${at}.betas`);
-      const surface = { alphas, betas, loss: grid(raw.loss, alphas.length, betas.length, `${at}.loss`), acc: grid(raw.acc, alphas.length, betas.length, `${at}.acc`) };
-      return raw.kind === 'weight-2d' ? { kind: raw.kind, ...measured, ...surface } : { kind: raw.kind, ...measured, adversary: adversary(raw.adversary, `${at}.adversary`), ...surface };
-    }
-    case 'sharpness': {
-      for (const k of ['loss', 'samSharpness', 'hessianTop', 'relChange'] as const) need(typeof raw[k] === 'number', `${at}.${k} must be a number`);
-      need(isNonNegative(raw.rho), `${at}.rho must be a number >= 0`);
-      need(isNonNegative(raw.tolerance), `${at}.tolerance must be a number >= 0`);
-      need(isCount(raw.iterations), `${at}.iterations must be an integer >= 0`);
-      need(typeof raw.converged === 'boolean', `${at}.converged must be true or false`);
-      return {
-        kind: raw.kind,
-        ...measured,
-        loss: raw.loss as number,
-        samSharpness: raw.samSharpness as number,
-        rho: raw.rho,
-        hessianTop: raw.hessianTop as number,
-        iterations: raw.iterations,
-        relChange: raw.relChange as number,
-        tolerance: raw.tolerance,
-        converged: raw.converged,
-      };
-    }
-    default:
-      throw new UntrustedDataError(`${at}.kind must be one of ${LANDSCAPE_KINDS.join(', ')}`);
   }
+  return out;
+}
+
+/** A checked copy of `raw`, or the issues naming the bad fields (`at` prefixes them). */
+export function readLandscapeResult(raw: unknown, at: string): { ok: true; result: LandscapeResult } | { ok: false; issues: InputIssue[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, issues: [{ path: at, message: 'must be an object' }] };
+  const r = v.safeParse(landscapeResultSchema, raw);
+  if (!r.success) return { ok: false, issues: toIssues(r.issues, at) };
+  const issues = shapeIssues(r.output, at);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, result: r.output };
 }

@@ -5,6 +5,7 @@ import { memo, useCallback, useState, type ChangeEvent } from 'react';
 import type { ExperimentSummary } from '../../state/archiveSlice';
 import { parseResultsText } from '../../state/resultsFile';
 import { selectActive } from '../../state/selectors';
+import { showUnsavedResults } from '../../state/unsavedResults';
 import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { useArchive } from './archiveContext';
 
@@ -29,7 +30,7 @@ export function HistoryPanel() {
     setMessage(undefined);
     controller.reset();
     if (archive) await archive.showResults(read.results, { source: 'imported', save: true, name: file.name.replace(/\.json$/i, '') });
-    else store.getState().setNotice('Imported results cannot be shown without the history store.');
+    else showUnsavedResults(store, read.results);
   }
 
   // Stable, so that the memoised items do not re-render when the panel does (Train, each save).
@@ -54,7 +55,7 @@ export function HistoryPanel() {
         </p>
       )}
       {list.length === 0 ? (
-        <p className="description">Experiments you train or import are kept here, in this browser.</p>
+        !error && <p className="description">Experiments you train or import are kept here, in this browser.</p>
       ) : (
         <ul className="history-list">
           {list.map((e) => (
