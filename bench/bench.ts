@@ -13,6 +13,7 @@ import { ROOT } from './lib/serve';
 import type { SuiteResult } from './lib/suite';
 import { runNodeBench } from './nodeBench';
 import { runPageBench, type PageResult } from './pageBench';
+import type { PresetTimingConfig } from './presetTiming';
 import { runPytorch, type TorchResult } from './pytorchBench';
 import { markdown } from './report';
 
@@ -69,7 +70,22 @@ if (want('browser') || want('page')) {
     }
     if (want('page')) {
       try {
-        result.page = await runPageBench(browser.context, quick ? { watchMs: 5_000, firstPointCapMs: 60_000, concurrencyEpochs: 1 } : { watchMs: 30_000, firstPointCapMs: 180_000, concurrencyEpochs: 2 }, log);
+        // The default preset as a new user gets it ("auto", the page's own parallelism), then one
+        // and two runs at once on wasm, then the emulated GPU backends, cut short.
+        const preset: PresetTimingConfig[] = quick
+          ? [{ backend: 'auto', capMs: 300_000 }]
+          : [
+              { backend: 'auto', capMs: 400_000 },
+              { backend: 'wasm', parallel: 1, capMs: 400_000 },
+              { backend: 'wasm', parallel: 2, capMs: 400_000 },
+              { backend: 'webgl', capMs: 90_000 },
+              { backend: 'webgpu', capMs: 90_000 },
+            ];
+        result.page = await runPageBench(
+          browser.context,
+          quick ? { watchMs: 5_000, firstPointCapMs: 60_000, concurrencyEpochs: 1, preset } : { watchMs: 30_000, firstPointCapMs: 180_000, concurrencyEpochs: 2, preset },
+          log,
+        );
       } catch (e) {
         result.failed.push(`page: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
         log(`page: failed: ${result.failed.at(-1)}`);

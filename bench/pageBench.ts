@@ -8,6 +8,7 @@ import { clickButton, ended, longestTaskSince, openLab, tinySpec, waitForState }
 import type { ExperimentSpec } from '../src/core/spec';
 import { treeRssBytes } from './lib/processMemory';
 import { buildAndServe } from './lib/serve';
+import { timePreset, type PresetTiming, type PresetTimingConfig } from './presetTiming';
 
 export interface AssetSize {
   file: string;
@@ -35,6 +36,8 @@ export interface PageResult {
   jsHeapBytes?: number;
   /** Three runs in three workers at once against the same runs one after another (tiny spec, wasm). */
   concurrency?: { parallelMs: number; sequentialMs: number; throughputRatio: number };
+  /** The default preset from a fresh profile: click -> each run's first point, -> all done. */
+  preset: PresetTiming[];
   errors: string[];
 }
 
@@ -77,11 +80,16 @@ async function wallTimeOf(context: BrowserContext, url: string, spec: Experiment
   }
 }
 
-export async function runPageBench(context: BrowserContext, o: { watchMs: number; firstPointCapMs: number; concurrencyEpochs: number }, log: (line: string) => void): Promise<PageResult> {
+export async function runPageBench(
+  context: BrowserContext,
+  o: { watchMs: number; firstPointCapMs: number; concurrencyEpochs: number; preset: PresetTimingConfig[] },
+  log: (line: string) => void,
+): Promise<PageResult> {
   const served = await buildAndServe('index.html');
-  const out: PageResult = { ...assetSizes(served.outDir), watchMs: o.watchMs, firstPointCapMs: o.firstPointCapMs, errors: [] };
+  const out: PageResult = { ...assetSizes(served.outDir), watchMs: o.watchMs, firstPointCapMs: o.firstPointCapMs, preset: [], errors: [] };
   log(`page: initial JS+CSS ${(out.initialGzipBytes / 1024).toFixed(0)} KiB gzip, later ${(out.laterGzipBytes / 1024).toFixed(0)} KiB gzip`);
   try {
+    for (const config of o.preset) out.preset.push(await timePreset(served.url, config, log));
     // Concurrency first: after the default preset's WebGPU runs, SwiftShader's GPU process stays
     // busy for a while and the next page's first clicks time out.
     const spec = tinySpec((s) => (s.train.epochs = o.concurrencyEpochs));

@@ -102,6 +102,17 @@ export function markdown(r: BenchResult): string {
     out.push(`- Loaded later: ${kib(p.laterGzipBytes)} gzip (${p.later.slice(0, 6).map((a) => `${a.file} ${kib(a.gzipBytes)}`).join(', ')}${p.later.length > 6 ? ', ...' : ''}).`);
     out.push(`- Default preset, backend ${p.backend ?? '?'}: Train -> first evaluation ${p.firstEvalMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstEvalMs} ms`}, -> first loss point ${p.firstPointMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstPointMs} ms`} (a run evaluates at step 0 before its first step).`);
     out.push(`- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`);
+    if (p.preset?.length) {
+      out.push('', 'The default preset from a fresh profile (click -> each run\'s first point, -> every run done; "auto" includes measuring the backends):', '');
+      out.push('| backend | at once | chosen | first points | all done | steps done |', '|---|---|---|---|---|---:|');
+      for (const t of p.preset) {
+        const firsts = Object.entries(t.firstPointMs).map(([id, ms]) => `${id} ${(ms / 1000).toFixed(1)} s`).join(', ') || '–';
+        const chosen = t.chosenMs !== undefined ? `${t.backendUsed ?? '?'} after ${(t.chosenMs / 1000).toFixed(1)} s` : (t.backendUsed ?? '–');
+        out.push(`| ${t.backend} | ${t.parallel ?? 'default'} | ${chosen} | ${firsts} | ${t.doneMs !== undefined ? `${(t.doneMs / 1000).toFixed(1)} s` : `> ${t.capMs / 1000} s`} | ${(t.progress * 100).toFixed(0)} % |`);
+      }
+      const reasons = [...new Set(p.preset.flatMap((t) => (t.reason ? [t.reason] : [])))];
+      if (reasons.length) out.push('', `"auto" chose: ${reasons.join(' / ')}.`);
+    }
     if (p.concurrency) out.push(`- Three runs in three workers: ${f(p.concurrency.parallelMs)} ms; one after another: ${f(p.concurrency.sequentialMs)} ms; throughput ratio x${f(p.concurrency.throughputRatio, 2)}.`);
     if (p.errors.length) out.push(`- Page errors: ${p.errors.join('; ')}`);
   }

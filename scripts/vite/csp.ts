@@ -2,12 +2,13 @@
 // built page as a <meta> (a static host serves it too). Not on the dev server, whose client
 // injects inline scripts. Everything comes from this origin; no inline script and no eval;
 // 'wasm-unsafe-eval' compiles the tfjs wasm backend; blob: workers are the threaded wasm
-// backend's pthreads; inline styles are React's style attributes.
+// backend's pthreads, which load the backend's factory with importScripts from a blob: URL the
+// backend makes itself (hence blob: in script-src too); inline styles are React's style attributes.
 import type { Plugin } from 'vite';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "worker-src 'self' blob:",
   "connect-src 'self'",
   "img-src 'self' data: blob:",

@@ -285,7 +285,7 @@ describe('backend chooser', () => {
     const m = d.measurements.find((x) => x.backend === 'webgpu')!;
     expect(m.msPerStep).toBeUndefined();
     expect(m.note).toContain('software renderer');
-    expect(m.note).toContain('2,500 ms');
+    expect(m.note).toContain(`${PROBE_DEADLINE_MS.software.toLocaleString('en-US')} ms`);
     expect(d.backend).toBe('webgl');
     expect(d.reason).toContain('webgpu: software renderer');
   });
@@ -342,7 +342,7 @@ describe('backend chooser', () => {
     expect(msg).toMatch(/no backend finished a training step/);
     expect(msg).toContain('wasm: did not start');
     expect(msg).toContain('webgpu: its worker failed (device lost)');
-    expect(msg).toContain('webgl: software renderer, no step within 2,500 ms');
+    expect(msg).toContain(`webgl: software renderer, no step within ${PROBE_DEADLINE_MS.software.toLocaleString('en-US')} ms`);
     // Nothing is remembered: the next Train measures again.
     expect((storage as MemoryStore).writes).toBe(0);
   });

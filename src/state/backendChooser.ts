@@ -31,7 +31,7 @@ export interface ChooserDeps {
 }
 
 /** How long a backend may take to start and finish its timed steps. */
-export const PROBE_DEADLINE_MS = { cpu: 15_000, gpu: 15_000, software: 2_500 } as const;
+export const PROBE_DEADLINE_MS = { cpu: 15_000, gpu: 15_000, software: 1_500 } as const;
 const STORAGE_KEY = 'duality-lab.backend-choices.v1';
 const REMEMBERED = 32;
 

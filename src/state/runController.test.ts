@@ -145,14 +145,16 @@ describe('run controller', () => {
       { timer: { set: (cb) => void cb(), clear: () => {} }, chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
     );
     controller.train();
-    
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
-    expect(workers).toHaveLength(0);
+    // While the backends are timed, only the first run starts: it loads the data and waits.
+    expect(workers.map((w) => w.sent)).toMatchObject([[{ type: 'start', backendPending: true, shareData: true }]]);
+    dataReady(workers[0]);
+    expect(workers).toHaveLength(1);
     decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
     await Promise.resolve();
-    dataReady(workers[0]);
     expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
-    expect(workers.map((w) => w.sent[0])).toMatchObject([{ backend: 'wasm' }, { backend: 'wasm' }, { backend: 'wasm' }]);
+    expect(workers[0].sent[1]).toEqual({ type: 'backend', runId: 'sgd', backend: 'wasm' });
+    expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([{ backend: 'wasm', data: {} }, { backend: 'wasm', data: {} }]);
   });
 
   it('marks a diverged run and lets the others go on', () => {

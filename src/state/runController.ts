@@ -58,6 +58,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   let queue: string[] = [];
   /** The backend 'auto' resolved to for the current experiment. */
   let chosen: BackendName | undefined;
+  /** True while 'auto' is being measured: only the data source starts (its data loads meanwhile). */
+  let choosing = false;
   /** Bumped by every Train and Reset: a backend choice that comes back later is for an older experiment. */
   let generation = 0;
   // Turns (see turnScheduler.ts): runs waiting for one, with their progress; runs stepping now.
@@ -222,13 +224,13 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       end(id);
       pump();
     });
-    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, ...data });
+    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, backendPending: choosing || undefined, ...data });
   }
 
   function pump() {
     const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
     while (!held && queue.length > 0 && workers.size - ended.size < live) {
-      if (sharedData) launch(queue.shift()!, { data: sharedData });
+      if (sharedData && !choosing) launch(queue.shift()!, { data: sharedData });
       else if (dataSource === undefined) {
         dataSource = queue[0];
         launch(queue.shift()!, { shareData: true });
@@ -243,18 +245,26 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     if (spec.train.backend !== 'auto' || !choose) return pump();
     const mine = generation;
     store.getState().setBackendChoice({ state: 'measuring' });
+    // The first run's worker loads the data while the backends are timed, and waits for the choice.
+    choosing = true;
+    pump();
+    const decided = () => {
+      choosing = false;
+      for (const [id, worker] of workers) worker.postMessage({ type: 'backend', runId: id, backend: chosen });
+      pump();
+    };
     void choose(spec).then(
       (decision) => {
         if (mine !== generation) return;
         chosen = decision.backend;
         store.getState().setBackendChoice({ state: 'chosen', backend: decision.backend, reason: decision.reason, measuredAt: decision.measuredAt });
-        pump();
+        decided();
       },
       (err: unknown) => {
         if (mine !== generation) return;
         // Measuring failed (no backend finished a step): each worker falls back on its own.
         store.getState().setBackendChoice({ state: 'failed', reason: err instanceof Error ? err.message : String(err) });
-        pump();
+        decided();
       },
     );
   }
@@ -311,6 +321,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       leader = undefined;
       sharedData = undefined;
       dataSource = undefined;
+      choosing = false;
       begun.clear();
       shown.clear();
       progress.clear();

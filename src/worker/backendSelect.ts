@@ -10,8 +10,10 @@ import type { BackendChoice } from '../core/spec';
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 // The wasm binaries are copied to /wasm/ of this origin at build time (vite.config.ts). tfjs picks
-// the threaded build (one thread per core) when the page is cross-origin isolated, as the dev and
-// preview servers serve it, and the single-threaded one otherwise.
+// the threaded build when the page is cross-origin isolated, as the dev and preview servers serve
+// it. Its thread pool is capped at half the logical cores (tfjs-backend-wasm's backend.cc: it
+// counts hyper-threads as half a core), so a 2-core machine gets 1 thread a worker: there the page
+// uses every core with several workers instead (uiSlice.defaultParallelism, measured by the bench).
 const WASM_DIR = `${import.meta.env.BASE_URL}wasm/`;
 setWasmPaths(new URL(WASM_DIR, self.location.origin).href);
 

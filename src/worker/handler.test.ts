@@ -74,6 +74,29 @@ describe('run worker handler', () => {
     expect(done.type === 'done' && done.result.history).toEqual(reference.type === 'done' && reference.result.history);
   });
 
+  it('loads and shares the data while the page chooses the backend, then starts the chosen one; data given is not loaded again', async () => {
+    const asked: string[] = [];
+    let loads = 0;
+    const deps: Partial<HandlerDeps> = {
+      initBackend: async (choice) => (asked.push(choice), 'cpu'),
+      loadData: async () => (loads++, data),
+    };
+    const c = channel(deps);
+    c.send({ ...start(), backendPending: true, shareData: true });
+    const ready = await c.next((m) => m.type === 'data-ready');
+    expect(ready.type === 'data-ready' && ready.data.train.n).toBe(data.train.n);
+    expect(asked).toEqual([]); // no backend before the page has chosen one
+    c.send({ type: 'backend', runId: 'sgd', backend: 'wasm' });
+    await c.next((m) => m.type === 'done');
+    expect(asked).toEqual(['wasm']);
+
+    const given = channel(deps);
+    given.send({ ...start(), data });
+    await given.next((m) => m.type === 'done');
+    expect(loads).toBe(1);
+    expect(given.received.some((m) => m.type === 'data-ready')).toBe(false);
+  });
+
   it('pause stops progress at a step boundary; resume continues from the same step', async () => {
     const c = channel();
     c.send(start());

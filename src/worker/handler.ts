@@ -44,6 +44,9 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   // cannot all run at once move side by side. The first turn may bring the shared step-0 point.
   let turnSteps = 0;
   let sharedStart: SharedStart | undefined;
+  // The backend, when the page sends it after the start (it was still timing the backends).
+  let chooseBackend: (backend: BackendName | undefined) => void = () => {};
+  const backendChoice = new Promise<BackendName | undefined>((resolve) => (chooseBackend = resolve));
   // Landscapes: the model is kept after the run ends (until 'dispose' or the worker is terminated);
   // requests run between steps, while parked in a pause, or at once after the end.
   let trainer: Trainer | undefined;
@@ -82,7 +85,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       return;
     }
     if (msg.runId !== runId) return; // a message for another run: not ours
-    if (msg.type === 'turn') {
+    if (msg.type === 'backend') chooseBackend(msg.backend);
+    else if (msg.type === 'turn') {
       if (parked) return; // granted before the page heard of the pause
       turnSteps = msg.steps;
       sharedStart ??= msg.initialPoint;
@@ -96,6 +100,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       wakeUp?.();
     } else if (msg.type === 'stop') {
       stopRequested = true;
+      chooseBackend(undefined); // a run stopped while the page was choosing its backend
       jobs?.cancelAll('the run was stopped');
       wakeUp?.();
     } else if (msg.type === 'landscape') {
@@ -158,10 +163,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     const run = spec.runs.find((r) => r.id === id);
     if (!run) return fail(id, 'protocol', `the spec has no run "${id}"`);
 
-    const backend = await deps.initBackend(start.backend ?? spec.train.backend);
-    deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
-    post({ type: 'status', runId: id, status: 'queued', backend });
     let lastPost = -Infinity;
+    // Data first: it loads while the page may still be timing the backends.
     data =
       start.data ??
       (await deps.loadData(spec, (p) => {
@@ -171,7 +174,13 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
       }));
     if (start.shareData) post({ type: 'data-ready', runId: id, data });
-    if (stopRequested) {
+    const pick = start.backendPending ? await backendChoice : start.backend;
+    const backend = stopRequested ? undefined : await deps.initBackend(pick ?? spec.train.backend);
+    if (backend) {
+      deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
+      post({ type: 'status', runId: id, status: 'queued', backend });
+    }
+    if (stopRequested || !backend) {
       finished = true;
       jobs?.cancelAll('the run was stopped');
       return finish(id, stoppedBeforeStart(run));

@@ -19,6 +19,8 @@ export interface StartMessage {
   spec: ExperimentSpec;
   /** The backend the page chose for 'auto' (by measuring); absent: the spec's own choice. */
   backend?: BackendName;
+  /** The page is still choosing the backend: load the data, then wait for a BackendMessage. */
+  backendPending?: boolean;
   /** The experiment's data, as another run's worker loaded it: every run of an experiment trains on the same split. */
   data?: DatasetSplit;
   /** Post the data once loaded ('data-ready'), for the page to hand to the other runs. */
@@ -34,6 +36,12 @@ export interface TurnMessage {
   runId: string;
   steps: number;
   initialPoint?: SharedStart;
+}
+/** The backend chosen after the start (StartMessage.backendPending); absent: the spec's own choice. */
+export interface BackendMessage {
+  type: 'backend';
+  runId: string;
+  backend?: BackendName;
 }
 /** A step-0 evaluation and the backend that computed it (a point is only reused on the same backend). */
 export interface SharedStart {
@@ -76,7 +84,7 @@ export interface WeightsRequestMessage {
   runId: string;
   requestId: string;
 }
-export type ToWorker = StartMessage | TurnMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage;
+export type ToWorker = StartMessage | BackendMessage | TurnMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage;
 
 // ---- worker -> main ------------------------------------------------------------------------------
 
