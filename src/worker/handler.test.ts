@@ -7,7 +7,7 @@ import type { ExperimentSpec } from '../core/spec';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
 import type { HandlerDeps } from './handler';
 import { openHandlerChannel } from './handlerChannel.testing';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol';
+import { PROTOCOL_VERSION, type FromWorker, type StartMessage, type ToWorker } from './protocol';
 
 // 96 training images in batches of 16 for 2 epochs: 12 steps of a tiny CNN on the cpu backend.
 const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 2 });
@@ -20,7 +20,7 @@ function channel(deps: Partial<HandlerDeps> = {}, grantTurns = true) {
   return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.waitFor };
 }
 
-const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): ToWorker => ({ type: 'start', protocolVersion, runId: 'sgd', spec: s });
+const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): StartMessage => ({ type: 'start', protocolVersion, runId: 'sgd', spec: s });
 const progressSteps = (msgs: FromWorker[]) => msgs.flatMap((m) => (m.type === 'progress' ? [m.step] : []));
 
 beforeAll(async () => {
