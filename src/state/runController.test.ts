@@ -3,7 +3,7 @@ import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { PROTOCOL_VERSION } from '../worker/protocol';
 import { createLabStore } from './labStore';
-import { createRunController, type WorkerLike } from './runController';
+import { createRunController, SILENCE_LIMIT_MS, type WorkerLike } from './runController';
 
 class FakeWorker implements WorkerLike {
   sent: ToWorker[] = [];
@@ -26,7 +26,14 @@ class FakeWorker implements WorkerLike {
   }
 }
 
-function setup(maxParallel = 2) {
+/** A clock the test moves by hand; the controller's periodic liveness check runs when asked. */
+function manualClock() {
+  const checks: (() => void)[] = [];
+  const c = { t: 0, now: () => c.t, every: (_ms: number, cb: () => void) => void checks.push(cb), advance(ms: number) { c.t += ms; for (const f of checks) f(); } };
+  return c;
+}
+
+function setup(maxParallel = 2, clock = manualClock()) {
   const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
   const store = createLabStore({ spec, maxParallel });
   const workers: FakeWorker[] = [];
@@ -35,8 +42,8 @@ function setup(maxParallel = 2) {
     const w = new FakeWorker();
     workers.push(w);
     return w;
-  }, { timer: { set: (cb) => void cb(), clear: () => {} } });
-  return { store, controller, workers };
+  }, { timer: { set: (cb) => void cb(), clear: () => {} }, clock });
+  return { store, controller, workers, clock };
 }
 
 /** The first run's worker reports its loaded data: the other runs' workers start with a copy. */
@@ -119,6 +126,30 @@ describe('run controller', () => {
     expect(turns(0) + turns(1)).toBe(4); // at 0.05 now: sgd and sam are within reach again
   });
 
+  it('marks a run whose worker falls silent as failed, with a Restart; waiting and paused runs may be silent', () => {
+    const { store, controller, workers, clock } = setup(1);
+    controller.train();
+    dataReady(workers[0]);
+    workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
+    workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0 }); // leads: computes the step-0 point
+    workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0 }); // waits for that point
+    workers[2].emit({ type: 'status', runId: 'at', status: 'paused' });
+    clock.advance(SILENCE_LIMIT_MS - 1);
+    expect(store.getState().runs.sgd.status).toBe('training');
+    workers[0].emit({ type: 'alive', runId: 'sgd' }); // a long evaluation says it lives
+    clock.advance(SILENCE_LIMIT_MS - 1);
+    expect(store.getState().runs.sgd.status).toBe('training');
+    clock.advance(2);
+    expect(store.getState().runs.sgd).toMatchObject({ status: 'error', error: { kind: 'crash', message: expect.stringContaining('stopped responding') } });
+    expect(workers[0].terminated).toBe(true);
+    expect(store.getState().runs.sam.status).toBe('training');
+    expect(store.getState().runs.at.status).toBe('paused');
+    // The lead passes on: the waiting run gets its turn.
+    expect(workers[1].sent.filter((m) => m.type === 'turn')).toHaveLength(1);
+    controller.restart('sgd');
+    expect(workers.at(-1)!.sent[0]).toMatchObject({ type: 'start', runId: 'sgd' });
+  });
+
   it('hands the lead on when the leader fails before its step-0 point', () => {
     const { controller, workers } = setup(1);
     controller.train();
@@ -142,7 +173,7 @@ describe('run controller', () => {
         workers.push(w);
         return w;
       },
-      { timer: { set: (cb) => void cb(), clear: () => {} }, chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
+      { timer: { set: (cb) => void cb(), clear: () => {} }, clock: manualClock(), chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
     );
     controller.train();
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });

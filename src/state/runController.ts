@@ -46,9 +46,14 @@ export interface RunController {
   requestWeights(id: string): Promise<ArrayBuffer>;
 }
 
+/** A training run's worker that says nothing for this long (not waiting its turn, not paused) is taken for dead. */
+export const SILENCE_LIMIT_MS = 90_000;
+
 export interface RunControllerOptions {
   flushMs?: number;
   timer?: Timer;
+  /** The clock of the liveness check (a fake in tests). */
+  clock?: { now(): number; every(ms: number, callback: () => void): void };
   /** Decides the backend of a spec whose train.backend is 'auto' (by measuring); absent: each worker decides alone. */
   chooseBackend?(spec: ExperimentSpec): Promise<BackendDecision>;
 }
@@ -67,6 +72,9 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   const stepping = new Set<string>();
   /** Last reported progress of every run that takes turns (stepping, waiting, or not yet begun: 0). */
   const progress = new Map<string, number>();
+  /** When each worker last said anything. A worker can end without an 'error' event (self.close()). */
+  const lastHeard = new Map<string, number>();
+  const clock = options.clock ?? { now: () => performance.now(), every: (ms: number, callback: () => void) => void setInterval(callback, ms) };
   /** Runs that have had their first turn. */
   const begun = new Set<string>();
   /** The step-0 evaluation, once the leader (the first run to step) has computed it. */
@@ -153,6 +161,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       begun.add(id);
       waiting.delete(id);
       stepping.add(id);
+      lastHeard.set(id, clock.now()); // silence counts from the turn, not from the wait
       const initialPoint = first && sharedStart && runBackend(id) === sharedStart.backend ? sharedStart : undefined;
       if (initialPoint && !shown.has(id)) {
         shown.add(id);
@@ -168,9 +177,12 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     const worker = createWorker();
     workers.set(id, worker);
     progress.set(id, 0);
+    lastHeard.set(id, clock.now());
     worker.addEventListener('message', (event) => {
       if (workers.get(id) !== worker) return; // a terminated worker's last words
       const msg = event.data;
+      lastHeard.set(id, clock.now());
+      if (msg.type === 'alive') return;
       if (msg.type === 'data-ready') {
         sharedData = msg.data;
         pump();
@@ -268,6 +280,21 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       },
     );
   }
+
+  /** Marks a silent run failed, with a Restart: the worker may have ended without a word. */
+  function checkLiveness() {
+    const s = store.getState();
+    for (const id of [...workers.keys()]) {
+      const silent = clock.now() - (lastHeard.get(id) ?? clock.now());
+      const excused = ended.has(id) || waiting.has(id) || s.runs[id]?.status === 'paused' || (choosing && id === dataSource);
+      if (excused || silent < SILENCE_LIMIT_MS) continue;
+      buffer.flush();
+      s.markCrashed(id, `the worker stopped responding (nothing for ${Math.round(silent / 1000)} s): restart the run`);
+      end(id);
+      pump();
+    }
+  }
+  clock.every(SILENCE_LIMIT_MS / 6, checkLiveness);
 
   const training = (id: string) => workers.has(id) && !ended.has(id);
   const targets = (id?: string) => (id === undefined ? [...workers.keys()].filter(training) : training(id) ? [id] : []);

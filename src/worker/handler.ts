@@ -31,6 +31,8 @@ export interface HandlerDeps {
 
 // Images per second is an exponential moving average over steps, so one slow step does not make it jump.
 const SPEED_SMOOTHING = 0.2;
+/** An evaluation says it is alive at most this often (the page's liveness check, runController.ts). */
+const ALIVE_EVERY_MS = 5_000;
 
 export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   const now = deps.now ?? (() => performance.now());
@@ -200,6 +202,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       turnSteps++; // that turn's steps are all still to take
       let mark = now();
       let imagesPerSec = 0;
+      let lastAlive = now();
       const result = await runTrainer(t, {
         initialPoint: sharedStart?.backend === backend ? sharedStart.point : undefined,
         onStep(record) {
@@ -208,6 +211,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           imagesPerSec = imagesPerSec === 0 ? instant : imagesPerSec + SPEED_SMOOTHING * (instant - imagesPerSec);
           mark = now();
           post({ type: 'progress', runId: id, step: record.step, totalSteps: t.totalSteps, epoch: record.epoch, loss: record.loss, acc: record.acc, imagesPerSec });
+        },
+        onEvalBatch() {
+          if (now() - lastAlive < ALIVE_EVERY_MS) return;
+          lastAlive = now();
+          post({ type: 'alive', runId: id });
         },
         onEval(point) {
           mark = now();

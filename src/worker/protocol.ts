@@ -190,4 +190,9 @@ export interface DataReadyMessage {
   runId: string;
   data: DatasetSplit;
 }
-export type FromWorker = DataReadyMessage | WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;
+/** Sent now and then during long silent work (an evaluation), so the page knows the worker lives. */
+export interface AliveMessage {
+  type: 'alive';
+  runId: string;
+}
+export type FromWorker = AliveMessage | DataReadyMessage | WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;

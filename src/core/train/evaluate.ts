@@ -23,6 +23,8 @@ export interface EvalOptions {
   batchSize: number;
   /** The experiment seed: the attack starts derive from it. */
   seed: number;
+  /** After each batch (a long evaluation tells its caller it is alive). */
+  onBatch?(done: number, total: number): void;
 }
 
 export interface EvalScores {
@@ -84,6 +86,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       clean += values[0];
       lossSum += values[1];
       for (let k = 0; k < o.attacks.length; k++) robust[k] += values[2 + k];
+      o.onBatch?.(start + real, set.n);
     } finally {
       tf.dispose(scores);
       disposeBatch(batch);

@@ -50,7 +50,7 @@ export interface Trainer {
    * Clean and robust accuracy, eval mode: on the fixed evaluation subset with spec.eval's attack
    * after the last step, on its smaller 'during' subset and attack before.
    */
-  evaluate(): Promise<HistoryPoint>;
+  evaluate(onBatch?: (done: number, total: number) => void): Promise<HistoryPoint>;
   /** Takes the step-0 evaluation another run of the experiment computed (same seed, same weights) instead of its own. */
   adoptInitialEvaluation(point: HistoryPoint): void;
   dispose(): void;
@@ -141,13 +141,14 @@ class MethodTrainer implements Trainer {
     return this.stepsDone >= Math.round((this.evalsScheduled + 1) * this.evalInterval);
   }
 
-  async evaluate(): Promise<HistoryPoint> {
+  async evaluate(onBatch?: (done: number, total: number) => void): Promise<HistoryPoint> {
     const last = this.stepsDone >= this.totalSteps;
     const scores = await evaluateModel(this.model, last ? this.evalSet : this.duringSet, {
       attacks: this.spec.eval.attacks,
       pgdSteps: last ? this.spec.eval.pgdSteps : Math.min(this.spec.eval.during.pgdSteps, this.spec.eval.pgdSteps),
       batchSize: this.spec.train.batchSize,
       seed: this.spec.seed,
+      onBatch,
     });
     return this.record(scores);
   }
@@ -187,6 +188,8 @@ export function createTrainer(spec: ExperimentSpec, runId: string, data: Dataset
 }
 
 export interface TrainerControl {
+  /** After each batch of an evaluation. */
+  onEvalBatch?(done: number, total: number): void;
   /** The step-0 evaluation, computed by another run of the experiment: taken instead of evaluating (not passed to onEval). */
   initialPoint?: HistoryPoint;
   onStep?(record: StepRecord): void;
@@ -213,7 +216,7 @@ export async function runTrainer(trainer: Trainer, control: TrainerControl = {})
     }
     for (;;) {
       if (trainer.evalDue()) {
-        const point = await trainer.evaluate();
+        const point = await trainer.evaluate(control.onEvalBatch);
         history.push(point);
         control.onEval?.(point);
       }
