@@ -184,7 +184,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
     ],
     pgdSteps: 10,
     every: 1,
-    during: { subsetSize: 100, pgdSteps: 3 },
+    during: { subsetSize: 64, pgdSteps: 2 },
   },
   landscape: { when: 'end', points1d: 21, points2d: 15, batchSize: 128, inputEps: 8 / 255 },
   runs: [

@@ -79,6 +79,12 @@ export function ChartsPanel() {
         </div>
       )}
       {attacks.length > 0 && <AccuracyChart title="Robust accuracy" kind="robust" series={robust} />}
+      <p className="chart-note" data-testid="eval-note">
+        Points during training: {spec.eval.attacks.length > 0 ? `PGD-${Math.min(spec.eval.during.pgdSteps, spec.eval.pgdSteps)} on ` : ''}
+        {Math.min(spec.eval.during.subsetSize, spec.eval.subsetSize)} test images, a quick look; the last point of each run, its result:{' '}
+        {spec.eval.attacks.length > 0 ? `PGD-${spec.eval.pgdSteps} on ` : ''}
+        {spec.eval.subsetSize}.
+      </p>
       {attacks.length > 0 && <TradeoffChart points={tradeoff} attackNames={attackNames} />}
       <ChartSummary runs={runs} histories={histories} attacks={attacks} />
     </section>
