@@ -3,8 +3,8 @@ import react from '@vitejs/plugin-react';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentSecurityPolicy } from './scripts/vite/csp';
-import { servedDatasets } from './scripts/vite/servedDatasets';
+import { contentSecurityPolicy } from './scripts/vite/csp.ts';
+import { servedDatasets } from './scripts/vite/servedDatasets.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 

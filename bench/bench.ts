@@ -70,16 +70,16 @@ if (want('browser') || want('page')) {
     }
     if (want('page')) {
       try {
-        // The default preset as a new user gets it ("auto", the page's own parallelism), then one
-        // and two runs at once on wasm, then the emulated GPU backends, cut short.
+        // The default preset as a new user gets it ("auto", the page's own parallelism: two runs
+        // stepping at once on 2 cores), then one at a time, then the GPU backends forced, cut short
+        // (here they are SwiftShader).
         const preset: PresetTimingConfig[] = quick
           ? [{ backend: 'auto', capMs: 300_000 }]
           : [
               { backend: 'auto', capMs: 400_000 },
-              { backend: 'wasm', parallel: 1, capMs: 400_000 },
-              { backend: 'wasm', parallel: 2, capMs: 400_000 },
-              { backend: 'webgl', capMs: 90_000 },
-              { backend: 'webgpu', capMs: 90_000 },
+              { backend: 'auto', parallel: 1, capMs: 400_000 },
+              { backend: 'webgl', capMs: 60_000 },
+              { backend: 'webgpu', capMs: 60_000 },
             ];
         result.page = await runPageBench(
           browser.context,

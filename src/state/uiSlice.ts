@@ -13,9 +13,14 @@ export interface UiSlice {
   setMaxParallel(n: number): void;
 }
 
-/** One worker per core, one core left for the page: a crowded CPU makes the page stutter. */
+/**
+ * Runs stepping at once: one per core, at most four. On the 2-core test machine the default preset
+ * took 116 s with two stepping at once against 165 s with one (first points 9.4 s and 6.8 s) (bench/results/2026-12-01-vm-page.md):
+ * tfjs's wasm threads stop at half the cores, so a second worker is what uses the second core, and the
+ * page's own scripts stay short (e2e: no lab script over 50 ms).
+ */
 export function defaultParallelism(cores: number | undefined): number {
-  return Math.max(1, Math.min(4, (cores ?? 2) - 1));
+  return Math.max(1, Math.min(4, cores ?? 2));
 }
 
 export const createUiSlice = (maxParallel: number): SliceCreator<UiSlice> => (set) => ({

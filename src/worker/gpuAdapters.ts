@@ -5,6 +5,8 @@ import type { BackendName } from '../core/backend';
 export interface AdapterDescription {
   software: boolean;
   name?: string;
+  /** False when the browser hides what renders (WebGL without its debug extension). */
+  known?: boolean;
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i;
@@ -24,12 +26,12 @@ async function describeWebGpu(): Promise<AdapterDescription> {
 }
 
 function describeWebGl(): AdapterDescription {
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return { software: false };
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+  if (!gl) return { software: false, known: false };
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
   gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return { software: SOFTWARE.test(name), name };
+  return { software: SOFTWARE.test(name), name, known: Boolean(ext) || SOFTWARE.test(name) };
 }
 
 /** The adapter behind a GPU backend; CPU backends are never "software" in this sense. */

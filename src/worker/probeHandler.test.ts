@@ -57,14 +57,25 @@ describe('probe handler', () => {
 
   it('says what the adapter is before starting the backend, then posts the step time', async () => {
     const endpoint = new FakeEndpoint();
-    attachProbeHandler(endpoint, deps(endpoint, {}, { software: true, name: 'Google SwiftShader' }));
+    attachProbeHandler(endpoint, deps(endpoint, {}, { software: false, name: 'NVIDIA Ampere' }));
     await endpoint.probe('webgl');
     expect(endpoint.log).toEqual([
       'describe webgl',
-      { type: 'probe-adapter', backend: 'webgl', software: true, adapter: 'Google SwiftShader' },
+      { type: 'probe-adapter', backend: 'webgl', software: false, adapter: 'NVIDIA Ampere' },
       'start webgl',
       // Every timed step lies between two readings 1000 ms apart.
       { type: 'probe-result', backend: 'webgl', msPerStep: 1000 },
+    ]);
+  });
+
+  it('never starts an emulated GPU: it says so and stops', async () => {
+    const endpoint = new FakeEndpoint();
+    attachProbeHandler(endpoint, deps(endpoint, {}, { software: true, name: 'Google SwiftShader' }));
+    await endpoint.probe('webgpu');
+    expect(endpoint.log).toEqual([
+      'describe webgpu',
+      { type: 'probe-adapter', backend: 'webgpu', software: true, adapter: 'Google SwiftShader' },
+      { type: 'probe-result', backend: 'webgpu', error: 'software renderer, not started' },
     ]);
   });
 

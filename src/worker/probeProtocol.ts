@@ -17,6 +17,8 @@ export interface ProbeAdapter {
   software: boolean;
   /** The adapter or renderer as the browser names it, for the reason line. */
   adapter?: string;
+  /** False when the browser hides what renders: then `software` says nothing. */
+  known?: boolean;
 }
 
 export interface ProbeResult {
