@@ -44,10 +44,13 @@ const store = createLabStore({
   maxParallel: Number.isInteger(parallel) && parallel > 0 ? parallel : defaultParallelism(navigator.hardwareConcurrency),
 });
 if (link.message) store.getState().setNotice(link.message);
+// Asked once while the page loads: the first WebGPU adapter request starts the GPU process's side
+// of WebGPU, work that would otherwise land in the Train click's task.
+const environmentKey = browserEnvironmentKey();
 const chooseBackend = createBackendChooser({
   createProbeWorker,
   storage: globalThis.localStorage,
-  environmentKey: browserEnvironmentKey,
+  environmentKey: () => environmentKey,
   setTimer: (callback, ms) => setTimeout(callback, ms),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });

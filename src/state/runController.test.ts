@@ -47,7 +47,9 @@ function setup(maxParallel = 2, clock = manualClock()) {
 }
 
 /** The first run's worker reports its loaded data: the other runs' workers start with a copy. */
-const dataReady = (w: FakeWorker, runId = 'sgd') => w.emit({ type: 'data-ready', runId, data: {} as never });
+const dataReady = (w: FakeWorker, runId = 'sgd', copies = 2) => {
+  for (let i = 0; i < copies; i++) w.emit({ type: 'data-ready', runId, data: { train: { x: new Float32Array(1), y: new Uint8Array(1) }, test: { x: new Float32Array(1), y: new Uint8Array(1) } } as never });
+};
 
 const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({ type: 'done', runId, result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 } });
 
@@ -66,7 +68,7 @@ describe('run controller', () => {
     expect(controller.train()).toBe(true);
     // The first run loads the data; the others start with its copy.
     expect(workers).toHaveLength(1);
-    expect(workers[0].sent[0]).toMatchObject({ shareData: true });
+    expect(workers[0].sent[0]).toMatchObject({ shareData: 2 });
     dataReady(workers[0]);
     expect(workers).toHaveLength(3);
     expect(workers[1].sent[0]).toMatchObject({ data: {} });
@@ -178,7 +180,7 @@ describe('run controller', () => {
     controller.train();
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
     // While the backends are timed, only the first run starts: it loads the data and waits.
-    expect(workers.map((w) => w.sent)).toMatchObject([[{ type: 'start', backendPending: true, shareData: true }]]);
+    expect(workers.map((w) => w.sent)).toMatchObject([[{ type: 'start', backendPending: true, shareData: 2 }]]);
     dataReady(workers[0]);
     expect(workers).toHaveLength(1);
     decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });

@@ -9,6 +9,7 @@ import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
+import { splitBuffers } from '../worker/dataTransfer';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
 import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
@@ -23,7 +24,7 @@ const LIVE_WORKERS = 3;
 
 /** The part of a Worker the controller uses (a fake in tests). */
 export interface WorkerLike {
-  postMessage(message: ToWorker): void;
+  postMessage(message: ToWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: { data: FromWorker }) => void): void;
   addEventListener(type: 'error', listener: (event: { message?: string; preventDefault?(): void }) => void): void;
   terminate(): void;
@@ -84,7 +85,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   const shown = new Set<string>();
   // The data: the first run's worker loads it and hands a copy over ('data-ready'); the other runs
   // start with it instead of generating or fetching and parsing it again.
-  let sharedData: DatasetSplit | undefined;
+  /** Copies of the data the first run's worker made for the others, each given away once (transferred). */
+  let sharedData: DatasetSplit[] | undefined;
   let dataSource: string | undefined;
   /** Set by "pause all": queued runs wait until "resume all". */
   let held = false;
@@ -171,7 +173,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     }
   }
 
-  function launch(id: string, data: { data?: DatasetSplit; shareData?: boolean }) {
+  function launch(id: string, data: { data?: DatasetSplit; shareData?: number }) {
     const spec = store.getState().trainedSpec;
     if (!spec) return;
     const worker = createWorker();
@@ -184,7 +186,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       lastHeard.set(id, clock.now());
       if (msg.type === 'alive') return;
       if (msg.type === 'data-ready') {
-        sharedData = msg.data;
+        (sharedData ??= []).push(msg.data);
         pump();
         return;
       }
@@ -236,16 +238,16 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       end(id);
       pump();
     });
-    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, backendPending: choosing || undefined, ...data });
+    worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, backendPending: choosing || undefined, ...data }, data.data ? splitBuffers(data.data) : []);
   }
 
   function pump() {
     const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
     while (!held && queue.length > 0 && workers.size - ended.size < live) {
-      if (sharedData && !choosing) launch(queue.shift()!, { data: sharedData });
+      if (sharedData && !choosing) launch(queue.shift()!, { data: sharedData.shift() }); // none left (a Restart): it loads its own
       else if (dataSource === undefined) {
         dataSource = queue[0];
-        launch(queue.shift()!, { shareData: true });
+        launch(queue.shift()!, { shareData: Math.min(queue.length, live - 1) });
       } else break; // the others start once the data is there
     }
     grantTurns();

@@ -82,13 +82,18 @@ describe('run worker handler', () => {
       loadData: async () => (loads++, data),
     };
     const c = channel(deps);
-    c.send({ ...start(), backendPending: true, shareData: true });
+    c.send({ ...start(), backendPending: true, shareData: 2 });
     const ready = await c.next((m) => m.type === 'data-ready');
     expect(ready.type === 'data-ready' && ready.data.train.n).toBe(data.train.n);
     expect(asked).toEqual([]); // no backend before the page has chosen one
     c.send({ type: 'backend', runId: 'sgd', backend: 'wasm' });
     await c.next((m) => m.type === 'done');
     expect(asked).toEqual(['wasm']);
+    // Two copies, each its own buffers (they are transferred), equal to the data.
+    const copies = c.received.filter((m) => m.type === 'data-ready');
+    expect(copies).toHaveLength(2);
+    expect(copies.map((m) => m.type === 'data-ready' && Array.from(m.data.train.x.slice(0, 5)))).toEqual([Array.from(data.train.x.slice(0, 5)), Array.from(data.train.x.slice(0, 5))]);
+
 
     const given = channel(deps);
     given.send({ ...start(), data });

@@ -12,10 +12,11 @@ import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type StartMessage, type ToWorker, type WorkerErrorKind } from './protocol';
 import { createWeightsRequests } from './weightsExport';
+import { copySplit, splitBuffers } from './dataTransfer';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
 export interface Endpoint {
-  postMessage(message: FromWorker): void;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
@@ -175,7 +176,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         lastPost = now();
         post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
       }));
-    if (start.shareData) post({ type: 'data-ready', runId: id, data });
+    // Copies made here and transferred: the page's main thread never copies the data itself.
+    for (let i = 0; i < (start.shareData ?? 0) && !failed; i++) {
+      const copy = copySplit(data);
+      endpoint.postMessage({ type: 'data-ready', runId: id, data: copy }, splitBuffers(copy));
+    }
     const pick = start.backendPending ? await backendChoice : start.backend;
     const backend = stopRequested ? undefined : await deps.initBackend(pick ?? spec.train.backend);
     if (backend) {

@@ -23,8 +23,8 @@ export interface StartMessage {
   backendPending?: boolean;
   /** The experiment's data, as another run's worker loaded it: every run of an experiment trains on the same split. */
   data?: DatasetSplit;
-  /** Post the data once loaded ('data-ready'), for the page to hand to the other runs. */
-  shareData?: boolean;
+  /** Post this many copies of the data once loaded ('data-ready', buffers transferred), for the page to hand to the other runs. */
+  shareData?: number;
 }
 /**
  * Lets the run take `steps` optimiser steps (the page interleaves runs when fewer can run at once
@@ -184,7 +184,7 @@ export interface WantTurnMessage {
   runId: string;
   progress: number;
 }
-/** The loaded split (copied), when the start message asked for it. */
+/** One copy of the loaded split (its buffers transferred: the page passes it on without copying), when the start message asked. */
 export interface DataReadyMessage {
   type: 'data-ready';
   runId: string;
