@@ -96,11 +96,12 @@ export function shareCases(context: BrowserContext, url: string): Case[] {
           const spec = historySpec();
           const lab = await openLink(context, url, encodeShareHash(spec));
           await clickButton(lab.page, 'Train');
-          // sgd done, sam part-way: reload (the tab's workers die with the page).
-          await waitForState(lab, (st) => st.runs[0]?.status === 'done' && st.runs[1]?.step > 0, 120_000, 'sgd to end and sam to start');
-          // Paused, sam stays part-way however fast this machine trains; the reload then cuts it off.
-          await clickButton(lab.page, 'Pause');
+          // The runs step side by side: sam is paused part-way (its own card's Pause), sgd goes on to
+          // its end; then a reload cuts sam off (the tab's workers die with the page).
+          await waitForState(lab, (st) => st.runs[1]?.step > 0 && st.runs[1].status === 'training', 120_000, 'sam to start');
+          await lab.page.locator('[data-run="sam"]').getByRole('button', { name: /^Pause/ }).click();
           await waitForState(lab, (st) => st.runs[1].status === 'paused', 30_000, 'sam to pause');
+          await waitForState(lab, (st) => st.runs[0].status === 'done', 120_000, 'sgd to end while sam is paused');
           // Evaluations are saved at once, progress at most once a second (and at pagehide): let one land.
           await lab.page.waitForTimeout(1200);
           const before = await lab.state();

@@ -15,7 +15,7 @@ export interface UiSlice {
 
 /**
  * Runs stepping at once: one per core, at most four. On the 2-core test machine the default preset
- * took 116 s with two stepping at once against 165 s with one (first points 9.4 s and 6.8 s) (bench/results/2026-12-01-vm-page.md):
+ * took 107 s with two stepping at once against 157 s with one (bench/results/2026-12-01-vm-page.md):
  * tfjs's wasm threads stop at half the cores, so a second worker is what uses the second core, and the
  * page's own scripts stay short (e2e: no lab script over 50 ms).
  */
