@@ -98,7 +98,8 @@ export function cases(context: BrowserContext, url: string): Case[] {
         // Each point is labelled with its run and has its run's path over the 3 evaluations behind it.
         const labels = await settled(() => chart('tradeoff').locator('.tradeoff-label').allTextContents(), (t) => t.length === 6);
         check(JSON.stringify([...new Set(labels)].sort()) === JSON.stringify(['AT L∞ 4/255', 'SAM ρ=0.1', 'SGD']), `trade-off points labelled by run: ${labels.join(', ')}`);
-        const trails = await chart('tradeoff').locator('.tradeoff-trail').evaluateAll((gs) => gs.map((g) => ({ n: g.getAttribute('data-evaluations'), d: g.querySelector('path')?.getAttribute('d') ?? '' })));
+        const readTrails = () => chart('tradeoff').locator('.tradeoff-trail').evaluateAll((gs) => gs.map((g) => ({ n: g.getAttribute('data-evaluations'), d: g.querySelector('path')?.getAttribute('d') ?? '' })));
+        const trails = await settled(readTrails, (t) => t.length === 6 && t.every((x) => x.n === '3'));
         check(trails.length === 6 && trails.every((t) => t.n === '3' && (t.d.match(/L/g) ?? []).length === 2), `one 3-evaluation path per point: ${JSON.stringify(trails)}`);
         // The axes fit the points: every point inside the plot, on a range no wider than it needs.
         const [x0, x1] = ((await chart('tradeoff').getAttribute('data-x-domain')) ?? '').split(',').map(Number);
