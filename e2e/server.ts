@@ -4,25 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preview, type Connect, type Plugin } from 'vite';
+import { preview, type Plugin } from 'vite';
+import { datasetsMiddleware } from '../scripts/vite/servedDatasets';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The fixture folder at /datasets/, by the same middleware as the config's, registered before it. */
 function datasetsFrom(dir: string): Plugin {
-  const middleware: Connect.NextHandleFunction = (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/datasets/')) return next();
-    const file = path.join(dir, decodeURIComponent(url.pathname.slice('/datasets/'.length)));
-    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-    res.setHeader('Content-Length', fs.statSync(file).size);
-    res.setHeader('Cache-Control', 'no-cache');
-    fs.createReadStream(file).pipe(res);
-  };
+  const middleware = datasetsMiddleware(dir);
   return { name: 'duality-lab-e2e:datasets', enforce: 'pre', configurePreviewServer: (server) => void server.middlewares.use(middleware) };
 }
 
