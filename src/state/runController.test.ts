@@ -152,6 +152,23 @@ describe('run controller', () => {
     expect(workers.at(-1)!.sent[0]).toMatchObject({ type: 'start', runId: 'sgd' });
   });
 
+  it('passes the shared point on the first turn even before the store has seen the backends (messages are buffered)', () => {
+    const store = createLabStore({ spec: structuredClone(DEFAULT_SPEC), maxParallel: 1 });
+    const workers: FakeWorker[] = [];
+    // A timer that never fires: every worker message waits in the buffer.
+    const controller = createRunController(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), { timer: { set: () => 0, clear: () => {} }, clock: manualClock() });
+    controller.train();
+    dataReady(workers[0]);
+    const ids = ['sgd', 'sam', 'at'];
+    workers.forEach((w, i) => w.emit({ type: 'status', runId: ids[i], status: 'queued', backend: 'wasm' }));
+    workers.forEach((w, i) => w.emit({ type: 'want-turn', runId: ids[i], progress: 0 }));
+    expect(store.getState().runs.sam.backend).toBeUndefined();
+    const point = { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: {} };
+    workers[0].emit({ type: 'metrics', runId: 'sgd', point });
+    workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0.1 });
+    expect(workers[1].sent.find((m) => m.type === 'turn')).toMatchObject({ initialPoint: { point, backend: 'wasm' } });
+  });
+
   it('hands the lead on when the leader fails before its step-0 point', () => {
     const { controller, workers } = setup(1);
     controller.train();

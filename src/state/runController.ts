@@ -112,7 +112,6 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     workers.delete(id);
     ended.delete(id);
     leaveTurns(id);
-    if (dataSource === id && !sharedData) dataSource = undefined;
     for (const [requestId, w] of weightsWaiting)
       if (w.runId === id) {
         weightsWaiting.delete(requestId);
@@ -120,16 +119,22 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       }
   };
 
-  /** A run that no longer steps (ended, paused, crashed) leaves the turn order; a leader that never shared its point hands the lead on. */
+  /**
+   * A run that no longer steps (ended, paused, crashed) leaves the turn order. A leader that never
+   * shared its point hands the lead on; a data source that never sent its data hands that on.
+   */
   function leaveTurns(id: string) {
     waiting.delete(id);
     stepping.delete(id);
     progress.delete(id);
     if (leader === id && !sharedStart) leader = undefined;
+    if (dataSource === id && !sharedData) dataSource = undefined;
   }
 
   const order = (id: string) => store.getState().runOrder.indexOf(id);
-  const runBackend = (id: string) => store.getState().runs[id]?.backend;
+  /** The backend each worker reported, read from its messages as they come (the store sees them a flush later). */
+  const backends = new Map<string, BackendName>();
+  const runBackend = (id: string) => backends.get(id);
 
   /** Shows the shared step-0 point on a run that has not computed its own (it will take it on its first turn). */
   function showSharedStart(id: string) {
@@ -159,16 +164,12 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
         if (leader !== undefined && leader !== id) continue;
         leader = id;
       }
-      const first = !begun.has(id);
+      const initialPoint = !begun.has(id) && sharedStart && runBackend(id) === sharedStart.backend ? sharedStart : undefined;
+      showSharedStart(id);
       begun.add(id);
       waiting.delete(id);
       stepping.add(id);
       lastHeard.set(id, clock.now()); // silence counts from the turn, not from the wait
-      const initialPoint = first && sharedStart && runBackend(id) === sharedStart.backend ? sharedStart : undefined;
-      if (initialPoint && !shown.has(id)) {
-        shown.add(id);
-        buffer.push({ type: 'metrics', runId: id, point: initialPoint.point });
-      }
       workers.get(id)?.postMessage({ type: 'turn', runId: id, steps: turnLength(spec), initialPoint });
     }
   }
@@ -185,6 +186,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       const msg = event.data;
       lastHeard.set(id, clock.now());
       if (msg.type === 'alive') return;
+      if (msg.type === 'status' && msg.backend) backends.set(id, msg.backend);
       if (msg.type === 'data-ready') {
         (sharedData ??= []).push(msg.data);
         pump();
@@ -226,7 +228,6 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
         // The worker stays alive with the trained model; it no longer counts as training.
         ended.add(id);
         leaveTurns(id);
-        if (dataSource === id && !sharedData) dataSource = undefined;
         pump();
       }
     });
@@ -352,6 +353,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       dataSource = undefined;
       choosing = false;
       begun.clear();
+      backends.clear();
       shown.clear();
       progress.clear();
       buffer.clear();
