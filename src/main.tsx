@@ -4,6 +4,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DEFAULT_PRESET_ID, PRESETS } from './core/presets';
+import { createLifecycleAnnouncements } from './core/run/lifecycle';
 import { startArchive } from './state/archiveStartup';
 import { createLabStore } from './state/labStore';
 import { createBackendChooser } from './state/backendChooser';
@@ -54,7 +55,9 @@ const chooseBackend = createBackendChooser({
   setTimer: (callback, ms) => setTimeout(callback, ms),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
-const controller = createRunController(store, createRunWorker, { chooseBackend });
+// The run controller announces each Train, Restart and Reset to the saved experiments.
+const lifecycle = createLifecycleAnnouncements();
+const controller = createRunController(store, createRunWorker, { chooseBackend, announce: lifecycle.announce });
 if (params.get('e2e') === '1') installTestHook(store);
 syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {
@@ -62,6 +65,7 @@ const archive = startArchive(store, link, {
   sessionStorage: globalThis.sessionStorage,
   locks: navigator.locks,
   onPageHide: (callback) => addEventListener('pagehide', callback),
+  announcements: lifecycle,
 });
 
 createRoot(document.getElementById('root')!).render(
