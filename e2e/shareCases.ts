@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Download, Page } from 'playwright-core';
 import { readSafetensorsHeader } from '../src/core/export/safetensors';
 import type { ExperimentSpec } from '../src/core/spec';
-import { parseResultsText } from '../src/state/resultsFile';
+import { parseResultsText } from '../src/core/train/resultsFile';
 import { encodeShareHash } from '../src/state/shareUrl';
 import type { TestSnapshot } from '../src/state/testHook';
 import { clickButton, ended, tinySpec, waitForState, watchPage, type LabPage } from './lab';

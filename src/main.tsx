@@ -1,5 +1,5 @@
-// Page start-up: the spec (a preset, or one from the share link in the URL hash), the store, the run
-// controller, the hash kept in step with the form, the saved experiments and, for the end-to-end
+// Page start-up: the spec (a preset, or one from the share link in the URL hash), the store, the
+// controllers of every worker (runs, dataset import, classroom), the hash kept in step with the form, the saved experiments and, for the end-to-end
 // tests only (?e2e=1), a read-only window hook.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -9,12 +9,14 @@ import { startArchive } from './state/archiveStartup';
 import { createLabStore } from './state/labStore';
 import { createBackendChooser } from './state/backendChooser';
 import { browserEnvironmentKey } from './state/environmentKey';
+import { createClassroomController } from './state/classroomController';
+import { createDatasetController } from './state/datasetController';
 import { createRunController } from './state/runController';
 import { readShareLink, type LinkContents } from './state/shareLink';
 import { installTestHook } from './state/testHook';
 import { defaultParallelism } from './state/uiSlice';
 import { syncHashWithSpec } from './state/urlSync';
-import { createProbeWorker, createRunWorker } from './state/workerFactory';
+import { createClassroomWorker, createImportWorker, createProbeWorker, createRunWorker } from './state/workerFactory';
 import { App } from './ui/App';
 import { ArchiveProvider } from './ui/history/archiveContext';
 import { LabContext } from './ui/labContext';
@@ -58,6 +60,8 @@ const chooseBackend = createBackendChooser({
 // The run controller announces each Train, Restart and Reset to the saved experiments.
 const lifecycle = createLifecycleAnnouncements();
 const controller = createRunController(store, createRunWorker, { chooseBackend, announce: lifecycle.announce });
+const datasets = createDatasetController(store, { createWorker: createImportWorker });
+const classroom = createClassroomController(createClassroomWorker);
 if (params.get('e2e') === '1') installTestHook(store);
 syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {
@@ -70,7 +74,7 @@ const archive = startArchive(store, link, {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <LabContext.Provider value={{ store, controller }}>
+    <LabContext.Provider value={{ store, controller, datasets, classroom }}>
       <ArchiveProvider ready={archive}>
         <App />
       </ArchiveProvider>

@@ -16,6 +16,7 @@ import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
 import { isFinal } from './runView';
 import { nextTurns, turnLength } from './turnScheduler';
+import type { WorkerClient } from './workerClient';
 
 /**
  * Runs whose workers train at the same time. Each worker holds its own copy of the data (a CIFAR-10
@@ -23,13 +24,8 @@ import { nextTurns, turnLength } from './turnScheduler';
  */
 const LIVE_WORKERS = 3;
 
-/** The part of a Worker the controller uses (a fake in tests). */
-export interface WorkerLike {
-  postMessage(message: ToWorker, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: { data: FromWorker }) => void): void;
-  addEventListener(type: 'error', listener: (event: { message?: string; preventDefault?(): void }) => void): void;
-  terminate(): void;
-}
+/** A run worker as the controller sees it (a fake in tests). */
+export type WorkerLike = WorkerClient<ToWorker, FromWorker>;
 
 export interface RunController {
   /** Validates the edited spec and trains all its runs; false (and nothing started) when invalid. */

@@ -8,7 +8,7 @@ import { deflateSync, strToU8 } from 'fflate';
 import { attackKey, type ExperimentSpec } from '../core/spec';
 import type { Results } from '../core/train/results';
 import { specFromHash } from './hashSpec';
-import { parseResults } from './resultsFile';
+import { parseResults } from '../core/train/resultsFile';
 import { decodeShareHash, encodeShareHash, readLinkPart, toBase64Url } from './shareUrl';
 
 const RESULTS_KEY = 'r';

@@ -17,7 +17,7 @@ import type { Results } from '../core/train/results';
 import { specFromHash } from './hashSpec';
 import type { LabState } from './labStore';
 import { landscapePart } from './landscapePart';
-import { parseResultsText, resultsToJson } from './resultsFile';
+import { parseResultsText, resultsToJson } from '../core/train/resultsFile';
 import { newRunView } from './runView';
 import { readSavedRunView } from './savedRunView';
 import { encodeResultsParam, readShareLink } from './shareLink';

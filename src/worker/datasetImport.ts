@@ -3,7 +3,7 @@
 // the core parsers (their messages are what a corrupt or wrong file reports) before anything is
 // returned, and the result is what `npm run datasets` would write: the gzipped official files
 // and a manifest entry with their sizes, SHA-256 and the training images' channel statistics.
-import { CATALOG } from '../core/data/catalog';
+import { CATALOG, CIFAR10_TARBALL, FASHION_FILES } from '../core/data/catalog';
 import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, cifar10BatchesFromTar, parseCifar10Batch } from '../core/data/cifar10';
 import { isGzip, maybeGunzip } from '../core/data/gzip';
 import { parseIdxPair } from '../core/data/idx';
@@ -27,8 +27,6 @@ export interface ImportDeps {
   onStep?(step: string): void;
 }
 
-export const CIFAR10_TARBALL = 'cifar-10-binary.tar.gz';
-export const FASHION_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => `${f}.gz`);
 
 const UNKNOWN =
   `drop the official ${CIFAR10_TARBALL} (CIFAR-10 binary version), or the four Fashion-MNIST files together: ${FASHION_FILES.join(', ')}`;

@@ -10,7 +10,7 @@ import { DualityView } from './DualityView';
 import { ShareChart, ToyAccuracyChart } from './ToyCharts';
 import { ToySlider } from './ToySlider';
 import { finalNumbers, METHOD_COLORS, METHOD_NAMES, toyChartRows } from './toyChartData';
-import { useToyWorker } from './useToyWorker';
+import { useClassroomComparison } from './useClassroomComparison';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
@@ -24,7 +24,7 @@ const EXITS: { label: string; change: (e: ToyExperiment) => ToyExperiment }[] = 
 
 export function TheoryPanel() {
   const [experiment, setExperiment] = useState<ToyExperiment>(THEORY_REGIME);
-  const { result, error, ms, busy } = useToyWorker(experiment);
+  const { result, error, ms, busy } = useClassroomComparison(experiment);
   const rows = useMemo(() => (result ? toyChartRows(result) : []), [result]);
   const set = (patch: Partial<ToyExperiment>) => setExperiment((e) => ({ ...e, ...patch }));
   const setData = (patch: Partial<ToyParams>) => setExperiment((e) => ({ ...e, data: { ...e.data, ...patch } }));
