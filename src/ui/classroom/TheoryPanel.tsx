@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { MLP_REGIME, THEORY_REGIME } from '../../core/toy/theoryRegime';
 import { TOY_METHODS, type ToyExperiment } from '../../core/toy/toyTrain';
-import type { ToyParams } from '../../core/spec';
+import type { FeatureSetParams } from '../../core/spec';
 import { BoundaryCanvas } from './BoundaryCanvas';
 import { DualityView } from './DualityView';
 import { ShareChart, ToyAccuracyChart } from './ToyCharts';
@@ -27,7 +27,7 @@ export function TheoryPanel() {
   const { result, error, ms, busy } = useClassroomComparison(experiment);
   const rows = useMemo(() => (result ? toyChartRows(result) : []), [result]);
   const set = (patch: Partial<ToyExperiment>) => setExperiment((e) => ({ ...e, ...patch }));
-  const setData = (patch: Partial<ToyParams>) => setExperiment((e) => ({ ...e, data: { ...e.data, ...patch } }));
+  const setData = (patch: Partial<FeatureSetParams>) => setExperiment((e) => ({ ...e, data: { ...e.data, ...patch } }));
   const isLinear = experiment.model === 'linear';
   const { data } = experiment;
 
