@@ -4,14 +4,14 @@
 import { runToyComparison } from '../core/toy/toyTrain';
 import type { ClassroomReply, ClassroomRequest } from './classroomProtocol';
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<ClassroomRequest>) => void) | null; postMessage(m: ClassroomReply): void };
+const post = (reply: ClassroomReply) => self.postMessage(reply);
 
-scope.onmessage = (e) => {
+self.onmessage = (e: MessageEvent<ClassroomRequest>) => {
   const { id, experiment } = e.data;
   const start = performance.now();
   try {
-    scope.postMessage({ id, ok: true, result: runToyComparison(experiment), ms: performance.now() - start });
+    post({ id, ok: true, result: runToyComparison(experiment), ms: performance.now() - start });
   } catch (err) {
-    scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+    post({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }
 };

@@ -15,7 +15,7 @@ export interface CatalogEntry extends DatasetMeta {
   title: string;
 }
 
-/** The official files a user may drop onto the page (worker/datasetImport.ts): the CIFAR-10 binary tarball, the four Fashion-MNIST idx files. */
+/** The official files a user may drop or point `npm run datasets` at. */
 export const CIFAR10_TARBALL = 'cifar-10-binary.tar.gz';
 export const FASHION_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => `${f}.gz`);
 
