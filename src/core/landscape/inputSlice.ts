@@ -17,7 +17,7 @@ import { throwIfCancelled } from './cancel';
 import { estimateCost } from './cost';
 import { batchScores } from './evalBatch';
 import type { InputAdversary, InputSlice1d, InputSlice2d } from './results';
-import type { SliceHooks } from './weightSlice';
+import { lossAndAcc, sweep, type SliceHooks } from './sweep';
 
 export interface InputSliceOptions {
   /** Largest perturbation, pixel units (spec.landscape.inputEps). */
@@ -99,25 +99,18 @@ export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSli
   const dirs = inputDirections(model, batch, o);
   out.gradEvals = dirs.gradEvals;
   try {
-    for (const t of ts) {
-      throwIfCancelled(hooks.signal);
-      const scores = tf.tidy(() =>
-        tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [t], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [t], o.bounded))]),
-      );
-      const [lossAdv, accAdv, lossRand, accRand] = await scores.data().finally(() => scores.dispose());
+    const scoreRow = (i: number) =>
+      tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [ts[i]], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [ts[i]], o.bounded))]);
+    const store = (_: number, [lossAdv, accAdv, lossRand, accRand]: Float32Array) => {
       out.lossAdv.push(lossAdv);
       out.accAdv.push(accAdv);
       out.lossRand.push(lossRand);
       out.accRand.push(accRand);
-      out.evals += 2;
-      out.ms = performance.now() - t0;
-      await hooks.onPartial?.(out);
-    }
+    };
+    return await sweep(out, ts.length, scoreRow, store, hooks, t0);
   } finally {
     tf.dispose([dirs.adv, dirs.rand]);
   }
-  out.ms = performance.now() - t0;
-  return out;
 }
 
 export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice2d> = {}): Promise<InputSlice2d> {
@@ -141,20 +134,14 @@ export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSli
   const dirs = inputDirections(model, batch, o);
   out.gradEvals = dirs.gradEvals;
   try {
-    for (const a of alphas) {
-      throwIfCancelled(hooks.signal);
-      // One read-back per row.
-      const scores = tf.tidy(() => tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [a, b], o.bounded)))));
-      const values = await scores.data().finally(() => scores.dispose());
-      out.loss.push(betas.map((_, j) => values[2 * j]));
-      out.acc.push(betas.map((_, j) => values[2 * j + 1]));
-      out.evals += betas.length;
-      out.ms = performance.now() - t0;
-      await hooks.onPartial?.(out);
-    }
+    const scoreRow = (i: number) => tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [alphas[i], b], o.bounded))));
+    const store = (_: number, values: Float32Array) => {
+      const { loss, acc } = lossAndAcc(values);
+      out.loss.push(loss);
+      out.acc.push(acc);
+    };
+    return await sweep(out, alphas.length, scoreRow, store, hooks, t0);
   } finally {
     tf.dispose([dirs.adv, dirs.rand]);
   }
-  out.ms = performance.now() - t0;
-  return out;
 }
