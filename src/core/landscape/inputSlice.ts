@@ -17,7 +17,7 @@ import { throwIfCancelled } from './cancel';
 import { estimateCost } from './cost';
 import { batchScores } from './evalBatch';
 import type { InputAdversary, InputSlice1d, InputSlice2d } from './results';
-import { lossAndAcc, sweep, type SliceHooks } from './sweep';
+import { gridRows, sweep, type SliceHooks } from './sweep';
 
 export interface InputSliceOptions {
   /** Largest perturbation, pixel units (spec.landscape.inputEps). */
@@ -78,6 +78,28 @@ function moved(x: tf.Tensor, dirs: tf.Tensor[], coefs: number[], bounded: boolea
   return bounded ? tf.clipByValue(out, 0, 1) : out;
 }
 
+/** Computes the input directions, sweeps the slice's rows along them, then frees them. */
+async function sweepAlong<R extends InputSlice1d | InputSlice2d>(
+  model: Model,
+  batch: DeviceBatch,
+  o: InputSliceOptions,
+  hooks: SliceHooks<R>,
+  out: R,
+  t0: number,
+  rows: number,
+  scoreRow: (dirs: InputDirections, i: number) => tf.Tensor,
+  store: (i: number, values: Float32Array) => void,
+): Promise<R> {
+  throwIfCancelled(hooks.signal);
+  const dirs = inputDirections(model, batch, o);
+  out.gradEvals = dirs.gradEvals;
+  try {
+    return await sweep(out, rows, (i) => scoreRow(dirs, i), store, hooks, t0);
+  } finally {
+    tf.dispose([dirs.adv, dirs.rand]);
+  }
+}
+
 export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice1d> = {}): Promise<InputSlice1d> {
   const t0 = performance.now();
   const ts = linspace(0, o.eps, o.points);
@@ -95,22 +117,15 @@ export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSli
     gradEvals: 0,
     ms: 0,
   };
-  throwIfCancelled(hooks.signal);
-  const dirs = inputDirections(model, batch, o);
-  out.gradEvals = dirs.gradEvals;
-  try {
-    const scoreRow = (i: number) =>
-      tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [ts[i]], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [ts[i]], o.bounded))]);
-    const store = (_: number, [lossAdv, accAdv, lossRand, accRand]: Float32Array) => {
-      out.lossAdv.push(lossAdv);
-      out.accAdv.push(accAdv);
-      out.lossRand.push(lossRand);
-      out.accRand.push(accRand);
-    };
-    return await sweep(out, ts.length, scoreRow, store, hooks, t0);
-  } finally {
-    tf.dispose([dirs.adv, dirs.rand]);
-  }
+  const scoreRow = (dirs: InputDirections, i: number) =>
+    tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [ts[i]], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [ts[i]], o.bounded))]);
+  const store = (_: number, [lossAdv, accAdv, lossRand, accRand]: Float32Array) => {
+    out.lossAdv.push(lossAdv);
+    out.accAdv.push(accAdv);
+    out.lossRand.push(lossRand);
+    out.accRand.push(accRand);
+  };
+  return sweepAlong(model, batch, o, hooks, out, t0, ts.length, scoreRow, store);
 }
 
 export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice2d> = {}): Promise<InputSlice2d> {
@@ -130,18 +145,7 @@ export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSli
     gradEvals: 0,
     ms: 0,
   };
-  throwIfCancelled(hooks.signal);
-  const dirs = inputDirections(model, batch, o);
-  out.gradEvals = dirs.gradEvals;
-  try {
-    const scoreRow = (i: number) => tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [alphas[i], b], o.bounded))));
-    const store = (_: number, values: Float32Array) => {
-      const { loss, acc } = lossAndAcc(values);
-      out.loss.push(loss);
-      out.acc.push(acc);
-    };
-    return await sweep(out, alphas.length, scoreRow, store, hooks, t0);
-  } finally {
-    tf.dispose([dirs.adv, dirs.rand]);
-  }
+  const scoreRow = (dirs: InputDirections, i: number) =>
+    tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [alphas[i], b], o.bounded))));
+  return sweepAlong(model, batch, o, hooks, out, t0, alphas.length, scoreRow, gridRows(out));
 }

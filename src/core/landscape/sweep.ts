@@ -36,13 +36,16 @@ export async function sweep<R extends { evals: number; ms: number }>(
   return out;
 }
 
-/** The [loss, acc] pairs of a row's values, as two lists. */
-export function lossAndAcc(values: Float32Array): { loss: number[]; acc: number[] } {
-  const loss: number[] = [];
-  const acc: number[] = [];
-  for (let j = 0; j < values.length; j += 2) {
-    loss.push(values[j]);
-    acc.push(values[j + 1]);
-  }
-  return { loss, acc };
-}
+/** The `store` of a 2-D slice: each row's [loss, acc] pairs appended as a row of `loss` and one of `acc`. */
+export const gridRows =
+  (out: { loss: number[][]; acc: number[][] }) =>
+  (_: number, values: Float32Array): void => {
+    const loss: number[] = [];
+    const acc: number[] = [];
+    for (let j = 0; j < values.length; j += 2) {
+      loss.push(values[j]);
+      acc.push(values[j + 1]);
+    }
+    out.loss.push(loss);
+    out.acc.push(acc);
+  };

@@ -11,7 +11,7 @@ import { estimateCost } from './cost';
 import type { WeightDirection } from './directions';
 import { batchScores } from './evalBatch';
 import type { WeightSlice1d, WeightSlice2d } from './results';
-import { lossAndAcc, sweep, type SliceHooks } from './sweep';
+import { gridRows, sweep, type SliceHooks } from './sweep';
 import { WeightOrigin } from './weightOrigin';
 
 export async function weightSlice1d(model: Model, batch: DeviceBatch, d: WeightDirection, points: number, hooks: SliceHooks<WeightSlice1d> = {}): Promise<WeightSlice1d> {
@@ -77,12 +77,7 @@ export async function weightSlice2d(
           return batchScores(model, batch);
         }),
       );
-    const store = (_: number, values: Float32Array) => {
-      const { loss, acc } = lossAndAcc(values);
-      out.loss.push(loss);
-      out.acc.push(acc);
-    };
-    return await sweep(out, alphas.length, scoreRow, store, hooks, t0);
+    return await sweep(out, alphas.length, scoreRow, gridRows(out), hooks, t0);
   } finally {
     origin.dispose();
   }
