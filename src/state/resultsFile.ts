@@ -1,7 +1,6 @@
 // The shown experiment as a results file (core/train/resultsFile.ts), and results read back as run views.
-import type { BackendName } from '../core/backend';
+import { isBackendName } from '../core/backend';
 import type { Results, RunStatus } from '../core/train/results';
-import { BACKEND_NAMES } from '../core/train/resultsFile';
 import type { LabState } from './labStore';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
@@ -10,7 +9,7 @@ import { newRunView, restoredView, type RunView } from './runView';
 export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'>): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
-  const backend = views.find((r) => r.backend)?.backend ?? ((BACKEND_NAMES as readonly string[]).includes(s.trainedSpec.train.backend) ? (s.trainedSpec.train.backend as BackendName) : 'cpu');
+  const backend = views.find((r) => r.backend)?.backend ?? (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
   return {
     spec: structuredClone(s.trainedSpec),
     backend,

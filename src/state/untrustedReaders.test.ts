@@ -18,10 +18,10 @@ import { specFromHash } from './hashSpec';
 import type { LabState } from './labStore';
 import { landscapePart } from './landscapePart';
 import { parseResultsText, resultsToJson } from '../core/train/resultsFile';
+import { toBase64Url } from './linkPart';
 import { newRunView } from './runView';
 import { readSavedRunView } from './savedRunView';
 import { encodeResultsParam, readShareLink } from './shareLink';
-import { toBase64Url } from './shareUrl';
 
 const MAX_MS = 1000;
 const MAX_MESSAGE = 2000;

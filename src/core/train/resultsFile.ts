@@ -3,13 +3,10 @@
 // (accuracies in [0, 1], epochs within the spec's), every string and list bounded, own keys only.
 // The spec is checked field by field by parseSpec (any issue refuses it); then the runs against it.
 import * as v from 'valibot';
-import type { BackendName } from '../backend';
+import { BACKEND_NAMES } from '../backend';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../schema';
 import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../spec';
-import type { Results, RunResult, RunStatus } from './results';
-
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
-const STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const satisfies readonly RunStatus[];
+import { RUN_STATUSES, type Results, type RunResult } from './results';
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
@@ -36,7 +33,7 @@ const pointSchema = obj({
 const runSchema = obj({
   id: text(32),
   method: oneOf(METHODS),
-  status: oneOf(STATUSES),
+  status: oneOf(RUN_STATUSES),
   history: list(pointSchema, 0, 100_000),
   msPerStep: num(0, 1e9),
   error: v.optional(text(4000)),
