@@ -50,7 +50,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   const stopAsked = () => phase === 'stopping' || phase === 'failed';
   // Read through a function: the phase changes in message handlers while the training loop awaits.
   const is = (p: RunPhase) => phase === p;
-  /** Nothing steps now (parked or over): a landscape or weights request is answered at once. */
+  /** Nothing steps now (paused, or training is over): a landscape or weights request is answered at once. */
   const idle = () => phase === 'paused' || phase === 'ended' || phase === 'released';
   let wakeUp: (() => void) | undefined;
   // Turns: the page lets each run take a number of steps at a time (runController.ts), so runs that
