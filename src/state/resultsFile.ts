@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import type { BackendName } from '../core/backend';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../core/spec';
-import type { Results, RunResult, RunStatus } from '../core/train/results';
+import type { Results, ResultsBackend, RunResult, RunStatus } from '../core/train/results';
 import type { LabState } from './labStore';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
@@ -45,7 +45,8 @@ const runSchema = obj({
   error: v.optional(text(4000)),
 });
 
-const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(BACKEND_NAMES), runs: list(v.unknown(), 0, 12) });
+export const RESULTS_BACKENDS = [...BACKEND_NAMES, 'pytorch'] as const satisfies readonly ResultsBackend[];
+const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(RESULTS_BACKENDS), runs: list(v.unknown(), 0, 12) });
 
 const issue = (path: string, message: string): InputIssue => ({ path, message });
 

@@ -1,7 +1,6 @@
 // What the page knows about one run, folded from its worker's messages by a pure reducer.
-import type { BackendName } from '../core/backend';
 import type { RunSpec } from '../core/spec';
-import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
+import type { HistoryPoint, ResultsBackend, RunResult, RunStatus } from '../core/train/results';
 import type { FromWorker, WorkerErrorKind } from '../worker/protocol';
 import { addLoss, EMPTY_LOSS_SERIES, type LossSeries } from './lossSeries';
 
@@ -15,7 +14,8 @@ export interface RunView {
   id: string;
   spec: RunSpec;
   status: RunStatus;
-  backend?: BackendName;
+  /** Where it trains or trained: a tfjs backend, or 'pytorch' for an imported run of the exported project. */
+  backend?: ResultsBackend;
   step: number;
   totalSteps: number;
   epoch: number;

@@ -25,8 +25,11 @@ export interface RunResult {
   error?: string;
 }
 
+/** Where the runs trained: a tfjs backend of the lab, or the exported PyTorch project's train.py. */
+export type ResultsBackend = BackendName | 'pytorch';
+
 export interface Results {
   spec: ExperimentSpec;
-  backend: BackendName;
+  backend: ResultsBackend;
   runs: RunResult[];
 }
