@@ -18,6 +18,7 @@ import { evaluateModel } from '../src/core/train/evaluate';
 import type { Results } from '../src/core/train/results';
 import { createTrainer } from '../src/core/train/trainer';
 import { parseResultsText } from '../src/state/resultsFile';
+import { encodeShareHash } from '../src/state/shareUrl';
 import { exportPytorch } from './lib/exportPytorch';
 import { exportSplit } from './lib/exportSplit';
 import { useBackend } from './lib/nodeBackend';
@@ -90,6 +91,28 @@ function tensorsOf(file: string): Record<string, Float32Array> {
   const header = readSafetensorsHeader(bytes);
   return Object.fromEntries(Object.keys(header.tensors).map((name) => [name, readSafetensorsTensor(bytes, header, name)]));
 }
+
+describe('npm run lab -- export-pytorch and npm run datasets -- --export', () => {
+  it('write the project of a share link and the split of a spec, into new or empty folders only', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'duality-export-'));
+    try {
+      const written = exportPytorch(`http://127.0.0.1:5173/${encodeShareHash(TINY)}`, path.join(tmp, 'p'));
+      expect(written.map((f) => path.basename(f)).sort()).toEqual(['README.md', 'data.py', 'dataset.json', 'methods.py', 'models.py', 'safetensors_io.py', 'spec.json', 'train.py']);
+      expect(JSON.parse(readFileSync(path.join(tmp, 'p', 'spec.json'), 'utf8'))).toEqual(TINY);
+      expect(() => exportPytorch(path.join(tmp, 'p', 'spec.json'), path.join(tmp, 'p'))).toThrow(/is not empty/);
+      writeFileSync(path.join(tmp, 'tiny.json'), JSON.stringify(TINY));
+      await exportSplit(path.join(tmp, 'tiny.json'), path.join(tmp, 'd'));
+      // idx float32: magic 0x00000D04, dims [32, 32, 32, 3], then the lab's exact training values.
+      const x = readFileSync(path.join(tmp, 'd', 'train-x.idx'));
+      const { train } = buildSplit(TINY);
+      expect([x.readUInt32BE(0), x.readUInt32BE(4), x.readUInt32BE(16)]).toEqual([0x0d04, 32, 3]);
+      expect(x.readFloatBE(20 + 4 * 1000)).toBe(train.x[1000]);
+      expect(readFileSync(path.join(tmp, 'd', 'train-y.idx')).subarray(8)).toEqual(Buffer.from(train.y));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
   beforeAll(async () => {

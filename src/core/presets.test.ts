@@ -14,4 +14,17 @@ describe('presets', () => {
     expect(['shapes', 'toy']).toContain(def.spec.dataset.name);
     expect(def.spec.runs.map((r) => r.method)).toEqual(['sgd', 'sam', 'at']);
   });
+
+  it("include the paper's setting, marked export only", () => {
+    const paper = PRESETS.find((p) => p.exportOnly)!;
+    expect(paper.title).toBe("The paper's setting (export only)");
+    expect(paper.spec).toMatchObject({
+      dataset: { name: 'cifar10', trainSize: 50_000, testSize: 10_000 },
+      model: { name: 'preact-resnet18', width: 64 },
+      train: { epochs: 100, batchSize: 128, lr: 0.1, schedule: 'piecewise', weightDecay: 5e-4 },
+      eval: { pgdSteps: 10 },
+    });
+    expect(paper.spec.runs.map((r) => (r.method === 'sam' ? r.rho : r.method === 'at' ? Math.round(r.eps * 255) : 'sgd'))).toEqual(['sgd', 0.05, 0.1, 0.2, 1, 2, 8]);
+    expect(PRESETS.filter((p) => p.exportOnly)).toEqual([paper]);
+  });
 });
