@@ -12,6 +12,7 @@ import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type StartMessage, type ToWorker, type WorkerErrorKind } from './protocol';
 import { createWeightsRequests } from './weightsExport';
+import { openWeightsReply } from './weightsOpen';
 import { copySplit, splitBuffers } from './dataTransfer';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
@@ -114,6 +115,10 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     else if (msg.type === 'weights') {
       weights.enqueue(msg);
       if (parked || finished || !trainer) void (jobs?.drain() ?? Promise.resolve()).then(() => weights.drain());
+    }
+    else if (msg.type === 'open-weights') {
+      // After any landscape in progress, which must not see its weights change under it.
+      void (jobs?.drain() ?? Promise.resolve()).then(async () => post(await openWeightsReply(msg, trainer, data, finished)));
     }
     else if (msg.type === 'dispose') {
       jobs?.cancelAll('the run was disposed');
