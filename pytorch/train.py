@@ -155,9 +155,9 @@ def train_run(spec: dict, meta: dict, run: dict, train, test, dd: Distributed, o
             if i >= steps_per_epoch or step >= total_steps:
                 break
             started = time.perf_counter()
-            x, y = x.to(dd.device), y.to(dd.device)
             if cfg['augment'] and image:
-                x = augment(x.cpu(), augment_rng).to(dd.device)
+                x = augment(x, augment_rng)  # on the CPU, from this process's own seeded stream
+            x, y = x.to(dd.device), y.to(dd.device)
             for group in opt.param_groups:
                 group['lr'] = learning_rate(cfg['schedule'], run.get('lr', cfg['lr']), step, total_steps)
             opt.zero_grad(set_to_none=True)
