@@ -8,14 +8,14 @@ import { parseArgs } from 'node:util';
 import { PYTORCH_SOURCES, pytorchProjectFiles, type PytorchSources } from '../../src/core/export/pytorchProject';
 import { specFromSource } from './specFromSource';
 
-export const PYTORCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pytorch');
+const PYTORCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pytorch');
 
 export const EXPORT_PYTORCH_USAGE = '  npm run lab -- export-pytorch <spec.json | share URL> --out <dir>';
 export const EXPORT_PYTORCH_HELP = `export-pytorch
         writes the experiment as a PyTorch project (spec.json, train.py and its modules, README.md)
         that trains under torchrun with DistributedDataParallel; <dir> must be new or empty.`;
 
-export function readPytorchSources(dir = PYTORCH_DIR): PytorchSources {
+function readPytorchSources(dir = PYTORCH_DIR): PytorchSources {
   return Object.fromEntries(PYTORCH_SOURCES.map((name) => [name, readFileSync(path.join(dir, name), 'utf8')])) as PytorchSources;
 }
 

@@ -9,13 +9,13 @@ import type { ExperimentSpec } from '../spec';
 export const PYTORCH_SOURCES = ['train.py', 'models.py', 'methods.py', 'data.py', 'safetensors_io.py', 'README.md'] as const;
 export type PytorchSources = Record<(typeof PYTORCH_SOURCES)[number], string>;
 
-export interface ProjectFile {
+interface ProjectFile {
   path: string;
   text: string;
 }
 
 /** What train.py reads in dataset.json: example shape, classes, the normalisation inside the model, pixel bounds. */
-export function datasetInfo(spec: ExperimentSpec) {
+function datasetInfo(spec: ExperimentSpec) {
   const entry = CATALOG[spec.dataset.name];
   const { robustDims, nonRobustDims } = spec.dataset.toy;
   return {

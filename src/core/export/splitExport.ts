@@ -18,7 +18,7 @@ function idxHeader(out: DataView, type: number, dims: number[]): number {
 }
 
 /** A float32 idx file of `values` with dimensions `dims`. */
-export function encodeFloatIdx(values: Float32Array, dims: number[]): Uint8Array {
+function encodeFloatIdx(values: Float32Array, dims: number[]): Uint8Array {
   const count = dims.reduce((a, b) => a * b, 1);
   if (count !== values.length) throw new Error(`idx dims [${dims.join(', ')}] hold ${count} values, got ${values.length}`);
   const out = new Uint8Array(4 + 4 * dims.length + 4 * count);
@@ -29,13 +29,13 @@ export function encodeFloatIdx(values: Float32Array, dims: number[]): Uint8Array
 }
 
 /** A one-dimensional byte idx file (labels). */
-export function encodeByteIdx(values: Uint8Array): Uint8Array {
+function encodeByteIdx(values: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + values.length);
   out.set(values, idxHeader(new DataView(out.buffer), IDX_UBYTE, [values.length]));
   return out;
 }
 
-export interface OutFile {
+interface OutFile {
   path: string;
   bytes: Uint8Array;
 }
