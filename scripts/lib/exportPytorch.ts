@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { PYTORCH_SOURCES, pytorchProjectFiles, type PytorchSources } from '../../src/core/export/pytorchProject';
+import { readArgs, UsageError } from './cli';
 import { specFromSource } from './specFromSource';
 
 const PYTORCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pytorch');
@@ -33,9 +33,9 @@ export function exportPytorch(source: string, out: string): string[] {
 
 /** The command's own arguments (after "export-pytorch"). */
 export function exportPytorchCommand(argv: string[]): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' } }, allowPositionals: true });
-  if (positionals.length !== 1) throw new Error(`export-pytorch takes one spec file or share URL, got ${positionals.length}`);
-  if (!values.out) throw new Error('export-pytorch needs --out <dir>');
+  const { values, positionals } = readArgs(argv, { out: { type: 'string' } }, true);
+  if (positionals.length !== 1) throw new UsageError(`export-pytorch takes one spec file or share URL, got ${positionals.length}`);
+  if (!values.out) throw new UsageError('export-pytorch needs --out <dir>');
   const written = exportPytorch(positionals[0], values.out);
   process.stderr.write(`wrote ${written.length} files to ${values.out}: cd ${values.out} && python3 train.py spec.json --data DIR (see README.md)\n`);
   return 0;

@@ -2,8 +2,8 @@
 // the lab trains and evaluates on them, for the exported PyTorch project (src/core/export/splitExport.ts).
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { splitFiles } from '../../src/core/export/splitExport';
+import { readArgs, UsageError } from './cli';
 import { loadSplit } from './loadSplit';
 import { specFromSource } from './specFromSource';
 
@@ -20,8 +20,8 @@ export async function exportSplit(source: string, out: string, datasetsDir?: str
 
 /** The arguments of `npm run datasets -- --export DIR --spec <spec.json | share URL>`. */
 export async function exportSplitCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { export: { type: 'string' }, spec: { type: 'string' } } });
-  if (!values.export || !values.spec) throw new Error('usage: npm run datasets -- --export DIR --spec <spec.json | share URL>');
+  const { values } = readArgs(argv, { export: { type: 'string' }, spec: { type: 'string' } });
+  if (!values.export || !values.spec) throw new UsageError('--export DIR needs --spec <spec.json | share URL>');
   const written = await exportSplit(values.spec, values.export);
   console.log(`wrote ${written.join(', ')} to ${values.export}`);
   return 0;

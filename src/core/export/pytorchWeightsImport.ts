@@ -2,8 +2,8 @@
 // PyTorch project's train.py) read back into a lab model of the same architecture: the inverse of
 // pytorchWeights.ts. The file is untrusted: every tensor is checked by name, dtype, shape and byte
 // range before any weight changes, so a bad file changes nothing and says what is wrong.
+import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/model';
-import { writeParams } from '../model/paramUtils';
 import { flattenedInput } from './pytorchWeights';
 
 export type WeightsReadResult = { ok: true; metadata: Record<string, string> } | { ok: false; reason: string };
@@ -126,7 +126,7 @@ export function loadPytorchWeights(model: Model, bytes: Uint8Array): WeightsRead
     const listed = issues.slice(0, MAX_LISTED).join('; ');
     return { ok: false, reason: `these weights do not fit this ${model.name}: ${listed}${issues.length > MAX_LISTED ? ` and ${issues.length - MAX_LISTED} more` : ''}` };
   }
-  writeParams(model, values);
+  for (const { name, variable } of [...model.params, ...model.buffers]) tf.tidy(() => variable.assign(tf.tensor(values.get(name)!, variable.shape, 'float32')));
   const metadata: Record<string, string> = {};
   if (isRecord(rawMeta)) for (const [k, v] of Object.entries(rawMeta)) if (typeof v === 'string') metadata[k.slice(0, 64)] = v.slice(0, 100_000);
   return { ok: true, metadata };

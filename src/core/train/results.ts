@@ -1,8 +1,9 @@
 // The results format, written by the Node runner and by the page (README documents it; keep it stable).
-import type { BackendName } from '../backend';
+import { BACKEND_NAMES } from '../backend';
 import type { ExperimentSpec, Method } from '../spec';
 
-export type RunStatus = 'queued' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'interrupted' | 'error';
+export const RUN_STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface HistoryPoint {
   epoch: number;
@@ -26,7 +27,8 @@ export interface RunResult {
 }
 
 /** Where the runs trained: a tfjs backend of the lab, or the exported PyTorch project's train.py. */
-export type ResultsBackend = BackendName | 'pytorch';
+export const RESULTS_BACKENDS = [...BACKEND_NAMES, 'pytorch'] as const;
+export type ResultsBackend = (typeof RESULTS_BACKENDS)[number];
 
 export interface Results {
   spec: ExperimentSpec;

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { selectIssues, selectPresetId, selectSpec } from '../../state/selectors';
 import { useLab } from '../labContext';
-import { downloadBlob, slug } from './download';
+import { downloadBlob } from './download';
 import { pytorchProjectZip } from './pytorchProjectZip';
 
 export function PytorchExportButton() {
@@ -14,7 +14,8 @@ export function PytorchExportButton() {
   const save = () => {
     setMessage(undefined);
     try {
-      const folder = `duality-lab-${slug(presetId ?? 'experiment')}-pytorch`;
+      // Preset ids are already file-name safe.
+      const folder = `duality-lab-${presetId ?? 'experiment'}-pytorch`;
       downloadBlob(`${folder}.zip`, new Blob([pytorchProjectZip(spec, folder)], { type: 'application/zip' }));
     } catch (e) {
       setMessage(`PyTorch export failed: ${e instanceof Error ? e.message : String(e)}`);
