@@ -194,11 +194,30 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
         'x = torch.from_numpy(np.fromfile(sys.argv[3], dtype="<f4").reshape([-1] + meta["shape"])).permute(0, 3, 1, 2)',
         'print(json.dumps(model.eval()(x).flatten().tolist()))',
       ].join('\n');
-      const torchLogits = JSON.parse(await python(['-c', code, at('cross.json'), at('lab.safetensors'), at('cross-x.bin')])) as number[];
-      expect(torchLogits.length).toBe(lab.length);
-      const maxDiff = Math.max(...torchLogits.map((v, i) => Math.abs(v - lab[i])));
-      console.log(`lab -> PyTorch: max |logit difference| ${maxDiff.toExponential(2)} over ${split.test.n} images`);
+      const maxLogitDiff = async (specFile: string, weights: string, labLogits: Float32Array) => {
+        const torchLogits = JSON.parse(await python(['-c', code, specFile, weights, at('cross-x.bin')])) as number[];
+        expect(torchLogits.length).toBe(labLogits.length);
+        return Math.max(...torchLogits.map((v, i) => Math.abs(v - labLogits[i])));
+      };
+      const maxDiff = await maxLogitDiff(at('cross.json'), at('lab.safetensors'), lab);
+      console.log(`lab -> PyTorch, cnn: max |logit difference| ${maxDiff.toExponential(2)} over ${split.test.n} images`);
       expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      // The paper's model family too: a PreAct ResNet with BatchNorm running statistics away from their init.
+      const resnetSpec = { ...CROSS, model: { name: 'preact-resnet10' as const, width: 4, depth: 1 } };
+      const resnet = createModel(resnetSpec.model, split.test, new Rng(11).derive('init'));
+      try {
+        resnet.buffers.forEach((b, i) => b.variable.assign(tf.fill(b.variable.shape, b.name.endsWith('var') ? 0.5 + 0.1 * (i % 7) : 0.05 * ((i % 5) - 2))));
+        const out = tf.tidy(() => resnet.forward(x, 'eval'));
+        const resnetLogits = (await out.data()) as Float32Array;
+        out.dispose();
+        writeFileSync(at('resnet.json'), JSON.stringify(resnetSpec));
+        writeFileSync(at('resnet.safetensors'), await modelSafetensors(resnet));
+        const resnetDiff = await maxLogitDiff(at('resnet.json'), at('resnet.safetensors'), resnetLogits);
+        console.log(`lab -> PyTorch, preact-resnet10: max |logit difference| ${resnetDiff.toExponential(2)}`);
+        expect(resnetDiff).toBeLessThanOrEqual(1e-4);
+      } finally {
+        resnet.dispose();
+      }
       const evaluated = JSON.parse(await python(['train.py', at('cross.json'), '--data', at('data-cross'), '--device', 'cpu', '--evaluate', at('lab.safetensors')])) as {
         cleanAcc: number;
         robust: Record<string, number>;
