@@ -14,7 +14,7 @@ import gzip
 import json
 import os
 import struct
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import numpy as np
 import torch
@@ -136,6 +136,3 @@ def eval_subset(test: Split, size: int, classes: int, seed: int, purpose: int) -
         return test
     return test[0][keep], test[1][keep]
 
-
-def describe(meta: dict, train: Split, test: Split, where: Optional[str]) -> str:
-    return f'{meta["name"]}: {train[1].numel()} train / {test[1].numel()} test examples from {where}'
