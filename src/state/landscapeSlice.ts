@@ -110,11 +110,11 @@ export const createLandscapeSlice: SliceCreator<LandscapeSlice> = (set, get) => 
   },
 });
 
-/** Values a result holds: points of a 1-D slice, cells of a 2-D one, 1 for the sharpness numbers. */
+/** Values a result holds: points of a 1-D slice, cells of a 2-D one, 1 for the sharpness numbers and a duality view. */
 export function resultValues(r: LandscapeResult): number {
   if (r.kind === 'weight-1d') return r.loss.length;
   if (r.kind === 'input-1d') return Math.min(r.lossAdv.length, r.lossRand.length);
-  if (r.kind === 'sharpness') return 1;
+  if (r.kind === 'sharpness' || r.kind === 'duality') return 1;
   return r.loss.reduce((n, row) => n + row.length, 0);
 }
 

@@ -226,6 +226,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           mark = now();
           post({ type: 'metrics', runId: id, point });
           if (spec.landscape.when === 'every-eval') jobs?.enqueue(`eval-${point.step}`, LANDSCAPE_KINDS, 'eval');
+          // The duality view (core/duality) at every evaluation, whatever landscape.when says: it is cheap.
+          if (t.model.inputConv) jobs?.enqueue(`duality-${point.step}`, ['duality'], 'eval');
         },
         async checkpoint() {
           await yieldToEvents();

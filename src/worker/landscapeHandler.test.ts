@@ -34,7 +34,7 @@ const ask = (requestId: string, kinds = LANDSCAPE_KINDS): ToWorker => ({ type: '
 function valueCount(r: LandscapeResult): number {
   if (r.kind === 'weight-1d') return r.loss.length;
   if (r.kind === 'input-1d') return r.lossAdv.length;
-  if (r.kind === 'sharpness') return 1;
+  if (r.kind === 'sharpness' || r.kind === 'duality') return 1;
   return r.loss.flat().length;
 }
 
