@@ -28,6 +28,12 @@ export interface RunLandscapes {
 
 export const EMPTY_RUN_LANDSCAPES: RunLandscapes = { slices: [], queued: [] };
 
+/** A record of the duality view alone (computed at every evaluation), not a landscape of slices. */
+export const isDualityRecord = (r: Pick<LandscapeRecord, 'kinds'>) => r.kinds.length === 1 && r.kinds[0] === 'duality';
+
+/** The records of slices and sharpness, without the duality views. */
+export const sliceRecords = (slices: LandscapeRecord[]) => slices.filter((s) => !isDualityRecord(s));
+
 /** Forward-pass equivalents of an estimate: a gradient pass is about three forwards. */
 export const passes = (c: LandscapeCost) => c.evals + 3 * c.gradEvals;
 
@@ -130,6 +136,15 @@ const recordSnapshot = (r: LandscapeRecord) => ({
 /** The landscapes as the end-to-end tests read them (plain data, no result arrays). */
 export function landscapeSnapshot(all: Record<string, RunLandscapes>) {
   return Object.fromEntries(
-    Object.entries(all).map(([id, r]) => [id, { slices: r.slices.map(recordSnapshot), current: r.current && recordSnapshot(r.current), queued: r.queued.length, error: r.error }]),
+    Object.entries(all).map(([id, r]) => [
+      id,
+      {
+        slices: sliceRecords(r.slices).map(recordSnapshot),
+        duality: r.slices.filter(isDualityRecord).map(recordSnapshot),
+        current: r.current && recordSnapshot(r.current),
+        queued: r.queued.length,
+        error: r.error,
+      },
+    ]),
   );
 }

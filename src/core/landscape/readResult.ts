@@ -16,7 +16,7 @@ const adversary = oneOf(['pgd', 'gradient-sign']);
 /** Values of a duality result's images: a few images of up to 64 x 64 x 3. */
 const MAX_PIXELS = 16 * 64 * 64 * 3;
 const pixels = list(num(-1e6, 1e6), 1, MAX_PIXELS);
-const dualityImage = known({
+export const dualityImageSchema = known({
   label: int(0, 1000),
   relResidual: metric(0, 1e30),
   normalResidual: metric(0, 1e30),
@@ -26,6 +26,8 @@ const dualityImage = known({
   deltaLinf: num(0, 1e6),
   cos: metric(-1, 1),
 });
+
+export const dualityAttackSchema = known({ norm: oneOf(['linf', 'l2']), eps: num(0, 1e6), stepSize: num(0, 1e6), steps: int(0, 10_000) });
 
 export const landscapeCostSchema = known({ evals: int(0, MAX_COUNT), gradEvals: int(0, MAX_COUNT) });
 
@@ -60,12 +62,12 @@ const landscapeResultSchema = v.variant('kind', [
     rho: num(0, 1e6),
     layer: text(128),
     firstShare: metric(0, 1),
-    attack: known({ norm: oneOf(['linf', 'l2']), eps: num(0, 1e6), stepSize: num(0, 1e6), steps: int(0, 10_000) }),
+    attack: dualityAttackSchema,
     shape: list(int(1, 4096), 1, 3),
     x: pixels,
     d: pixels,
     delta: pixels,
-    images: list(dualityImage, 1, 16),
+    images: list(dualityImageSchema, 1, 16),
     iterations: int(0, MAX_COUNT),
   }),
 ], (issue) => `must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, duality, got ${quote(issue.input)}`);

@@ -1,5 +1,6 @@
 // The results format, written by the Node runner and by the page (README documents it; keep it stable).
 import type { BackendName } from '../backend';
+import type { DualityPoint } from '../duality/dualityPoint';
 import type { ExperimentSpec, Method } from '../spec';
 
 export type RunStatus = 'queued' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'interrupted' | 'error';
@@ -23,6 +24,8 @@ export interface RunResult {
   history: HistoryPoint[];
   msPerStep: number;
   error?: string;
+  /** What SAM's first-layer weight perturbation does to the input, at each evaluation (core/duality). */
+  duality?: DualityPoint[];
 }
 
 export interface Results {

@@ -2,7 +2,7 @@
 // step through, each run's landscape at a chosen stamp (or the latest, with the one in progress
 // over it), and each run's sharpness at every recorded landscape.
 import type { LandscapeResult, SharpnessResult } from '../../core/landscape/results';
-import type { RunLandscapes } from '../../state/landscapeSlice';
+import { isDualityRecord, sliceRecords, type RunLandscapes } from '../../state/landscapeSlice';
 import type { RunLandscape } from './LandscapePanel';
 
 export interface RunInfo {
@@ -14,7 +14,7 @@ export interface RunInfo {
 /** Distinct epochs at which some run recorded a finished landscape, ascending. */
 export function landscapeStamps(runs: RunInfo[], all: Record<string, RunLandscapes>): number[] {
   const epochs = new Set<number>();
-  for (const r of runs) for (const s of all[r.id]?.slices ?? []) epochs.add(s.epoch);
+  for (const r of runs) for (const s of sliceRecords(all[r.id]?.slices ?? [])) epochs.add(s.epoch);
   return [...epochs].sort((a, b) => a - b);
 }
 
@@ -25,9 +25,9 @@ export function landscapeStamps(runs: RunInfo[], all: Record<string, RunLandscap
 export function landscapesAt(runs: RunInfo[], all: Record<string, RunLandscapes>, epoch?: number): RunLandscape[] {
   return runs.map(({ id, name, color }) => {
     const rec = all[id];
-    const finished = (rec?.slices ?? []).filter((s) => epoch === undefined || s.epoch <= epoch + 1e-9);
+    const finished = sliceRecords(rec?.slices ?? []).filter((s) => epoch === undefined || s.epoch <= epoch + 1e-9);
     let results: LandscapeResult[] = finished.at(-1)?.results ?? [];
-    if (epoch === undefined && rec?.current) {
+    if (epoch === undefined && rec?.current && !isDualityRecord(rec.current)) {
       const live = rec.current.results;
       results = [...results.filter((r) => !live.some((l) => l.kind === r.kind)), ...live];
     }
@@ -46,7 +46,7 @@ export interface SharpnessPoint {
 export function sharpnessHistory(runs: RunInfo[], all: Record<string, RunLandscapes>): { run: RunInfo; points: SharpnessPoint[] }[] {
   return runs.map((run) => ({
     run,
-    points: (all[run.id]?.slices ?? [])
+    points: sliceRecords(all[run.id]?.slices ?? [])
       .flatMap((s) => {
         const sh = s.results.find((r): r is SharpnessResult => r.kind === 'sharpness');
         return sh ? [{ epoch: s.epoch, step: s.step, samSharpness: sh.samSharpness, hessianTop: sh.hessianTop }] : [];
