@@ -56,6 +56,7 @@ describe('run handler landscapes', () => {
     c.send(start(landscapeSpec('every-eval')));
     const done = await c.next('done');
     const last = await c.next('landscape-done', (m) => m.requestId === 'eval-12');
+    await c.next('landscape-done', (m) => m.requestId === 'duality-12');
     const all = c.received.filter((m) => m.type === 'landscape-start');
     // The duality view is computed at every evaluation on its own, whatever landscape.when says.
     expect(all.filter((m) => m.requestId.startsWith('duality-')).map((m) => [m.requestId, m.kinds, m.step])).toEqual([

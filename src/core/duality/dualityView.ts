@@ -48,7 +48,9 @@ function pickImages(labels: Int32Array, k: number): number[] {
   const seen = new Set<number>();
   const first: number[] = [];
   labels.forEach((y, i) => {
-    if (!seen.has(y)) (seen.add(y), first.push(i));
+    if (seen.has(y)) return;
+    seen.add(y);
+    first.push(i);
   });
   const rest = Array.from(labels.keys()).filter((i) => !first.includes(i));
   return [...first, ...rest].slice(0, k);

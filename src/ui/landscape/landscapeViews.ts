@@ -1,7 +1,8 @@
 // From the store's landscape records to what the views draw: the evaluation stamps a slider can
 // step through, each run's landscape at a chosen stamp (or the latest, with the one in progress
 // over it), and each run's sharpness at every recorded landscape.
-import type { LandscapeResult, SharpnessResult } from '../../core/landscape/results';
+import type { DualityResult, LandscapeResult, SharpnessResult } from '../../core/landscape/results';
+import type { RunSpec } from '../../core/spec';
 import { isDualityRecord, sliceRecords, type RunLandscapes } from '../../state/landscapeSlice';
 import type { RunLandscape } from './LandscapePanel';
 
@@ -53,4 +54,26 @@ export function sharpnessHistory(runs: RunInfo[], all: Record<string, RunLandsca
       })
       .sort((a, b) => a.step - b.step),
   }));
+}
+
+export interface DualityStamp {
+  step: number;
+  epoch: number;
+  result: DualityResult;
+}
+
+/** A run's finished duality views, in training order. */
+export function dualityHistory(all: Record<string, RunLandscapes>, runId: string | undefined): DualityStamp[] {
+  if (runId === undefined) return [];
+  return (all[runId]?.slices ?? [])
+    .flatMap((s) => {
+      const r = isDualityRecord(s) ? s.results.find((x): x is DualityResult => x.kind === 'duality') : undefined;
+      return r ? [{ step: s.step, epoch: s.epoch, result: r }] : [];
+    })
+    .sort((a, b) => a.step - b.step);
+}
+
+/** The runs the duality grid shows: the first SAM run (else the first run) and the first AT run. */
+export function dualityRoles(runs: readonly RunSpec[]): { sam?: RunSpec; at?: RunSpec } {
+  return { sam: runs.find((r) => r.method === 'sam') ?? runs[0], at: runs.find((r) => r.method === 'at') };
 }
