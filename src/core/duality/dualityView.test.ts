@@ -80,6 +80,8 @@ describe('the duality view of a trained CNN', () => {
     const spec = { ...t.spec, runs: [...t.spec.runs, { id: 'at', method: 'at' as const, norm: 'linf' as const, eps: 2 / 255, stepSize: 0.5 / 255, steps: 2 }] };
     expect(dualityAttack(spec, spec.runs[1])).toEqual({ norm: 'linf', eps: 2 / 255, stepSize: 0.5 / 255, steps: 2 });
     expect(dualityAttack(spec, spec.runs[0])).toMatchObject({ norm: 'linf', eps: 0.05, steps: 3 });
+    // An evaluation without attacks (the lesson's first step): the input slices' budget.
+    expect(dualityAttack({ ...spec, eval: { ...spec.eval, attacks: [] } }, spec.runs[0])).toMatchObject({ norm: 'linf', eps: spec.landscape.inputEps });
     const [r] = (await computeLandscape(t.model, t.data, spec, { kinds: ['duality'] }, undefined, undefined, spec.runs[1])) as DualityResult[];
     expect(r.kind).toBe('duality');
     expect(r.attack.steps).toBe(2);

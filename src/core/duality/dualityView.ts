@@ -37,7 +37,8 @@ export const DUALITY_IMAGES = 4;
 /** The AT run's own training attack; for other runs the evaluation's first attack at its PGD steps and step size. */
 export function dualityAttack(spec: ExperimentSpec, run: RunSpec): DualityAttack {
   if (run.method === 'at') return { norm: run.norm, eps: run.eps, stepSize: run.stepSize, steps: run.steps };
-  const a = spec.eval.attacks[0];
+  // No attack in the evaluation (the lesson's first step): an L-inf one at the input slices' budget.
+  const a = spec.eval.attacks[0] ?? { norm: 'linf' as const, eps: spec.landscape.inputEps };
   const steps = spec.eval.pgdSteps;
   // The evaluation's step size (train/evaluate.ts).
   return { norm: a.norm, eps: a.eps, stepSize: Math.max(a.eps / 4, (2.5 * a.eps) / steps), steps };
