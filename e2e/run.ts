@@ -5,6 +5,7 @@ import { launchChromium } from './browser';
 import { cases } from './cases';
 import { classroomCases } from './classroomCases';
 import { datasetCases } from './datasetCases';
+import { dualityCases } from './dualityCases';
 import { frontDoorCases } from './frontDoorCases';
 import { prepareFixtureDatasets } from './fixtureDatasets';
 import { landscapeCases } from './landscapeCases';
@@ -24,7 +25,7 @@ const server = await servePreview({ datasets: fixtures.dir });
 let failed = 1;
 try {
   const only = process.argv[2];
-  const all = [...frontDoorCases(server.url), ...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...datasetCases(browser.context, server.url), ...shareCases(browser.context, server.url), ...securityCases(browser.context, server.url)];
+  const all = [...frontDoorCases(server.url), ...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...dualityCases(browser.context, server.url), ...datasetCases(browser.context, server.url), ...shareCases(browser.context, server.url), ...securityCases(browser.context, server.url)];
   ({ failed } = await runCases(only ? all.filter((c) => c.name.includes(only)) : all));
 } finally {
   await browser.close();
