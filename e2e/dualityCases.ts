@@ -2,10 +2,14 @@
 // default preset's three runs, cut short, each computing the view at every evaluation in its
 // worker; the panel draws the grid, the numbers, the slider and the trend charts, exports its grid,
 // and the lab's main-thread scripts stay under 50 ms throughout.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { DEFAULT_PRESET_ID, PRESETS } from '../src/core/presets';
 import { check, settled, type Case } from './runner';
 import { clickButton, ended, labScriptsSince, openLab, tinySpec, waitForState } from './lab';
+
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
 /** Budget for a script of the lab on the main thread while workers train. */
 const LONG_TASK_MS = 50;
@@ -52,6 +56,7 @@ export function dualityCases(context: BrowserContext, url: string): Case[] {
           check(s.landscapes[r.id].duality.every((d) => d.values.duality === 1 && d.trigger === 'eval'), `${r.id}: one duality view per evaluation, got ${JSON.stringify(s.landscapes[r.id].duality)}`);
           check(s.landscapes[r.id].slices.length === 0, `${r.id}: no slices (landscape.when is never), got ${s.landscapes[r.id].slices.length}`);
         }
+        await panel.screenshot({ path: path.join(ARTIFACTS, 'duality-panel.png') });
         check((await panel.getByRole('heading').innerText()) === "What SAM's weight perturbation does to the input", 'the panel has its title');
         const grid = panel.locator('.duality-grid');
         check((await grid.getAttribute('data-images')) === '4', 'four images');
