@@ -49,7 +49,7 @@ function MiniChart({ title, points, at }: { title: string; points: { epoch: numb
   const sy = (v: number) => H - P + 6 - ((v - v0) / (v1 - v0 || 1)) * (H - 2 * P);
   const path = points.filter((p) => Number.isFinite(p.value)).map((p) => `${sx(p.epoch).toFixed(1)},${sy(p.value).toFixed(1)}`).join(' ');
   return (
-    <figure className="chart duality-chart" style={{ margin: 0 }} data-points={points.length}>
+    <figure className="chart duality-chart" data-testid="duality-chart" style={{ margin: 0 }} data-points={points.length}>
       <figcaption>{title}</figcaption>
       <svg width={W} height={H} role="img" aria-label={title}>
         <line x1={P} x2={W - P} y1={sy(0)} y2={sy(0)} stroke="#bbb" />
@@ -68,9 +68,11 @@ const Grid = memo(function Grid({ sam, at, headers }: { sam: DualityResult; at?:
   const rows = useMemo(() => dualityRows(sam, at), [sam, at]);
   const [h, w] = sam.shape;
   return (
-    <div className="duality-grid" style={{ display: 'grid', gridTemplateColumns: `repeat(${headers.length}, max-content)`, gap: '6px 14px', fontSize: 12 }} data-images={rows.length}>
+    <div className="duality-grid" data-testid="duality-grid" style={{ display: 'grid', gridTemplateColumns: `repeat(${headers.length}, max-content)`, gap: '6px 14px', fontSize: 12 }} data-images={rows.length}>
       {headers.map((t) => (
-        <strong key={t}>{t}</strong>
+        <strong key={t} data-testid="duality-header">
+          {t}
+        </strong>
       ))}
       {rows.map((row, i) => {
         const lines = cellLines(sam, at, i);
@@ -81,7 +83,7 @@ const Grid = memo(function Grid({ sam, at, headers }: { sam: DualityResult; at?:
             <div>{lines[0][0]}</div>
           </div>,
           ...maps.map((m, j) => (
-            <div key={`${i}-${j}`} className="duality-numbers">
+            <div key={`${i}-${j}`} className="duality-numbers" data-testid="duality-numbers">
               <PixelCanvas rgba={mapRgba(m, row.scale)} width={w} height={h} label={`${headers[j + 1]}, image ${i + 1}`} />
               {lines[j + 1].map((t) => (
                 <div key={t}>{t}</div>
@@ -172,7 +174,7 @@ export function DualityPanel() {
             }}
             aria-label="duality view at evaluation"
           />
-          <output>
+          <output role="status">
             {shown.epoch.toFixed(2)}
             {pinned === undefined ? ' (latest)' : ''}
           </output>
