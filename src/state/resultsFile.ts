@@ -7,7 +7,11 @@ import { isBackendName } from '../core/backend';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../core/spec';
 import { RESULTS_BACKENDS, RUN_STATUSES, type Results, type RunResult, type RunStatus } from '../core/train/results';
+import { dualityAttackSchema, dualityImageSchema } from '../core/landscape/readResult';
+import { dualityPoint, type DualityPoint } from '../core/duality/dualityPoint';
+import type { DualityResult } from '../core/landscape/results';
 import type { LabState } from './labStore';
+import type { LandscapeRecord } from './landscapeSlice';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
 
@@ -34,6 +38,17 @@ const pointSchema = obj({
   robust: dict(num(0, 1), 16),
 });
 
+/** The duality view's numbers at one evaluation (core/duality/dualityPoint.ts). */
+const dualityPointSchema = obj({
+  epoch: num(0, 500),
+  step: int(0, MAX_STEP),
+  rho: num(0, 1e6),
+  layer: text(128),
+  firstShare: metric(0, 1),
+  attack: dualityAttackSchema,
+  images: list(dualityImageSchema, 1, 16),
+});
+
 const runSchema = obj({
   id: text(32),
   method: oneOf(METHODS),
@@ -41,6 +56,7 @@ const runSchema = obj({
   history: list(pointSchema, 0, 100_000),
   msPerStep: num(0, 1e9),
   error: v.optional(text(4000)),
+  duality: v.optional(list(dualityPointSchema, 0, 100_000)),
 });
 
 const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(RESULTS_BACKENDS), runs: list(v.unknown(), 0, 12) });
@@ -102,7 +118,7 @@ export function parseResultsText(text: string): ParsedResults {
 }
 
 /** The shown experiment as a results file; undefined when nothing was trained. */
-export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'>): Results | undefined {
+export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'> & Partial<Pick<LabState, 'landscapes'>>): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
   const backend = views.find((r) => r.backend)?.backend ?? (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
@@ -116,8 +132,20 @@ export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'run
       history: r.history,
       msPerStep: r.result?.msPerStep ?? 0,
       ...(r.error || r.result?.error ? { error: r.error?.message ?? r.result?.error } : {}),
+      ...dualityOf(s.landscapes?.[r.id]?.slices ?? r.result?.duality),
     })),
   };
+}
+
+/** The duality numbers of a run's finished landscape records (or as an imported file had them). */
+function dualityOf(from: LandscapeRecord[] | DualityPoint[] | undefined): { duality?: DualityPoint[] } {
+  if (!from || from.length === 0) return {};
+  const points = from.flatMap((x) => {
+    if (!('results' in x)) return [x];
+    const d = x.results.find((r): r is DualityResult => r.kind === 'duality');
+    return d ? [dualityPoint(d, x.step, x.epoch)] : [];
+  });
+  return points.length > 0 ? { duality: points } : {};
 }
 
 export function resultsToJson(results: Results): string {

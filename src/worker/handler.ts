@@ -213,8 +213,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       let mark = now();
       let imagesPerSec = 0;
       let lastAlive = now();
+      const initialPoint = sharedStart?.backend === backend ? sharedStart.point : undefined;
+      // A step-0 point from another run skips this run's own evaluation, not its duality view.
+      if (initialPoint && t.model.inputConv) jobs?.enqueue(`duality-${initialPoint.step}`, ['duality'], 'eval');
       const result = await runTrainer(t, {
-        initialPoint: sharedStart?.backend === backend ? sharedStart.point : undefined,
+        initialPoint,
         onStep(record) {
           const dt = Math.max(now() - mark, 1e-3) / 1000;
           const instant = spec.train.batchSize / dt;
@@ -231,6 +234,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           mark = now();
           post({ type: 'metrics', runId: id, point });
           if (spec.landscape.when === 'every-eval') jobs?.enqueue(`eval-${point.step}`, LANDSCAPE_KINDS, 'eval');
+          // The duality view (core/duality) at every evaluation, whatever landscape.when says: it is cheap.
+          if (t.model.inputConv) jobs?.enqueue(`duality-${point.step}`, ['duality'], 'eval');
         },
         async checkpoint() {
           await yieldToEvents();

@@ -1,5 +1,6 @@
 // The results format, written by the Node runner and by the page (README documents it; keep it stable).
 import { BACKEND_NAMES } from '../backend';
+import type { DualityPoint } from '../duality/dualityPoint';
 import type { ExperimentSpec, Method } from '../spec';
 
 export const RUN_STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const;
@@ -24,6 +25,8 @@ export interface RunResult {
   history: HistoryPoint[];
   msPerStep: number;
   error?: string;
+  /** What SAM's first-layer weight perturbation does to the input, at each evaluation (core/duality). */
+  duality?: DualityPoint[];
 }
 
 /** Where the runs trained: a tfjs backend of the lab, or the exported PyTorch project's train.py. */

@@ -5,7 +5,7 @@
 import { memo, useId, useMemo } from 'react';
 import { estimateLandscapeCost, LANDSCAPE_KINDS, sharpnessRho } from '../../core/landscape/request';
 import type { RunStatus } from '../../core/train/results';
-import { EMPTY_RUN_LANDSCAPES, passes } from '../../state/landscapeSlice';
+import { EMPTY_RUN_LANDSCAPES, passes, sliceRecords } from '../../state/landscapeSlice';
 import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
 import { selectTrainedSpec, selectWeightsGone } from '../../state/selectors';
 import { useLab, useLabContext } from '../labContext';
@@ -25,12 +25,13 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
     const run = spec?.runs.find((r) => r.id === id);
     return spec && run ? passes(estimateLandscapeCost(spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(run) })) : undefined;
   }, [spec, id]);
+  const slices = useMemo(() => sliceRecords(rec.slices), [rec.slices]);
   if (!spec || estimate === undefined) return null;
   const current = rec.current;
-  const last = rec.slices.at(-1);
+  const last = slices.at(-1);
   const busy = current !== undefined || rec.queued.length > 0;
   return (
-    <div className="landscape-controls" data-testid="landscape-controls" data-landscapes={rec.slices.length} data-busy={busy}>
+    <div className="landscape-controls" data-testid="landscape-controls" data-landscapes={slices.length} data-busy={busy}>
       <button
         type="button"
         className="small slice-now"
