@@ -1,12 +1,15 @@
 // The shown experiment as a results file (core/train/resultsFile.ts), and results read back as run views.
 import { isBackendName } from '../core/backend';
+import { dualityPoint, type DualityPoint } from '../core/duality/dualityPoint';
+import type { DualityResult } from '../core/landscape/results';
 import type { Results, RunStatus } from '../core/train/results';
 import type { LabState } from './labStore';
+import type { LandscapeRecord } from './landscapeSlice';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
 
 /** The shown experiment as a results file; undefined when nothing was trained. */
-export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'>): Results | undefined {
+export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'> & Partial<Pick<LabState, 'landscapes'>>): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
   const backend = views.find((r) => r.backend)?.backend ?? (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
@@ -20,8 +23,20 @@ export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'run
       history: r.history,
       msPerStep: r.result?.msPerStep ?? 0,
       ...(r.error || r.result?.error ? { error: r.error?.message ?? r.result?.error } : {}),
+      ...dualityOf(s.landscapes?.[r.id]?.slices ?? r.result?.duality),
     })),
   };
+}
+
+/** The duality numbers of a run's finished landscape records (or as an imported file had them). */
+function dualityOf(from: LandscapeRecord[] | DualityPoint[] | undefined): { duality?: DualityPoint[] } {
+  if (!from || from.length === 0) return {};
+  const points = from.flatMap((x) => {
+    if (!('results' in x)) return [x];
+    const d = x.results.find((r): r is DualityResult => r.kind === 'duality');
+    return d ? [dualityPoint(d, x.step, x.epoch)] : [];
+  });
+  return points.length > 0 ? { duality: points } : {};
 }
 
 /**

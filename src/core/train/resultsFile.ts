@@ -3,10 +3,10 @@
 // (accuracies in [0, 1], epochs within the spec's), every string and list bounded, own keys only.
 // The spec is checked field by field by parseSpec (any issue refuses it); then the runs against it.
 import * as v from 'valibot';
-import { BACKEND_NAMES } from '../backend';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../schema';
 import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../spec';
-import { RUN_STATUSES, type Results, type RunResult } from './results';
+import { RESULTS_BACKENDS, RUN_STATUSES, type Results, type RunResult } from './results';
+import { dualityAttackSchema, dualityImageSchema } from '../landscape/readResult';
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
@@ -30,6 +30,17 @@ const pointSchema = obj({
   robust: dict(num(0, 1), 16),
 });
 
+/** The duality view's numbers at one evaluation (core/duality/dualityPoint.ts). */
+const dualityPointSchema = obj({
+  epoch: num(0, 500),
+  step: int(0, MAX_STEP),
+  rho: num(0, 1e6),
+  layer: text(128),
+  firstShare: metric(0, 1),
+  attack: dualityAttackSchema,
+  images: list(dualityImageSchema, 1, 16),
+});
+
 const runSchema = obj({
   id: text(32),
   method: oneOf(METHODS),
@@ -37,9 +48,10 @@ const runSchema = obj({
   history: list(pointSchema, 0, 100_000),
   msPerStep: num(0, 1e9),
   error: v.optional(text(4000)),
+  duality: v.optional(list(dualityPointSchema, 0, 100_000)),
 });
 
-const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(BACKEND_NAMES), runs: list(v.unknown(), 0, 12) });
+const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(RESULTS_BACKENDS), runs: list(v.unknown(), 0, 12) });
 
 const issue = (path: string, message: string): InputIssue => ({ path, message });
 
