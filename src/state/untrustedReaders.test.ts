@@ -1,6 +1,7 @@
 // Every reader of untrusted input fed random and mutated inputs (fast-check): none throws (the
 // manifest and the binary dataset parsers throw their own named Error by design, and nothing
-// else), none takes more than a second, and no message is longer than 2,000 characters.
+// else), and no message is longer than 2,000 characters. A reader that hangs on hostile input fails
+// at the test's timeout; how fast they are is not a unit test's business (wall time varies with load).
 import fc from 'fast-check';
 import { deflateSync, strToU8 } from 'fflate';
 import zlib from 'node:zlib';
@@ -23,15 +24,12 @@ import { newRunView } from './runView';
 import { readSavedRunView } from './savedRunView';
 import { encodeResultsParam, readShareLink } from './shareLink';
 
-const MAX_MS = 1000;
 const MAX_MESSAGE = 2000;
 const RUNS = 150;
 
-/** Runs `read`, failing the property when it takes too long or says too much. */
+/** Runs `read`, failing the property when it says too much. */
 function bounded(read: () => string | null | undefined): void {
-  const t0 = performance.now();
   const message = read();
-  expect(performance.now() - t0).toBeLessThan(MAX_MS);
   expect((message ?? '').length).toBeLessThanOrEqual(MAX_MESSAGE);
 }
 
