@@ -57,7 +57,8 @@ describe('the duality view of a trained CNN', () => {
     });
     expect(r.firstShare).toBeGreaterThan(0);
     expect(r.firstShare).toBeLessThanOrEqual(1);
-    const read = readLandscapeResult(JSON.parse(JSON.stringify(r)), 'r');
+    // As a saved run holds it (IndexedDB's structured clone keeps the typed arrays).
+    const read = readLandscapeResult(structuredClone(r), 'r');
     expect(read.ok).toBe(true);
     const bad = readLandscapeResult({ ...r, d: r.d.slice(1) }, 'r');
     expect(bad.ok ? '' : bad.issues[0].message).toMatch(/^must hold 576 values/);

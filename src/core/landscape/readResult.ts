@@ -15,7 +15,11 @@ const accs = list(metric(0, 1), 1, MAX_POINTS);
 const adversary = oneOf(['pgd', 'gradient-sign']);
 /** Values of a duality result's images: a few images of up to 64 x 64 x 3. */
 const MAX_PIXELS = 16 * 64 * 64 * 3;
-const pixels = list(num(-1e6, 1e6), 1, MAX_PIXELS);
+const pixels = v.pipe(
+  v.instance(Float32Array),
+  v.check((a) => a.length >= 1 && a.length <= MAX_PIXELS, `must hold 1 to ${MAX_PIXELS} values`),
+  v.check((a) => a.every((x) => Number.isFinite(x) && Math.abs(x) <= 1e6), 'must hold finite values within ±1e6'),
+);
 export const dualityImageSchema = known({
   label: int(0, 1000),
   relResidual: metric(0, 1e30),
@@ -75,7 +79,7 @@ const landscapeResultSchema = v.variant('kind', [
 /** Each measured array the length of its axis (rows x columns for a surface). */
 function shapeIssues(r: LandscapeResult, at: string): InputIssue[] {
   const out: InputIssue[] = [];
-  const need = (values: unknown[], n: number, name: string, what = 'numbers') => {
+  const need = (values: ArrayLike<unknown>, n: number, name: string, what = 'numbers') => {
     if (values.length !== n) out.push({ path: `${at}.${name}`, message: `must hold ${n} ${what}, got ${values.length}` });
   };
   if (r.kind === 'weight-1d') for (const k of ['loss', 'acc'] as const) need(r[k], r.alphas.length, k);

@@ -28,9 +28,9 @@ export function sampleResults(): Record<LandscapeKind, LandscapeResult> {
       firstShare: 0.3,
       attack: { norm: 'linf', eps: 2 / 255, stepSize: 0.5 / 255, steps: 2 },
       shape: [1, 2, 1],
-      x: [0.5, 0.25, 1, 0],
-      d: [0.001, -0.002, 0, 0.003],
-      delta: [2 / 255, -2 / 255, 0, 2 / 255],
+      x: Float32Array.of(0.5, 0.25, 1, 0),
+      d: Float32Array.of(0.001, -0.002, 0, 0.003),
+      delta: Float32Array.of(2 / 255, -2 / 255, 0, 2 / 255),
       images: [
         { label: 0, relResidual: 0.6, normalResidual: 1e-5, dL2: 0.57, dLinf: 0.51, deltaL2: 2.83, deltaLinf: 2, cos: 0.95 },
         { label: 1, relResidual: 0.7, normalResidual: 2e-5, dL2: 0.77, dLinf: 0.77, deltaL2: 2, deltaLinf: 2, cos: 0.71 },

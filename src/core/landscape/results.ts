@@ -121,10 +121,14 @@ export interface DualityResult extends Measured {
   attack: DualityAttack;
   /** One image, [h, w, c]. */
   shape: number[];
-  /** Images, d and delta, pixel units, flattened [images, h, w, c]. */
-  x: number[];
-  d: number[];
-  delta: number[];
+  /**
+   * Images, d and delta, pixel units, flattened [images, h, w, c]. Typed arrays: a run keeps one of
+   * these per evaluation, and every save of the run (IndexedDB) and every post copies them all; a
+   * typed array is copied as one block, an array of numbers element by element on the main thread.
+   */
+  x: Float32Array;
+  d: Float32Array;
+  delta: Float32Array;
   images: DualityImage[];
   /** CGLS iterations (all images together). */
   iterations: number;

@@ -16,9 +16,9 @@ describe('duality grid pixels', () => {
     // Image 0 of shape [1, 2, 1]: d = [0.001, -0.002], delta = [2, -2] / 255.
     expect(Array.from(channelMean(sam.d, sam.shape, 0))).toEqual([Math.fround(0.001), Math.fround(-0.002)]);
     const [row] = dualityRows(sam);
-    expect(row.scale).toBeCloseTo(2 / 255, 9);
+    expect(row.scale).toBeCloseTo(Math.fround(2 / 255), 9);
     const at = { ...sam, delta: sam.delta.map((v) => 3 * v) };
-    expect(dualityRows(sam, at)[0].scale).toBeCloseTo(6 / 255, 9);
+    expect(dualityRows(sam, at)[0].scale).toBeCloseTo(Math.fround(3 * Math.fround(2 / 255)), 9);
     // The largest value is the end of the scale; 0 everywhere draws white.
     expect(Array.from(mapRgba(row.maps.delta, row.scale).slice(0, 4))).toEqual([0xb2, 0x18, 0x2b, 255]);
     expect(Array.from(mapRgba(new Float32Array(2), 0).slice(0, 3))).toEqual([0xf7, 0xf7, 0xf7]);

@@ -22,7 +22,7 @@ export function diverging(t: number): [number, number, number] {
 const pixelsOf = (shape: number[]) => shape[0] * shape[1];
 
 /** The channel mean of image `index` of `values` ([images, h, w, c] flattened), one value per pixel. */
-export function channelMean(values: readonly number[], shape: number[], index: number): Float32Array {
+export function channelMean(values: ArrayLike<number>, shape: number[], index: number): Float32Array {
   const [, , c] = shape;
   const n = pixelsOf(shape);
   const out = new Float32Array(n);
@@ -53,7 +53,7 @@ export function mapRgba(map: Float32Array, scale: number): Uint8ClampedArray<Arr
 }
 
 /** RGBA of image `index` of `x` (pixels in [0, 1]; one channel drawn grey). */
-export function imageRgba(x: readonly number[], shape: number[], index: number): Uint8ClampedArray<ArrayBuffer> {
+export function imageRgba(x: ArrayLike<number>, shape: number[], index: number): Uint8ClampedArray<ArrayBuffer> {
   const [, , c] = shape;
   const n = pixelsOf(shape);
   const out = new Uint8ClampedArray(n * 4);
@@ -66,7 +66,7 @@ export function imageRgba(x: readonly number[], shape: number[], index: number):
 }
 
 /** cos(a, b) of image `index` of two flattened arrays of the same shape (0 when either is 0). */
-export function imageCosine(a: readonly number[], b: readonly number[], perImage: number, index: number): number {
+export function imageCosine(a: ArrayLike<number>, b: ArrayLike<number>, perImage: number, index: number): number {
   let ab = 0, aa = 0, bb = 0;
   for (let j = index * perImage; j < (index + 1) * perImage; j++) {
     ab += a[j] * b[j];
