@@ -178,7 +178,7 @@ export function cases(context: BrowserContext, url: string): Case[] {
           s.dataset.trainSize = 64;
           s.train.epochs = 1;
           s.train.backend = 'webgpu';
-          s.eval = { subsetSize: 32, attacks: [], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 } };
+          s.eval = { subsetSize: 32, attacks: [], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 }, apgd: s.eval.apgd };
           s.dataset.testSize = 32;
           s.runs = [{ id: 'sgd', method: 'sgd' }];
         });

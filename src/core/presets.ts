@@ -55,7 +55,7 @@ export const PRESETS: Preset[] = [
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 5000, testSize: 1000 },
         model: { name: 'preact-resnet10', width: 16, depth: 1 },
         train: { ...DEFAULT_SPEC.train, epochs: 10, batchSize: 128, lr: 0.1, augment: true },
-        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
+        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
       },
       [
         { id: 'sgd', method: 'sgd' },
@@ -92,7 +92,7 @@ export const PRESETS: Preset[] = [
         dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 5000, testSize: 1000 },
         model: { name: 'cnn', width: 32, depth: 2 },
         train: { ...DEFAULT_SPEC.train, epochs: 15, batchSize: 128, lr: 0.05 },
-        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })) },
+        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })) },
       },
       [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }, atLinf('at', 0.05, 0.0125, 5)],
     ),

@@ -1,6 +1,7 @@
 // The results format, written by the Node runner and by the page (README documents it; keep it stable).
 import type { BackendName } from '../backend';
 import type { ExperimentSpec, Method } from '../spec';
+import type { AttackProbe } from './attackProbe';
 
 export type RunStatus = 'queued' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'interrupted' | 'error';
 
@@ -11,9 +12,14 @@ export interface HistoryPoint {
   trainLoss: number;
   trainAcc: number;
   cleanAcc: number;
-  /** Robust accuracy per attack, keyed by attackKey(): "<norm>:<eps as in the spec>". */
+  /**
+   * Robust accuracy per attack, keyed by attackKey(): "<norm>:<eps as in the spec>" (PGD), and on the
+   * last evaluation apgdKey(): "<norm>:<eps>:apgd" (APGD-CE + targeted APGD-DLR) when spec.eval.apgd is on.
+   */
   robust: Record<string, number>;
   cleanLoss?: number;
+  /** The attack checks' measurements (last evaluation only). */
+  probe?: AttackProbe;
 }
 
 export interface RunResult {
