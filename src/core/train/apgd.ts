@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ForwardMode, Model } from '../model/model';
 import type { Rng } from '../rng';
 import type { Norm } from '../spec';
+import { attackCrossEntropy } from './attackLoss';
 
 export type ApgdLoss = 'ce' | 'dlr-targeted';
 
@@ -48,7 +49,7 @@ export function apgdCheckpoints(steps: number): number[] {
 
 /** Per-example loss the attack ascends: cross-entropy, or targeted DLR against `target`. */
 function perExampleLoss(logits: tf.Tensor2D, oneHot: tf.Tensor2D, targetOneHot: tf.Tensor2D | null): tf.Tensor1D {
-  if (!targetOneHot) return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1)) as tf.Tensor1D;
+  if (!targetOneHot) return attackCrossEntropy(logits, oneHot);
   const zy = tf.sum(tf.mul(oneHot, logits), -1);
   const zt = tf.sum(tf.mul(targetOneHot, logits), -1);
   const [p1, , p3, p4] = tf.unstack(topLogits(logits), 1);

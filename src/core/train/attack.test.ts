@@ -6,8 +6,9 @@ import type { Model } from '../model/model';
 import { Rng } from '../rng';
 import type { Norm } from '../spec';
 import { pgd, randomStart } from './attack';
-import { crossEntropy, disposeBatch, toDeviceBatch, type DeviceBatch } from './objective';
-import { blobs } from './testFixtures';
+import { countCorrect, crossEntropy, disposeBatch, toDeviceBatch, type DeviceBatch } from './objective';
+import { blobs, blobSplit, tinySpec } from './testFixtures';
+import { createTrainer, runTrainer, type Trainer } from './trainer';
 
 describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
   let model: Model;
@@ -74,5 +75,30 @@ describe('random start', () => {
     expect(Math.max(...radii)).toBeLessThanOrEqual(0.5 + 1e-6);
     expect(Math.min(...radii)).toBeLessThan(0.2);
     expect(randomStart('l2', 0.5, 2, 3, new Rng(4))).toEqual(randomStart('l2', 0.5, 2, 3, new Rng(4)));
+  });
+});
+
+describe('PGD on a saturated softmax', () => {
+  // A trained MLP whose last layer is scaled up: the same decisions, logit margins in the hundreds.
+  // In float32 the softmax of every other class then underflows, so the cross-entropy's input
+  // gradient is exactly 0 and sign(0) = 0 never moves; an attack must still break it at 64/255.
+  const data = blobs('image', 48, 3, 4, 0.3);
+  let trained: Trainer;
+  beforeAll(async () => {
+    await useBackend('wasm');
+    trained = createTrainer(tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3 }), 'sgd', blobSplit('image', 96, 48, 4, 0.3));
+    await runTrainer(trained);
+    const last = trained.model.params.filter((p) => p.kind === 'dense' || p.kind === 'bias').slice(-2);
+    for (const p of last) p.variable.assign(tf.tidy(() => tf.mul(p.variable, 400)));
+  });
+  afterAll(() => trained.dispose());
+
+  it('L-inf 64/255 leaves no example standing', async () => {
+    const batch = toDeviceBatch(data.x, Int32Array.from(data.y), data.shape, data.numClasses);
+    const adv = pgd(trained.model, batch.x, batch.oneHot, { norm: 'linf', eps: 64 / 255, stepSize: 16 / 255, steps: 10, bounded: true, mode: 'eval', rng: new Rng(2) });
+    const standing = tf.tidy(() => countCorrect(trained.model.forward(adv, 'eval'), batch.labels));
+    expect((await standing.data())[0]).toBe(0);
+    tf.dispose([adv, standing]);
+    disposeBatch(batch);
   });
 });

@@ -1,13 +1,14 @@
 // The measurements behind the attack checks (Carlini et al., "On Evaluating Adversarial Robustness",
 // 2019, Sec. 5): robust accuracy at a budget so large that any classifier must fail (L-inf 64/255 on
 // pixel data: an attack that leaves examples standing there is broken), and the share of examples
-// whose input gradient of the cross-entropy is exactly zero at the clean input (the sign of 0 is 0:
-// PGD never moves them; gradient masking or a saturated loss).
+// whose input gradient of the attack's loss is exactly zero at the clean input (the sign of 0 is 0:
+// PGD never moves them; gradient masking, dead units).
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../model/model';
 import type { Rng } from '../rng';
 import { pgd } from './attack';
+import { attackCrossEntropy } from './attackLoss';
 import { disposeBatch, toDeviceBatch } from './objective';
 
 /** The probe's numbers, stored on the final evaluation (README "Results format"). */
@@ -43,8 +44,8 @@ export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): 
     for (let i = 0; i < real; i++) labels[i] = set.y[start + i];
     const batch = toDeviceBatch(x, labels, set.shape, model.numClasses);
     try {
-      // Per-example cross-entropy summed (not averaged), so no 1/batch factor shrinks a gradient to 0.
-      const grad = tf.grad((xa: tf.Tensor) => tf.neg(tf.sum(tf.mul(batch.oneHot, tf.logSoftmax(model.forward(xa, 'eval'))))))(batch.x);
+      // The gradient the attacks follow (attackLoss.ts).
+      const grad = tf.grad((xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, 'eval'), batch.oneHot)))(batch.x);
       const axes = set.shape.map((_, i) => i + 1);
       const size = tf.tidy(() => tf.max(tf.abs(grad), axes));
       grad.dispose();
