@@ -3,7 +3,9 @@
 // (and to [0, 1] for pixel data).
 //   linf: x' = P(x' + stepSize * sign(grad)),       ball |x' - x|_inf <= eps, start U[-eps, eps]^d
 //   l2:   x' = P(x' + stepSize * grad / ||grad||_2), ball ||x' - x||_2 <= eps per example,
-//         start = uniform random direction * (eps * U[0, 1]) radius
+//         start uniform in the L2 ball: a uniform direction (a normalised Gaussian) at radius
+//         eps * U^(1/d), U ~ U[0, 1] (the uniform distribution on the d-ball; the radius alone would
+//         crowd the start near the centre, where only a vanishing share of the ball's volume lies)
 // eps = 0 leaves the inputs bit-exactly as they are. The gradient is the cross-entropy's up to a
 // positive factor per example, computed so that it does not underflow (attackLoss.ts).
 import * as tf from '@tensorflow/tfjs';
@@ -81,7 +83,7 @@ export function randomStart(norm: Norm, eps: number, batch: number, dim: number,
     rng.fillNormal(v);
     let norm2 = 0;
     for (let i = 0; i < dim; i++) norm2 += v[i] * v[i];
-    const scale = (eps * rng.uniform()) / Math.max(Math.sqrt(norm2), TINY);
+    const scale = (eps * Math.pow(rng.uniform(), 1 / dim)) / Math.max(Math.sqrt(norm2), TINY);
     for (let i = 0; i < dim; i++) v[i] *= scale;
   }
   return out;
