@@ -191,7 +191,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
     pgdSteps: 10,
     every: 1,
     during: { subsetSize: 64, pgdSteps: 2 },
-    apgd: { enabled: true, steps: 50, restarts: 1, targets: 3 },
+    apgd: { enabled: true, steps: 20, restarts: 1, targets: 3 },
   },
   landscape: { when: 'end', points1d: 21, points2d: 15, batchSize: 128, inputEps: 8 / 255 },
   runs: [

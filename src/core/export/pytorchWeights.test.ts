@@ -73,7 +73,7 @@ describe('PyTorch layouts', () => {
       const [nIn, nOut] = fc1.variable.shape; // h/2 x w/2 x 2 features after one conv + pool
       const before = tf.memory().numTensors;
       const [outT, nchwT] = tf.tidy(() => {
-        const feats = tf.randomNormal([1, ...feat], 0, 1, 'float32', 7) as tf.Tensor4D;
+        const feats = tf.randomNormal([1, ...feat] as [number, number, number, number], 0, 1, 'float32', 7) as tf.Tensor4D;
         return [tf.matMul(tf.reshape(feats, [1, nIn]), fc1.variable as tf.Tensor2D), tf.transpose(feats, [0, 3, 1, 2]).reshape([nIn])];
       });
       const tfOut = await outT.data();
