@@ -36,8 +36,14 @@ const SAM = sam('sam', 0.02);
  * (`npm run check-preset -- duality-two-minutes`): a shorter cut (3 epochs) left SGD and SAM so far
  * from converged that SAM came out below SGD on seed 1. On wasm, after the conv and BatchNorm
  * gradient work, a run takes about 1 (SGD), 1.5 (SAM) and 2-3 (AT) minutes of one core.
- * On CIFAR-10 the same runs are not checked across seeds.
+ * On CIFAR-10 the same runs are not checked across seeds (LESSON_CHECKED).
  */
+/** How the lesson's claims were checked per dataset, or null: not yet checked (the CIFAR-10 variant's claims are the shapes run's and the paper's). */
+export const LESSON_CHECKED: Record<'shapes' | 'cifar10', string | null> = {
+  shapes: 'check-preset duality-two-minutes, seeds 1-3, Node wasm, PGD-10',
+  cifar10: null,
+};
+
 function lessonBase(dataset: DatasetName): ExperimentSpec {
   const base = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
   base.dataset = { ...base.dataset, name: dataset };

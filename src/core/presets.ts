@@ -8,6 +8,8 @@ export interface Preset {
   title: string;
   /** Two or three sentences for the page. */
   description: string;
+  /** How the description's claims were checked (`npm run check-preset`), or null: not yet checked, the claims are the paper's. */
+  checked: string | null;
   spec: ExperimentSpec;
 }
 
@@ -36,8 +38,9 @@ export const PRESETS: Preset[] = [
     title: 'Duality in two minutes',
     description:
       'A small CNN learns generated shapes (no download) three ways: plain SGD, SAM (which perturbs the weights) and adversarial training (which perturbs the inputs). ' +
-      'Checked on seeds 1-3 (wasm, PGD-10 on 250 test images): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM\'s on all three. ' +
+      'Checked on seeds 1-3 (wasm, PGD-10 on 250 test images, before the APGD evaluation): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM\'s on all three. ' +
       'Six epochs do not converge SGD, and runs differ by several points between seeds, and even between backends for one seed (SAM amplifies float rounding): compare runs of one seed on one machine. This CNN has no BatchNorm: SAM needs a small radius (rho 0.02; at 0.1 it does not train) and AT a small budget (at 4/255 it stalled near chance for most of the run on one seed of two).',
+    checked: 'check-preset, seeds 1-3, Node wasm, PGD-10 on 250 test images (before the APGD evaluation)',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       { id: 'sam', method: 'sam', rho: 0.02 },
@@ -49,7 +52,8 @@ export const PRESETS: Preset[] = [
     title: "The paper's grid on CIFAR-10",
     description:
       'SGD, SAM with rho 0.05, 0.1 and 0.2, and adversarial training at L-inf 1, 2 and 8 of 255, on a 5,000-image CIFAR-10 subset with a small PreAct ResNet. ' +
-      'Larger rho trades clean accuracy for robustness at larger budgets, as larger eps does for AT. Ten epochs are far from converged: SAM still costs some clean accuracy here, which shrinks with longer training.',
+      'In the paper, larger rho trades clean accuracy for robustness at larger budgets, as larger eps does for AT. Not yet checked on any seed at this scale: these are the paper\'s findings, not yet this lab\'s. Ten epochs are far from converged, so SAM may still cost some clean accuracy here.',
+    checked: null,
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 5000, testSize: 1000 },
@@ -74,7 +78,8 @@ export const PRESETS: Preset[] = [
     description:
       'The same CNN on generated shapes with SGD (rho 0) and SAM at growing radii. ' +
       'Checked on two seeds: at rho 0.02 SAM matched or beat SGD in clean accuracy and beat it at every budget (by 3 to 8 points); the smaller radii landed on either side of SGD, within the noise of one run; at 0.05 this BatchNorm-free CNN lost clean and robust accuracy and at 0.1 it stayed near chance. ' +
-      'The radius is relative to the model: with BatchNorm (the CIFAR-10 grid) radii of 0.05 to 0.2 train, and there a larger rho trades clean accuracy for robustness the way a larger eps does for adversarial training.',
+      'The radius is relative to the model: with BatchNorm (the CIFAR-10 grid) radii of 0.05 to 0.2 train, and there, in the paper, a larger rho trades clean accuracy for robustness the way a larger eps does for adversarial training.',
+    checked: 'check-preset, two seeds, Node wasm, PGD-10',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       ...[0.005, 0.01, 0.02, 0.05, 0.1].map((rho): RunSpec => ({ id: `sam-${rho}`, method: 'sam', rho })),
@@ -87,6 +92,7 @@ export const PRESETS: Preset[] = [
       'SGD against SAM with rho 0.1 and adversarial training at eps 0.05, on 5,000 Fashion-MNIST images for 15 epochs. ' +
       'SAM shows its clearest gain at this scale here. Checked on two seeds: SAM was 3-4 points more robust than SGD at eps 0.02 and 6-7 points at 0.05, with clean accuracy within 1.3 points; ' +
       'at 0.1, where every model but AT is below 20 %, it was 4-5 points less robust. AT was the most robust at every eps (+10 to +44 points) and paid 2-4 points of clean accuracy.',
+    checked: 'check-preset, two seeds, Node wasm, PGD-10 on 1,000 test images',
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 5000, testSize: 1000 },
