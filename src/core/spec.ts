@@ -136,12 +136,8 @@ const specSchema = obj({
 });
 
 export type ToyParams = v.InferOutput<typeof toySchema>;
-export type DatasetSpec = v.InferOutput<typeof datasetSchema>;
 export type ModelSpec = v.InferOutput<typeof modelSchema>;
-export type TrainSpec = v.InferOutput<typeof trainSchema>;
 export type AttackSpec = v.InferOutput<typeof attackSchema>;
-export type EvalSpec = v.InferOutput<typeof evalSchema>;
-export type LandscapeSpec = v.InferOutput<typeof landscapeSchema>;
 export type SgdRun = v.InferOutput<typeof sgdRunSchema>;
 export type SamRun = v.InferOutput<typeof samRunSchema>;
 export type AtRun = v.InferOutput<typeof atRunSchema>;
