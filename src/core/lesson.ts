@@ -14,6 +14,8 @@ export interface LessonStep {
   title: string;
   /** One or two sentences for the page. */
   text: string;
+  /** How the lesson's claims were checked on this step's dataset, or null: not yet checked. */
+  checked: string | null;
   spec: ExperimentSpec;
 }
 
@@ -39,7 +41,7 @@ const SAM = sam('sam', 0.02);
  * On CIFAR-10 the same runs are not checked across seeds (LESSON_CHECKED).
  */
 /** How the lesson's claims were checked per dataset, or null: not yet checked (the CIFAR-10 variant's claims are the shapes run's and the paper's). */
-export const LESSON_CHECKED: Record<'shapes' | 'cifar10', string | null> = {
+const LESSON_CHECKED: Record<'shapes' | 'cifar10', string | null> = {
   shapes: 'check-preset duality-two-minutes, seeds 1-3, Node wasm, PGD-10',
   cifar10: null,
 };
@@ -55,7 +57,7 @@ function step(base: ExperimentSpec, id: string, title: string, text: string, run
   const spec = structuredClone(base);
   spec.runs = structuredClone(runs);
   edit(spec);
-  return { id, title, text, spec };
+  return { id, title, text, checked: LESSON_CHECKED[spec.dataset.name === 'cifar10' ? 'cifar10' : 'shapes'], spec };
 }
 
 /** The six steps, on CIFAR-10 when it is prepared, else on generated shapes. */

@@ -138,6 +138,7 @@ const specSchema = obj({
 export type ToyParams = v.InferOutput<typeof toySchema>;
 export type ModelSpec = v.InferOutput<typeof modelSchema>;
 export type AttackSpec = v.InferOutput<typeof attackSchema>;
+export type EvalSpec = v.InferOutput<typeof evalSchema>;
 export type SgdRun = v.InferOutput<typeof sgdRunSchema>;
 export type SamRun = v.InferOutput<typeof samRunSchema>;
 export type AtRun = v.InferOutput<typeof atRunSchema>;
