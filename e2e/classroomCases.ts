@@ -155,7 +155,7 @@ export function classroomCases(context: BrowserContext, url: string): Case[] {
         await waitForState(lab, (st) => st.runs.length === 2 && st.runs.every(ended), 90_000, 'two runs to end');
         // The summary draws the histories a throttled, deferred render after the runs end: its rows
         // exist (with dashes) before the final numbers do, so wait for the numbers in every row.
-        const rows = page.locator('[data-chart-summary] tbody tr');
+        const rows = page.locator('[data-chart-summary] tbody tr[data-run]');
         const texts = await settled(() => rows.allInnerTexts(), (t) => t.length === 2 && t.every((row) => /\d+\.\d %/.test(row)));
         check(texts.length === 2, `the chart summary has one row per run: ${texts.length}`);
         check(texts.every((row) => /\d+\.\d %/.test(row)), `the summary shows the final numbers: ${texts.join(' | ')}`);
