@@ -132,7 +132,7 @@ export function shareCases(context: BrowserContext, url: string): Case[] {
 
           const csv = (await download(lab.page, exportButton(lab.page, 'Curves CSV'))).bytes.toString('utf8').trim().split('\n');
           check(csv[0] === 'run,method,curve,epoch,step,value', 'the CSV header');
-          const expectedRows = results.runs.reduce((n, r) => n + r.history.reduce((m, p) => m + 3 + (p.cleanLoss !== undefined ? 1 : 0) + Object.keys(p.robust).length, 0), 0);
+          const expectedRows = results.runs.reduce((n, r) => n + r.history.reduce((m, p) => m + 3 + (p.cleanLoss !== undefined ? 1 : 0) + Object.keys(p.robust).length + (p.probe ? (p.probe.largeEpsAcc !== undefined ? 2 : 1) : 0), 0), 0);
           check(csv.length === 1 + expectedRows, `one CSV row per curve point: ${csv.length - 1} vs ${expectedRows}`);
           const last = results.runs[1].history.at(-1)!;
           check(csv.includes(`sam,sam,cleanAcc,${last.epoch},${last.step},${last.cleanAcc}`), 'the CSV holds sam\'s last clean accuracy');
