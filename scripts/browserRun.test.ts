@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC } from '../src/core/spec';
 import { encodeShareHash } from '../src/state/shareUrl';
-import { specFromSource } from './lib/browserRun';
+import { specFromSource } from './lib/specFromSource';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-browser-'));
 

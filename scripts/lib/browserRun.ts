@@ -10,30 +10,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { DEFAULT_SPEC, type ExperimentSpec } from '../../src/core/spec';
+import type { ExperimentSpec } from '../../src/core/spec';
 import type { Results } from '../../src/core/train/results';
 import { parseResultsText } from '../../src/state/resultsFile';
-import { readShareLink, shareLinkHash } from '../../src/state/shareLink';
+import { shareLinkHash } from '../../src/state/shareLink';
 import type { TestSnapshot } from '../../src/state/testHook';
 import { chromiumExecutable } from './chromium';
 import { progressBar, type ProgressBar } from './progress';
-import { readSpecFile } from './readSpecFile';
+import { specFromSource } from './specFromSource';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FINAL = ['done', 'diverged', 'stopped', 'interrupted', 'error'];
-
-const looksLikeUrl = (source: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith('#');
-
-/** The spec of a spec file or of a share link; a link that is damaged in any way is refused with the reason. */
-export function specFromSource(source: string): ExperimentSpec {
-  if (!looksLikeUrl(source)) return readSpecFile(source);
-  const hashAt = source.indexOf('#');
-  if (hashAt < 0) throw new Error(`the URL ${source} holds no experiment: a share link ends in #x=... (use the page's "Copy link")`);
-  const link = readShareLink(source.slice(hashAt), DEFAULT_SPEC);
-  if (!link.found) throw new Error(`the URL holds no experiment: its hash has no x= (or spec=) part`);
-  if (link.message) throw new Error(`bad share URL: ${link.message}`);
-  return link.spec;
-}
 
 export interface BrowserRunOptions {
   /** Chromium's executable: --chromium, else $CHROMIUM_PATH, else /usr/bin/chromium. */

@@ -2,7 +2,12 @@
 import type { BackendName } from '../../src/core/backend';
 import type { ExperimentSpec } from '../../src/core/spec';
 import type { Results, RunResult } from '../../src/core/train/results';
-import { createTrainer, runTrainer } from '../../src/core/train/trainer';
+import { createTrainer, runTrainer, type Trainer } from '../../src/core/train/trainer';
+import { computeLandscape } from '../../src/core/landscape/computeLandscape';
+import { dualityPoint, meanOver, type DualityPoint } from '../../src/core/duality/dualityPoint';
+import type { DualityResult } from '../../src/core/landscape/results';
+import type { DatasetSplit } from '../../src/core/data/dataset';
+import type { HistoryPoint } from '../../src/core/train/results';
 import { loadSplit } from './loadSplit';
 import { progressBar } from './progress';
 
@@ -18,13 +23,26 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName): Prom
       const trainer = createTrainer(spec, run.id, data);
       const bar = progressBar(run.id.padEnd(8), trainer.totalSteps);
       let lastEval = '';
+      // The duality view after each evaluation, as the page's worker computes it (between steps).
+      const duality: DualityPoint[] = [];
+      let pending: HistoryPoint | undefined;
+      const measure = async () => {
+        if (pending && trainer.model.inputConv) duality.push(await dualityAt(trainer, data, pending));
+        pending = undefined;
+      };
       try {
         result = await runTrainer(trainer, {
           onStep: (r) => bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`),
           onEval: (p) => {
             lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust).map(([k, v]) => ` ${k} ${pct(v)}`).join('')}`;
+            pending = p;
           },
+          checkpoint: async () => (await measure(), 'go'),
         });
+        if (result.status === 'done') await measure();
+        if (duality.length > 0) result = { ...result, duality };
+        const d = duality.at(-1);
+        if (d) lastEval += ` | duality: residual ${meanOver(d.images, 'relResidual').toFixed(3)}, cos(d, delta) ${meanOver(d.images, 'cos').toFixed(3)}, |d|_2 ${meanOver(d.images, 'dL2').toFixed(3)}/255`;
       } finally {
         trainer.dispose();
       }
@@ -36,5 +54,10 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName): Prom
     runs.push(result);
   }
   return { spec, backend, runs };
+}
+
+async function dualityAt(trainer: Trainer, data: DatasetSplit, p: HistoryPoint): Promise<DualityPoint> {
+  const [r] = (await computeLandscape(trainer.model, data, trainer.spec, { kinds: ['duality'] }, undefined, undefined, trainer.run)) as DualityResult[];
+  return dualityPoint(r, p.step, p.epoch);
 }
 

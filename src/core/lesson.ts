@@ -1,8 +1,9 @@
-// Classroom mode's guided lesson: six short steps, each an experiment built from the lab's default
+// Classroom mode's guided lesson: seven short steps, each an experiment built from the lab's default
 // preset ("Duality in two minutes") and cut down so that every step trains in a couple of minutes on
 // wasm. The story follows the paper (Zhang et al., ICML 2024): SGD is brittle under small attacks,
 // AT buys robustness with clean accuracy, SAM gets some robustness without ever seeing an attack,
-// and both flatten a landscape — SAM the one in weight space, AT the one in input space.
+// and both flatten a landscape — SAM the one in weight space, AT the one in input space; the last
+// step shows the duality itself on the trained CNN (the panel of ui/landscape/DualityPanel.tsx).
 //
 // The lesson needs no download: on generated shapes it always works; when CIFAR-10 is prepared
 // (`npm run datasets`) the same steps run on a small CIFAR-10 subset instead.
@@ -12,7 +13,7 @@ import type { DatasetName, ExperimentSpec, RunSpec } from './spec';
 export interface LessonStep {
   id: string;
   title: string;
-  /** One or two sentences for the page. */
+  /** For the page: what this step shows. */
   text: string;
   /** How the lesson's claims were checked on this step's dataset, or null: not yet checked. */
   checked: string | null;
@@ -60,7 +61,7 @@ function step(base: ExperimentSpec, id: string, title: string, text: string, run
   return { id, title, text, checked: LESSON_CHECKED[spec.dataset.name === 'cifar10' ? 'cifar10' : 'shapes'], spec };
 }
 
-/** The six steps, on CIFAR-10 when it is prepared, else on generated shapes. */
+/** The seven steps, on CIFAR-10 when it is prepared, else on generated shapes. */
 export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
   const base = lessonBase(lessonDataset(datasets));
   return [
@@ -104,6 +105,13 @@ export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
       'The trade-off picture',
       'Two SAM radii and two AT budgets on one clean-versus-robust chart, where the paper finds that a larger ρ, like a larger ε, trades clean accuracy for robustness. On this small set the picture is noisy: on two seeds checked, ρ 0.02 beat ρ 0.01 at 8/255 on both and ε 2/255 beat 1/255 on one.',
       [SGD, sam('sam-0.01', 0.01), SAM, at('at-1', 1), at('at-2', 2)],
+    ),
+    step(
+      base,
+      'duality',
+      "What SAM's weight perturbation does to the input",
+      'All three again: at every evaluation the page turns the first-layer part E of SAM’s weight perturbation into the input shift d with (W + E)x = W(x + d), and sets it beside the adversarial δ of the same image. Scroll to “What SAM’s weight perturbation does to the input” under the charts to see how much of E an input shift can express, and how close d comes to δ.',
+      [SGD, SAM, at('at', 2)],
     ),
   ];
 }

@@ -6,11 +6,13 @@ import { DEFAULT_SPEC, type ExperimentSpec, type RunSpec } from './spec';
 export interface Preset {
   id: string;
   title: string;
-  /** Two or three sentences for the page. */
+  /** For the page: what the preset trains and what its checks found. */
   description: string;
   /** How the description's claims were checked (`npm run check-preset`), or null: not yet checked, the claims are the paper's. */
   checked: string | null;
   spec: ExperimentSpec;
+  /** Too large to train in a tab in reasonable time: offered for the PyTorch export, with a warning. */
+  exportOnly?: boolean;
 }
 
 const k255 = (k: number) => k / 255;
@@ -103,6 +105,38 @@ export const PRESETS: Preset[] = [
       [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }, atLinf('at', 0.05, 0.0125, 5)],
     ),
   },
+  {
+    id: 'paper-setting',
+    title: "The paper's setting (export only)",
+    description:
+      'The setting of Zhang et al. (ICML 2024): PreAct ResNet-18 of width 64 on all of CIFAR-10 for 100 epochs, batch 128, lr 0.1 divided by 10 at 75 % and 90 % of training, weight decay 5e-4, augmentation; SGD, SAM with rho 0.05, 0.1 and 0.2, adversarial training at L-inf 1, 2 and 8 of 255, PGD-10 evaluation. ' +
+      'Export it as a PyTorch project and train it on GPUs with torchrun; import its results file here to compare with runs trained in the page, and open its weights for landscapes.',
+    exportOnly: true,
+    checked: null,
+    spec: withSpec(
+      {
+        dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 50_000, testSize: 10_000 },
+        model: { name: 'preact-resnet18', width: 64, depth: 1 },
+        train: { ...DEFAULT_SPEC.train, epochs: 100, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'piecewise', augment: true },
+        eval: { subsetSize: 10_000, pgdSteps: 10, every: 5, during: { subsetSize: 1000, pgdSteps: 10 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
+        landscape: { ...DEFAULT_SPEC.landscape, when: 'never' },
+      },
+      [
+        { id: 'sgd', method: 'sgd' },
+        { id: 'sam-0.05', method: 'sam', rho: 0.05 },
+        { id: 'sam-0.1', method: 'sam', rho: 0.1 },
+        { id: 'sam-0.2', method: 'sam', rho: 0.2 },
+        // PGD-10 with step eps/4 in training (Madry et al., 2018).
+        atLinf('at-1', k255(1), k255(0.25), 10),
+        atLinf('at-2', k255(2), k255(0.5), 10),
+        atLinf('at-8', k255(8), k255(2), 10),
+      ],
+    ),
+  },
 ];
+
+/** What the page says under a preset that does not train in a tab. */
+export const EXPORT_ONLY_WARNING =
+  'This experiment does not train in a browser tab in reasonable time (days on a laptop GPU): use "Export as PyTorch project" and train it with torchrun on GPUs.';
 
 export const DEFAULT_PRESET_ID = 'duality-two-minutes';

@@ -8,6 +8,7 @@
 //
 // Pixel-unit values (eps, step sizes) are numbers in [0, 1]; the UI may show them as k/255.
 import * as v from 'valibot';
+import { BACKEND_NAMES } from './backend';
 import { bool, formatIssues as formatInputIssues, int, list, mapList, num, obj, oneOf, quote, strict, text, toIssues, variantOf, type InputIssue } from './schema';
 
 export const SPEC_VERSION = 1;
@@ -17,7 +18,7 @@ export const MODELS = ['preact-resnet18', 'preact-resnet10', 'cnn', 'mlp', 'line
 export const METHODS = ['sgd', 'sam', 'at'] as const;
 export const NORMS = ['linf', 'l2'] as const;
 export const SCHEDULES = ['constant', 'piecewise', 'cosine'] as const;
-export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', ...BACKEND_NAMES] as const;
 export const LANDSCAPE_WHEN = ['never', 'end', 'every-eval'] as const;
 
 export type DatasetName = (typeof DATASETS)[number];

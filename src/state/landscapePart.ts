@@ -6,7 +6,7 @@
 // the others and the run itself come back.
 import * as v from 'valibot';
 import { landscapeCostSchema, readLandscapeResult } from '../core/landscape/readResult';
-import { LANDSCAPE_KINDS } from '../core/landscape/request';
+import { ALL_LANDSCAPE_KINDS } from '../core/landscape/request';
 import type { LandscapeResult } from '../core/landscape/results';
 import { formatIssues, int, known, list, mapList, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import { EMPTY_RUN_LANDSCAPES, type LandscapeRecord } from './landscapeSlice';
@@ -16,14 +16,14 @@ const recordSchema = known({
   requestId: text(128),
   trigger: oneOf(['eval', 'end', 'manual']),
   kinds: v.pipe(
-    list(oneOf(LANDSCAPE_KINDS as [LandscapeResult['kind'], ...LandscapeResult['kind'][]]), 1, LANDSCAPE_KINDS.length),
+    list(oneOf(ALL_LANDSCAPE_KINDS as [LandscapeResult['kind'], ...LandscapeResult['kind'][]]), 1, ALL_LANDSCAPE_KINDS.length),
     v.check((kinds) => new Set(kinds).size === kinds.length, 'must list distinct kinds'),
   ),
   step: int(0, 5e7),
   epoch: num(0, 500),
   ms: num(0, 1e12),
   estimate: landscapeCostSchema,
-  results: list(v.unknown(), 1, LANDSCAPE_KINDS.length),
+  results: list(v.unknown(), 1, ALL_LANDSCAPE_KINDS.length),
 });
 
 /** The record, or why it does not read: the issues of its fields, then of each result. */

@@ -28,6 +28,12 @@ export interface RunLandscapes {
 
 export const EMPTY_RUN_LANDSCAPES: RunLandscapes = { slices: [], queued: [] };
 
+/** A record of the duality view alone (computed at every evaluation), not a landscape of slices. */
+export const isDualityRecord = (r: Pick<LandscapeRecord, 'kinds'>) => r.kinds.length === 1 && r.kinds[0] === 'duality';
+
+/** The records of slices and sharpness, without the duality views. */
+export const sliceRecords = (slices: LandscapeRecord[]) => slices.filter((s) => !isDualityRecord(s));
+
 /** Forward-pass equivalents of an estimate: a gradient pass is about three forwards. */
 export const passes = (c: LandscapeCost) => c.evals + 3 * c.gradEvals;
 
@@ -110,11 +116,11 @@ export const createLandscapeSlice: SliceCreator<LandscapeSlice> = (set, get) => 
   },
 });
 
-/** Values a result holds: points of a 1-D slice, cells of a 2-D one, 1 for the sharpness numbers. */
+/** Values a result holds: points of a 1-D slice, cells of a 2-D one, 1 for the sharpness numbers and a duality view. */
 export function resultValues(r: LandscapeResult): number {
   if (r.kind === 'weight-1d') return r.loss.length;
   if (r.kind === 'input-1d') return Math.min(r.lossAdv.length, r.lossRand.length);
-  if (r.kind === 'sharpness') return 1;
+  if (r.kind === 'sharpness' || r.kind === 'duality') return 1;
   return r.loss.reduce((n, row) => n + row.length, 0);
 }
 
@@ -130,6 +136,15 @@ const recordSnapshot = (r: LandscapeRecord) => ({
 /** The landscapes as the end-to-end tests read them (plain data, no result arrays). */
 export function landscapeSnapshot(all: Record<string, RunLandscapes>) {
   return Object.fromEntries(
-    Object.entries(all).map(([id, r]) => [id, { slices: r.slices.map(recordSnapshot), current: r.current && recordSnapshot(r.current), queued: r.queued.length, error: r.error }]),
+    Object.entries(all).map(([id, r]) => [
+      id,
+      {
+        slices: sliceRecords(r.slices).map(recordSnapshot),
+        duality: r.slices.filter(isDualityRecord).map(recordSnapshot),
+        current: r.current && recordSnapshot(r.current),
+        queued: r.queued.length,
+        error: r.error,
+      },
+    ]),
   );
 }

@@ -295,7 +295,7 @@ describe('landscapes saved with a run', () => {
     expect(s.landscapes.a.slices).toEqual([slices[0]]);
     expect(s.landscapes.a.error).toBe(
       '2 saved landscapes could not be read and were dropped: landscape 2.results[0].loss[1]: must hold 2 numbers, got 1; ' +
-        'landscape 3.kinds[0]: must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got "hessian"',
+        'landscape 3.kinds[0]: must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, duality, got "hessian"',
     );
     expect(s.landscapes.b).toEqual({ slices: [], queued: [], error: '1 saved landscape could not be read and was dropped: the saved landscapes are not a list' });
   });

@@ -3,16 +3,18 @@
 // (accuracies in [0, 1], epochs within the spec's), every string and list bounded, own keys only.
 // The spec is checked field by field by parseSpec (any issue refuses it); then the runs against it.
 import * as v from 'valibot';
-import type { BackendName } from '../core/backend';
+import { isBackendName } from '../core/backend';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import { apgdKey, attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../core/spec';
-import type { Results, RunResult, RunStatus } from '../core/train/results';
+import { RESULTS_BACKENDS, RUN_STATUSES, type Results, type RunResult, type RunStatus } from '../core/train/results';
+import { dualityAttackSchema, dualityImageSchema } from '../core/landscape/readResult';
+import { dualityPoint, type DualityPoint } from '../core/duality/dualityPoint';
+import type { DualityResult } from '../core/landscape/results';
 import type { LabState } from './labStore';
+import type { LandscapeRecord } from './landscapeSlice';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
 
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
-const STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const satisfies readonly RunStatus[];
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
@@ -38,16 +40,28 @@ const pointSchema = obj({
   probe: v.optional(obj({ largeEps: v.optional(num(0, 1)), largeEpsAcc: v.optional(num(0, 1)), zeroGradShare: num(0, 1) })),
 });
 
+/** The duality view's numbers at one evaluation (core/duality/dualityPoint.ts). */
+const dualityPointSchema = obj({
+  epoch: num(0, 500),
+  step: int(0, MAX_STEP),
+  rho: num(0, 1e6),
+  layer: text(128),
+  firstShare: metric(0, 1),
+  attack: dualityAttackSchema,
+  images: list(dualityImageSchema, 1, 16),
+});
+
 const runSchema = obj({
   id: text(32),
   method: oneOf(METHODS),
-  status: oneOf(STATUSES),
+  status: oneOf(RUN_STATUSES),
   history: list(pointSchema, 0, 100_000),
   msPerStep: num(0, 1e9),
   error: v.optional(text(4000)),
+  duality: v.optional(list(dualityPointSchema, 0, 100_000)),
 });
 
-const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(BACKEND_NAMES), runs: list(v.unknown(), 0, 12) });
+const resultsSchema = obj({ spec: v.unknown(), backend: oneOf(RESULTS_BACKENDS), runs: list(v.unknown(), 0, 12) });
 
 const issue = (path: string, message: string): InputIssue => ({ path, message });
 
@@ -106,10 +120,10 @@ export function parseResultsText(text: string): ParsedResults {
 }
 
 /** The shown experiment as a results file; undefined when nothing was trained. */
-export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'>): Results | undefined {
+export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'> & Partial<Pick<LabState, 'landscapes'>>): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
-  const backend = views.find((r) => r.backend)?.backend ?? ((BACKEND_NAMES as readonly string[]).includes(s.trainedSpec.train.backend) ? (s.trainedSpec.train.backend as BackendName) : 'cpu');
+  const backend = views.find((r) => r.backend)?.backend ?? (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
   return {
     spec: structuredClone(s.trainedSpec),
     backend,
@@ -120,8 +134,20 @@ export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'run
       history: r.history,
       msPerStep: r.result?.msPerStep ?? 0,
       ...(r.error || r.result?.error ? { error: r.error?.message ?? r.result?.error } : {}),
+      ...dualityOf(s.landscapes?.[r.id]?.slices ?? r.result?.duality),
     })),
   };
+}
+
+/** The duality numbers of a run's finished landscape records (or as an imported file had them). */
+function dualityOf(from: LandscapeRecord[] | DualityPoint[] | undefined): { duality?: DualityPoint[] } {
+  if (!from || from.length === 0) return {};
+  const points = from.flatMap((x) => {
+    if (!('results' in x)) return [x];
+    const d = x.results.find((r): r is DualityResult => r.kind === 'duality');
+    return d ? [dualityPoint(d, x.step, x.epoch)] : [];
+  });
+  return points.length > 0 ? { duality: points } : {};
 }
 
 export function resultsToJson(results: Results): string {

@@ -9,6 +9,7 @@ import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
+import type { EvalScores } from '../core/train/evaluate';
 import { splitBuffers } from '../worker/dataTransfer';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
 import type { LabStore } from './labStore';
@@ -45,6 +46,13 @@ export interface RunController {
   cancelLandscape(id: string, requestId: string): void;
   /** The run's current weights as a .safetensors file, from its live worker (training, paused or ended); rejects with the reason when there are none. */
   requestWeights(id: string): Promise<ArrayBuffer>;
+  /** Gives an ended run's live worker the weights of a .safetensors file; resolves with their evaluation, rejects with why they were refused. */
+  openWeights(id: string, bytes: ArrayBuffer): Promise<OpenedWeights>;
+}
+
+export interface OpenedWeights {
+  scores: EvalScores;
+  metadata: Record<string, string>;
 }
 
 /** A training run's worker that says nothing for this long (not waiting its turn, not paused) is taken for dead. */
@@ -96,6 +104,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   /** Weights requests waiting for their worker's reply, by request id. */
   const weightsWaiting = new Map<string, { runId: string; resolve(bytes: ArrayBuffer): void; reject(e: Error): void }>();
   let weightsRequests = 0;
+  const openWaiting = new Map<string, { runId: string; resolve(opened: OpenedWeights): void; reject(e: Error): void }>();
   const buffer = createMessageBuffer<FromWorker>(
     (batch) => {
       const s = store.getState();
@@ -103,7 +112,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       s.applyLandscapeMessages(batch);
       s.applyDataMessages(batch);
     },
-    options.flushMs ?? 100,
+    options.flushMs,
     options.timer,
   );
 
@@ -112,11 +121,12 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     workers.delete(id);
     ended.delete(id);
     leaveTurns(id);
-    for (const [requestId, w] of weightsWaiting)
-      if (w.runId === id) {
-        weightsWaiting.delete(requestId);
-        w.reject(new Error('the run\'s worker was ended before it answered'));
-      }
+    for (const waiting of [weightsWaiting, openWaiting] as Map<string, { runId: string; reject(e: Error): void }>[])
+      for (const [requestId, w] of waiting)
+        if (w.runId === id) {
+          waiting.delete(requestId);
+          w.reject(new Error('the run\'s worker was ended before it answered'));
+        }
   };
 
   /**
@@ -218,6 +228,13 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
         weightsWaiting.delete(msg.requestId);
         if (msg.bytes) waiting?.resolve(msg.bytes);
         else waiting?.reject(new Error(msg.message ?? 'no weights'));
+        return;
+      }
+      if (msg.type === 'weights-opened') {
+        const waiting = openWaiting.get(msg.requestId);
+        openWaiting.delete(msg.requestId);
+        if (msg.scores) waiting?.resolve({ scores: msg.scores, metadata: msg.metadata ?? {} });
+        else waiting?.reject(new Error(msg.message ?? 'the weights were not opened'));
         return;
       }
       buffer.push(msg);
@@ -378,6 +395,15 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       return new Promise<ArrayBuffer>((resolve, reject) => {
         weightsWaiting.set(requestId, { runId: id, resolve, reject });
         worker.postMessage({ type: 'weights', runId: id, requestId });
+      });
+    },
+    openWeights(id, bytes) {
+      const worker = workers.get(id);
+      if (!worker) return Promise.reject(new Error('this run has no worker here: weights open into a run trained (or started and stopped) in this page'));
+      const requestId = `open-${++weightsRequests}`;
+      return new Promise<OpenedWeights>((resolve, reject) => {
+        openWaiting.set(requestId, { runId: id, resolve, reject });
+        worker.postMessage({ type: 'open-weights', runId: id, requestId, bytes }, [bytes]);
       });
     },
   };

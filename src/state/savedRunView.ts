@@ -7,7 +7,8 @@
 import * as v from 'valibot';
 import { formatIssues, int, known, list, metric, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import type { ExperimentSpec } from '../core/spec';
-import { BACKEND_NAMES, readRunResult } from './resultsFile';
+import { RESULTS_BACKENDS } from '../core/train/results';
+import { readRunResult } from './resultsFile';
 import type { RunErrorKind, RunView } from './runView';
 
 export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: string };
@@ -30,7 +31,7 @@ const lossSeriesSchema = known({
 const savedViewSchema = known({
   id: text(32),
   error: v.optional(known({ message: text(4000), kind: oneOf(Object.keys(ERROR_KINDS) as [RunErrorKind, ...RunErrorKind[]]) })),
-  backend: v.optional(oneOf(BACKEND_NAMES)),
+  backend: v.optional(oneOf(RESULTS_BACKENDS)),
   step: int(0, MAX_STEP),
   totalSteps: int(0, MAX_STEP),
   epoch: num(0, 500),

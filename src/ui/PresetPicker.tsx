@@ -1,6 +1,7 @@
 // The ready-made experiments, with what each one shows.
-import { PRESETS } from '../core/presets';
+import { EXPORT_ONLY_WARNING, PRESETS } from '../core/presets';
 import { selectPresetId } from '../state/selectors';
+import { PytorchExportButton } from './export/PytorchExportButton';
 import { useLab, useLabContext } from './labContext';
 
 export function PresetPicker({ disabled }: { disabled: boolean }) {
@@ -21,6 +22,12 @@ export function PresetPicker({ disabled }: { disabled: boolean }) {
         </select>
       </label>
       {preset && <p className="description">{preset.description}</p>}
+      {preset?.exportOnly && (
+        <p className="warning" role="note">
+          {EXPORT_ONLY_WARNING}
+        </p>
+      )}
+      <PytorchExportButton />
     </section>
   );
 }

@@ -72,6 +72,11 @@ describe('run worker handler', () => {
     // The adopted point is not evaluated again nor reported again; the run is otherwise the same.
     expect(c.received.filter((m) => m.type === 'metrics').map((m) => m.type === 'metrics' && m.point.step)).toEqual([6, 12]);
     expect(done.type === 'done' && done.result.history).toEqual(reference.type === 'done' && reference.result.history);
+    // Its duality view is computed at step 0 all the same (the model is the run's own).
+    await c.next((m) => m.type === 'landscape-done' && m.requestId === 'duality-12');
+    const duality = (received: typeof c.received) => received.flatMap((m) => (m.type === 'landscape-start' && m.kinds.includes('duality') ? [m.step] : []));
+    expect(duality(c.received)).toEqual(duality(alone.received));
+    expect(duality(c.received)[0]).toBe(0);
   });
 
   it('loads and shares the data while the page chooses the backend, then starts the chosen one; data given is not loaded again', async () => {

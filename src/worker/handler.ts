@@ -12,6 +12,7 @@ import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type StartMessage, type ToWorker, type WorkerErrorKind } from './protocol';
 import { createWeightsRequests } from './weightsExport';
+import { openWeightsReply } from './weightsOpen';
 import { copySplit, splitBuffers } from './dataTransfer';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
@@ -115,6 +116,10 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       weights.enqueue(msg);
       if (parked || finished || !trainer) void (jobs?.drain() ?? Promise.resolve()).then(() => weights.drain());
     }
+    else if (msg.type === 'open-weights') {
+      // After any landscape in progress, which must not see its weights change under it.
+      void (jobs?.drain() ?? Promise.resolve()).then(async () => post(await openWeightsReply(msg, trainer, data, finished)));
+    }
     else if (msg.type === 'dispose') {
       jobs?.cancelAll('the run was disposed');
       void (jobs?.drain() ?? Promise.resolve()).then(() => {
@@ -208,8 +213,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       let mark = now();
       let imagesPerSec = 0;
       let lastAlive = now();
+      const initialPoint = sharedStart?.backend === backend ? sharedStart.point : undefined;
+      // A step-0 point from another run skips this run's own evaluation, not its duality view.
+      if (initialPoint && t.model.inputConv) jobs?.enqueue(`duality-${initialPoint.step}`, ['duality'], 'eval');
       const result = await runTrainer(t, {
-        initialPoint: sharedStart?.backend === backend ? sharedStart.point : undefined,
+        initialPoint,
         onStep(record) {
           const dt = Math.max(now() - mark, 1e-3) / 1000;
           const instant = spec.train.batchSize / dt;
@@ -226,6 +234,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           mark = now();
           post({ type: 'metrics', runId: id, point });
           if (spec.landscape.when === 'every-eval') jobs?.enqueue(`eval-${point.step}`, LANDSCAPE_KINDS, 'eval');
+          // The duality view (core/duality) at every evaluation, whatever landscape.when says: it is cheap.
+          if (t.model.inputConv) jobs?.enqueue(`duality-${point.step}`, ['duality'], 'eval');
         },
         async checkpoint() {
           await yieldToEvents();

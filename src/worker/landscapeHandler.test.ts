@@ -34,7 +34,7 @@ const ask = (requestId: string, kinds = LANDSCAPE_KINDS): ToWorker => ({ type: '
 function valueCount(r: LandscapeResult): number {
   if (r.kind === 'weight-1d') return r.loss.length;
   if (r.kind === 'input-1d') return r.lossAdv.length;
-  if (r.kind === 'sharpness') return 1;
+  if (r.kind === 'sharpness' || r.kind === 'duality') return 1;
   return r.loss.flat().length;
 }
 
@@ -56,7 +56,15 @@ describe('run handler landscapes', () => {
     c.send(start(landscapeSpec('every-eval')));
     const done = await c.next('done');
     const last = await c.next('landscape-done', (m) => m.requestId === 'eval-12');
-    const starts = c.received.filter((m) => m.type === 'landscape-start');
+    await c.next('landscape-done', (m) => m.requestId === 'duality-12');
+    const all = c.received.filter((m) => m.type === 'landscape-start');
+    // The duality view is computed at every evaluation on its own, whatever landscape.when says.
+    expect(all.filter((m) => m.requestId.startsWith('duality-')).map((m) => [m.requestId, m.kinds, m.step])).toEqual([
+      ['duality-0', ['duality'], 0],
+      ['duality-6', ['duality'], 6],
+      ['duality-12', ['duality'], 12],
+    ]);
+    const starts = all.filter((m) => !m.requestId.startsWith('duality-'));
     expect(starts.map((m) => [m.requestId, m.trigger, m.step, m.epoch])).toEqual([
       ['eval-0', 'eval', 0, 0],
       ['eval-6', 'eval', 6, 1],
@@ -113,9 +121,9 @@ describe('run handler landscapes', () => {
   it("computes one landscape at the end when spec.landscape.when is 'end'", async () => {
     const c = channel();
     c.send(start(landscapeSpec('end')));
-    const end = await c.next('landscape-done');
-    expect(end.requestId).toBe('end');
-    expect(c.received.filter((m) => m.type === 'landscape-start').map((m) => [m.trigger, m.step])).toEqual([['end', 12]]);
+    await c.next('landscape-done', (m) => m.requestId === 'end');
+    const slices = c.received.flatMap((m) => (m.type === 'landscape-start' && m.kinds.includes('weight-1d') ? [[m.requestId, m.trigger, m.step]] : []));
+    expect(slices).toEqual([['end', 'end', 12]]);
     c.send({ type: 'dispose', runId: 'sam' });
   });
 });

@@ -4,7 +4,7 @@
 // BatchNorm buffers untouched, so training goes on exactly as if nothing had been computed.
 import { LandscapeCancelled } from '../core/landscape/cancel';
 import { computeLandscape } from '../core/landscape/computeLandscape';
-import { estimateLandscapeCost, LANDSCAPE_KINDS, sharpnessRho, type LandscapeRequest } from '../core/landscape/request';
+import { ALL_LANDSCAPE_KINDS, estimateLandscapeCost, sharpnessRho, type LandscapeRequest } from '../core/landscape/request';
 import type { LandscapeKind, LandscapeResult } from '../core/landscape/results';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { Model } from '../core/model/model';
@@ -58,6 +58,7 @@ function resultFraction(r: LandscapeResult): number {
     case 'input-2d':
       return r.loss.length / r.alphas.length;
     case 'sharpness':
+    case 'duality':
       return 1;
   }
 }
@@ -108,6 +109,7 @@ export function createLandscapeJobs(deps: LandscapeJobDeps): LandscapeJobs {
           await deps.yieldToEvents();
         },
         job.signal,
+        s.run,
       );
       deps.post({ type: 'landscape-done', runId: deps.runId, requestId: job.requestId, results, ms: deps.now() - t0 });
     } catch (e) {
@@ -130,7 +132,7 @@ export function createLandscapeJobs(deps: LandscapeJobDeps): LandscapeJobs {
 
   return {
     enqueue(requestId, kinds, trigger) {
-      const known = kinds.filter((k) => LANDSCAPE_KINDS.includes(k));
+      const known = kinds.filter((k) => ALL_LANDSCAPE_KINDS.includes(k));
       if (known.length === 0) return cancelled(requestId, `no landscape kinds in ${JSON.stringify(kinds)}`);
       queue.push({ requestId, kinds: known, trigger, signal: { aborted: false } });
     },

@@ -3,6 +3,7 @@
 import type { BackendName } from '../core/backend';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
+import type { EvalScores } from '../core/train/evaluate';
 import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
 
@@ -84,7 +85,17 @@ export interface WeightsRequestMessage {
   runId: string;
   requestId: string;
 }
-export type ToWorker = StartMessage | BackendMessage | TurnMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage;
+/**
+ * Replaces an ended run's weights with a .safetensors file of the same model (the lab's export, or
+ * the exported PyTorch project's): evaluated at once, then landscapes and sharpness measure them.
+ */
+export interface OpenWeightsMessage {
+  type: 'open-weights';
+  runId: string;
+  requestId: string;
+  bytes: ArrayBuffer;
+}
+export type ToWorker = StartMessage | BackendMessage | TurnMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage | OpenWeightsMessage;
 
 // ---- worker -> main ------------------------------------------------------------------------------
 
@@ -178,6 +189,15 @@ export interface WeightsReplyMessage {
   bytes?: ArrayBuffer;
   message?: string;
 }
+/** The answer to an OpenWeightsMessage: the opened weights' final evaluation and the file's metadata, or why they were refused (the weights are then unchanged). */
+export interface WeightsOpenedMessage {
+  type: 'weights-opened';
+  runId: string;
+  requestId: string;
+  scores?: EvalScores;
+  metadata?: Record<string, string>;
+  message?: string;
+}
 /** The run has used its turn (or has just started) and waits for the next; `progress` is the fraction of its steps done. */
 export interface WantTurnMessage {
   type: 'want-turn';
@@ -195,4 +215,4 @@ export interface AliveMessage {
   type: 'alive';
   runId: string;
 }
-export type FromWorker = AliveMessage | DataReadyMessage | WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage;
+export type FromWorker = AliveMessage | DataReadyMessage | WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage | WeightsOpenedMessage;

@@ -40,7 +40,7 @@ export function denseToPytorch(data: Float32Array, [nIn, nOut]: number[], flatte
 }
 
 /** The [h, w, c] image the model's first dense layer reads flattened, if any (ResNets average-pool instead). */
-function flattenedInput(model: Model): { param: string; hwc: [number, number, number] } | undefined {
+export function flattenedInput(model: Model): { param: string; hwc: [number, number, number] } | undefined {
   const firstDense = model.params.find((p) => p.kind === 'dense');
   if (!firstDense) return undefined;
   if (model.name === 'mlp' || model.name === 'linear') {

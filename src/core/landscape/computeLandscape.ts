@@ -3,14 +3,15 @@
 // result, and leaves the model exactly as it found it (weights bit-exact, BatchNorm buffers
 // untouched: every pass is in 'eval' mode).
 import type { DatasetSplit } from '../data/dataset';
+import { dualityAttack, dualityView, DUALITY_IMAGES } from '../duality/dualityView';
 import type { Model } from '../model/model';
-import type { ExperimentSpec } from '../spec';
+import type { ExperimentSpec, RunSpec } from '../spec';
 import { disposeBatch } from '../train/objective';
-import type { CancelSignal } from './cancel';
+import { throwIfCancelled, type CancelSignal } from './cancel';
 import { disposeDirections, landscapeDirections } from './directions';
 import { landscapeBatch } from './evalBatch';
 import { inputSlice1d, inputSlice2d } from './inputSlice';
-import { landscapeSettings, type LandscapeRequest } from './request';
+import { dualityRho, landscapeSettings, type LandscapeRequest } from './request';
 import type { LandscapeResult } from './results';
 import { sharpness } from './sharpness';
 import { weightSlice1d, weightSlice2d } from './weightSlice';
@@ -31,6 +32,8 @@ export async function computeLandscape(
   what: LandscapeRequest,
   onPartial?: (partial: LandscapeResult) => unknown,
   signal?: CancelSignal,
+  /** The run measured (its attack for the duality view); default the spec's first run. */
+  run: RunSpec = spec.runs[0],
 ): Promise<LandscapeResult[]> {
   const s = landscapeSettings(spec, what);
   const { points1d, points2d, batchSize } = spec.landscape;
@@ -46,8 +49,12 @@ export async function computeLandscape(
       else if (kind === 'weight-2d') r = await weightSlice2d(model, batch, dirs[0], dirs[1], points2d, hooks);
       else if (kind === 'input-1d') r = await inputSlice1d(model, batch, s.input(points1d, data.test.bounded), hooks);
       else if (kind === 'input-2d') r = await inputSlice2d(model, batch, s.input(points2d, data.test.bounded), hooks);
-      else r = await sharpness(model, batch, s.rho, s.power, signal);
-      if (kind === 'sharpness') await onPartial?.(r);
+      else if (kind === 'duality') {
+        throwIfCancelled(signal);
+        const o = { rho: dualityRho(spec), attack: dualityAttack(spec, run), images: DUALITY_IMAGES, bounded: data.test.bounded, seed: spec.seed };
+        r = await dualityView(model, batch, o);
+      } else r = await sharpness(model, batch, s.rho, s.power, signal);
+      if (kind === 'sharpness' || kind === 'duality') await onPartial?.(r);
       results.push(r);
     }
   } finally {

@@ -29,6 +29,9 @@ export function estimateCost(kind: LandscapeKind, p: CostParams): LandscapeCost 
     case 'sharpness':
       // SAM: g at w (which also gives L(w)), one forward at w + e. Hessian: two gradients per iteration.
       return { evals: 1, gradEvals: 1 + 2 * (p.maxIterations ?? 0) };
+    case 'duality':
+      // g on the batch, then PGD on a few images (the solve is a few small convs on those images).
+      return { evals: 0, gradEvals: 1 + (p.pgdSteps ?? 0) };
   }
 }
 

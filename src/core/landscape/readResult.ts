@@ -4,7 +4,7 @@
 // measured losses and accuracies may also be NaN or infinite, since a diverged model gives such
 // losses (the views draw them as gaps), but their arrays must have the axes' shape.
 import * as v from 'valibot';
-import { bool, int, known, list, metric, num, oneOf, quote, toIssues, type InputIssue } from '../schema';
+import { bool, int, known, list, metric, num, oneOf, quote, text, toIssues, type InputIssue } from '../schema';
 import type { LandscapeResult } from './results';
 
 const MAX_POINTS = 1024;
@@ -13,6 +13,21 @@ const axis = list(num(-1e6, 1e6), 1, MAX_POINTS);
 const losses = list(metric(0, 1e30), 1, MAX_POINTS);
 const accs = list(metric(0, 1), 1, MAX_POINTS);
 const adversary = oneOf(['pgd', 'gradient-sign']);
+/** Values of a duality result's images: a few images of up to 64 x 64 x 3. */
+const MAX_PIXELS = 16 * 64 * 64 * 3;
+const pixels = list(num(-1e6, 1e6), 1, MAX_PIXELS);
+export const dualityImageSchema = known({
+  label: int(0, 1000),
+  relResidual: metric(0, 1e30),
+  normalResidual: metric(0, 1e30),
+  dL2: metric(0, 1e30),
+  dLinf: metric(0, 1e30),
+  deltaL2: num(0, 1e6),
+  deltaLinf: num(0, 1e6),
+  cos: metric(-1, 1),
+});
+
+export const dualityAttackSchema = known({ norm: oneOf(['linf', 'l2']), eps: num(0, 1e6), stepSize: num(0, 1e6), steps: int(0, 10_000) });
 
 export const landscapeCostSchema = known({ evals: int(0, MAX_COUNT), gradEvals: int(0, MAX_COUNT) });
 
@@ -42,7 +57,21 @@ const landscapeResultSchema = v.variant('kind', [
     tolerance: num(0, 1e6),
     converged: bool,
   }),
-], (issue) => `must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, got ${quote(issue.input)}`);
+  known({
+    kind: v.literal('duality'),
+    ...measured,
+    rho: num(0, 1e6),
+    layer: text(128),
+    firstShare: metric(0, 1),
+    attack: dualityAttackSchema,
+    shape: list(int(1, 4096), 1, 3),
+    x: pixels,
+    d: pixels,
+    delta: pixels,
+    images: list(dualityImageSchema, 1, 16),
+    iterations: int(0, MAX_COUNT),
+  }),
+], (issue) => `must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, duality, got ${quote(issue.input)}`);
 
 /** Each measured array the length of its axis (rows x columns for a surface). */
 function shapeIssues(r: LandscapeResult, at: string): InputIssue[] {
@@ -57,6 +86,10 @@ function shapeIssues(r: LandscapeResult, at: string): InputIssue[] {
       need(r[k], r.alphas.length, k, 'rows');
       r[k].forEach((row, i) => need(row, r.betas.length, `${k}[${i}]`));
     }
+  }
+  if (r.kind === 'duality') {
+    const n = r.images.length * r.shape.reduce((a, b) => a * b, 1);
+    for (const k of ['x', 'd', 'delta'] as const) need(r[k], n, k, `values (${r.images.length} images of [${r.shape.join(', ')}])`);
   }
   return out;
 }

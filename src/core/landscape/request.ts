@@ -6,8 +6,11 @@ import type { PowerIterationOptions } from './hessian';
 import type { InputSliceOptions } from './inputSlice';
 import type { InputAdversary, LandscapeCost, LandscapeKind } from './results';
 
-/** Every kind, in the order the page computes them (the cheap 1-D views first). */
+/** Every slice kind, in the order the page computes them (the cheap 1-D views first). */
 export const LANDSCAPE_KINDS: LandscapeKind[] = ['weight-1d', 'input-1d', 'weight-2d', 'input-2d', 'sharpness'];
+
+/** The slices and the duality view (computed at every evaluation on its own, core/duality). */
+export const ALL_LANDSCAPE_KINDS: LandscapeKind[] = [...LANDSCAPE_KINDS, 'duality'];
 
 /** The default SAM radius for runs that are not SAM runs (Foret et al.'s common setting). */
 export const DEFAULT_SHARPNESS_RHO = 0.05;
@@ -27,6 +30,12 @@ export interface LandscapeRequest {
 /** The run's own rho for a SAM run, so its sharpness is measured at the radius it trains against. */
 export function sharpnessRho(run: RunSpec): number {
   return run.method === 'sam' && run.rho > 0 ? run.rho : DEFAULT_SHARPNESS_RHO;
+}
+
+/** The radius every run's duality view is measured at: the experiment's first SAM radius, else 0.05. */
+export function dualityRho(spec: ExperimentSpec): number {
+  const sam = spec.runs.find((r) => r.method === 'sam' && r.rho > 0);
+  return sam?.method === 'sam' ? sam.rho : DEFAULT_SHARPNESS_RHO;
 }
 
 /** The request's settings with their defaults filled in from the spec. */

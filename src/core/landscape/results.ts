@@ -4,7 +4,7 @@
 // A partial result (passed to onPartial while a slice is being computed) has the full axes and
 // shorter value arrays: loss.length is the number of points (1-D) or rows (2-D) done so far.
 
-export type LandscapeKind = 'weight-1d' | 'weight-2d' | 'input-1d' | 'input-2d' | 'sharpness';
+export type LandscapeKind = 'weight-1d' | 'weight-2d' | 'input-1d' | 'input-2d' | 'sharpness' | 'duality';
 
 /** How the adversarial input direction is found. */
 export type InputAdversary = 'pgd' | 'gradient-sign';
@@ -85,4 +85,51 @@ export interface SharpnessResult extends Measured {
   converged: boolean;
 }
 
-export type LandscapeResult = WeightSlice1d | WeightSlice2d | InputSlice1d | InputSlice2d | SharpnessResult;
+/** The numbers of one image of a duality result; norms in pixel units times 255. */
+export interface DualityImage {
+  label: number;
+  /** ||A d - b|| / ||b||: the share of the first-layer weight perturbation's effect no input shift expresses. */
+  relResidual: number;
+  /** ||A^T (A d - b)|| / ||A^T b|| where CGLS stopped. */
+  normalResidual: number;
+  dL2: number;
+  dLinf: number;
+  deltaL2: number;
+  deltaLinf: number;
+  /** cos(d, delta) over all pixels and channels (0 when either is 0). */
+  cos: number;
+}
+
+/** The PGD attack whose delta a duality result shows (the AT run's own, else the evaluation's first). */
+export interface DualityAttack {
+  norm: 'linf' | 'l2';
+  eps: number;
+  stepSize: number;
+  steps: number;
+}
+
+/**
+ * What SAM's weight perturbation does to the input (core/duality/dualityView.ts): for a few images
+ * of the fixed batch, the minimum-norm pixel shift d with W d ~ E x, E the first conv's slice of
+ * e = rho g / ||g|| (one norm over all parameters), beside the model's PGD perturbation delta.
+ */
+export interface DualityResult extends Measured {
+  kind: 'duality';
+  rho: number;
+  /** The first conv's parameter name, e.g. "conv1.weight". */
+  layer: string;
+  /** ||E_first|| / rho: the share of the whole perturbation's length that lies in the first conv. */
+  firstShare: number;
+  attack: DualityAttack;
+  /** One image, [h, w, c]. */
+  shape: number[];
+  /** Images, d and delta, pixel units, flattened [images, h, w, c]. */
+  x: number[];
+  d: number[];
+  delta: number[];
+  images: DualityImage[];
+  /** CGLS iterations (all images together). */
+  iterations: number;
+}
+
+export type LandscapeResult = WeightSlice1d | WeightSlice2d | InputSlice1d | InputSlice2d | SharpnessResult | DualityResult;

@@ -27,6 +27,6 @@ export function createCnn(data: ModelData, width: number, depth: number, rng: Rn
       let y = x as tf.Tensor4D;
       for (const conv of convs) y = tf.maxPool(tf.relu(applyConv(y, conv)), 2, 2, 'valid');
       return applyDense(tf.relu(applyDense(flatten(y), fc1)), fc2);
-    });
+    }, convs[0]);
   });
 }

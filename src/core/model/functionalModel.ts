@@ -2,8 +2,8 @@
 // the input shape, normalises the input, and runs the body in a tidy.
 import * as tf from '@tensorflow/tfjs';
 import { createInputNormalizer, type InputNormalizer } from './inputNormalizer';
-import type { BatchStatsSink, Buffer, ForwardMode, Model, Param } from './model';
-import type { ModelBuilder } from './modelBuilder';
+import type { BatchStatsSink, Buffer, ForwardMode, InputConv, Model, Param } from './model';
+import type { ConvLayer, ModelBuilder } from './modelBuilder';
 
 /** What each layer sees of one forward pass. */
 export interface ForwardContext {
@@ -27,6 +27,7 @@ export class FunctionalModel implements Model {
   readonly params: Param[];
   readonly buffers: Buffer[];
   readonly flopsPerExample: number;
+  readonly inputConv?: InputConv;
   private readonly normalizer: InputNormalizer;
   private disposed = false;
 
@@ -35,6 +36,8 @@ export class FunctionalModel implements Model {
     data: ModelData,
     builder: ModelBuilder,
     private readonly body: ForwardBody,
+    /** The conv applied first to the normalised input (image models), for the duality view. */
+    stem?: ConvLayer,
   ) {
     this.inputShape = [...data.shape];
     this.numClasses = data.numClasses;
@@ -42,6 +45,11 @@ export class FunctionalModel implements Model {
     this.buffers = builder.buffers;
     this.flopsPerExample = builder.flops;
     this.normalizer = createInputNormalizer(data.shape, data.mean, data.std);
+    if (stem) {
+      const channels = data.shape[data.shape.length - 1];
+      const perChannel = (v: number[]) => (v.length === 1 ? new Array<number>(channels).fill(v[0]) : [...v]);
+      this.inputConv = { weight: stem.weight, stride: stem.stride, pad: stem.pad, mean: perChannel(data.mean), std: perChannel(data.std) };
+    }
   }
 
   forward(x: tf.Tensor, mode: ForwardMode, sink?: BatchStatsSink): tf.Tensor2D {

@@ -31,6 +31,20 @@ export type ForwardMode = 'train' | 'train-frozen' | 'eval';
 /** Receives each BatchNorm layer's batch mean and (biased) variance in 'train' mode; the tensors are kept and owned by the sink. */
 export type BatchStatsSink = (bufferPrefix: string, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number) => void;
 
+/**
+ * The convolution that first touches the input, with the input normalisation before it, for the
+ * SAM/AT duality view (core/duality): with z = (x - mean) / std per channel, the layer computes
+ * conv(z, weight) (+ bias). Models whose first layer is not a conv leave it undefined.
+ */
+export interface InputConv {
+  weight: tf.Variable;
+  stride: number;
+  pad: number;
+  /** One value per input channel. */
+  mean: number[];
+  std: number[];
+}
+
 export interface Model {
   readonly name: string;
   /** Input shape of one example, e.g. [32, 32, 3] or [24] for feature vectors. */
@@ -40,6 +54,7 @@ export interface Model {
   readonly buffers: Buffer[];
   /** FLOPs of one example's forward pass (conv 2 kh kw cIn cOut hOut wOut, dense 2 in out), for benchmarks. */
   readonly flopsPerExample?: number;
+  readonly inputConv?: InputConv;
   /** Logits [batch, numClasses] for inputs in the dataset's raw range (normalisation is inside). */
   forward(x: tf.Tensor, mode: ForwardMode, sink?: BatchStatsSink): tf.Tensor2D;
   dispose(): void;

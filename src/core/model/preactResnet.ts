@@ -59,6 +59,6 @@ export function createPreactResnet(name: string, data: ModelData, width: number,
       for (const block of blocks) y = applyBlock(y, block, ctx);
       const features = tf.mean(tf.relu(applyBatchNorm(y, bn, ctx)), [1, 2]) as tf.Tensor2D;
       return applyDense(features, linear);
-    });
+    }, stem);
   });
 }

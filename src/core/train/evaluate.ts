@@ -17,7 +17,7 @@ import { apgdKey, attackKey, type AttackSpec, type EvalSpec } from '../spec';
 import { pgd } from './attack';
 import { attackProbe, type AttackProbe } from './attackProbe';
 import { autoAttackAccuracy } from './autoAttack';
-import { disposeBatch, toDeviceBatch } from './objective';
+import { countCorrect, disposeBatch, perExampleCrossEntropy, toDeviceBatch } from './objective';
 
 export interface EvalOptions {
   attacks: AttackSpec[];
@@ -68,8 +68,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       scores.push(
         ...tf.tidy(() => {
           const logits = model.forward(batch.x, 'eval');
-          const perExample = tf.neg(tf.sum(tf.mul(batch.oneHot, tf.logSoftmax(logits)), -1));
-          return [maskedCorrect(logits, batch.labels, mask), tf.sum(tf.mul(perExample, mask))];
+          return [countCorrect(logits, batch.labels, mask), tf.sum(tf.mul(perExampleCrossEntropy(logits, batch.oneHot), mask))];
         }),
       );
       for (const a of o.attacks) {
@@ -82,7 +81,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
           mode: 'eval',
           rng: startRng,
         });
-        scores.push(tf.tidy(() => maskedCorrect(model.forward(xAdv, 'eval'), batch.labels, mask)));
+        scores.push(tf.tidy(() => countCorrect(model.forward(xAdv, 'eval'), batch.labels, mask)));
         xAdv.dispose();
       }
       // One read-back per batch for all the scores.
@@ -115,8 +114,4 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
     scores.probe = await attackProbe(model, set, { pgdSteps: o.pgdSteps, batchSize: bs, rng: new Rng(o.seed).derive('eval-probe') });
   }
   return scores;
-}
-
-function maskedCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'), mask)));
 }

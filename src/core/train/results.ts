@@ -1,9 +1,11 @@
 // The results format, written by the Node runner and by the page (README documents it; keep it stable).
-import type { BackendName } from '../backend';
+import { BACKEND_NAMES } from '../backend';
+import type { DualityPoint } from '../duality/dualityPoint';
 import type { ExperimentSpec, Method } from '../spec';
 import type { AttackProbe } from './attackProbe';
 
-export type RunStatus = 'queued' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'interrupted' | 'error';
+export const RUN_STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface HistoryPoint {
   epoch: number;
@@ -29,10 +31,16 @@ export interface RunResult {
   history: HistoryPoint[];
   msPerStep: number;
   error?: string;
+  /** What SAM's first-layer weight perturbation does to the input, at each evaluation (core/duality). */
+  duality?: DualityPoint[];
 }
+
+/** Where the runs trained: a tfjs backend of the lab, or the exported PyTorch project's train.py. */
+export const RESULTS_BACKENDS = [...BACKEND_NAMES, 'pytorch'] as const;
+export type ResultsBackend = (typeof RESULTS_BACKENDS)[number];
 
 export interface Results {
   spec: ExperimentSpec;
-  backend: BackendName;
+  backend: ResultsBackend;
   runs: RunResult[];
 }

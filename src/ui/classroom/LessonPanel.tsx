@@ -1,4 +1,4 @@
-// The guided lesson: six short steps, each with a button that loads its experiment and trains it.
+// The guided lesson: seven short steps, each with a button that loads its experiment and trains it.
 // The step shown follows the store (n / p move it too); the lab's charts on the right show the runs.
 import { useEffect } from 'react';
 import { lessonDataset, lessonSteps } from '../../core/lesson';

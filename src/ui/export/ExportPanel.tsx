@@ -5,11 +5,13 @@
 import { useId, useState } from 'react';
 import { resultsFromState, resultsToCsv, resultsToJson } from '../../state/resultsFile';
 import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
+import { isFinal } from '../../state/runView';
 import { selectActive, selectRunOrder, selectTrainedSpec } from '../../state/selectors';
-import { useLabContext, useLabDeferred } from '../labContext';
+import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { useNextFrame } from '../useNextFrame';
 import { chartPng, chartSvgText } from './chartImage';
 import { downloadBlob } from './download';
+import { OpenWeightsRow } from './OpenWeightsRow';
 
 const CHARTS: { kind: string; title: string }[] = [
   { kind: 'loss', title: 'Loss' },
@@ -21,10 +23,11 @@ const CHARTS: { kind: string; title: string }[] = [
 export function ExportPanel() {
   const { store, controller } = useLabContext();
   // Mounted with the charts it exports: after the Train click's task and the run cards' frame.
-  const spec = useNextFrame(useLabDeferred(selectTrainedSpec));
-  const order = useNextFrame(useLabDeferred(selectRunOrder));
+  const spec = useNextFrame(useLab(selectTrainedSpec));
+  const order = useNextFrame(useLab(selectRunOrder));
   const active = useLabDeferred(selectActive);
   const restored = useLabDeferred((s) => s.restoredRuns);
+  const runs = useLabDeferred((s) => s.runs);
   const reasonId = useId();
   const [message, setMessage] = useState<string>();
   if (!spec || order.length === 0) return null;
@@ -88,6 +91,7 @@ export function ExportPanel() {
           </small>
         )}
       </div>
+      <OpenWeightsRow order={order} ended={Object.fromEntries(order.map((id) => [id, !restored[id] && runs[id] !== undefined && isFinal(runs[id].status)]))} />
       {message && (
         <p className="issue" role="alert">
           {message}

@@ -5,7 +5,7 @@
 import { memo, useId, useMemo } from 'react';
 import { estimateLandscapeCost, LANDSCAPE_KINDS, sharpnessRho } from '../../core/landscape/request';
 import type { RunStatus } from '../../core/train/results';
-import { EMPTY_RUN_LANDSCAPES, passes } from '../../state/landscapeSlice';
+import { EMPTY_RUN_LANDSCAPES, passes, sliceRecords } from '../../state/landscapeSlice';
 import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
 import { selectTrainedSpec, selectWeightsGone } from '../../state/selectors';
 import { useLab, useLabContext } from '../labContext';
@@ -25,12 +25,13 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
     const run = spec?.runs.find((r) => r.id === id);
     return spec && run ? passes(estimateLandscapeCost(spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(run) })) : undefined;
   }, [spec, id]);
+  const slices = useMemo(() => sliceRecords(rec.slices), [rec.slices]);
   if (!spec || estimate === undefined) return null;
   const current = rec.current;
-  const last = rec.slices.at(-1);
+  const last = slices.at(-1);
   const busy = current !== undefined || rec.queued.length > 0;
   return (
-    <div className="landscape-controls" data-landscapes={rec.slices.length} data-busy={busy}>
+    <div className="landscape-controls" data-testid="landscape-controls" data-landscapes={slices.length} data-busy={busy}>
       <button
         type="button"
         className="small slice-now"
@@ -40,7 +41,7 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
       >
         Slice now
       </button>
-      <span className="estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
+      <span className="estimate" data-testid="landscape-estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
         ≈ {estimate.toLocaleString()} passes of {spec.landscape.batchSize}
       </span>
       {current ? (
@@ -59,7 +60,7 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
           </button>
         </span>
       ) : (
-        last && <span className="measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
+        last && <span className="measured" data-testid="landscape-measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
       )}
       {weightsGone && (
         <small className="weights-gone" id={reasonId}>

@@ -1,11 +1,13 @@
 // The landscapes of the experiment on the page: every run overlaid in the 1-D charts, the 2-D
 // small multiples on one colour scale, the sharpness table, a slider through the landscapes
-// recorded at past evaluations, and sharpness over training.
+// recorded at past evaluations, sharpness over training, and what SAM's weight perturbation does
+// to the input (DualityPanel).
 import { useMemo, useState } from 'react';
 import { runLabel } from '../../state/runLabel';
 import { selectTrainedSpec } from '../../state/selectors';
 import { useLab } from '../labContext';
 import { runColor } from '../palette';
+import { DualityPanel } from './DualityPanel';
 import { LandscapePanel } from './LandscapePanel';
 import { landscapesAt, landscapeStamps, sharpnessHistory, type RunInfo } from './landscapeViews';
 import { SharpnessCurves } from './SharpnessCurves';
@@ -20,13 +22,14 @@ export function LandscapeSection() {
   const at = pinned !== undefined && pinned < stamps.length ? pinned : undefined;
   const shown = useMemo(() => landscapesAt(runs, all, at === undefined ? undefined : stamps[at]), [runs, all, at, stamps]);
   const sharpness = useMemo(() => sharpnessHistory(runs, all), [runs, all]);
-  if (!shown.some((r) => r.results.length > 0)) return null;
+  // The duality view comes at every evaluation, the slices only when asked for: it shows alone until then.
+  if (!shown.some((r) => r.results.length > 0)) return <DualityPanel />;
   const last = stamps.length - 1;
   return (
     <section className="landscape-section" aria-label="loss landscapes and sharpness" data-stamps={stamps.length}>
       <h3>Loss landscapes</h3>
       {stamps.length > 1 && (
-        <label className="landscape-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <label className="landscape-slider" data-testid="landscape-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <span>recorded at epoch</span>
           <input
             type="range"
@@ -48,6 +51,7 @@ export function LandscapeSection() {
       )}
       <LandscapePanel runs={shown} />
       <SharpnessCurves series={sharpness} />
+      <DualityPanel />
     </section>
   );
 }
