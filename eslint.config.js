@@ -35,4 +35,6 @@ export default tseslint.config(
     { group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'recharts'], message: 'workers import nothing from the UI' },
   ]),
   layer(['src/state/**/*.ts', 'src/state/**/*.tsx'], ['ui']),
+  // The UI reaches the workers through the controllers made in main.tsx (state/), never directly.
+  layer(['src/ui/**/*.ts', 'src/ui/**/*.tsx'], ['worker']),
 );

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensorsHeader } from '../src/core/export/safetensors';
 import type { ExperimentSpec } from '../src/core/spec';
-import { parseResultsText } from '../src/state/resultsFile';
+import { parseResultsText } from '../src/core/train/resultsFile';
 import { encodeShareHash } from '../src/state/shareUrl';
 import { expect, test } from './fixtures';
 import { LabPage } from './labPage';

@@ -17,7 +17,7 @@ import { validateSpec, type ExperimentSpec } from '../src/core/spec';
 import { evaluateModel } from '../src/core/train/evaluate';
 import type { Results } from '../src/core/train/results';
 import { createTrainer } from '../src/core/train/trainer';
-import { parseResultsText } from '../src/state/resultsFile';
+import { parseResultsText } from '../src/core/train/resultsFile';
 import { encodeShareHash } from '../src/state/shareUrl';
 import { exportPytorch } from './lib/exportPytorch';
 import { exportSplit } from './lib/exportSplit';

@@ -1,19 +1,22 @@
-// Page start-up: the spec (a preset, or one from the share link in the URL hash), the store, the run
-// controller, the hash kept in step with the form, the saved experiments and, for the end-to-end
+// Page start-up: the spec (a preset, or one from the share link in the URL hash), the store, the
+// controllers of every worker (runs, dataset import, classroom), the hash kept in step with the form, the saved experiments and, for the end-to-end
 // tests only (?e2e=1), a read-only window hook.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DEFAULT_PRESET_ID, PRESETS } from './core/presets';
+import { createLifecycleAnnouncements } from './core/run/lifecycle';
 import { startArchive } from './state/archiveStartup';
 import { createLabStore } from './state/labStore';
 import { createBackendChooser } from './state/backendChooser';
 import { browserEnvironmentKey } from './state/environmentKey';
+import { createClassroomController } from './state/classroomController';
+import { createDatasetController } from './state/datasetController';
 import { createRunController } from './state/runController';
 import { readShareLink, type LinkContents } from './state/shareLink';
 import { installTestHook } from './state/testHook';
 import { defaultParallelism } from './state/uiSlice';
 import { syncHashWithSpec } from './state/urlSync';
-import { createProbeWorker, createRunWorker } from './state/workerFactory';
+import { createClassroomWorker, createImportWorker, createProbeWorker, createRunWorker } from './state/workerFactory';
 import { App } from './ui/App';
 import { ArchiveProvider } from './ui/history/archiveContext';
 import { LabContext } from './ui/labContext';
@@ -54,7 +57,11 @@ const chooseBackend = createBackendChooser({
   setTimer: (callback, ms) => setTimeout(callback, ms),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
-const controller = createRunController(store, createRunWorker, { chooseBackend });
+// The run controller announces each Train, Restart and Reset to the saved experiments.
+const lifecycle = createLifecycleAnnouncements();
+const controller = createRunController(store, createRunWorker, { chooseBackend, announce: lifecycle.announce });
+const datasets = createDatasetController(store, { createWorker: createImportWorker });
+const classroom = createClassroomController(createClassroomWorker);
 if (params.get('e2e') === '1') installTestHook(store);
 syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {
@@ -62,11 +69,12 @@ const archive = startArchive(store, link, {
   sessionStorage: globalThis.sessionStorage,
   locks: navigator.locks,
   onPageHide: (callback) => addEventListener('pagehide', callback),
+  announcements: lifecycle,
 });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <LabContext.Provider value={{ store, controller }}>
+    <LabContext.Provider value={{ store, controller, datasets, classroom }}>
       <ArchiveProvider ready={archive}>
         <App />
       </ArchiveProvider>

@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { ExperimentSpec } from '../../src/core/spec';
 import type { Results } from '../../src/core/train/results';
-import { parseResultsText } from '../../src/state/resultsFile';
+import { parseResultsText } from '../../src/core/train/resultsFile';
 import { shareLinkHash } from '../../src/state/shareLink';
 import type { TestSnapshot } from '../../src/state/testHook';
 import { chromiumExecutable } from './chromium';

@@ -30,14 +30,14 @@ export type BackendChoice = (typeof BACKENDS)[number];
 export type LandscapeWhen = (typeof LANDSCAPE_WHEN)[number];
 
 /**
- * Robust / non-robust feature toy data (after Tsipras et al., 2019, "Robustness May Be at Odds
+ * The robust / non-robust feature set, dataset "toy" (after Tsipras et al., 2019, "Robustness May Be at Odds
  * with Accuracy", and Ilyas et al., 2019). Label y in {-1, +1} (classes 0/1). Each robust feature
  * is y * robustShift + N(0, robustNoise^2): far from the boundary, so a small eps cannot flip it,
  * but noisy, so each one is only weakly predictive. Each non-robust feature is
  * y * nonRobustShift + N(0, nonRobustNoise^2): close to the boundary (an eps of nonRobustShift
  * erases it) but clean, so together they are strongly predictive.
  */
-const toySchema = obj({
+const featureSetSchema = obj({
   robustDims: int(0, 256),
   robustShift: num(0, 10),
   robustNoise: num(0, 10),
@@ -52,7 +52,7 @@ const datasetSchema = obj({
   trainSize: int(10, 100_000),
   /** Test examples held (a seeded stratified subset of the test split). */
   testSize: int(10, 20_000),
-  toy: toySchema,
+  toy: featureSetSchema,
 });
 
 const modelSchema = obj({
@@ -136,7 +136,7 @@ const specSchema = obj({
   runs: list(runSchema, 1, 12),
 });
 
-export type ToyParams = v.InferOutput<typeof toySchema>;
+export type FeatureSetParams = v.InferOutput<typeof featureSetSchema>;
 export type ModelSpec = v.InferOutput<typeof modelSchema>;
 export type AttackSpec = v.InferOutput<typeof attackSchema>;
 export type EvalSpec = v.InferOutput<typeof evalSchema>;
@@ -155,7 +155,7 @@ export const DATASET_LIMITS: Record<DatasetName, { train: number; test: number; 
   toy: { train: 100_000, test: 20_000 },
 };
 
-export const DEFAULT_TOY: ToyParams = {
+export const DEFAULT_FEATURE_SET: FeatureSetParams = {
   robustDims: 4,
   robustShift: 1,
   robustNoise: 2,
@@ -167,7 +167,7 @@ export const DEFAULT_TOY: ToyParams = {
 export const DEFAULT_SPEC: ExperimentSpec = {
   version: SPEC_VERSION,
   seed: 1,
-  dataset: { name: 'shapes', trainSize: 2000, testSize: 500, toy: DEFAULT_TOY },
+  dataset: { name: 'shapes', trainSize: 2000, testSize: 500, toy: DEFAULT_FEATURE_SET },
   model: { name: 'cnn', width: 16, depth: 2 },
   train: {
     epochs: 6,
@@ -243,7 +243,7 @@ function crossCheck(spec: ExperimentSpec, issues: SpecIssue[]): void {
   }
   if (spec.dataset.name === 'toy' && spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims === 0) {
     issues.push({ path: 'dataset.toy', message: 'needs at least one feature' });
-    spec.dataset.toy = { ...DEFAULT_TOY };
+    spec.dataset.toy = { ...DEFAULT_FEATURE_SET };
   }
   const seen = new Set<string>();
   spec.runs.forEach((run, i) => {

@@ -1,6 +1,7 @@
 // Page start-up of the saved experiments: opens the database, shows what the link carries or, on a
 // reload of the same tab, the experiment the tab was showing (its id is kept in sessionStorage, so
 // a new tab starts clean and finds past experiments in the history list).
+import type { LifecycleAnnouncements } from '../core/run/lifecycle';
 import type { LabStore } from './labStore';
 import { openExperimentDb } from './experimentDb';
 import { experimentLocks } from './experimentLocks';
@@ -19,6 +20,8 @@ export interface ArchiveEnv {
   openTimeoutMs?: number;
   /** Registers a callback for the page going away (pagehide): throttled saves are written then. */
   onPageHide?(callback: () => void): void;
+  /** The run controller's announcements (a Train starts a new saved experiment). */
+  announcements?: Pick<LifecycleAnnouncements, 'listen'>;
 }
 
 export async function startArchive(store: LabStore, link: LinkContents, env: ArchiveEnv): Promise<Persistence | undefined> {
@@ -34,7 +37,10 @@ export async function startArchive(store: LabStore, link: LinkContents, env: Arc
   if (!env.indexedDB) return without('This browser keeps no history here (IndexedDB is unavailable): export your results to keep them.');
   let persistence: Persistence;
   try {
-    persistence = attachPersistence(store, await openExperimentDb(env.indexedDB, undefined, env.openTimeoutMs), env.locks ? { locks: experimentLocks(env.locks) } : {});
+    persistence = attachPersistence(store, await openExperimentDb(env.indexedDB, undefined, env.openTimeoutMs), {
+      announcements: env.announcements,
+      ...(env.locks ? { locks: experimentLocks(env.locks) } : {}),
+    });
   } catch (e) {
     return without(`The history of experiments cannot be opened (${e instanceof Error ? e.message : String(e)}): nothing is kept after this tab closes; export your results to keep them. Imported results are shown for this session.`);
   }

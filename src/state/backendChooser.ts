@@ -8,14 +8,10 @@
 import { decideBackend, isBackendName, type BackendDecision, type BackendMeasurement, type BackendName } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
 import type { FromProbe, ProbeRequest } from '../worker/probeProtocol';
+import type { WorkerClient } from './workerClient';
 
-/** The part of a Worker the chooser uses (a fake in tests). */
-export interface ProbeWorkerLike {
-  postMessage(message: ProbeRequest): void;
-  addEventListener(type: 'message', listener: (event: { data: FromProbe }) => void): void;
-  addEventListener(type: 'error', listener: (event: { message?: string }) => void): void;
-  terminate(): void;
-}
+/** A backend probe worker as the chooser sees it (a fake in tests). */
+export type ProbeWorkerLike = WorkerClient<ProbeRequest, FromProbe>;
 
 /** Where decisions are remembered (localStorage in the page). */
 export interface DecisionStore {

@@ -1,63 +1,67 @@
-// The picker's side effects: reads which datasets are ready (datasets/manifest.json and browser
-// storage), and imports dropped files in a dedicated worker, one import at a time. A failed import
-// stores nothing, so what was ready stays ready.
+// The picker's and the lesson's side effects: reads which datasets are ready (datasets/manifest.json
+// and browser storage), and imports dropped files in a dedicated worker, one import at a time. A
+// failed import stores nothing, so what was ready stays ready.
 import { CATALOG } from '../core/data/catalog';
-import { datasetStatus } from '../worker/datasetSource';
 import type { ImportReply, ImportRequest } from '../worker/importProtocol';
+import { datasetStatus } from './datasetStatus';
 import type { LabStore } from './labStore';
-
-/** The part of a Worker the controller uses (a fake in tests). */
-export interface ImportWorkerLike {
-  postMessage(message: ImportRequest): void;
-  onmessage: ((event: { data: ImportReply }) => void) | null;
-  onerror: ((event: { message?: string }) => void) | null;
-  terminate(): void;
-}
+import type { WorkerClient } from './workerClient';
 
 export interface DatasetController {
   refresh(): Promise<void>;
+  /**
+   * Asks whether CIFAR-10 is prepared, for the lesson (when the classroom opens, not on every page
+   * load: on a fresh machine the manifest's 404 would be logged); without a manifest it stays on shapes.
+   */
+  checkLessonDatasets(): Promise<void>;
   /** Parses and keeps dropped files; false when an import is already running. */
   importFiles(files: File[]): boolean;
 }
 
-function createImportWorker(): ImportWorkerLike {
-  return new Worker(new URL('../worker/importWorker.ts', import.meta.url), { type: 'module' }) as unknown as ImportWorkerLike;
-}
-
-export function createDatasetController(store: LabStore, deps: { createWorker?: () => ImportWorkerLike; status?: typeof datasetStatus } = {}): DatasetController {
+export function createDatasetController(store: LabStore, deps: { createWorker: () => WorkerClient<ImportRequest, ImportReply>; status?: typeof datasetStatus }): DatasetController {
   const status = deps.status ?? datasetStatus;
-  const create = deps.createWorker ?? createImportWorker;
   let busy = false;
   const controller: DatasetController = {
     async refresh() {
       store.getState().setDatasetStates(await status());
+    },
+    async checkLessonDatasets() {
+      const ready = await status().catch(() => undefined); // no manifest or no server: the generated shapes need neither
+      if (ready) store.getState().setLessonDatasets({ cifar10: ready.cifar10.ready });
     },
     importFiles(files) {
       if (busy || files.length === 0) return false;
       busy = true;
       const s = store.getState();
       s.setDatasetImport({ phase: 'working', step: 'starting', loaded: 0, total: files.reduce((n, f) => n + f.size, 0) });
-      const worker = create();
+      const worker = deps.createWorker();
       const end = () => {
         worker.terminate();
         busy = false;
       };
-      worker.onmessage = ({ data }) => {
-        if (data.type === 'step') s.setDatasetImport({ phase: 'working', step: data.step, loaded: data.loaded, total: data.total });
-        else if (data.type === 'error') {
-          s.setDatasetImport({ phase: 'error', message: data.message });
-          end();
-        } else {
-          const counts = `${data.train.toLocaleString('en')} training / ${data.test.toLocaleString('en')} test images`;
-          s.setDatasetImport({ phase: 'done', message: `${CATALOG[data.dataset].title} is ready (${counts}), kept in this browser` });
-          end();
-          void controller.refresh();
+      worker.addEventListener('message', ({ data }) => {
+        switch (data.type) {
+          case 'step':
+            return s.setDatasetImport({ phase: 'working', step: data.step, loaded: data.loaded, total: data.total });
+          case 'error':
+            s.setDatasetImport({ phase: 'error', message: data.message });
+            return end();
+          case 'done': {
+            const counts = `${data.train.toLocaleString('en')} training / ${data.test.toLocaleString('en')} test images`;
+            s.setDatasetImport({ phase: 'done', message: `${CATALOG[data.dataset].title} is ready (${counts}), kept in this browser` });
+            end();
+            return void controller.refresh();
+          }
+          default: {
+            const unknown: never = data;
+            throw new Error(`unknown import reply ${JSON.stringify(unknown)}`);
+          }
         }
-      };
-      worker.onerror = (e) => {
+      });
+      worker.addEventListener('error', (e) => {
         s.setDatasetImport({ phase: 'error', message: `the import worker failed: ${e.message ?? 'no message'}` });
         end();
-      };
+      });
       worker.postMessage({ files });
       return true;
     },

@@ -2,7 +2,7 @@
 // missing with the reason, the bytes a run's worker has fetched while it loads its data, and the
 // state of an import of dropped files.
 import type { DatasetName } from '../core/spec';
-import type { DatasetState } from '../worker/datasetSource';
+import type { DatasetState } from './datasetStatus';
 import type { FromWorker } from '../worker/protocol';
 import type { SliceCreator } from './sliceTypes';
 

@@ -4,7 +4,8 @@ import { sampleResults } from '../core/landscape/resultFixtures';
 import type { DualityResult } from '../core/landscape/results';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { LandscapeRecord } from './landscapeSlice';
-import { parseResults, resultsFromState, resultsToJson } from './resultsFile';
+import { parseResults, resultsToJson } from '../core/train/resultsFile';
+import { resultsFromState } from './resultsFile';
 import { newRunView } from './runView';
 
 const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'sam', method: 'sam', rho: 0.05 }] };

@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleResults } from '../core/landscape/resultFixtures';
 import type { LandscapeKind } from '../core/landscape/results';
+import { createLifecycleAnnouncements, type LifecycleAnnouncements } from '../core/run/lifecycle';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { HistoryPoint } from '../core/train/results';
 import { openExperimentDb, type ExperimentDb } from './experimentDb';
@@ -25,18 +26,28 @@ afterEach(() => {
   }
 });
 
+/** Each page's run-controller announcements, by its store. */
+const lifecycles = new WeakMap<LabStore, LifecycleAnnouncements>();
+
 /** One "page": a store and its persistence over a database that outlives it (the browser's). */
 async function page(factory: IDBFactory, options: Parameters<typeof attachPersistence>[2] = {}): Promise<{ store: LabStore; p: Persistence; db: ExperimentDb }> {
   const store = createLabStore({ spec });
   const db = await openExperimentDb(factory);
-  const p = attachPersistence(store, db, options);
+  const announcements = createLifecycleAnnouncements();
+  lifecycles.set(store, announcements);
+  const p = attachPersistence(store, db, { announcements, ...options });
   opened.push({ db, p });
   return { store, p, db };
 }
 
-/** What the run controller does when Train is pressed, and the messages of a worker. */
+/** What the run controller does when Train and Reset are pressed, and the messages of a worker. */
 function train(store: LabStore) {
   store.getState().resetRuns(store.getState().spec);
+  lifecycles.get(store)!.announce({ type: 'experimentStarted' });
+}
+function reset(store: LabStore) {
+  store.getState().resetRuns(undefined);
+  lifecycles.get(store)!.announce({ type: 'experimentReset' });
 }
 const status = (store: LabStore, runId: string, s: 'training' | 'done') => store.getState().applyWorkerMessages([{ type: 'status', runId, status: s, backend: 'wasm' }]);
 const metrics = (store: LabStore, runId: string, p: HistoryPoint) => store.getState().applyWorkerMessages([{ type: 'metrics', runId, point: p }]);
@@ -167,7 +178,7 @@ describe('persistence', () => {
     const first = store.getState().experimentId;
     train(store);
     expect(store.getState().experimentId).not.toBe(first);
-    store.getState().resetRuns(undefined);
+    reset(store);
     expect(store.getState().experimentId).toBeUndefined();
     await p.flush();
     await p.refreshList();
@@ -378,11 +389,15 @@ describe('opened and imported runs have no worker', () => {
     expect(selectWeightsGone('a')(second.store.getState())).toBe(false); // nothing shown yet
     await second.p.open(id);
     const workers: FakeWorker[] = [];
-    const controller = createRunController(second.store, () => {
-      const w = new FakeWorker();
-      workers.push(w);
-      return w;
-    });
+    const controller = createRunController(
+      second.store,
+      () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w;
+      },
+      { announce: lifecycles.get(second.store)!.announce },
+    );
     const gone = () => second.store.getState().runOrder.map((r) => selectWeightsGone(r)(second.store.getState()));
     expect(second.store.getState().runs.b.status).toBe('interrupted');
     expect(gone()).toEqual([true, true]);
@@ -395,10 +410,16 @@ describe('opened and imported runs have no worker', () => {
     expect(workers[0].sent[0]).toMatchObject({ type: 'start', runId: 'b', spec: second.store.getState().trainedSpec });
     expect(second.store.getState().runs.b.status).toBe('queued');
     expect(gone()).toEqual([true, false]);
+    // The restarted run is saved in the opened experiment at once; nothing else of it was written by opening it.
+    await second.p.flush();
+    const saved = await second.db.loadExperiment(id);
+    expect(saved?.runs.map((r) => [r.id, r.view.status])).toEqual([['a', 'done'], ['b', 'queued']]);
 
     expect(controller.train()).toBe(true);
     expect(gone()).toEqual([false, false]);
+    expect(second.store.getState().experimentId).not.toBe(id);
     controller.reset();
+    expect(second.store.getState().experimentId).toBeUndefined();
   });
 
   it('imported results are restored runs too, and a run exported before its end shows as interrupted', async () => {

@@ -8,8 +8,10 @@
 // run that does not read is shown in error with the reason, and the others open as they were.
 // Opened or imported runs have no worker: restoredRuns (runsSlice.ts) says so to the page.
 //
-// A new experiment is recognised by the store's trainedSpec changing (Train) outside of this
-// module's own updates (opening a saved experiment, showing imported results).
+// The run controller announces what changes the saved experiment (core/run/lifecycle.ts): a Train
+// starts a new one, a Restart saves its run at once, a Reset stops the saving. Putting a saved
+// experiment or imported results on screen is this module's own doing and saves nothing by itself.
+import type { LifecycleAnnouncement, LifecycleAnnouncements } from '../core/run/lifecycle';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import type { Results, RunStatus } from '../core/train/results';
 import type { ExperimentDb, ExperimentRecord, RunRecord } from './experimentDb';
@@ -27,6 +29,8 @@ export interface PersistenceOptions {
   newId?(): string;
   /** Which experiments open tabs show; without it the history list shows the saved statuses as they are. */
   locks?: ExperimentLocks;
+  /** The run controller's announcements: a Train starts a new saved experiment. */
+  announcements?: Pick<LifecycleAnnouncements, 'listen'>;
 }
 
 export interface Persistence {
@@ -55,9 +59,8 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** What was last written per run (key experimentId/runId), to tell an urgent save from a throttled one. */
   const lastSaved = new Map<string, { at: number; status: RunStatus; evals: number }>();
-  let experiment: ExperimentRecord | undefined;
-  /** Set while this module itself puts runs on screen: that is not a new Train. */
-  let showing = false;
+  /** The saved experiment on screen, whose runs are saved as they change; undefined: nothing is saved. */
+  let followed: ExperimentRecord | undefined;
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     const guarded = p.catch((e: unknown) => {
@@ -81,9 +84,9 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
         : r;
     store.getState().setArchive(list.map(cutOff));
   };
-  /** The experiment on screen, and this tab's hold on it. */
-  const showExperiment = (record: ExperimentRecord | undefined) => {
-    experiment = record;
+  /** Saves the runs of `record` from now on, and holds it for this tab. */
+  const follow = (record: ExperimentRecord | undefined) => {
+    followed = record;
     options.locks?.hold(record?.id);
   };
 
@@ -121,7 +124,7 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
 
   function saveRun(id: string) {
     const s = store.getState();
-    const exp = experiment;
+    const exp = followed;
     if (!exp || s.experimentId !== exp.id || !s.runs[id]) return;
     const key = `${exp.id}/${id}`;
     clearTimeout(timers.get(key));
@@ -130,13 +133,14 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     lastSaved.set(key, { at: now(), status: view.status, evals: view.history.length });
     track(db.putRun(runRecord(s, exp.id, id)));
     if (exp.statuses[id] !== view.status) {
-      experiment = { ...exp, statuses: { ...exp.statuses, [id]: view.status }, updatedAt: now() };
-      putExperiment(experiment);
+      followed = { ...exp, statuses: { ...exp.statuses, [id]: view.status }, updatedAt: now() };
+      putExperiment(followed);
     }
   }
 
-  function consider(id: string) {
-    const exp = experiment;
+  /** Saves a run at once when its status or evaluations changed, else at most once per throttleMs. */
+  function saveWhenDue(id: string) {
+    const exp = followed;
     if (!exp) return;
     const view = store.getState().runs[id];
     const key = `${exp.id}/${id}`;
@@ -145,40 +149,56 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     if (!timers.has(key)) timers.set(key, setTimeout(() => saveRun(id), throttleMs - (now() - last.at)));
   }
 
-  function startExperiment(s: LabState) {
-    const spec = s.trainedSpec!;
+  function startExperiment() {
+    const s = store.getState();
+    const spec = s.trainedSpec;
+    if (!spec) return;
     const id = newId();
     const t = now();
     const record: ExperimentRecord = { id, name: defaultExperimentName(spec), createdAt: t, updatedAt: t, spec, runOrder: [...s.runOrder], statuses: {}, source: 'trained' };
-    showExperiment(record);
+    follow(record);
     store.setState({ experimentId: id });
     putExperiment(record);
     for (const runId of s.runOrder) saveRun(runId);
   }
 
-  const unsubscribe = store.subscribe((s, prev) => {
-    if (showing) return;
-    if (s.trainedSpec !== prev.trainedSpec) {
-      if (!s.trainedSpec) {
-        showExperiment(undefined);
-        if (s.experimentId !== undefined) store.setState({ experimentId: undefined });
-      } else if (s.experimentId === prev.experimentId) startExperiment(s);
-      return;
+  function forget() {
+    follow(undefined);
+    if (store.getState().experimentId !== undefined) store.setState({ experimentId: undefined });
+  }
+
+  function hear(a: LifecycleAnnouncement) {
+    switch (a.type) {
+      case 'experimentStarted':
+        return startExperiment();
+      case 'runRestarted':
+        return saveRun(a.runId);
+      case 'experimentReset':
+        return forget();
+      default: {
+        const unknown: never = a;
+        throw new Error(`unknown announcement ${JSON.stringify(unknown)}`);
+      }
     }
-    if (!experiment || s.experimentId !== experiment.id) return;
+  }
+  const unlisten = options.announcements?.listen(hear);
+
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (!followed || s.experimentId !== followed.id) return;
     for (const id of s.runOrder) {
       // Other slices' run data (a finished landscape) changes seldom and costs minutes to make
       // again: saved at once, not throttled like progress.
       if (parts.some((p) => p.read(s, id) !== p.read(prev, id))) saveRun(id);
-      else if (s.runs[id] !== prev.runs[id]) consider(id);
+      else if (s.runs[id] !== prev.runs[id]) saveWhenDue(id);
     }
   });
 
-  /** Puts an experiment and its run views on screen in one update (so it is not taken for a new one). */
-  function show(record: ExperimentRecord | undefined, spec: ExperimentSpec, runs: { view: RunView; extras: Record<string, unknown> }[], keepForm: boolean) {
+  /** Puts an experiment and its run views on screen in one update; nothing of it is saved again but what changes later. */
+  function display(record: ExperimentRecord | undefined, spec: ExperimentSpec, runs: { view: RunView; extras: Record<string, unknown> }[], keepForm: boolean) {
     const s = store.getState();
     if (!keepForm) s.setSpec(spec);
-    showExperiment(record);
+    // Followed only once on screen: putting it there is no change to save.
+    followed = undefined;
     let update: Partial<LabState> = {
       trainedSpec: structuredClone(spec),
       runs: Object.fromEntries(runs.map((r) => [r.view.id, r.view])),
@@ -189,12 +209,8 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     };
     for (const r of runs)
       for (const part of parts) if (r.extras[part.key] !== undefined) update = { ...update, ...part.restore({ ...store.getState(), ...update } as LabState, r.view.id, r.extras[part.key]) };
-    showing = true;
-    try {
-      store.setState(update);
-    } finally {
-      showing = false;
-    }
+    store.setState(update);
+    follow(record);
     if (record) for (const r of runs) lastSaved.set(`${record.id}/${r.view.id}`, { at: now(), status: r.view.status, evals: r.view.history.length });
   }
 
@@ -231,13 +247,13 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
         for (const r of changed) track(db.putRun(r));
         putExperiment(record);
       }
-      show(record, spec, runs, keepForm);
+      display(record, spec, runs, keepForm);
       return true;
     },
     async showResults(results, { source, save, name }) {
       const t = now();
       const views = runViewsFromResults(results);
-      if (!save) return show(undefined, results.spec, views.map((view) => ({ view, extras: {} })), false);
+      if (!save) return display(undefined, results.spec, views.map((view) => ({ view, extras: {} })), false);
       const record: ExperimentRecord = {
         id: newId(),
         name: name ?? defaultExperimentName(results.spec),
@@ -248,7 +264,7 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
         statuses: Object.fromEntries(views.map((v) => [v.id, v.status])),
         source,
       };
-      show(record, record.spec, views.map((view) => ({ view, extras: {} })), false);
+      display(record, record.spec, views.map((view) => ({ view, extras: {} })), false);
       putExperiment(record);
       for (const v of views) saveRun(v.id);
       await this.flush();
@@ -257,22 +273,20 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
       const waiting = unwritten.get(id);
       if (waiting) unwritten.set(id, { ...waiting, name });
       await track(db.renameExperiment(id, name));
-      if (experiment?.id === id) experiment = { ...experiment, name };
+      if (followed?.id === id) followed = { ...followed, name };
       await refreshList();
     },
     async remove(id) {
       unwritten.delete(id);
       await track(db.deleteExperiment(id));
-      if (experiment?.id === id) {
-        // The runs stay on screen but are no longer saved.
-        showExperiment(undefined);
-        store.setState({ experimentId: undefined });
-      }
+      // The runs stay on screen but are no longer saved.
+      if (followed?.id === id) forget();
       await refreshList();
     },
     refreshList: () => track(refreshList()),
     detach() {
       unsubscribe();
+      unlisten?.();
       options.locks?.hold(undefined);
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();

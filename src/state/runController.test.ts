@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LifecycleAnnouncement } from '../core/run/lifecycle';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { PROTOCOL_VERSION } from '../worker/protocol';
@@ -37,13 +38,14 @@ function setup(maxParallel = 2, clock = manualClock()) {
   const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
   const store = createLabStore({ spec, maxParallel });
   const workers: FakeWorker[] = [];
+  const announced: LifecycleAnnouncement[] = [];
   // A timer that fires at once (and leaves no handle): every message lands in the store immediately.
   const controller = createRunController(store, () => {
     const w = new FakeWorker();
     workers.push(w);
     return w;
-  }, { timer: { set: (cb) => void cb(), clear: () => {} }, clock });
-  return { store, controller, workers, clock };
+  }, { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a) });
+  return { store, controller, workers, clock, announced };
 }
 
 /** The first run's worker reports its loaded data: the other runs' workers start with a copy. */
@@ -250,6 +252,34 @@ describe('run controller', () => {
     expect(store.getState().runs.sgd1.status).toBe('stopped');
     workers[0].emit(done('sgd'));
     expect(workers).toHaveLength(3); // nothing left to start
+  });
+
+  it('"pause all" holds the runs not yet started until "resume all"; a paused run\'s place stays free', () => {
+    const { store, controller, workers } = setup(1);
+    for (let i = 0; i < 3; i++) store.getState().addRun('sgd'); // six runs: three start, three wait
+    controller.train();
+    dataReady(workers[0], 'sgd', 2);
+    expect(workers).toHaveLength(3);
+    controller.pause();
+    workers[0].emit(done('sgd')); // a run that ended before its pause took effect frees a place
+    workers.slice(1).forEach((w, i) => w.emit({ type: 'status', runId: ['sam', 'at'][i], status: 'paused' }));
+    expect(workers).toHaveLength(3);
+    controller.resume();
+    expect(workers).toHaveLength(4);
+    expect(workers[3].sent[0]).toMatchObject({ type: 'start', runId: 'sgd1' });
+    // Resumed, the others go on: only the started runs hear the resume.
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['start', 'pause', 'resume']);
+  });
+
+  it('announces a Train, a Restart and a Reset to whoever keeps the experiment', () => {
+    const { controller, workers, announced } = setup(3);
+    controller.train();
+    dataReady(workers[0]);
+    workers[1].emit(done('sam'));
+    controller.restart('sam');
+    controller.restart('at'); // still training: not restarted
+    controller.reset();
+    expect(announced).toEqual([{ type: 'experimentReset' }, { type: 'experimentStarted' }, { type: 'runRestarted', runId: 'sam' }, { type: 'experimentReset' }]);
   });
 
   it('reset terminates every worker and forgets the runs', () => {

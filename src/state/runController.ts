@@ -9,6 +9,7 @@ import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
+import { isTraining, transition, type LifecycleAnnouncement, type RunEvent, type RunPhase } from '../core/run/lifecycle';
 import type { EvalScores } from '../core/train/evaluate';
 import { splitBuffers } from '../worker/dataTransfer';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
@@ -16,6 +17,7 @@ import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
 import { isFinal } from './runView';
 import { nextTurns, turnLength } from './turnScheduler';
+import type { WorkerClient } from './workerClient';
 
 /**
  * Runs whose workers train at the same time. Each worker holds its own copy of the data (a CIFAR-10
@@ -23,13 +25,8 @@ import { nextTurns, turnLength } from './turnScheduler';
  */
 const LIVE_WORKERS = 3;
 
-/** The part of a Worker the controller uses (a fake in tests). */
-export interface WorkerLike {
-  postMessage(message: ToWorker, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: { data: FromWorker }) => void): void;
-  addEventListener(type: 'error', listener: (event: { message?: string; preventDefault?(): void }) => void): void;
-  terminate(): void;
-}
+/** A run worker as the controller sees it (a fake in tests). */
+export type WorkerLike = WorkerClient<ToWorker, FromWorker>;
 
 export interface RunController {
   /** Validates the edited spec and trains all its runs; false (and nothing started) when invalid. */
@@ -65,11 +62,31 @@ export interface RunControllerOptions {
   clock?: { now(): number; every(ms: number, callback: () => void): void };
   /** Decides the backend of a spec whose train.backend is 'auto' (by measuring); absent: each worker decides alone. */
   chooseBackend?(spec: ExperimentSpec): Promise<BackendDecision>;
+  /** Hears when a Train starts an experiment, a run is restarted, or Reset clears the runs (persistence). */
+  announce?(a: LifecycleAnnouncement): void;
+}
+
+interface RunEntry {
+  /** Where the run is in its life (core/run/lifecycle.ts), as this page last sent or heard. */
+  phase: RunPhase;
+  /** Its worker, from its start until its worker is ended. */
+  worker?: WorkerLike;
+  /** Start order while queued: the spec's order, a Restart before all. */
+  rank: number;
 }
 
 export function createRunController(store: LabStore, createWorker: () => WorkerLike, options: RunControllerOptions = {}): RunController {
-  const workers = new Map<string, WorkerLike>();
-  let queue: string[] = [];
+  const runs = new Map<string, RunEntry>();
+  /** Moves a run's phase; false (and no move) when the event is refused in its phase. */
+  const move = (id: string, event: RunEvent) => {
+    const run = runs.get(id);
+    const next = run && transition(run.phase, event);
+    if (next !== undefined) run!.phase = next;
+    return next !== undefined;
+  };
+  const queued = () => [...runs].filter(([, r]) => r.phase === 'queued').sort((a, b) => a[1].rank - b[1].rank).map(([id]) => id);
+  const trainingCount = () => [...runs.values()].filter((r) => isTraining(r.phase)).length;
+  let restarts = 0;
   /** The backend 'auto' resolved to for the current experiment. */
   let chosen: BackendName | undefined;
   /** True while 'auto' is being measured: only the data source starts (its data loads meanwhile). */
@@ -96,10 +113,6 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   /** Copies of the data the first run's worker made for the others, each given away once (transferred). */
   let sharedData: DatasetSplit[] | undefined;
   let dataSource: string | undefined;
-  /** Set by "pause all": queued runs wait until "resume all". */
-  let held = false;
-  /** Runs whose training has ended but whose worker stays alive holding the model (landscapes). */
-  const ended = new Set<string>();
   let landscapeRequests = 0;
   /** Weights requests waiting for their worker's reply, by request id. */
   const weightsWaiting = new Map<string, { runId: string; resolve(bytes: ArrayBuffer): void; reject(e: Error): void }>();
@@ -116,10 +129,12 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     options.timer,
   );
 
-  const end = (id: string) => {
-    workers.get(id)?.terminate();
-    workers.delete(id);
-    ended.delete(id);
+  /** Ends a run's worker: 'release' when its run is over or trained again, 'fail' when it failed. */
+  const end = (id: string, why: 'release' | 'fail') => {
+    const run = runs.get(id);
+    run?.worker?.terminate();
+    if (run) run.worker = undefined;
+    move(id, why);
     leaveTurns(id);
     for (const waiting of [weightsWaiting, openWaiting] as Map<string, { runId: string; reject(e: Error): void }>[])
       for (const [requestId, w] of waiting)
@@ -180,7 +195,86 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       waiting.delete(id);
       stepping.add(id);
       lastHeard.set(id, clock.now()); // silence counts from the turn, not from the wait
-      workers.get(id)?.postMessage({ type: 'turn', runId: id, steps: turnLength(spec), initialPoint });
+      runs.get(id)?.worker?.postMessage({ type: 'turn', runId: id, steps: turnLength(spec), initialPoint });
+    }
+  }
+
+  /** One message from a run's live worker. */
+  function hear(id: string, msg: FromWorker) {
+    switch (msg.type) {
+      case 'alive':
+        return;
+      case 'data-ready':
+        (sharedData ??= []).push(msg.data);
+        pump();
+        return;
+      case 'want-turn':
+        stepping.delete(id);
+        waiting.set(id, msg.progress);
+        progress.set(id, msg.progress);
+        grantTurns();
+        return;
+      case 'weights-reply': {
+        const waiting = weightsWaiting.get(msg.requestId);
+        weightsWaiting.delete(msg.requestId);
+        if (msg.bytes) waiting?.resolve(msg.bytes);
+        else waiting?.reject(new Error(msg.message ?? 'no weights'));
+        return;
+      }
+      case 'weights-opened': {
+        const waiting = openWaiting.get(msg.requestId);
+        openWaiting.delete(msg.requestId);
+        if (msg.scores) waiting?.resolve({ scores: msg.scores, metadata: msg.metadata ?? {} });
+        else waiting?.reject(new Error(msg.message ?? 'the weights were not opened'));
+        return;
+      }
+      case 'status':
+        if (msg.backend) backends.set(id, msg.backend);
+        // The worker parked (a paused run frees its place) or stepped on after a resume.
+        if (msg.status === 'paused') {
+          move(id, 'park');
+          leaveTurns(id);
+          grantTurns();
+        } else if (msg.status === 'training') move(id, 'resume');
+        buffer.push(msg);
+        return;
+      case 'metrics':
+        if (msg.point.step === 0 && id === leader && !sharedStart) {
+          const backend = runBackend(id);
+          if (backend) {
+            sharedStart = { point: msg.point, backend };
+            buffer.push(msg);
+            for (const other of store.getState().runOrder) if (other !== id) showSharedStart(other);
+            grantTurns();
+            return;
+          }
+        }
+        buffer.push(msg);
+        return;
+      case 'error':
+        buffer.push(msg);
+        end(id, 'fail');
+        pump();
+        return;
+      case 'done':
+        buffer.push(msg);
+        // The worker stays alive with the trained model; it no longer counts as training.
+        move(id, 'finish');
+        leaveTurns(id);
+        pump();
+        return;
+      case 'progress':
+      case 'landscape-start':
+      case 'landscape-partial':
+      case 'landscape-done':
+      case 'landscape-cancelled':
+      case 'data-progress':
+        buffer.push(msg);
+        return;
+      default: {
+        const unknown: never = msg;
+        throw new Error(`unknown worker message ${JSON.stringify(unknown)}`);
+      }
     }
   }
 
@@ -188,84 +282,35 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     const spec = store.getState().trainedSpec;
     if (!spec) return;
     const worker = createWorker();
-    workers.set(id, worker);
+    const run = runs.get(id)!;
+    run.worker = worker;
+    move(id, 'start');
     progress.set(id, 0);
     lastHeard.set(id, clock.now());
     worker.addEventListener('message', (event) => {
-      if (workers.get(id) !== worker) return; // a terminated worker's last words
-      const msg = event.data;
+      if (run.worker !== worker) return; // a terminated worker's last words
       lastHeard.set(id, clock.now());
-      if (msg.type === 'alive') return;
-      if (msg.type === 'status' && msg.backend) backends.set(id, msg.backend);
-      if (msg.type === 'data-ready') {
-        (sharedData ??= []).push(msg.data);
-        pump();
-        return;
-      }
-      if (msg.type === 'want-turn') {
-        stepping.delete(id);
-        waiting.set(id, msg.progress);
-        progress.set(id, msg.progress);
-        grantTurns();
-        return;
-      }
-      if (msg.type === 'metrics' && msg.point.step === 0 && id === leader && !sharedStart) {
-        const backend = runBackend(id);
-        if (backend) {
-          sharedStart = { point: msg.point, backend };
-          buffer.push(msg);
-          for (const other of store.getState().runOrder) if (other !== id) showSharedStart(other);
-          grantTurns();
-          return;
-        }
-      }
-      if (msg.type === 'status' && msg.status === 'paused') {
-        leaveTurns(id);
-        grantTurns();
-      }
-      if (msg.type === 'weights-reply') {
-        const waiting = weightsWaiting.get(msg.requestId);
-        weightsWaiting.delete(msg.requestId);
-        if (msg.bytes) waiting?.resolve(msg.bytes);
-        else waiting?.reject(new Error(msg.message ?? 'no weights'));
-        return;
-      }
-      if (msg.type === 'weights-opened') {
-        const waiting = openWaiting.get(msg.requestId);
-        openWaiting.delete(msg.requestId);
-        if (msg.scores) waiting?.resolve({ scores: msg.scores, metadata: msg.metadata ?? {} });
-        else waiting?.reject(new Error(msg.message ?? 'the weights were not opened'));
-        return;
-      }
-      buffer.push(msg);
-      if (msg.type === 'error') {
-        end(id);
-        pump();
-      } else if (msg.type === 'done') {
-        // The worker stays alive with the trained model; it no longer counts as training.
-        ended.add(id);
-        leaveTurns(id);
-        pump();
-      }
+      hear(id, event.data);
     });
     worker.addEventListener('error', (event) => {
-      if (workers.get(id) !== worker) return;
+      if (run.worker !== worker) return;
       event.preventDefault?.();
       buffer.flush();
       store.getState().markCrashed(id, `the worker crashed: ${event.message || 'no message'}`);
-      end(id);
+      end(id, 'fail');
       pump();
     });
     worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, backendPending: choosing || undefined, ...data }, data.data ? splitBuffers(data.data) : []);
   }
 
   function pump() {
+    if (!store.getState().trainedSpec) return;
     const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
-    while (!held && queue.length > 0 && workers.size - ended.size < live) {
-      if (sharedData && !choosing) launch(queue.shift()!, { data: sharedData.shift() }); // none left (a Restart): it loads its own
+    for (let next = queued(); next.length > 0 && trainingCount() < live; next = queued()) {
+      if (sharedData && !choosing) launch(next[0], { data: sharedData.shift() }); // none left (a Restart): it loads its own
       else if (dataSource === undefined) {
-        dataSource = queue[0];
-        launch(queue.shift()!, { shareData: Math.min(queue.length, live - 1) });
+        dataSource = next[0];
+        launch(next[0], { shareData: Math.min(next.length - 1, live - 1) });
       } else break; // the others start once the data is there
     }
     grantTurns();
@@ -282,7 +327,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     pump();
     const decided = () => {
       choosing = false;
-      for (const [id, worker] of workers) worker.postMessage({ type: 'backend', runId: id, backend: chosen });
+      for (const [id, run] of runs) run.worker?.postMessage({ type: 'backend', runId: id, backend: chosen });
       pump();
     };
     void choose(spec).then(
@@ -304,20 +349,23 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   /** Marks a silent run failed, with a Restart: the worker may have ended without a word. */
   function checkLiveness() {
     const s = store.getState();
-    for (const id of [...workers.keys()]) {
+    for (const [id, run] of [...runs]) {
+      if (!run.worker) continue;
       const silent = clock.now() - (lastHeard.get(id) ?? clock.now());
-      const excused = ended.has(id) || waiting.has(id) || s.runs[id]?.status === 'paused' || (choosing && id === dataSource);
+      const excused = run.phase === 'ended' || run.phase === 'paused' || waiting.has(id) || (choosing && id === dataSource);
       if (excused || silent < SILENCE_LIMIT_MS) continue;
       buffer.flush();
       s.markCrashed(id, `the worker stopped responding (nothing for ${Math.round(silent / 1000)} s): restart the run`);
-      end(id);
+      end(id, 'fail');
       pump();
     }
   }
   clock.every(SILENCE_LIMIT_MS / 6, checkLiveness);
 
-  const training = (id: string) => workers.has(id) && !ended.has(id);
-  const targets = (id?: string) => (id === undefined ? [...workers.keys()].filter(training) : training(id) ? [id] : []);
+  /** The runs a pause, resume or stop of `id` (all when undefined) goes to: those that are training. */
+  const targets = (id?: string) => [...runs].filter(([r, run]) => (id === undefined || r === id) && isTraining(run.phase) && run.worker).map(([r, run]) => [r, run.worker!] as const);
+  /** The runs not yet started that a stop of `id` (all when undefined) ends without a worker. */
+  const notStarted = (id?: string) => [...runs].filter(([r, run]) => (id === undefined || r === id) && (run.phase === 'queued' || run.phase === 'held')).map(([r]) => r);
 
   return {
     train() {
@@ -325,44 +373,59 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       if (!checked.ok) return false;
       this.reset();
       store.getState().resetRuns(checked.spec);
-      queue = checked.spec.runs.map((r) => r.id);
+      checked.spec.runs.forEach((r, rank) => runs.set(r.id, { phase: 'queued', rank }));
+      options.announce?.({ type: 'experimentStarted' });
       start(checked.spec);
       return true;
     },
     pause(id) {
-      if (id === undefined) held = true;
-      for (const t of targets(id)) workers.get(t)!.postMessage({ type: 'pause', runId: t });
+      // "Pause all" holds the runs not yet started too, until "resume all".
+      if (id === undefined) for (const q of runs.keys()) move(q, 'hold');
+      for (const [t, worker] of targets(id)) {
+        move(t, 'pause');
+        worker.postMessage({ type: 'pause', runId: t });
+      }
     },
     resume(id) {
-      if (id === undefined) held = false;
-      for (const t of targets(id)) workers.get(t)!.postMessage({ type: 'resume', runId: t });
+      if (id === undefined) for (const q of runs.keys()) move(q, 'unhold');
+      for (const [t, worker] of targets(id)) {
+        move(t, 'resume');
+        worker.postMessage({ type: 'resume', runId: t });
+      }
       pump();
     },
     stop(id) {
-      for (const t of targets(id)) workers.get(t)!.postMessage({ type: 'stop', runId: t });
-      const waiting = id === undefined ? queue : queue.filter((q) => q === id);
-      queue = queue.filter((q) => !waiting.includes(q));
-      for (const q of waiting) store.getState().markStopped(q);
-      if (id === undefined) held = false;
+      for (const [t, worker] of targets(id)) {
+        move(t, 'stop');
+        worker.postMessage({ type: 'stop', runId: t });
+      }
+      for (const q of notStarted(id)) {
+        move(q, 'stop');
+        store.getState().markStopped(q);
+      }
     },
     restart(id) {
-      const run = store.getState().runs[id];
-      if (!run || !isFinal(run.status)) return;
+      const view = store.getState().runs[id];
+      if (!view || !isFinal(view.status)) return;
       buffer.flush();
-      end(id);
+      end(id, 'release');
       begun.delete(id);
       shown.delete(id);
       store.getState().requeueRun(id);
       store.getState().clearLandscapes(id);
-      queue = [id, ...queue.filter((q) => q !== id)];
+      // A run shown from saved data has no entry yet: it is queued like any other.
+      const run = runs.get(id) ?? { phase: 'released', rank: 0 };
+      runs.set(id, run);
+      move(id, 'requeue');
+      run.rank = -++restarts;
+      options.announce?.({ type: 'runRestarted', runId: id });
       showSharedStart(id);
       pump();
     },
     reset() {
       generation++;
-      for (const id of [...workers.keys()]) end(id);
-      queue = [];
-      held = false;
+      for (const id of [...runs.keys()]) end(id, 'release');
+      runs.clear();
       chosen = undefined;
       sharedStart = undefined;
       leader = undefined;
@@ -376,9 +439,10 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       buffer.clear();
       store.getState().resetRuns(undefined);
       store.getState().clearLandscapes();
+      options.announce?.({ type: 'experimentReset' });
     },
     landscape(id, kinds = LANDSCAPE_KINDS) {
-      const worker = workers.get(id);
+      const worker = runs.get(id)?.worker;
       if (!worker) return false;
       const requestId = `page-${++landscapeRequests}`;
       store.getState().landscapeRequested(id, requestId);
@@ -386,10 +450,10 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       return true;
     },
     cancelLandscape(id, requestId) {
-      workers.get(id)?.postMessage({ type: 'landscape-cancel', runId: id, requestId });
+      runs.get(id)?.worker?.postMessage({ type: 'landscape-cancel', runId: id, requestId });
     },
     requestWeights(id) {
-      const worker = workers.get(id);
+      const worker = runs.get(id)?.worker;
       if (!worker) return Promise.reject(new Error('the weights are only in the page that trained the run, until Reset or a reload'));
       const requestId = `weights-${++weightsRequests}`;
       return new Promise<ArrayBuffer>((resolve, reject) => {
@@ -398,7 +462,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       });
     },
     openWeights(id, bytes) {
-      const worker = workers.get(id);
+      const worker = runs.get(id)?.worker;
       if (!worker) return Promise.reject(new Error('this run has no worker here: weights open into a run trained (or started and stopped) in this page'));
       const requestId = `open-${++weightsRequests}`;
       return new Promise<OpenedWeights>((resolve, reject) => {

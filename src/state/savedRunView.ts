@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { formatIssues, int, known, list, metric, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import type { ExperimentSpec } from '../core/spec';
 import { RESULTS_BACKENDS } from '../core/train/results';
-import { readRunResult } from './resultsFile';
+import { readRunResult } from '../core/train/resultsFile';
 import type { RunErrorKind, RunView } from './runView';
 
 export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: string };

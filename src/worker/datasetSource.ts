@@ -1,4 +1,4 @@
-// Browser / worker edge of the datasets: fetches datasets/manifest.json and the files it lists
+// The run worker's edge of the datasets: fetches datasets/manifest.json and the files it lists
 // from this origin (never a remote host), gunzips them with DecompressionStream('gzip') where the
 // browser has it (fflate otherwise), and builds the split with the same core parsers as Node.
 // Datasets a user dropped onto the page (localDatasets.ts, browser storage) are a second source,
@@ -9,7 +9,7 @@ import { gunzip, isGzip } from '../core/data/gzip';
 import { parseManifest, type Manifest, type ManifestEntry } from '../core/data/manifest';
 import { sourceFromFiles } from '../core/data/source';
 import { buildSplit } from '../core/data/split';
-import { DATASETS, type DatasetName, type ExperimentSpec } from '../core/spec';
+import type { ExperimentSpec } from '../core/spec';
 import { localManifest, readLocalFile } from './localDatasets';
 
 export interface LoadProgress {
@@ -28,16 +28,14 @@ export interface SourceOptions {
   local?: { manifest(): Promise<Manifest>; read(path: string): Promise<Uint8Array | undefined> };
 }
 
-/** where: served from datasets/ ('server') or kept from files dropped onto the page ('browser'). */
-export type DatasetState = { ready: true; entry?: ManifestEntry; where?: 'server' | 'browser' } | { ready: false; reason: string };
-
-const localSource = (opts: SourceOptions) => opts.local ?? { manifest: localManifest, read: readLocalFile };
+export const localSource = (opts: SourceOptions) => opts.local ?? { manifest: localManifest, read: readLocalFile };
 
 function baseUrl(opts: SourceOptions): string {
   return opts.base ?? `${import.meta.env?.BASE_URL ?? '/'}datasets/`;
 }
 
-async function getManifest(opts: SourceOptions): Promise<Manifest | string> {
+/** datasets/manifest.json, or why there is none. */
+export async function fetchManifest(opts: SourceOptions): Promise<Manifest | string> {
   const res = await (opts.fetch ?? fetch)(`${baseUrl(opts)}manifest.json`).catch((e: Error) => e);
   if (res instanceof Error) return `datasets/manifest.json could not be fetched (${res.message})`;
   if (!res.ok) return `datasets/manifest.json is missing (HTTP ${res.status}): run npm run datasets`;
@@ -46,22 +44,6 @@ async function getManifest(opts: SourceOptions): Promise<Manifest | string> {
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-/** Ready or missing per dataset, for the picker; the generated sets are always ready. */
-export async function datasetStatus(opts: SourceOptions = {}): Promise<Record<DatasetName, DatasetState>> {
-  const [manifest, local] = await Promise.all([getManifest(opts), localSource(opts).manifest()]);
-  const out = {} as Record<DatasetName, DatasetState>;
-  for (const name of DATASETS) {
-    const served = typeof manifest === 'string' ? undefined : manifest.datasets[name];
-    const kept = local.datasets[name];
-    if (CATALOG[name].origin === 'generated') out[name] = { ready: true };
-    else if (served) out[name] = { ready: true, entry: served, where: 'server' };
-    else if (kept) out[name] = { ready: true, entry: kept, where: 'browser' };
-    else if (typeof manifest === 'string') out[name] = { ready: false, reason: manifest };
-    else out[name] = { ready: false, reason: `${name} is not prepared: run npm run datasets (see datasets/README.md)` };
-  }
-  return out;
 }
 
 async function readBody(res: Response, onChunk: (bytes: number) => void): Promise<Uint8Array> {
@@ -100,7 +82,7 @@ async function gunzipFast(bytes: Uint8Array, what: string): Promise<Uint8Array> 
 export async function loadSplitInWorker(spec: ExperimentSpec, onProgress?: (p: LoadProgress) => void, opts: SourceOptions = {}): Promise<DatasetSplit> {
   const name = spec.dataset.name;
   if (CATALOG[name].origin === 'generated') return buildSplit(spec);
-  const manifest = await getManifest(opts);
+  const manifest = await fetchManifest(opts);
   const served = typeof manifest === 'string' ? undefined : manifest.datasets[name];
   const kept = served ? undefined : (await localSource(opts).manifest()).datasets[name];
   if (kept) return buildSplit(spec, sourceFromFiles(kept, await readKept(kept, localSource(opts), onProgress)));

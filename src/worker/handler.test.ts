@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../scripts/lib/nodeBackend';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
@@ -49,8 +49,7 @@ describe('run worker handler', () => {
     // The ended run keeps its model for on-demand work until it is disposed.
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     c.send({ type: 'dispose', runId: 'sgd' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(tf.memory().numTensors).toBe(before);
+    await vi.waitFor(() => expect(tf.memory().numTensors).toBe(before), { timeout: 5000 });
   });
 
   it('steps only within its turns, and a shared step-0 point changes nothing but the work done', async () => {

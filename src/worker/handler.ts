@@ -7,6 +7,7 @@ import type { DatasetSplit } from '../core/data/dataset';
 import { formatIssues, validateSpec, type BackendChoice, type ExperimentSpec, type RunSpec } from '../core/spec';
 import type { RunResult } from '../core/train/results';
 import { createTrainer, runTrainer, type Trainer } from '../core/train/trainer';
+import { transition, type RunEvent, type RunPhase } from '../core/run/lifecycle';
 import type { LoadProgress } from './datasetSource';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
@@ -39,10 +40,19 @@ const ALIVE_EVERY_MS = 5_000;
 export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   const now = deps.now ?? (() => performance.now());
   let runId: string | undefined;
-  let started = false;
-  let failed = false;
-  let stopRequested = false;
-  let paused = false;
+  // The run's phase (core/run/lifecycle.ts): 'queued' until the start message.
+  let phase: RunPhase = 'queued';
+  /** Moves the phase; false (and no move) when the event is refused in this phase. */
+  const move = (event: RunEvent) => {
+    const next = transition(phase, event);
+    if (next !== undefined) phase = next;
+    return next !== undefined;
+  };
+  const stopAsked = () => phase === 'stopping' || phase === 'failed';
+  // Read through a function: the phase changes in message handlers while the training loop awaits.
+  const is = (p: RunPhase) => phase === p;
+  /** Nothing steps now (paused, or training is over): a landscape or weights request is answered at once. */
+  const idle = () => phase === 'paused' || phase === 'ended' || phase === 'released';
   let wakeUp: (() => void) | undefined;
   // Turns: the page lets each run take a number of steps at a time (runController.ts), so runs that
   // cannot all run at once move side by side. The first turn may bring the shared step-0 point.
@@ -51,25 +61,25 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   // The backend, when the page sends it after the start (it was still timing the backends).
   let chooseBackend: (backend: BackendName | undefined) => void = () => {};
   const backendChoice = new Promise<BackendName | undefined>((resolve) => (chooseBackend = resolve));
-  // Landscapes: the model is kept after the run ends (until 'dispose' or the worker is terminated);
-  // requests run between steps, while parked in a pause, or at once after the end.
+  // Landscapes: the model is kept after the run ends (phase 'ended', until 'dispose' or the worker is
+  // terminated); requests run between steps, while paused, or at once after the end.
   let trainer: Trainer | undefined;
   let data: DatasetSplit | undefined;
-  let parked = false;
-  let finished = false;
   let jobs: LandscapeJobs | undefined;
 
-  const post = (message: FromWorker) => {
-    if (!failed) endpoint.postMessage(message);
+  const post = (message: FromWorker, transfer: Transferable[] = []) => {
+    if (phase !== 'failed') endpoint.postMessage(message, transfer);
   };
   const fail = (id: string, kind: WorkerErrorKind, message: string) => {
     post({ type: 'error', runId: id, kind, message });
-    failed = true;
-    stopRequested = true;
+    move('fail');
     wakeUp?.();
   };
-  // Weights export: answered at a checkpoint, while parked, or after the end (weightsExport.ts).
-  const weights = createWeightsRequests(post, () => trainer && { model: trainer.model, spec: trainer.spec, step: trainer.stepsDone });
+  // Weights export: answered at a checkpoint, while paused, or after the end (weightsExport.ts); the file's bytes are transferred.
+  const weights = createWeightsRequests(
+    (reply) => post(reply, reply.bytes ? [reply.bytes] : []),
+    () => trainer && { model: trainer.model, spec: trainer.spec, step: trainer.stepsDone },
+  );
 
   endpoint.addEventListener('message', (event) => {
     const msg = event.data as ToWorker;
@@ -78,8 +88,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       return;
     }
     if (msg.type === 'start') {
-      if (started) return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
-      started = true;
+      if (!move('start')) return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
       runId = msg.runId;
       jobs = landscapeJobs(msg.runId);
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
@@ -89,67 +98,80 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       return;
     }
     if (msg.runId !== runId) return; // a message for another run: not ours
-    if (msg.type === 'backend') chooseBackend(msg.backend);
-    else if (msg.type === 'turn') {
-      if (parked) return; // granted before the page heard of the pause
-      turnSteps = msg.steps;
-      sharedStart ??= msg.initialPoint;
-      wakeUp?.();
-    } else if (msg.type === 'pause') {
-      paused = true;
-      wakeUp?.();
+    switch (msg.type) {
+      case 'backend':
+        chooseBackend(msg.backend);
+        return;
+      case 'turn':
+        if (phase === 'paused') return; // granted before the page heard of the pause
+        turnSteps = msg.steps;
+        sharedStart ??= msg.initialPoint;
+        wakeUp?.();
+        return;
+      case 'pause':
+        move('pause');
+        wakeUp?.();
+        return;
+      case 'resume':
+        move('resume');
+        wakeUp?.();
+        return;
+      case 'stop':
+        move('stop');
+        chooseBackend(undefined); // a run stopped while the page was choosing its backend
+        jobs?.cancelAll('the run was stopped');
+        wakeUp?.();
+        return;
+      case 'landscape':
+        jobs?.enqueue(msg.requestId, msg.kinds, 'manual');
+        // While training, the next checkpoint drains the queue; paused or ended, nothing steps now.
+        if (idle()) void jobs?.drain();
+        return;
+      case 'landscape-cancel':
+        jobs?.cancel(msg.requestId);
+        return;
+      case 'weights':
+        weights.enqueue(msg);
+        if (idle() || !trainer) void (jobs?.drain() ?? Promise.resolve()).then(() => weights.drain());
+        return;
+      case 'open-weights':
+        // After any landscape in progress, which must not see its weights change under it.
+        void (jobs?.drain() ?? Promise.resolve()).then(async () => post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')));
+        return;
+      case 'dispose':
+        jobs?.cancelAll('the run was disposed');
+        void (jobs?.drain() ?? Promise.resolve()).then(() => {
+          if (phase === 'ended' || phase === 'released') release();
+        });
+        return;
+      default: {
+        const unknown: never = msg;
+        fail(runId ?? '', 'protocol', `unknown message type ${JSON.stringify((unknown as { type: unknown }).type)}`);
+      }
     }
-    else if (msg.type === 'resume') {
-      paused = false;
-      wakeUp?.();
-    } else if (msg.type === 'stop') {
-      stopRequested = true;
-      chooseBackend(undefined); // a run stopped while the page was choosing its backend
-      jobs?.cancelAll('the run was stopped');
-      wakeUp?.();
-    } else if (msg.type === 'landscape') {
-      jobs?.enqueue(msg.requestId, msg.kinds, 'manual');
-      // While training, the next checkpoint drains the queue; parked or ended, nothing steps now.
-      if (parked || finished) void jobs?.drain();
-    } else if (msg.type === 'landscape-cancel') jobs?.cancel(msg.requestId);
-    else if (msg.type === 'weights') {
-      weights.enqueue(msg);
-      if (parked || finished || !trainer) void (jobs?.drain() ?? Promise.resolve()).then(() => weights.drain());
-    }
-    else if (msg.type === 'open-weights') {
-      // After any landscape in progress, which must not see its weights change under it.
-      void (jobs?.drain() ?? Promise.resolve()).then(async () => post(await openWeightsReply(msg, trainer, data, finished)));
-    }
-    else if (msg.type === 'dispose') {
-      jobs?.cancelAll('the run was disposed');
-      void (jobs?.drain() ?? Promise.resolve()).then(() => {
-        if (finished) release();
-      });
-    } else fail(runId ?? '', 'protocol', `unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
   });
 
   const sleep = () => new Promise<void>((resolve) => (wakeUp = resolve));
 
   /**
-   * Between steps: parks while paused (a paused run holds no turn: the page counts 'paused' as a
-   * free place) and waits for a turn when the last one is used up. 'stop' when the run was stopped.
+   * Between steps: parks when asked to pause (a paused run holds no turn: the page counts 'paused'
+   * as a free place) and waits for a turn when the last one is used up. 'stop' when the run was stopped.
    */
   async function mayStep(id: string, progress: () => number, backend: BackendName): Promise<'go' | 'stop'> {
     let asked = false;
     for (;;) {
-      if (stopRequested) return 'stop';
-      if (paused) {
+      if (stopAsked()) return 'stop';
+      if (is('pausing')) {
         turnSteps = 0;
         asked = false;
         post({ type: 'status', runId: id, status: 'paused', backend });
-        parked = true;
+        move('park');
         void jobs?.drain(); // requests that came in while stepping
-        while (paused && !stopRequested) await sleep();
+        while (is('paused')) await sleep();
         wakeUp = undefined;
-        parked = false;
-        // A landscape begun while parked ends before the next step.
+        // A landscape begun while paused ends before the next step.
         await jobs?.drain();
-        if (!stopRequested) post({ type: 'status', runId: id, status: 'training', backend });
+        if (!stopAsked()) post({ type: 'status', runId: id, status: 'training', backend });
         continue;
       }
       if (turnSteps > 0) {
@@ -182,23 +204,22 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
       }));
     // Copies made here and transferred: the page's main thread never copies the data itself.
-    for (let i = 0; i < (start.shareData ?? 0) && !failed; i++) {
+    for (let i = 0; i < (start.shareData ?? 0) && phase !== 'failed'; i++) {
       const copy = copySplit(data);
-      endpoint.postMessage({ type: 'data-ready', runId: id, data: copy }, splitBuffers(copy));
+      post({ type: 'data-ready', runId: id, data: copy }, splitBuffers(copy));
     }
     const pick = start.backendPending ? await backendChoice : start.backend;
-    const backend = stopRequested ? undefined : await deps.initBackend(pick ?? spec.train.backend);
+    const backend = stopAsked() ? undefined : await deps.initBackend(pick ?? spec.train.backend);
     if (backend) {
       deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
       post({ type: 'status', runId: id, status: 'queued', backend });
     }
-    if (stopRequested || !backend) {
-      finished = true;
+    if (stopAsked() || !backend) {
+      move('release');
       jobs?.cancelAll('the run was stopped');
       return finish(id, stoppedBeforeStart(run));
     }
 
-    let kept = false;
     try {
       trainer = createTrainer(spec, id, data);
       post({ type: 'status', runId: id, status: 'training', backend });
@@ -248,13 +269,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         },
       });
       finish(id, result);
-      kept = true;
-      finished = true;
+      move('finish'); // the model is kept for landscapes and weights
       if (result.status === 'done' && spec.landscape.when === 'end') jobs?.enqueue('end', LANDSCAPE_KINDS, 'end');
       await jobs?.drain();
     } finally {
-      finished = true;
-      if (!kept) {
+      if (phase !== 'ended') {
         jobs?.cancelAll('the run has no model');
         release();
       }
@@ -272,6 +291,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   }
 
   function release() {
+    move('release');
     trainer?.dispose();
     trainer = undefined;
     data = undefined;

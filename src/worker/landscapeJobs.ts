@@ -1,5 +1,5 @@
 // The run worker's landscape queue: requests (after an evaluation, at the end, or asked for by the
-// page) wait here until the training loop is between steps, parked (paused) or finished; then they
+// page) wait here until the training loop is between steps, paused or ended (core/run/lifecycle.ts); then they
 // run one after another on the run's model. computeLandscape leaves the weights bit-exact and the
 // BatchNorm buffers untouched, so training goes on exactly as if nothing had been computed.
 import { LandscapeCancelled } from '../core/landscape/cancel';

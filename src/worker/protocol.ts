@@ -133,7 +133,7 @@ export interface DoneMessage {
   runId: string;
   result: RunResult;
 }
-/** Why a landscape was computed: after an evaluation ('every-eval'), at the end ('end'), or asked for. */
+/** Why a landscape was computed: after an evaluation ('eval', when spec.landscape.when is 'every-eval'), at the end ('end'), or asked for ('manual'). */
 export type LandscapeTrigger = 'eval' | 'end' | 'manual';
 /** A landscape computation begins, stamped with the training point it measures. */
 export interface LandscapeStartMessage {

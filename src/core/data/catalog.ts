@@ -7,7 +7,7 @@ import { SHAPES_CLASSES, SHAPES_MEAN, SHAPES_SIDE, SHAPES_STD } from './shapes';
 
 export interface CatalogEntry extends DatasetMeta {
   name: DatasetName;
-  /** Shape of one example; the toy set's length depends on its parameters (see toySet). */
+  /** Shape of one example; the feature set's length depends on its parameters (see featureSet). */
   shape: number[];
   bounded: boolean;
   /** Generated from the seed, or read from files prepared by `npm run datasets`. */
@@ -75,7 +75,7 @@ export const CATALOG: Record<DatasetName, CatalogEntry> = {
     shape: [],
     bounded: false,
     origin: 'generated',
-    // Features are used as they are: one 0 / 1 per feature (see toySet).
+    // Features are used as they are: one 0 / 1 per feature (see featureSet).
     mean: [],
     std: [],
   },

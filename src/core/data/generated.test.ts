@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { DEFAULT_TOY } from '../spec';
+import { DEFAULT_FEATURE_SET } from '../spec';
 import { channelStats, classCounts } from './stats';
 import { SHAPES_CLASSES, SHAPES_MEAN, SHAPES_STD, shapesSet } from './shapes';
-import { toySet } from './toy';
+import { featureSet } from './featureSet';
 
 /** Accuracy of predicting y = 1 when the summed features in [from, to) are > 0, after adding shift * (-sign y) to each. */
 function groupAccuracy(x: Float32Array, y: Uint8Array, d: number, from: number, to: number, shift = 0): number {
@@ -19,9 +19,9 @@ function groupAccuracy(x: Float32Array, y: Uint8Array, d: number, from: number, 
 
 describe('toy robust / non-robust features', () => {
   const n = 20_000;
-  const ds = toySet(DEFAULT_TOY, n, new Rng(3));
-  const d = DEFAULT_TOY.robustDims + DEFAULT_TOY.nonRobustDims;
-  const R = DEFAULT_TOY.robustDims;
+  const ds = featureSet(DEFAULT_FEATURE_SET, n, new Rng(3));
+  const d = DEFAULT_FEATURE_SET.robustDims + DEFAULT_FEATURE_SET.nonRobustDims;
+  const R = DEFAULT_FEATURE_SET.robustDims;
 
   it('is balanced, unbounded, identity-normalised and the same per seed', () => {
     expect(ds.shape).toEqual([d]);
@@ -29,8 +29,8 @@ describe('toy robust / non-robust features', () => {
     expect(ds.bounded).toBe(false);
     expect(ds.mean).toEqual(new Array(d).fill(0));
     expect(ds.std).toEqual(new Array(d).fill(1));
-    expect(toySet(DEFAULT_TOY, 50, new Rng(3)).x).toEqual(toySet(DEFAULT_TOY, 50, new Rng(3)).x);
-    expect(toySet(DEFAULT_TOY, 50, new Rng(4)).x).not.toEqual(toySet(DEFAULT_TOY, 50, new Rng(3)).x);
+    expect(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x).toEqual(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x);
+    expect(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(4)).x).not.toEqual(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x);
   });
 
   it('has each feature at y * shift with the given noise', () => {
@@ -40,8 +40,8 @@ describe('toy robust / non-robust features', () => {
       m[0] += s * ds.x[i * d]; // a robust feature
       m[1] += s * ds.x[i * d + R]; // a non-robust one
     }
-    expect(m[0] / n).toBeCloseTo(DEFAULT_TOY.robustShift, 1); // sd of the estimate 2 / sqrt(n) = 0.014
-    expect(m[1] / n).toBeCloseTo(DEFAULT_TOY.nonRobustShift, 2);
+    expect(m[0] / n).toBeCloseTo(DEFAULT_FEATURE_SET.robustShift, 1); // sd of the estimate 2 / sqrt(n) = 0.014
+    expect(m[1] / n).toBeCloseTo(DEFAULT_FEATURE_SET.nonRobustShift, 2);
   });
 
   it('robust features predict worse together but survive an eps = nonRobustShift shift; non-robust ones do not', () => {
@@ -52,14 +52,14 @@ describe('toy robust / non-robust features', () => {
     expect(robust).toBeLessThan(0.86);
     expect(nonRobust).toBeGreaterThan(0.98);
     // Shift every feature by eps = nonRobustShift towards the wrong class.
-    const eps = DEFAULT_TOY.nonRobustShift;
+    const eps = DEFAULT_FEATURE_SET.nonRobustShift;
     expect(groupAccuracy(ds.x, ds.y, d, R, d, eps)).toBeCloseTo(0.5, 1); // erased: mean 0
     expect(groupAccuracy(ds.x, ds.y, d, 0, R, eps)).toBeGreaterThan(0.8); // Phi(0.9) = 0.82
   });
 
   it('per feature, sign(x) is less accurate on a robust feature when robustShift / robustNoise is smaller', () => {
-    const p = { ...DEFAULT_TOY, robustShift: 1, robustNoise: 4, nonRobustShift: 0.1, nonRobustNoise: 0.1 };
-    const t = toySet(p, n, new Rng(1));
+    const p = { ...DEFAULT_FEATURE_SET, robustShift: 1, robustNoise: 4, nonRobustShift: 0.1, nonRobustNoise: 0.1 };
+    const t = featureSet(p, n, new Rng(1));
     const dd = p.robustDims + p.nonRobustDims;
     const robust = groupAccuracy(t.x, t.y, dd, 0, 1); // Phi(0.25) = 0.60
     const nonRobust = groupAccuracy(t.x, t.y, dd, p.robustDims, p.robustDims + 1); // Phi(1) = 0.84

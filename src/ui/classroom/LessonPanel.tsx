@@ -2,36 +2,15 @@
 // The step shown follows the store (n / p move it too); the lab's charts on the right show the runs.
 import { useEffect } from 'react';
 import { lessonDataset, lessonSteps } from '../../core/lesson';
-import { datasetStatus } from '../../worker/datasetSource';
 import { useLab, useLabContext } from '../labContext';
 
-/**
- * Asks whether CIFAR-10 is prepared when the classroom opens (not on every page load: on a fresh
- * machine the manifest's 404 would be logged); the lesson then uses it instead of the shapes.
- */
-function useLessonDatasets(): void {
-  const { store } = useLabContext();
-  useEffect(() => {
-    let live = true;
-    datasetStatus()
-      .then((status) => {
-        if (live) store.getState().setLessonDatasets({ cifar10: status.cifar10.ready });
-      })
-      .catch(() => {
-        // no manifest or no server: the generated shapes need neither
-      });
-    return () => {
-      live = false;
-    };
-  }, [store]);
-}
-
 export function LessonPanel() {
-  const { store, controller } = useLabContext();
+  const { store, controller, datasets: datasetController } = useLabContext();
   const datasets = useLab((s) => s.lessonDatasets);
   const index = useLab((s) => s.lessonIndex);
   const steps = lessonSteps(datasets);
-  useLessonDatasets();
+  // Asked when the classroom opens: the lesson trains on CIFAR-10 instead of the shapes when it is prepared.
+  useEffect(() => void datasetController.checkLessonDatasets(), [datasetController]);
   const start = (i: number) => {
     store.getState().goToStep(i);
     controller.train();

@@ -4,13 +4,13 @@
 import { useMemo, useState } from 'react';
 import { MLP_REGIME, THEORY_REGIME } from '../../core/toy/theoryRegime';
 import { TOY_METHODS, type ToyExperiment } from '../../core/toy/toyTrain';
-import type { ToyParams } from '../../core/spec';
+import type { FeatureSetParams } from '../../core/spec';
 import { BoundaryCanvas } from './BoundaryCanvas';
 import { DualityView } from './DualityView';
 import { ShareChart, ToyAccuracyChart } from './ToyCharts';
 import { ToySlider } from './ToySlider';
 import { finalNumbers, METHOD_COLORS, METHOD_NAMES, toyChartRows } from './toyChartData';
-import { useToyWorker } from './useToyWorker';
+import { useClassroomComparison } from './useClassroomComparison';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
@@ -24,10 +24,10 @@ const EXITS: { label: string; change: (e: ToyExperiment) => ToyExperiment }[] = 
 
 export function TheoryPanel() {
   const [experiment, setExperiment] = useState<ToyExperiment>(THEORY_REGIME);
-  const { result, error, ms, busy } = useToyWorker(experiment);
+  const { result, error, ms, busy } = useClassroomComparison(experiment);
   const rows = useMemo(() => (result ? toyChartRows(result) : []), [result]);
   const set = (patch: Partial<ToyExperiment>) => setExperiment((e) => ({ ...e, ...patch }));
-  const setData = (patch: Partial<ToyParams>) => setExperiment((e) => ({ ...e, data: { ...e.data, ...patch } }));
+  const setData = (patch: Partial<FeatureSetParams>) => setExperiment((e) => ({ ...e, data: { ...e.data, ...patch } }));
   const isLinear = experiment.model === 'linear';
   const { data } = experiment;
 

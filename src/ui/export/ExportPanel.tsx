@@ -3,7 +3,8 @@
 // which keeps the model after the run ends; a run shown from saved data has none, and its button
 // is off with the reason).
 import { useId, useState } from 'react';
-import { resultsFromState, resultsToCsv, resultsToJson } from '../../state/resultsFile';
+import { resultsToCsv, resultsToJson } from '../../core/train/resultsFile';
+import { resultsFromState } from '../../state/resultsFile';
 import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
 import { isFinal } from '../../state/runView';
 import { selectActive, selectRunOrder, selectTrainedSpec } from '../../state/selectors';

@@ -3,7 +3,7 @@
 // file is refused with the reason.
 import { memo, useCallback, useState, type ChangeEvent } from 'react';
 import type { ExperimentSummary } from '../../state/archiveSlice';
-import { parseResultsText } from '../../state/resultsFile';
+import { parseResultsText } from '../../core/train/resultsFile';
 import { selectActive } from '../../state/selectors';
 import { showUnsavedResults } from '../../state/unsavedResults';
 import { useLab, useLabContext, useLabDeferred } from '../labContext';

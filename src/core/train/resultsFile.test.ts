@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPEC, attackKey, type ExperimentSpec } from '../core/spec';
-import type { Results } from '../core/train/results';
+import { DEFAULT_SPEC, attackKey, type ExperimentSpec } from '../spec';
+import type { Results } from './results';
 import { parseResults, parseResultsText, resultsToCsv, resultsToJson } from './resultsFile';
 
 const spec: ExperimentSpec = {
