@@ -30,7 +30,7 @@ const tinyCifarSpec = () =>
     s.dataset = { ...s.dataset, name: 'cifar10', trainSize: 64, testSize: 32 };
     s.model = { name: 'cnn', width: 4, depth: 1 };
     s.train = { ...s.train, epochs: 1, batchSize: 32 };
-    s.eval = { subsetSize: 32, attacks: [{ norm: 'linf', eps: 8 / 255 }], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 } };
+    s.eval = { subsetSize: 32, attacks: [{ norm: 'linf', eps: 8 / 255 }], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 }, apgd: s.eval.apgd };
     s.runs = [{ id: 'sgd', method: 'sgd' }];
   });
 

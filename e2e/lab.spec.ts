@@ -155,7 +155,7 @@ test('WebGPU smoke run: a few steps on the webgpu backend (SwiftShader)', async 
     s.dataset.testSize = 32;
     s.train.epochs = 1;
     s.train.backend = 'webgpu';
-    s.eval = { subsetSize: 32, attacks: [], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 } };
+    s.eval = { subsetSize: 32, attacks: [], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 }, apgd: s.eval.apgd };
     s.runs = [{ id: 'sgd', method: 'sgd' }];
   });
   await lab.open(spec);

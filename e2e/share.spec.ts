@@ -126,7 +126,7 @@ test('history and exports: reload mid-way (interrupted) and after the end (done)
 
   const csv = (await lab.download('Curves CSV')).bytes.toString('utf8').trim().split('\n');
   expect(csv[0], 'the CSV header').toBe('run,method,curve,epoch,step,value');
-  const expectedRows = results.runs.reduce((n, r) => n + r.history.reduce((m, p) => m + 3 + (p.cleanLoss !== undefined ? 1 : 0) + Object.keys(p.robust).length, 0), 0);
+  const expectedRows = results.runs.reduce((n, r) => n + r.history.reduce((m, p) => m + 3 + (p.cleanLoss !== undefined ? 1 : 0) + Object.keys(p.robust).length + (p.probe ? (p.probe.largeEpsAcc !== undefined ? 2 : 1) : 0), 0), 0);
   expect(csv.length - 1, 'one CSV row per curve point').toBe(expectedRows);
   const last = results.runs[1].history.at(-1)!;
   expect(csv, "the CSV holds sam's last clean accuracy").toContain(`sam,sam,cleanAcc,${last.epoch},${last.step},${last.cleanAcc}`);

@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { lessonSteps } from '../src/core/lesson';
 import { PRESETS } from '../src/core/presets';
 import type { ExperimentSpec } from '../src/core/spec';
+import { attackChecks } from '../src/core/train/attackChecks';
 import type { HistoryPoint, Results } from '../src/core/train/results';
 import { readArgs, runCommand, UsageError, wholeNumber, wholeNumbers } from './lib/cli';
 import { useBackend } from './lib/nodeBackend';
@@ -62,6 +63,14 @@ async function main(argv: string[]): Promise<number> {
       const b = base ? last(base.history) : undefined;
       const gap = (v: number, w: number | undefined) => (w === undefined || run === base ? '' : ` (${v - w >= 0 ? '+' : ''}${(100 * (v - w)).toFixed(1)})`);
       lines.push(`${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)} ${pct(p.cleanAcc)}${gap(p.cleanAcc, b?.cleanAcc)}${keys.map((k) => `${pct(p.robust[k])}${gap(p.robust[k], b?.robust[k])}`.padStart(24)).join('')}  ${run.status}`);
+    }
+  }
+  // The attack checks of each run's final evaluation (the page's panel).
+  lines.push('attack checks (final evaluation): ✓ pass, ✗ fail, · not measured');
+  for (const results of all) {
+    for (const run of results.runs) {
+      const checks = attackChecks(results.spec.eval.attacks, last(run.history), results.spec.eval.subsetSize);
+      lines.push(`${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)}  ${checks.map((c) => `${c.status === 'pass' ? '✓' : c.status === 'fail' ? '✗' : '·'} ${c.id} ${c.value}`).join(' | ')}`);
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);

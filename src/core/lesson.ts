@@ -15,6 +15,8 @@ export interface LessonStep {
   title: string;
   /** For the page: what this step shows. */
   text: string;
+  /** How the lesson's claims were checked on this step's dataset, or null: not yet checked. */
+  checked: string | null;
   spec: ExperimentSpec;
 }
 
@@ -37,8 +39,14 @@ const SAM = sam('sam', 0.02);
  * (`npm run check-preset -- duality-two-minutes`): a shorter cut (3 epochs) left SGD and SAM so far
  * from converged that SAM came out below SGD on seed 1. On wasm, after the conv and BatchNorm
  * gradient work, a run takes about 1 (SGD), 1.5 (SAM) and 2-3 (AT) minutes of one core.
- * On CIFAR-10 the same runs are not checked across seeds.
+ * On CIFAR-10 the same runs are not checked across seeds (LESSON_CHECKED).
  */
+/** How the lesson's claims were checked per dataset, or null: not yet checked (the CIFAR-10 variant's claims are the shapes run's and the paper's). */
+const LESSON_CHECKED: Record<'shapes' | 'cifar10', string | null> = {
+  shapes: 'check-preset duality-two-minutes, seeds 1-3, Node wasm, PGD-10',
+  cifar10: null,
+};
+
 function lessonBase(dataset: DatasetName): ExperimentSpec {
   const base = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
   base.dataset = { ...base.dataset, name: dataset };
@@ -50,7 +58,7 @@ function step(base: ExperimentSpec, id: string, title: string, text: string, run
   const spec = structuredClone(base);
   spec.runs = structuredClone(runs);
   edit(spec);
-  return { id, title, text, spec };
+  return { id, title, text, checked: LESSON_CHECKED[spec.dataset.name === 'cifar10' ? 'cifar10' : 'shapes'], spec };
 }
 
 /** The seven steps, on CIFAR-10 when it is prepared, else on generated shapes. */

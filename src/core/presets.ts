@@ -8,6 +8,8 @@ export interface Preset {
   title: string;
   /** For the page: what the preset trains and what its checks found. */
   description: string;
+  /** How the description's claims were checked (`npm run check-preset`), or null: not yet checked, the claims are the paper's. */
+  checked: string | null;
   spec: ExperimentSpec;
   /** Too large to train in a tab in reasonable time: offered for the PyTorch export, with a warning. */
   exportOnly?: boolean;
@@ -38,8 +40,9 @@ export const PRESETS: Preset[] = [
     title: 'Duality in two minutes',
     description:
       'A small CNN learns generated shapes (no download) three ways: plain SGD, SAM (which perturbs the weights) and adversarial training (which perturbs the inputs). ' +
-      'Checked on seeds 1-3 (wasm, PGD-10 on 250 test images): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM\'s on all three. ' +
+      'Checked on seeds 1-3 (wasm, PGD-10 on 250 test images, before the APGD evaluation): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM\'s on all three. ' +
       'Six epochs do not converge SGD, and runs differ by several points between seeds, and even between backends for one seed (SAM amplifies float rounding): compare runs of one seed on one machine. This CNN has no BatchNorm: SAM needs a small radius (rho 0.02; at 0.1 it does not train) and AT a small budget (at 4/255 it stalled near chance for most of the run on one seed of two).',
+    checked: 'check-preset, seeds 1-3, Node wasm, PGD-10 on 250 test images (before the APGD evaluation)',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       { id: 'sam', method: 'sam', rho: 0.02 },
@@ -51,13 +54,14 @@ export const PRESETS: Preset[] = [
     title: "The paper's grid on CIFAR-10",
     description:
       'SGD, SAM with rho 0.05, 0.1 and 0.2, and adversarial training at L-inf 1, 2 and 8 of 255, on a 5,000-image CIFAR-10 subset with a small PreAct ResNet. ' +
-      'Larger rho trades clean accuracy for robustness at larger budgets, as larger eps does for AT. Ten epochs are far from converged: SAM still costs some clean accuracy here, which shrinks with longer training.',
+      'In the paper, larger rho trades clean accuracy for robustness at larger budgets, as larger eps does for AT. Not yet checked on any seed at this scale: these are the paper\'s findings, not yet this lab\'s. Ten epochs are far from converged, so SAM may still cost some clean accuracy here.',
+    checked: null,
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 5000, testSize: 1000 },
         model: { name: 'preact-resnet10', width: 16, depth: 1 },
         train: { ...DEFAULT_SPEC.train, epochs: 10, batchSize: 128, lr: 0.1, augment: true },
-        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
+        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
       },
       [
         { id: 'sgd', method: 'sgd' },
@@ -76,7 +80,8 @@ export const PRESETS: Preset[] = [
     description:
       'The same CNN on generated shapes with SGD (rho 0) and SAM at growing radii. ' +
       'Checked on two seeds: at rho 0.02 SAM matched or beat SGD in clean accuracy and beat it at every budget (by 3 to 8 points); the smaller radii landed on either side of SGD, within the noise of one run; at 0.05 this BatchNorm-free CNN lost clean and robust accuracy and at 0.1 it stayed near chance. ' +
-      'The radius is relative to the model: with BatchNorm (the CIFAR-10 grid) radii of 0.05 to 0.2 train, and there a larger rho trades clean accuracy for robustness the way a larger eps does for adversarial training.',
+      'The radius is relative to the model: with BatchNorm (the CIFAR-10 grid) radii of 0.05 to 0.2 train, and there, in the paper, a larger rho trades clean accuracy for robustness the way a larger eps does for adversarial training.',
+    checked: 'check-preset, two seeds, Node wasm, PGD-10',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       ...[0.005, 0.01, 0.02, 0.05, 0.1].map((rho): RunSpec => ({ id: `sam-${rho}`, method: 'sam', rho })),
@@ -89,12 +94,13 @@ export const PRESETS: Preset[] = [
       'SGD against SAM with rho 0.1 and adversarial training at eps 0.05, on 5,000 Fashion-MNIST images for 15 epochs. ' +
       'SAM shows its clearest gain at this scale here. Checked on two seeds: SAM was 3-4 points more robust than SGD at eps 0.02 and 6-7 points at 0.05, with clean accuracy within 1.3 points; ' +
       'at 0.1, where every model but AT is below 20 %, it was 4-5 points less robust. AT was the most robust at every eps (+10 to +44 points) and paid 2-4 points of clean accuracy.',
+    checked: 'check-preset, two seeds, Node wasm, PGD-10 on 1,000 test images',
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 5000, testSize: 1000 },
         model: { name: 'cnn', width: 32, depth: 2 },
         train: { ...DEFAULT_SPEC.train, epochs: 15, batchSize: 128, lr: 0.05 },
-        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })) },
+        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })) },
       },
       [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }, atLinf('at', 0.05, 0.0125, 5)],
     ),
@@ -106,12 +112,13 @@ export const PRESETS: Preset[] = [
       'The setting of Zhang et al. (ICML 2024): PreAct ResNet-18 of width 64 on all of CIFAR-10 for 100 epochs, batch 128, lr 0.1 divided by 10 at 75 % and 90 % of training, weight decay 5e-4, augmentation; SGD, SAM with rho 0.05, 0.1 and 0.2, adversarial training at L-inf 1, 2 and 8 of 255, PGD-10 evaluation. ' +
       'Export it as a PyTorch project and train it on GPUs with torchrun; import its results file here to compare with runs trained in the page, and open its weights for landscapes.',
     exportOnly: true,
+    checked: null,
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 50_000, testSize: 10_000 },
         model: { name: 'preact-resnet18', width: 64, depth: 1 },
         train: { ...DEFAULT_SPEC.train, epochs: 100, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'piecewise', augment: true },
-        eval: { subsetSize: 10_000, pgdSteps: 10, every: 5, during: { subsetSize: 1000, pgdSteps: 10 }, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
+        eval: { subsetSize: 10_000, pgdSteps: 10, every: 5, during: { subsetSize: 1000, pgdSteps: 10 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
         landscape: { ...DEFAULT_SPEC.landscape, when: 'never' },
       },
       [

@@ -93,6 +93,12 @@ const evalSchema = obj({
    * weights, so this changes no final number.
    */
   during: obj({ subsetSize: int(1, 20_000), pgdSteps: int(1, 200) }),
+  /**
+   * The last evaluation's strong attack (train/autoAttack.ts): APGD-CE then targeted APGD-DLR (Croce &
+   * Hein, ICML 2020), reported beside PGD under "<attack key>:apgd". AutoAttack's standard version:
+   * 100 steps, 1 restart, 9 targets; the lab's default is lighter so the default preset stays short.
+   */
+  apgd: obj({ enabled: bool, steps: int(1, 1000), restarts: int(1, 10), targets: int(0, 9) }),
 });
 
 const landscapeSchema = obj({
@@ -133,6 +139,7 @@ const specSchema = obj({
 export type FeatureSetParams = v.InferOutput<typeof featureSetSchema>;
 export type ModelSpec = v.InferOutput<typeof modelSchema>;
 export type AttackSpec = v.InferOutput<typeof attackSchema>;
+export type EvalSpec = v.InferOutput<typeof evalSchema>;
 export type SgdRun = v.InferOutput<typeof sgdRunSchema>;
 export type SamRun = v.InferOutput<typeof samRunSchema>;
 export type AtRun = v.InferOutput<typeof atRunSchema>;
@@ -182,6 +189,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
     pgdSteps: 10,
     every: 1,
     during: { subsetSize: 64, pgdSteps: 2 },
+    apgd: { enabled: true, steps: 20, restarts: 1, targets: 3 },
   },
   landscape: { when: 'end', points1d: 21, points2d: 15, batchSize: 128, inputEps: 8 / 255 },
   runs: [
@@ -200,6 +208,11 @@ export const RUN_DEFAULTS = {
 /** Key of a robust-accuracy entry: the norm and the eps exactly as the spec writes it, e.g. "linf:0.03137254901960784". */
 export function attackKey(a: AttackSpec): string {
   return `${a.norm}:${a.eps}`;
+}
+
+/** Key of the strong final evaluation's robust accuracy (APGD-CE + APGD-DLR-T) for an attack, e.g. "linf:0.03137254901960784:apgd". */
+export function apgdKey(a: AttackSpec): string {
+  return `${attackKey(a)}:apgd`;
 }
 
 export type SpecIssue = InputIssue;

@@ -1,7 +1,7 @@
 // Chart inputs derived from the runs: plain arrays the chart components take as props. They take
 // the runs' histories and loss points as lists (in run order) so a caller can recompute them only
 // when one of those lists changes.
-import { attackKey, type AttackSpec, type RunSpec } from '../core/spec';
+import { apgdKey, attackKey, type AttackSpec, type RunSpec } from '../core/spec';
 import type { HistoryPoint } from '../core/train/results';
 import type { LossPoint } from './lossSeries';
 import { attackLabel, runLabel } from './runLabel';
@@ -27,6 +27,8 @@ export interface AccuracySeriesData {
   attackIndex: number | undefined;
   name: string;
   points: AccuracyPoint[];
+  /** The strong final evaluation (APGD, "<key>:apgd"): one point at the run's last evaluation, drawn as a mark. */
+  apgd?: true;
 }
 
 export interface TradeoffPoint {
@@ -58,7 +60,7 @@ export function cleanAccuracyData(runs: RunSpec[], histories: HistoryPoint[][]):
   }));
 }
 
-/** One series per run per attack; `only` keeps a single attack (the chart's selector). */
+/** One series per run per attack, and its APGD point once measured; `only` keeps a single attack (the chart's selector). */
 export function robustAccuracyData(runs: RunSpec[], histories: HistoryPoint[][], attacks: AttackSpec[], only?: string): AccuracySeriesData[] {
   const out: AccuracySeriesData[] = [];
   runs.forEach((r, index) => {
@@ -73,6 +75,11 @@ export function robustAccuracyData(runs: RunSpec[], histories: HistoryPoint[][],
         name: `${runLabel(r)} · ${attackLabel(a)}`,
         points: (histories[index] ?? []).filter((h) => Number.isFinite(h.robust[key])).map((h) => ({ epoch: h.epoch, acc: h.robust[key] })),
       });
+      const last = histories[index]?.at(-1);
+      const strong = last?.robust[apgdKey(a)];
+      if (last && strong !== undefined && Number.isFinite(strong)) {
+        out.push({ key: `${r.id}|${apgdKey(a)}`, runId: r.id, index, attackIndex, name: `${runLabel(r)} · ${attackLabel(a)} · APGD`, points: [{ epoch: last.epoch, acc: strong }], apgd: true });
+      }
     });
   });
   return out;

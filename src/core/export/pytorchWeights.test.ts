@@ -7,7 +7,7 @@ import { Rng } from '../rng';
 import { pytorchTensors, modelSafetensors } from './pytorchWeights';
 import { encodeSafetensors, readSafetensorsHeader, readSafetensorsTensor } from './safetensors';
 
-const image = (h: number, c: number) => ({ shape: [h, h, c], numClasses: 3, mean: new Array<number>(c).fill(0.5), std: new Array<number>(c).fill(0.25) });
+const image = (h: number, c: number, w = h) => ({ shape: [h, w, c], numClasses: 3, mean: new Array<number>(c).fill(0.5), std: new Array<number>(c).fill(0.25) });
 
 beforeAll(() => useBackend('cpu'));
 
@@ -62,14 +62,18 @@ describe('PyTorch layouts', () => {
     }
   });
 
-  it('reorders a CNN first dense layer so NCHW-flattened inputs give the same outputs as tfjs', async () => {
-    const model = createModel({ name: 'cnn', width: 2, depth: 1 }, image(4, 1), new Rng(4).derive('init'));
+  it.each([
+    [4, 4, [2, 2, 2]],
+    [6, 4, [3, 2, 2]],
+    [5, 9, [2, 4, 2]],
+  ])('reorders a CNN first dense layer so NCHW-flattened inputs give the same outputs as tfjs (%ix%i input)', async (h, w, feat) => {
+    const model = createModel({ name: 'cnn', width: 2, depth: 1 }, image(h, 1, w), new Rng(4).derive('init'));
     try {
       const fc1 = model.params.find((p) => p.name === 'fc1.weight')!;
-      const [nIn, nOut] = fc1.variable.shape; // 2x2x2 features after one conv + pool
+      const [nIn, nOut] = fc1.variable.shape; // h/2 x w/2 x 2 features after one conv + pool
       const before = tf.memory().numTensors;
       const [outT, nchwT] = tf.tidy(() => {
-        const feats = tf.randomNormal([1, 2, 2, 2], 0, 1, 'float32', 7) as tf.Tensor4D;
+        const feats = tf.randomNormal([1, ...feat] as [number, number, number, number], 0, 1, 'float32', 7) as tf.Tensor4D;
         return [tf.matMul(tf.reshape(feats, [1, nIn]), fc1.variable as tf.Tensor2D), tf.transpose(feats, [0, 3, 1, 2]).reshape([nIn])];
       });
       const tfOut = await outT.data();

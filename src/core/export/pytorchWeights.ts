@@ -7,6 +7,7 @@
 // input rows reordered: tfjs flattens NHWC (index (h W + w) C + c), PyTorch flattens NCHW
 // (index c H W + h W + w), so the file loads into the equivalent PyTorch module and gives the same logits.
 import type { Model } from '../model/model';
+import { outSize } from '../model/modelBuilder';
 import { readParams } from '../model/paramUtils';
 import { encodeSafetensors, type NamedTensor } from './safetensors';
 
@@ -50,8 +51,10 @@ export function flattenedInput(model: Model): { param: string; hwc: [number, num
     const convs = model.params.filter((p) => p.kind === 'conv');
     const c = convs.at(-1)?.variable.shape[3];
     if (!c) return undefined;
-    const side = Math.round(Math.sqrt(firstDense.variable.shape[0] / c));
-    return { param: firstDense.name, hwc: [side, side, c] };
+    // Each conv block halves height and width with a 2x2 max-pool (cnn.ts), so a non-square input keeps its shape.
+    let [h, w] = model.inputShape;
+    for (let i = 0; i < convs.length; i++) [h, w] = [outSize(h, 2, 2, 0), outSize(w, 2, 2, 0)];
+    return { param: firstDense.name, hwc: [h, w, c] };
   }
   return undefined;
 }

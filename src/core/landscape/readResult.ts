@@ -55,6 +55,7 @@ const landscapeResultSchema = v.variant('kind', [
     samSharpness: metric(-1e30, 1e30),
     rho: num(0, 1e6),
     hessianTop: metric(-1e30, 1e30),
+    hessianResidual: v.optional(metric(0, 1e30)),
     iterations: int(0, MAX_COUNT),
     relChange: metric(0, 1e30),
     tolerance: num(0, 1e6),

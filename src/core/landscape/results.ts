@@ -74,10 +74,12 @@ export interface SharpnessResult extends Measured {
   /** L(w + rho g / ||g||_2) - L(w) (Foret et al., 2021), eval mode. */
   samSharpness: number;
   rho: number;
-  /** Top Hessian eigenvalue (Rayleigh quotient at the last power-iteration vector). */
+  /** Top Hessian eigenvalue (the top Ritz value of Lanczos, hessian.ts). */
   hessianTop: number;
+  /** Its uncertainty: the Ritz residual, an eigenvalue of H lies within it (absent in results saved before Lanczos). */
+  hessianResidual?: number;
   iterations: number;
-  /** |lambda_k - lambda_{k-1}| / |lambda_k| at the stop, and the tolerance it was held to. */
+  /** |theta_k - theta_{k-1}| / |theta_k| at the stop, and the tolerance it was held to. */
   relChange: number;
   tolerance: number;
   converged: boolean;

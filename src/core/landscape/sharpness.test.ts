@@ -4,7 +4,7 @@ import { useBackend } from '../../../scripts/lib/nodeBackend';
 import { Rng } from '../rng';
 import { disposeBatch, type DeviceBatch } from '../train/objective';
 import { landscapeBatch } from './evalBatch';
-import { DEFAULT_POWER_ITERATION, topHessianEigenvalue } from './hessian';
+import { DEFAULT_POWER_ITERATION, topHessianEigenvalue, topOfTridiagonal } from './hessian';
 import { evalGradient, samSharpness, sharpness } from './sharpness';
 import { stateBytes, trainedTiny, type Trained } from './testFixtures';
 
@@ -25,7 +25,7 @@ function symmetricWithEigenvalues(eigs: number[], seed: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => q.reduce((s, u, k) => s + eigs[k] * u[i] * u[j], 0)));
 }
 
-describe('power iteration on a known quadratic', () => {
+describe('Lanczos on a known quadratic', () => {
   beforeAll(() => useBackend('cpu'));
 
   it('finds the top eigenvalue of L(w) = 1/2 w^T A w (split over two variables) within tolerance, and restores w', async () => {
@@ -46,11 +46,32 @@ describe('power iteration on a known quadratic', () => {
     expect(r.converged).toBe(true);
     expect(r.iterations).toBeLessThan(60);
     expect(r.relChange).toBeLessThan(1e-6);
-    // Rayleigh-quotient error ~ (2.5/4)^(2k): within 1e-4 of 4 once the relative change is below 1e-6.
     expect(Math.abs(r.eigenvalue - 4)).toBeLessThan(1e-3);
+    // The residual bounds the distance to an eigenvalue of A, up to the float32 finite differences' rounding.
+    expect(Math.abs(r.eigenvalue - 4)).toBeLessThanOrEqual(r.residual + 1e-4);
     expect(r.gradEvals).toBe(2 * r.iterations);
     expect([...(await w1.data()), ...(await w2.data())]).toEqual(before);
     tf.dispose([a, w1, w2]);
+  });
+
+  it('converges within 20 iterations where power iteration cannot: 200 eigenvalues, top two 10 and 9.9', async () => {
+    // Power iteration's error shrinks as (9.9 / 10)^k: after 20 steps it is still ~0.8 of the start's.
+    const n = 200;
+    const eigs = Float32Array.from({ length: n }, (_, i) => (i === 0 ? 10 : i === 1 ? 9.9 : (9 * i) / n - 2));
+    const diag = tf.tensor1d(eigs);
+    const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 3));
+    const r = await topHessianEigenvalue([w], () => [tf.mul(diag, w)], { maxIterations: 20, tolerance: 1e-6, relStep: 1e-3, seed: 2 });
+    expect(r.iterations).toBeLessThanOrEqual(20);
+    expect(Math.abs(r.eigenvalue - 10)).toBeLessThan(0.02);
+    expect(Math.abs(r.eigenvalue - 10)).toBeLessThanOrEqual(r.residual + 1e-3);
+    tf.dispose([diag, w]);
+  });
+
+  it('reads the top eigenvalue of a tridiagonal matrix', () => {
+    // [[2, 1], [1, 2]]: eigenvalues 3 and 1, top eigenvector (1, 1) / sqrt 2.
+    const { value, last } = topOfTridiagonal([2, 2], [1]);
+    expect(value).toBeCloseTo(3, 12);
+    expect(Math.abs(last)).toBeCloseTo(Math.SQRT1_2, 12);
   });
 
   it('refuses a zero iteration cap or tolerance', async () => {

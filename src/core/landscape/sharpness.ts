@@ -63,6 +63,7 @@ export async function sharpness(model: Model, batch: DeviceBatch, rho: number, p
     samSharpness: sam.sharpness,
     rho,
     hessianTop: top.eigenvalue,
+    hessianResidual: top.residual,
     iterations: top.iterations,
     relChange: top.relChange,
     tolerance: power.tolerance,

@@ -3,13 +3,16 @@
 // (and to [0, 1] for pixel data).
 //   linf: x' = P(x' + stepSize * sign(grad)),       ball |x' - x|_inf <= eps, start U[-eps, eps]^d
 //   l2:   x' = P(x' + stepSize * grad / ||grad||_2), ball ||x' - x||_2 <= eps per example,
-//         start = uniform random direction * (eps * U[0, 1]) radius
-// eps = 0 leaves the inputs bit-exactly as they are.
+//         start uniform in the L2 ball: a uniform direction (a normalised Gaussian) at radius
+//         eps * U^(1/d), U ~ U[0, 1] (the uniform distribution on the d-ball; the radius alone would
+//         crowd the start near the centre, where only a vanishing share of the ball's volume lies)
+// eps = 0 leaves the inputs bit-exactly as they are. The gradient is the cross-entropy's up to a
+// positive factor per example, computed so that it does not underflow (attackLoss.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { ForwardMode, Model } from '../model/model';
 import type { Rng } from '../rng';
 import type { Norm } from '../spec';
-import { crossEntropy } from './objective';
+import { attackCrossEntropy } from './attackLoss';
 
 export interface PgdOptions {
   norm: Norm;
@@ -36,7 +39,7 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
   if (o.mode === 'train') throw new Error("PGD runs with BatchNorm 'train-frozen' or 'eval', not 'train'");
   const start = randomStart(o.norm, o.eps, x.shape[0], x.size / x.shape[0], o.rng);
   return tf.tidy(() => {
-    const lossAt = (xa: tf.Tensor) => crossEntropy(model.forward(xa, o.mode), oneHot);
+    const lossAt = (xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, o.mode), oneHot));
     const gradAt = tf.grad(lossAt);
     let adv = project(x, tf.add(x, tf.tensor(start, x.shape, 'float32')), o);
     for (let i = 0; i < o.steps; i++) {
@@ -80,7 +83,7 @@ export function randomStart(norm: Norm, eps: number, batch: number, dim: number,
     rng.fillNormal(v);
     let norm2 = 0;
     for (let i = 0; i < dim; i++) norm2 += v[i] * v[i];
-    const scale = (eps * rng.uniform()) / Math.max(Math.sqrt(norm2), TINY);
+    const scale = (eps * Math.pow(rng.uniform(), 1 / dim)) / Math.max(Math.sqrt(norm2), TINY);
     for (let i = 0; i < dim; i++) v[i] *= scale;
   }
   return out;

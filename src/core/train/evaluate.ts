@@ -13,8 +13,10 @@ import type { Dataset } from '../data/dataset';
 import { stratifiedSubset } from '../data/subset';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
-import { attackKey, type AttackSpec } from '../spec';
+import { apgdKey, attackKey, type AttackSpec, type EvalSpec } from '../spec';
 import { pgd } from './attack';
+import { attackProbe, type AttackProbe } from './attackProbe';
+import { autoAttackAccuracy } from './autoAttack';
 import { countCorrect, disposeBatch, perExampleCrossEntropy, toDeviceBatch } from './objective';
 
 export interface EvalOptions {
@@ -25,6 +27,8 @@ export interface EvalOptions {
   seed: number;
   /** After each batch (a long evaluation tells its caller it is alive). */
   onBatch?(done: number, total: number): void;
+  /** The final evaluation's extras: the APGD cascade per attack (when enabled) and the attack-check probe. */
+  final?: { apgd: EvalSpec['apgd'] };
 }
 
 export interface EvalScores {
@@ -32,6 +36,7 @@ export interface EvalScores {
   cleanLoss: number;
   /** Robust accuracy per attack, keyed by attackKey(). */
   robust: Record<string, number>;
+  probe?: AttackProbe;
 }
 
 /** The fixed evaluation subset of `size` examples of `test`. */
@@ -92,9 +97,21 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       mask.dispose();
     }
   }
-  return {
+  const scores: EvalScores = {
     cleanAcc: clean / set.n,
     cleanLoss: lossSum / set.n,
     robust: Object.fromEntries(keys.map((k, i) => [k, robust[i] / set.n])),
   };
+  if (o.final) {
+    const { apgd } = o.final;
+    // Streams of their own, so PGD's numbers stay what they were without the extras.
+    if (apgd.enabled) {
+      for (const a of o.attacks) {
+        const rng = new Rng(o.seed).derive(`eval-apgd:${attackKey(a)}`);
+        scores.robust[apgdKey(a)] = await autoAttackAccuracy(model, set, { norm: a.norm, eps: a.eps, steps: apgd.steps, restarts: apgd.restarts, targets: apgd.targets, batchSize: bs, rng });
+      }
+    }
+    scores.probe = await attackProbe(model, set, { pgdSteps: o.pgdSteps, batchSize: bs, rng: new Rng(o.seed).derive('eval-probe') });
+  }
+  return scores;
 }

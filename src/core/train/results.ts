@@ -2,6 +2,7 @@
 import { BACKEND_NAMES } from '../backend';
 import type { DualityPoint } from '../duality/dualityPoint';
 import type { ExperimentSpec, Method } from '../spec';
+import type { AttackProbe } from './attackProbe';
 
 export const RUN_STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -13,9 +14,14 @@ export interface HistoryPoint {
   trainLoss: number;
   trainAcc: number;
   cleanAcc: number;
-  /** Robust accuracy per attack, keyed by attackKey(): "<norm>:<eps as in the spec>". */
+  /**
+   * Robust accuracy per attack, keyed by attackKey(): "<norm>:<eps as in the spec>" (PGD), and on the
+   * last evaluation apgdKey(): "<norm>:<eps>:apgd" (APGD-CE + targeted APGD-DLR) when spec.eval.apgd is on.
+   */
   robust: Record<string, number>;
   cleanLoss?: number;
+  /** The attack checks' measurements (last evaluation only). */
+  probe?: AttackProbe;
 }
 
 export interface RunResult {

@@ -68,7 +68,7 @@ describe('results file', () => {
     expect(bad((r) => (r.runs[0].history[1].epoch = 1e9))).toMatch(/epoch: must be a number in \[0, 500\]/);
     expect(bad((r) => (r.runs[0].history[1].epoch = 7))).toMatch(/epoch: must not exceed the spec's 6 epochs, got 7/);
     expect(bad((r) => (r.runs[0].msPerStep = -1))).toMatch(/msPerStep: must be a number in \[0, 1000000000\]/);
-    expect(bad((r) => (r.runs[0].history[1].robust = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 0.5]))))).toMatch(/robust: must have at most 16 entries, got 100/);
+    expect(bad((r) => (r.runs[0].history[1].robust = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 0.5]))))).toMatch(/robust: must have at most 32 entries, got 100/);
     expect(bad((r) => (r.runs[0].extra = 1))).toMatch(/runs\[0\]\.extra: is not a known field/);
   });
 

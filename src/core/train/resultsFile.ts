@@ -4,7 +4,7 @@
 // The spec is checked field by field by parseSpec (any issue refuses it); then the runs against it.
 import * as v from 'valibot';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../schema';
-import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../spec';
+import { apgdKey, attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../spec';
 import { RESULTS_BACKENDS, RUN_STATUSES, type Results, type RunResult } from './results';
 import { dualityAttackSchema, dualityImageSchema } from '../landscape/readResult';
 
@@ -27,7 +27,9 @@ const pointSchema = obj({
   trainAcc: metric(0, 1),
   cleanAcc: num(0, 1),
   cleanLoss: v.optional(metric(0, MAX_LOSS)),
-  robust: dict(num(0, 1), 16),
+  /** PGD per attack, and on the last point APGD per attack ("<key>:apgd"): twice the spec's 16 attacks at most. */
+  robust: dict(num(0, 1), 32),
+  probe: v.optional(obj({ largeEps: v.optional(num(0, 1)), largeEpsAcc: v.optional(num(0, 1)), zeroGradShare: num(0, 1) })),
 });
 
 /** The duality view's numbers at one evaluation (core/duality/dualityPoint.ts). */
@@ -61,7 +63,7 @@ function checkAgainstSpec(run: v.InferOutput<typeof runSchema>, at: string, spec
   if (!specRun) return [issue(`${at}.id`, `must name a run of the spec (${spec.runs.map((r) => r.id).join(', ')}), got ${JSON.stringify(run.id)}`)];
   const out: InputIssue[] = [];
   if (run.method !== specRun.method) out.push(issue(`${at}.method`, `must be "${specRun.method}", the method of run "${run.id}" in the spec`));
-  const keys = new Set(spec.eval.attacks.map(attackKey));
+  const keys = new Set([...spec.eval.attacks.map(attackKey), ...spec.eval.attacks.map(apgdKey)]);
   run.history.forEach((p, i) => {
     const key = Object.keys(p.robust).find((k) => !keys.has(k));
     if (key !== undefined) out.push(issue(`${at}.history[${i}].robust`, `has ${JSON.stringify(key.slice(0, 40))}, which is not an attack of the spec`));
@@ -120,7 +122,8 @@ const csvCell = (v: string | number) => {
 
 /**
  * Every curve in one long ("tidy") table: one row per run, curve and evaluation point. Curves:
- * trainLoss, trainAcc, cleanAcc, cleanLoss (when measured) and robust:<attack key>. A missing
+ * trainLoss, trainAcc, cleanAcc, cleanLoss (when measured), robust:<attack key> (PGD; with ":apgd",
+ * APGD on the last point) and the attack checks' probe (probe:largeEpsAcc, probe:zeroGradShare). A missing
  * value (the step-0 training loss) is an empty cell.
  */
 export function resultsToCsv(results: Results): string {
@@ -133,6 +136,8 @@ export function resultsToCsv(results: Results): string {
         ['cleanAcc', p.cleanAcc],
         ...(p.cleanLoss !== undefined ? [['cleanLoss', p.cleanLoss] as [string, number]] : []),
         ...Object.entries(p.robust).map(([k, v]): [string, number] => [`robust:${k}`, v]),
+        ...(p.probe?.largeEpsAcc !== undefined ? [['probe:largeEpsAcc', p.probe.largeEpsAcc] as [string, number]] : []),
+        ...(p.probe ? [['probe:zeroGradShare', p.probe.zeroGradShare] as [string, number]] : []),
       ];
       for (const [curve, value] of curves) rows.push([run.id, run.method, curve, p.epoch, p.step, value]);
     }

@@ -49,7 +49,7 @@ export function tinySpec(model: ModelSpec, runs: RunSpec[], over: { epochs?: num
   spec.dataset = { ...spec.dataset, trainSize: 96, testSize: over.testSize ?? 48 };
   spec.model = model;
   spec.train = { ...spec.train, epochs: over.epochs ?? 1, batchSize: over.batchSize ?? 16, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'constant', augment: false };
-  spec.eval = { subsetSize: over.testSize ?? 48, attacks: [{ norm: 'linf', eps: 0.05 }], pgdSteps: 3, every: 1, during: { subsetSize: over.testSize ?? 48, pgdSteps: 3 } };
+  spec.eval = { subsetSize: over.testSize ?? 48, attacks: [{ norm: 'linf', eps: 0.05 }], pgdSteps: 3, every: 1, during: { subsetSize: over.testSize ?? 48, pgdSteps: 3 }, apgd: { ...spec.eval.apgd, enabled: false } };
   spec.runs = runs;
   return spec;
 }

@@ -149,6 +149,7 @@ class MethodTrainer implements Trainer {
       batchSize: this.spec.train.batchSize,
       seed: this.spec.seed,
       onBatch,
+      ...(last ? { final: { apgd: this.spec.eval.apgd } } : {}),
     });
     return this.record(scores);
   }
@@ -158,7 +159,7 @@ class MethodTrainer implements Trainer {
     this.record(point);
   }
 
-  private record(scores: Pick<HistoryPoint, 'cleanAcc' | 'robust' | 'cleanLoss'>): HistoryPoint {
+  private record(scores: Pick<HistoryPoint, 'cleanAcc' | 'robust' | 'cleanLoss' | 'probe'>): HistoryPoint {
     const n = this.stepsSinceEval;
     const point: HistoryPoint = {
       epoch: this.stepsDone / this.stepsPerEpoch,
@@ -169,6 +170,7 @@ class MethodTrainer implements Trainer {
       robust: scores.robust,
       cleanLoss: scores.cleanLoss,
     };
+    if (scores.probe) point.probe = scores.probe;
     this.lossSum = 0;
     this.accSum = 0;
     this.stepsSinceEval = 0;

@@ -11,6 +11,7 @@ import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { attackDash, runColor } from '../palette';
 import { useNextFrame } from '../useNextFrame';
 import { AccuracyChart } from './AccuracyChart';
+import { AttackChecksAlert, AttackChecksPanel, runChecks } from './AttackChecksPanel';
 import { ChartSummary } from './ChartSummary';
 import { LossChart } from './LossChart';
 import { TradeoffChart } from './TradeoffChart';
@@ -36,6 +37,7 @@ export function ChartsPanel() {
   const clean = useMemo(() => cleanAccuracyData(runs, histories), [runs, histories]);
   const robust = useMemo(() => robustAccuracyData(runs, histories, attacks, only), [runs, histories, attacks, only]);
   const tradeoff = useMemo(() => tradeoffData(runs, histories, attacks), [runs, histories, attacks]);
+  const checks = useMemo(() => (spec ? runChecks(spec, histories) : []), [spec, histories]);
   if (!spec || runs.length === 0) return null;
   return (
     <section className="charts" aria-label="charts">
@@ -47,6 +49,7 @@ export function ChartsPanel() {
           </span>
         ))}
       </div>
+      <AttackChecksAlert spec={spec} checks={checks} />
       <LossChart series={loss} />
       <AccuracyChart title="Clean accuracy" kind="clean" series={clean} />
       {attacks.length > 0 && (
@@ -81,10 +84,12 @@ export function ChartsPanel() {
         Points during training: {spec.eval.attacks.length > 0 ? `PGD-${Math.min(spec.eval.during.pgdSteps, spec.eval.pgdSteps)} on ` : ''}
         {Math.min(spec.eval.during.subsetSize, spec.eval.subsetSize)} test images, a quick look; the last point of each run, its result:{' '}
         {spec.eval.attacks.length > 0 ? `PGD-${spec.eval.pgdSteps} on ` : ''}
-        {spec.eval.subsetSize}.
+        {spec.eval.subsetSize}
+        {spec.eval.attacks.length > 0 && spec.eval.apgd.enabled ? `, and APGD (□, ${spec.eval.apgd.steps} steps, CE then ${spec.eval.apgd.targets} targets of DLR)` : ''}.
       </p>
       {attacks.length > 0 && <TradeoffChart points={tradeoff} attackNames={attackNames} />}
-      <ChartSummary runs={runs} histories={histories} attacks={attacks} />
+      <ChartSummary runs={runs} histories={histories} attacks={attacks} pgdSteps={spec.eval.pgdSteps} />
+      <AttackChecksPanel spec={spec} checks={checks} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // Sharpness numbers per run: SAM sharpness L(w + rho g/||g||) - L(w) at the stated rho, and the
-// top Hessian eigenvalue by power iteration with the iterations used and the relative change at
-// the stop (against its tolerance), so an unconverged estimate is visible as such.
+// top Hessian eigenvalue by Lanczos with its uncertainty (the Ritz residual: an eigenvalue lies within
+// it), the iterations used and the relative change at the stop (against its tolerance), so an
+// unconverged estimate is visible as such.
 import { memo } from 'react';
 import type { SharpnessResult } from '../../core/landscape/results';
 import type { RunSlice } from './runSlices';
@@ -18,7 +19,7 @@ export const SharpnessTable = memo(function SharpnessTable({ runs }: { runs: Run
           <th scope="col">run</th>
           <th scope="col">loss</th>
           <th scope="col" title="L(w + ρ g/‖g‖) − L(w)">SAM sharpness (ρ)</th>
-          <th scope="col" title="top eigenvalue of the Hessian, power iteration on finite-difference Hessian-vector products">λ_max(H)</th>
+          <th scope="col" title="top eigenvalue of the Hessian, Lanczos on finite-difference Hessian-vector products; ± the Ritz residual">λ_max(H)</th>
           <th scope="col">iterations</th>
           <th scope="col" title="relative change of the estimate at the last iteration / stopping tolerance">rel. change / tol.</th>
           <th scope="col">time</th>
@@ -37,7 +38,10 @@ export const SharpnessTable = memo(function SharpnessTable({ runs }: { runs: Run
               <td>
                 {num(s.samSharpness)} ({s.rho})
               </td>
-              <td>{num(s.hessianTop, 3)}</td>
+              <td>
+                {num(s.hessianTop, 3)}
+                {s.hessianResidual !== undefined ? ` ± ${num(s.hessianResidual, 3)}` : ''}
+              </td>
               <td>{s.iterations}</td>
               <td title={s.converged ? 'converged' : 'stopped at the iteration cap'}>
                 {num(s.relChange, 5)} / {s.tolerance}
