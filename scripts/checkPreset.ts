@@ -29,7 +29,7 @@ const pct = (v: number) => (100 * v).toFixed(1).padStart(5);
 function findSpec(name: string): { id: string; spec: ExperimentSpec } | undefined {
   const [kind, stepId, dataset] = name.split(':');
   if (kind === 'lesson') {
-    const step = lessonSteps({ cifar10: dataset === 'cifar10' }).find((s) => s.id === stepId);
+    const step = lessonSteps(dataset === 'cifar10' ? 'cifar10' : 'shapes').find((s) => s.id === stepId);
     return step && { id: name, spec: step.spec };
   }
   return PRESETS.find((p) => p.id === name);
@@ -38,7 +38,7 @@ function findSpec(name: string): { id: string; spec: ExperimentSpec } | undefine
 async function main(argv: string[]): Promise<number> {
   const preset = findSpec(argv[0] ?? '');
   if (!preset) {
-    const lessons = lessonSteps({ cifar10: false }).map((s) => `lesson:${s.id}[:cifar10]`);
+    const lessons = lessonSteps().map((s) => `lesson:${s.id}[:cifar10]`);
     process.stderr.write(`usage: check-preset <${[...PRESETS.map((p) => p.id), ...lessons].join('|')}> [--seeds 1,2,3] [--epochs N] [--eval-every E] [--out file]\n`);
     return 1;
   }

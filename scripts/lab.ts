@@ -11,12 +11,14 @@ import type { Results } from '../src/core/train/results';
 import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
 import { readSpecFile } from './lib/readSpecFile';
+import { RECORD_USAGE, recordCommand } from './lib/recordCommand';
 
 const USAGE = `Duality Lab command line
 
 Usage:
   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
   npm run lab -- run <spec.json | share URL> --browser --out <results.json> [--chromium <path>]
+${RECORD_USAGE}
   npm run lab -- --help
 
 run     trains every run of the experiment spec one after another (same seed: same init,
@@ -113,6 +115,7 @@ function writeAtomically(file: string, text: string): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'record') return recordCommand(argv.slice(1), (m) => new UsageError(m));
   const command = parseArgs(argv);
   if (command === 'help') {
     process.stdout.write(`${USAGE}\n`);

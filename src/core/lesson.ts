@@ -4,8 +4,10 @@
 // AT buys robustness with clean accuracy, SAM gets some robustness without ever seeing an attack,
 // and both flatten a landscape — SAM the one in weight space, AT the one in input space.
 //
-// The lesson needs no download: on generated shapes it always works; when CIFAR-10 is prepared
-// (`npm run datasets`) the same steps run on a small CIFAR-10 subset instead.
+// The lesson's dataset is chosen by what was checked, not by what happens to be prepared: the
+// generated shapes (no download, claims checked on three seeds) are the default, and another
+// variant is offered only once `check-preset -- lesson:<step>:<dataset>` on two seeds backs a claim
+// stated in LESSON_DATASETS.
 import { DEFAULT_PRESET_ID, PRESETS } from './presets';
 import type { DatasetName, ExperimentSpec, RunSpec } from './spec';
 
@@ -17,9 +19,20 @@ export interface LessonStep {
   spec: ExperimentSpec;
 }
 
-/** Which downloadable datasets the page found prepared. */
-export interface LessonDatasets {
-  cifar10: boolean;
+export type LessonDataset = 'shapes' | 'cifar10';
+
+/**
+ * What was checked on each variant of the lesson (`npm run check-preset -- lesson:<step>[:cifar10]`
+ * on two seeds or more), shown with it; a variant without a checked claim is not offered.
+ */
+export const LESSON_DATASETS: Record<LessonDataset, { label: string; checked?: string }> = {
+  shapes: { label: 'generated shapes (no download)', checked: 'The steps\' claims were checked on seeds 1-3 (wasm).' },
+  cifar10: { label: 'a 2,000-image CIFAR-10 subset' },
+};
+
+/** The variants the classroom offers: those with a checked claim. */
+export function offeredLessonDatasets(): LessonDataset[] {
+  return (Object.keys(LESSON_DATASETS) as LessonDataset[]).filter((d) => LESSON_DATASETS[d].checked !== undefined);
 }
 
 const k255 = (k: number) => k / 255;
@@ -36,7 +49,7 @@ const SAM = sam('sam', 0.02);
  * (`npm run check-preset -- duality-two-minutes`): a shorter cut (3 epochs) left SGD and SAM so far
  * from converged that SAM came out below SGD on seed 1. On wasm, after the conv and BatchNorm
  * gradient work, a run takes about 1 (SGD), 1.5 (SAM) and 2-3 (AT) minutes of one core.
- * On CIFAR-10 the same runs are not checked across seeds.
+ * On CIFAR-10 the same runs are not checked across seeds (LESSON_DATASETS).
  */
 function lessonBase(dataset: DatasetName): ExperimentSpec {
   const base = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
@@ -52,9 +65,9 @@ function step(base: ExperimentSpec, id: string, title: string, text: string, run
   return { id, title, text, spec };
 }
 
-/** The six steps, on CIFAR-10 when it is prepared, else on generated shapes. */
-export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
-  const base = lessonBase(lessonDataset(datasets));
+/** The six steps, on generated shapes unless another variant is asked for. */
+export function lessonSteps(dataset: LessonDataset = 'shapes'): LessonStep[] {
+  const base = lessonBase(dataset);
   return [
     step(base, 'baseline', 'A plain SGD baseline', 'A small CNN learns the images with plain SGD. Watch the clean accuracy climb: this is the model every other step is compared with.', [SGD], (s) => {
       s.eval.attacks = [];
@@ -98,8 +111,4 @@ export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
       [SGD, sam('sam-0.01', 0.01), SAM, at('at-1', 1), at('at-2', 2)],
     ),
   ];
-}
-
-export function lessonDataset(datasets: LessonDatasets): DatasetName {
-  return datasets.cifar10 ? 'cifar10' : 'shapes';
 }

@@ -1,0 +1,43 @@
+// `npm run lab -- record [<source>...] [--out-dir DIR]`: records lesson steps and presets for the
+// classroom (scripts/lib/record.ts). With no source it records every one whose data is generated;
+// `npm run record` is that, into public/recorded/.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { recordingFile } from '../../src/core/recording';
+import { useBackend } from './nodeBackend';
+import { defaultSources, record, recordingSpecs, recordingToJson } from './record';
+
+export const RECORD_USAGE = `  npm run lab -- record [<source>...] [--out-dir <dir>]
+
+record  trains lesson steps (lesson:<step id>) and presets (preset:<preset id>) on wasm from their
+        own seed and writes one recording each (results, step losses, landscapes at the end) to
+        --out-dir (default public/recorded). Without a source: every one on generated data.`;
+
+export async function recordCommand(argv: string[], usageError: (message: string) => Error): Promise<number> {
+  const specs = recordingSpecs();
+  let outDir = 'public/recorded';
+  const sources: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--out-dir') {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw usageError('--out-dir needs a value');
+      outDir = v;
+    } else if (arg.startsWith('--')) throw usageError(`unknown option ${arg}`);
+    else if (!specs.has(arg)) throw usageError(`unknown source "${arg}" (one of ${[...specs.keys()].join(', ')})`);
+    else sources.push(arg);
+  }
+  await useBackend('wasm');
+  mkdirSync(outDir, { recursive: true });
+  const recordedOn = new Date().toISOString().slice(0, 10);
+  for (const source of sources.length > 0 ? sources : defaultSources()) {
+    process.stderr.write(`recording ${source}\n`);
+    const rec = await record(source, specs.get(source)!, recordedOn);
+    const file = path.join(outDir, recordingFile(source));
+    writeFileSync(`${file}.tmp`, recordingToJson(rec));
+    renameSync(`${file}.tmp`, file);
+    process.stderr.write(`wrote ${file}\n`);
+    if (rec.results.runs.some((r) => r.status === 'error')) return 1;
+  }
+  return 0;
+}
