@@ -38,7 +38,7 @@ const currentStep = (page: Page) => page.locator('.lesson-steps li[aria-current=
 const rootFontPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
 
 /** Serious and critical axe violations on the page as it is now. */
-async function axeScan(page: Page): Promise<string[]> {
+export async function axeScan(page: Page): Promise<string[]> {
   // Evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
@@ -79,7 +79,7 @@ export function classroomCases(context: BrowserContext, url: string): Case[] {
         await page.keyboard.press('p');
         await page.keyboard.press('p');
         check((await currentStep(page)) === 'baseline', 'p moves back to step 1 and stops there');
-        await tabTo(page, "step 1's Train button", (el) => el.tag === 'BUTTON' && (el.label ?? '').startsWith('Train this step: 1,'));
+        await tabTo(page, "step 1's Train button", (el) => el.tag === 'BUTTON' && (el.label ?? '').startsWith('Train it live: step 1,'));
         check(await focusVisible(page), "step 1's Train button shows a focus ring");
         await page.keyboard.press('Enter');
         const s = await waitForState(lab, (st) => st.runs.length === 1 && st.runs[0].backend !== undefined, 60_000, "step 1's run to start in its worker");

@@ -8,6 +8,7 @@ import { datasetCases } from './datasetCases';
 import { frontDoorCases } from './frontDoorCases';
 import { prepareFixtureDatasets } from './fixtureDatasets';
 import { landscapeCases } from './landscapeCases';
+import { presentationCases } from './presentationCases';
 import { runCases } from './runner';
 import { securityCases } from './securityCases';
 import { servePreview } from './server';
@@ -24,7 +25,7 @@ const server = await servePreview({ datasets: fixtures.dir });
 let failed = 1;
 try {
   const only = process.argv[2];
-  const all = [...frontDoorCases(server.url), ...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...datasetCases(browser.context, server.url), ...shareCases(browser.context, server.url), ...securityCases(browser.context, server.url)];
+  const all = [...frontDoorCases(server.url), ...cases(browser.context, server.url), ...classroomCases(browser.context, server.url), ...presentationCases(browser.context, server.url), ...landscapeCases(browser.context, server.url), ...datasetCases(browser.context, server.url), ...shareCases(browser.context, server.url), ...securityCases(browser.context, server.url)];
   ({ failed } = await runCases(only ? all.filter((c) => c.name.includes(only)) : all));
 } finally {
   await browser.close();

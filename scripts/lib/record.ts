@@ -8,7 +8,8 @@ import type { LandscapeResult } from '../../src/core/landscape/results';
 import { CATALOG } from '../../src/core/data/catalog';
 import { PRESETS } from '../../src/core/presets';
 import { RECORDING_FORMAT, type Recording } from '../../src/core/recording';
-import type { ExperimentSpec } from '../../src/core/spec';
+import type { ExperimentSpec, RunSpec } from '../../src/core/spec';
+import type { RunResult } from '../../src/core/train/results';
 import { loadSplit } from './loadSplit';
 import { trainAll } from './trainAll';
 
@@ -27,20 +28,48 @@ export function defaultSources(): string[] {
   return [...recordingSpecs()].filter(([, spec]) => CATALOG[spec.dataset.name].origin !== 'files').map(([source]) => source);
 }
 
-/** Trains `spec` on wasm (the caller has started it) and returns its recording. */
-export async function record(source: string, spec: ExperimentSpec, recordedOn: string): Promise<Recording> {
+/** One trained run, kept for other sources of the same invocation. */
+interface TrainedRun {
+  result: RunResult;
+  losses?: number[];
+  landscapes?: LandscapeResult[];
+}
+
+/**
+ * A run's outcome depends on the experiment (seed, data, model, training, evaluation, landscape)
+ * and the run's own settings, not on its id or on the other runs (trainer.ts: every run starts
+ * from the seed's weights, batches and evaluation subset): runs with equal keys are trained once.
+ */
+export type RunCache = Map<string, TrainedRun>;
+
+const runKey = (spec: ExperimentSpec, run: RunSpec) => JSON.stringify([{ ...spec, runs: [] }, { ...run, id: '', label: undefined }]);
+
+/** Trains `spec` on wasm (the caller has started it), reusing the runs `cache` holds, and returns its recording. */
+export async function record(source: string, spec: ExperimentSpec, recordedOn: string, cache: RunCache = new Map()): Promise<Recording> {
+  const todo = spec.runs.filter((r) => !cache.has(runKey(spec, r)));
+  if (todo.length > 0) {
+    const data = spec.landscape.when === 'end' ? await loadSplit(spec) : undefined;
+    const stepLosses = new Map<string, number[]>();
+    const slices = new Map<string, LandscapeResult[]>();
+    const results = await trainAll({ ...spec, runs: todo }, 'wasm', {
+      onStep: (runId, r) => stepLosses.set(runId, [...(stepLosses.get(runId) ?? []), r.loss]),
+      afterRun: async (trainer, result) => {
+        if (!data || result.status !== 'done') return;
+        process.stderr.write(`${trainer.run.id}: landscapes\n`);
+        slices.set(trainer.run.id, await computeLandscape(trainer.model, data, spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(trainer.run) }));
+      },
+    });
+    for (const r of results.runs) cache.set(runKey(spec, todo.find((x) => x.id === r.id)!), { result: r, losses: stepLosses.get(r.id), landscapes: slices.get(r.id) });
+  }
   const losses: Record<string, number[]> = {};
   const landscapes: Record<string, LandscapeResult[]> = {};
-  const data = spec.landscape.when === 'end' ? await loadSplit(spec) : undefined;
-  const results = await trainAll(spec, 'wasm', {
-    onStep: (runId, r) => (losses[runId] ??= []).push(r.loss),
-    afterRun: async (trainer, result) => {
-      if (!data || result.status !== 'done') return;
-      process.stderr.write(`${trainer.run.id}: landscapes\n`);
-      landscapes[trainer.run.id] = await computeLandscape(trainer.model, data, spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(trainer.run) });
-    },
+  const runs = spec.runs.map((run) => {
+    const t = cache.get(runKey(spec, run))!;
+    if (t.losses) losses[run.id] = t.losses;
+    if (t.landscapes) landscapes[run.id] = t.landscapes;
+    return { ...t.result, id: run.id };
   });
-  return { recording: { format: RECORDING_FORMAT, source, recordedOn, command: RECORD_COMMAND }, results, losses, landscapes };
+  return { recording: { format: RECORDING_FORMAT, source, recordedOn, command: RECORD_COMMAND }, results: { spec, backend: 'wasm', runs }, losses, landscapes };
 }
 
 /** A copy with every non-integer cut to 5 significant digits: a recording is a picture, not a checkpoint. */

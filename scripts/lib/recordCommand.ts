@@ -5,7 +5,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { recordingFile } from '../../src/core/recording';
 import { useBackend } from './nodeBackend';
-import { defaultSources, record, recordingSpecs, recordingToJson } from './record';
+import { defaultSources, record, recordingSpecs, recordingToJson, type RunCache } from './record';
 
 export const RECORD_USAGE = `  npm run lab -- record [<source>...] [--out-dir <dir>]
 
@@ -30,9 +30,11 @@ export async function recordCommand(argv: string[], usageError: (message: string
   await useBackend('wasm');
   mkdirSync(outDir, { recursive: true });
   const recordedOn = new Date().toISOString().slice(0, 10);
+  // A run that another source of this invocation already trained (same experiment and settings) is trained once.
+  const cache: RunCache = new Map();
   for (const source of sources.length > 0 ? sources : defaultSources()) {
     process.stderr.write(`recording ${source}\n`);
-    const rec = await record(source, specs.get(source)!, recordedOn);
+    const rec = await record(source, specs.get(source)!, recordedOn, cache);
     const file = path.join(outDir, recordingFile(source));
     writeFileSync(`${file}.tmp`, recordingToJson(rec));
     renameSync(`${file}.tmp`, file);

@@ -1,0 +1,15 @@
+import { launchChromium } from './browser.ts';
+import { servePreview } from './server.ts';
+import { axeScan } from './classroomCases.ts';
+const b = await launchChromium();
+const s = await servePreview();
+const page = await b.context.newPage();
+await page.setViewportSize({ width: 1366, height: 768 });
+await page.goto(s.url);
+await page.getByRole('button', { name: 'Presentation mode' }).click();
+await page.getByRole('button', { name: 'Classroom', exact: true }).click();
+await page.locator('.step-chart[data-recorded="1"]').first().waitFor();
+console.log(await page.evaluate(() => [...document.querySelectorAll('figcaption')].map((e) => e.closest('section')?.className + ' ' + e.parentElement?.parentElement?.className + ' | ' + e.textContent + ' | ' + getComputedStyle(e).color + ' ' + getComputedStyle(e.closest('figure')!).backgroundColor)));
+console.log(await axeScan(page));
+console.log(await page.evaluate(() => [...document.querySelectorAll('div:nth-child(10) > figure:nth-child(2) > figcaption, figure:nth-child(3) > figcaption')].map((e) => { const p = e.parentElement!.parentElement!; return p.tagName + '.' + p.className + ' in ' + p.parentElement?.className + ' | ' + e.textContent + ' | ' + getComputedStyle(e).color + ' ' + getComputedStyle(e).opacity + ' ' + getComputedStyle(p).opacity + ' ' + getComputedStyle(p.parentElement!).opacity; })));
+await b.close(); await s.close();
