@@ -16,6 +16,9 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Types are imported as types (`verbatimModuleSyntax` then keeps every other import as written).
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   layer(['src/core/**/*.ts'], ['worker', 'state', 'ui'], [

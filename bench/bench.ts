@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../e2e/browser';
 import { runBrowserBench } from './browserBench';
+import { oneOf, readArgs, USAGE_EXIT, UsageError } from '../scripts/lib/cli';
 import { caseKey } from './lib/measure';
 import { fullPlan, quickPlan } from './lib/plans';
 import { ROOT } from './lib/serve';
@@ -29,10 +30,22 @@ export interface BenchResult {
   seconds: number;
 }
 
-const argv = process.argv.slice(2);
-const quick = argv.includes('--quick');
-const onlyArg = argv.find((a) => a.startsWith('--only'));
-const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : ['node', 'pytorch', 'browser', 'page'];
+const PARTS = ['node', 'pytorch', 'browser', 'page'] as const;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]`;
+
+function parseCommand(argv: string[]): { quick: boolean; only?: string[] } {
+  try {
+    const { values } = readArgs(argv, { quick: { type: 'boolean', default: false }, only: { type: 'string' } });
+    return { quick: values.quick, only: values.only?.split(',').map((p) => oneOf('--only', p, PARTS)) };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench: ${e.message}\n${USAGE}`);
+    process.exit(USAGE_EXIT);
+  }
+}
+
+const { quick, only: onlyArg } = parseCommand(process.argv.slice(2));
+const only: readonly string[] = onlyArg ?? PARTS;
 const want = (part: string) => only.includes(part);
 const log = (line: string) => console.log(line);
 

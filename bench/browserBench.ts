@@ -1,18 +1,17 @@
 // The browser backends: the bench page (bench/browser/) built like the lab and driven in headless
 // Chromium (e2e/browser.ts: SwiftShader for WebGL and WebGPU); one fresh worker per backend.
 import type { BrowserContext } from 'playwright-core';
-import type { BackendName } from '../src/core/backend';
+import { BACKEND_NAMES, type BackendName } from '../src/core/backend';
 import { buildAndServe } from './lib/serve';
 import type { SuitePlan, SuiteResult } from './lib/suite';
 
-export const BROWSER_BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export async function runBrowserBench(context: BrowserContext, plan: (b: BackendName) => SuitePlan, log: (line: string) => void): Promise<{ results: SuiteResult[]; failed: string[] }> {
   const served = await buildAndServe('bench/browser/index.html');
   const results: SuiteResult[] = [];
   const failed: string[] = [];
   try {
-    for (const backend of BROWSER_BACKENDS) {
+    for (const backend of BACKEND_NAMES) {
       log(`chromium ${backend}:`);
       const page = await context.newPage();
       page.on('console', (m) => log(m.text()));

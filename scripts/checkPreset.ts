@@ -8,19 +8,15 @@
 // change (evaluation draws from its own seeded streams and never touches the weights), and a
 // preset that attacks 1,000 images after every epoch spends most of its time evaluating.
 // A lesson step (src/core/lesson.ts) is checked like a preset: on generated shapes, or with
-// ':cifar10' on the CIFAR-10 subset the lesson uses when CIFAR-10 is prepared.
+// ':cifar10' on the lesson's CIFAR-10 variant (offered in the classroom once a claim checked this way is stated in lesson.ts).
 import { writeFileSync } from 'node:fs';
 import { lessonSteps } from '../src/core/lesson';
 import { PRESETS } from '../src/core/presets';
 import type { ExperimentSpec } from '../src/core/spec';
 import type { HistoryPoint, Results } from '../src/core/train/results';
+import { readArgs, runCommand, UsageError, wholeNumber, wholeNumbers } from './lib/cli';
 import { useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
-
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
 
 const last = (h: HistoryPoint[]) => h[h.length - 1];
 const pct = (v: number) => (100 * v).toFixed(1).padStart(5);
@@ -35,23 +31,26 @@ function findSpec(name: string): { id: string; spec: ExperimentSpec } | undefine
   return PRESETS.find((p) => p.id === name);
 }
 
+const usage = () => {
+  const lessons = lessonSteps().map((s) => `lesson:${s.id}[:cifar10]`);
+  return `usage: npm run check-preset -- <${[...PRESETS.map((p) => p.id), ...lessons].join('|')}> [--seeds 1,2,3] [--epochs N] [--eval-every E] [--out file]`;
+};
+
 async function main(argv: string[]): Promise<number> {
-  const preset = findSpec(argv[0] ?? '');
-  if (!preset) {
-    const lessons = lessonSteps().map((s) => `lesson:${s.id}[:cifar10]`);
-    process.stderr.write(`usage: check-preset <${[...PRESETS.map((p) => p.id), ...lessons].join('|')}> [--seeds 1,2,3] [--epochs N] [--eval-every E] [--out file]\n`);
-    return 1;
-  }
-  const seeds = (arg(argv, '--seeds') ?? '1,2,3').split(',').map(Number);
+  const { values, positionals } = readArgs(argv, { seeds: { type: 'string', default: '1,2,3' }, epochs: { type: 'string' }, 'eval-every': { type: 'string' }, out: { type: 'string' } }, true);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which preset?' : `one preset at a time, got ${positionals.join(' ')}`);
+  const preset = findSpec(positionals[0]);
+  if (!preset) throw new UsageError(`no preset or lesson step "${positionals[0]}"`);
+  const seeds = wholeNumbers('--seeds', values.seeds);
+  const epochs = values.epochs === undefined ? undefined : wholeNumber('--epochs', values.epochs);
+  const every = values['eval-every'] === undefined ? undefined : wholeNumber('--eval-every', values['eval-every']);
   await useBackend('wasm');
   const all: Results[] = [];
   for (const seed of seeds) {
     const spec = structuredClone(preset.spec);
     spec.seed = seed;
-    const epochs = arg(argv, '--epochs');
-    if (epochs) spec.train.epochs = Number(epochs);
-    const every = arg(argv, '--eval-every');
-    if (every) spec.eval.every = Number(every);
+    if (epochs !== undefined) spec.train.epochs = epochs;
+    if (every !== undefined) spec.eval.every = every;
     all.push(await trainAll(spec, 'wasm'));
   }
   const keys = Object.keys(last(all[0].runs[0].history).robust);
@@ -66,12 +65,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-  const out = arg(argv, '--out');
+  const out = values.out;
   if (out) writeFileSync(out, `${JSON.stringify({ preset: preset.id, table: lines, results: all }, null, 1)}\n`);
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-  process.stderr.write(`check-preset: ${(e as Error).message}\n`);
-  process.exit(1);
-});
+runCommand('check-preset', usage(), () => main(process.argv.slice(2)));

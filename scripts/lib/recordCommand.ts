@@ -4,6 +4,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { recordingFile } from '../../src/core/recording';
+import { readArgs, UsageError } from './cli';
 import { useBackend } from './nodeBackend';
 import { defaultSources, record, recordingSpecs, recordingToJson, type RunCache } from './record';
 
@@ -13,20 +14,12 @@ record  trains lesson steps (lesson:<step id>) and presets (preset:<preset id>) 
         own seed and writes one recording each (results, step losses, landscapes at the end) to
         --out-dir (default public/recorded). Without a source: every one on generated data.`;
 
-export async function recordCommand(argv: string[], usageError: (message: string) => Error): Promise<number> {
+export async function recordCommand(argv: string[]): Promise<number> {
   const specs = recordingSpecs();
-  let outDir = 'public/recorded';
-  const sources: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--out-dir') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw usageError('--out-dir needs a value');
-      outDir = v;
-    } else if (arg.startsWith('--')) throw usageError(`unknown option ${arg}`);
-    else if (!specs.has(arg)) throw usageError(`unknown source "${arg}" (one of ${[...specs.keys()].join(', ')})`);
-    else sources.push(arg);
-  }
+  const { values, positionals: sources } = readArgs(argv, { 'out-dir': { type: 'string', default: 'public/recorded' } }, true);
+  const outDir = values['out-dir'];
+  const unknown = sources.find((s) => !specs.has(s));
+  if (unknown !== undefined) throw new UsageError(`unknown source "${unknown}" (one of ${[...specs.keys()].join(', ')})`);
   await useBackend('wasm');
   mkdirSync(outDir, { recursive: true });
   const recordedOn = new Date().toISOString().slice(0, 10);

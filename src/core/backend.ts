@@ -1,7 +1,11 @@
 // Backend names, and how "auto" decides between them. Starting a backend is the job of the edge that
 // runs the core (the worker in the page, scripts/ in Node), since wasm paths and GPU access differ
 // there; the decision itself is pure: the fastest measured step wins.
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** Every tfjs backend the lab runs on, in the order "auto" tries them when it cannot measure (GPU first). */
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export const isBackendName = (x: unknown): x is BackendName => (BACKEND_NAMES as readonly unknown[]).includes(x);
 
 /** One backend timed on the experiment's own model and batch. */
 export interface BackendMeasurement {

@@ -8,6 +8,7 @@
 //
 // Pixel-unit values (eps, step sizes) are numbers in [0, 1]; the UI may show them as k/255.
 import * as v from 'valibot';
+import { BACKEND_NAMES } from './backend';
 import { bool, formatIssues as formatInputIssues, int, list, mapList, num, obj, oneOf, quote, strict, text, toIssues, variantOf, type InputIssue } from './schema';
 
 export const SPEC_VERSION = 1;
@@ -17,7 +18,7 @@ export const MODELS = ['preact-resnet18', 'preact-resnet10', 'cnn', 'mlp', 'line
 export const METHODS = ['sgd', 'sam', 'at'] as const;
 export const NORMS = ['linf', 'l2'] as const;
 export const SCHEDULES = ['constant', 'piecewise', 'cosine'] as const;
-export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', ...BACKEND_NAMES] as const;
 export const LANDSCAPE_WHEN = ['never', 'end', 'every-eval'] as const;
 
 export type DatasetName = (typeof DATASETS)[number];
@@ -130,12 +131,8 @@ const specSchema = obj({
 });
 
 export type ToyParams = v.InferOutput<typeof toySchema>;
-export type DatasetSpec = v.InferOutput<typeof datasetSchema>;
 export type ModelSpec = v.InferOutput<typeof modelSchema>;
-export type TrainSpec = v.InferOutput<typeof trainSchema>;
 export type AttackSpec = v.InferOutput<typeof attackSchema>;
-export type EvalSpec = v.InferOutput<typeof evalSchema>;
-export type LandscapeSpec = v.InferOutput<typeof landscapeSchema>;
 export type SgdRun = v.InferOutput<typeof sgdRunSchema>;
 export type SamRun = v.InferOutput<typeof samRunSchema>;
 export type AtRun = v.InferOutput<typeof atRunSchema>;

@@ -5,7 +5,7 @@
 // loading the CPU after its probe has ended (the bench measured the default preset at 262 s after
 // such probes against 129 s without), and it runs at seconds per step (bench/results). The decision
 // is remembered per browser, adapter and model shape, so the next Train starts at once.
-import { decideBackend, type BackendDecision, type BackendMeasurement, type BackendName } from '../core/backend';
+import { decideBackend, isBackendName, type BackendDecision, type BackendMeasurement, type BackendName } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
 import type { FromProbe, ProbeRequest } from '../worker/probeProtocol';
 
@@ -54,8 +54,8 @@ function readRemembered(storage: DecisionStore | undefined): Remembered {
     const out: Remembered = {};
     for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
       const e = v as { backend?: unknown; reason?: unknown; at?: unknown };
-      if (typeof e === 'object' && e !== null && ['webgpu', 'webgl', 'wasm', 'cpu'].includes(e.backend as string) && typeof e.reason === 'string' && typeof e.at === 'number')
-        out[key] = { backend: e.backend as BackendName, reason: e.reason.slice(0, 300), at: e.at };
+      if (typeof e === 'object' && e !== null && isBackendName(e.backend) && typeof e.reason === 'string' && typeof e.at === 'number')
+        out[key] = { backend: e.backend, reason: e.reason.slice(0, 300), at: e.at };
     }
     return out;
   } catch {

@@ -23,7 +23,3 @@ export function specFromHash(hash: string, defaults: ExperimentSpec): HashSpec |
   if (issues.length === 0) return { spec };
   return { spec, message: `Some settings in the link were invalid and took their defaults:\n${formatIssues(issues)}` };
 }
-
-export function hashForSpec(spec: ExperimentSpec): string {
-  return `#spec=${encodeURIComponent(JSON.stringify(spec))}`;
-}

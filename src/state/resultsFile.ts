@@ -3,16 +3,14 @@
 // (accuracies in [0, 1], epochs within the spec's), every string and list bounded, own keys only.
 // The spec is checked field by field by parseSpec (any issue refuses it); then the runs against it.
 import * as v from 'valibot';
-import type { BackendName } from '../core/backend';
+import { BACKEND_NAMES, isBackendName } from '../core/backend';
 import { dict, formatIssues, int, list, metric, num, obj, oneOf, text, toIssues, type InputIssue } from '../core/schema';
 import { attackKey, formatIssues as formatSpecIssues, METHODS, parseSpec, type ExperimentSpec } from '../core/spec';
-import type { Results, RunResult, RunStatus } from '../core/train/results';
+import { RUN_STATUSES, type Results, type RunResult, type RunStatus } from '../core/train/results';
 import type { LabState } from './labStore';
 import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
 
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
-const STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const satisfies readonly RunStatus[];
 
 export type ParsedResults = { ok: true; results: Results } | { ok: false; reason: string };
 
@@ -39,7 +37,7 @@ const pointSchema = obj({
 const runSchema = obj({
   id: text(32),
   method: oneOf(METHODS),
-  status: oneOf(STATUSES),
+  status: oneOf(RUN_STATUSES),
   history: list(pointSchema, 0, 100_000),
   msPerStep: num(0, 1e9),
   error: v.optional(text(4000)),
@@ -107,7 +105,7 @@ export function parseResultsText(text: string): ParsedResults {
 export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'>): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
-  const backend = views.find((r) => r.backend)?.backend ?? ((BACKEND_NAMES as readonly string[]).includes(s.trainedSpec.train.backend) ? (s.trainedSpec.train.backend as BackendName) : 'cpu');
+  const backend = views.find((r) => r.backend)?.backend ?? (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
   return {
     spec: structuredClone(s.trainedSpec),
     backend,

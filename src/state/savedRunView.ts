@@ -6,8 +6,9 @@
 // copy saved in the view.
 import * as v from 'valibot';
 import { formatIssues, int, known, list, metric, num, oneOf, text, toIssues, type InputIssue } from '../core/schema';
+import { BACKEND_NAMES } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
-import { BACKEND_NAMES, readRunResult } from './resultsFile';
+import { readRunResult } from './resultsFile';
 import type { RunErrorKind, RunView } from './runView';
 
 export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: string };

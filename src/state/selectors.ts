@@ -6,7 +6,6 @@ export const selectSpec = (s: LabState) => s.spec;
 export const selectIssues = (s: LabState) => s.issues;
 export const selectPresetId = (s: LabState) => s.presetId;
 export const selectTrainedSpec = (s: LabState) => s.trainedSpec;
-export const selectRuns = (s: LabState) => s.runs;
 export const selectRunOrder = (s: LabState) => s.runOrder;
 export const selectRun = (id: string) => (s: LabState) => s.runs[id];
 /** True for a run shown from saved data: no worker holds its weights (runsSlice.restoredRuns). */

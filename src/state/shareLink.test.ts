@@ -4,7 +4,8 @@ import type { Results } from '../core/train/results';
 import { createLabStore } from './labStore';
 import { encodeResultsParam, readShareLink, RESULTS_LINK_MAX_CHARS, shareLinkHash } from './shareLink';
 import { deflateSync } from 'fflate';
-import { encodeShareHash, toBase64Url } from './shareUrl';
+import { toBase64Url } from './linkPart';
+import { encodeShareHash } from './shareUrl';
 import { syncHashWithSpec, type UrlWindow } from './urlSync';
 
 const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), seed: 42, runs: [{ id: 'sgd', method: 'sgd' }] };

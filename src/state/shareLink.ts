@@ -4,12 +4,12 @@
 // fits in RESULTS_LINK_MAX_CHARS; bigger results go in the results file. Old "#spec=<JSON>" links
 // are still read. Everything read from a link is untrusted: a bad results part is dropped with one
 // message, the spec is kept.
-import { deflateSync, strToU8 } from 'fflate';
 import { attackKey, type ExperimentSpec } from '../core/spec';
 import type { Results } from '../core/train/results';
 import { specFromHash } from './hashSpec';
 import { parseResults } from './resultsFile';
-import { decodeShareHash, encodeShareHash, readLinkPart, toBase64Url } from './shareUrl';
+import { encodeLinkPart, readLinkPart } from './linkPart';
+import { decodeShareHash, encodeShareHash } from './shareUrl';
 
 const RESULTS_KEY = 'r';
 const RESULTS_CODEC_VERSION = 1;
@@ -37,7 +37,7 @@ export function encodeResultsParam(results: Results): string {
       h: r.history.map((p) => [p.epoch, p.step, p.trainLoss, p.trainAcc, p.cleanAcc, p.cleanLoss ?? NaN, ...keys.map((k) => p.robust[k] ?? NaN)].map(round4)),
     })),
   };
-  return `${RESULTS_CODEC_VERSION}.${toBase64Url(deflateSync(strToU8(JSON.stringify(compact)), { level: 9 }))}`;
+  return encodeLinkPart(compact, RESULTS_CODEC_VERSION);
 }
 
 /** The results of a link's `r=` value, checked like an imported file; a reason instead when it cannot be read. */

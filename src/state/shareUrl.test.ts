@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../core/presets';
 import { Rng } from '../core/rng';
 import { DEFAULT_SPEC, METHODS, NORMS, validateSpec, type ExperimentSpec, type RunSpec } from '../core/spec';
-import { decodeShareHash, encodeShareHash, toBase64Url } from './shareUrl';
+import { toBase64Url } from './linkPart';
+import { decodeShareHash, encodeShareHash } from './shareUrl';
 
 function randomSpec(rng: Rng): ExperimentSpec {
   const spec = structuredClone(DEFAULT_SPEC);

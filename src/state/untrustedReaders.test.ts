@@ -17,11 +17,11 @@ import type { Results } from '../core/train/results';
 import { specFromHash } from './hashSpec';
 import type { LabState } from './labStore';
 import { landscapePart } from './landscapePart';
+import { toBase64Url } from './linkPart';
 import { parseResultsText, resultsToJson } from './resultsFile';
 import { newRunView } from './runView';
 import { readSavedRunView } from './savedRunView';
 import { encodeResultsParam, readShareLink } from './shareLink';
-import { toBase64Url } from './shareUrl';
 
 const MAX_MS = 1000;
 const MAX_MESSAGE = 2000;

@@ -3,12 +3,11 @@
 // (bytes fetched by a run's worker). Files dropped anywhere on the page, or picked with the file
 // input, are parsed in a worker and kept in browser storage; a bad file shows the parser's message.
 import { useEffect, useRef, type DragEvent } from 'react';
-import { CATALOG } from '../core/data/catalog';
+import { CATALOG, CIFAR10_TARBALL, FASHION_FILES } from '../core/data/catalog';
 import { DATASETS, type DatasetName } from '../core/spec';
 import { createDatasetController, type DatasetController } from '../state/datasetController';
 import type { LabStore } from '../state/labStore';
 import { selectSpec } from '../state/selectors';
-import { CIFAR10_TARBALL, FASHION_FILES } from '../worker/datasetImport';
 import { useLab, useLabContext } from './labContext';
 
 const controllers = new WeakMap<LabStore, DatasetController>();

@@ -4,10 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendName } from '../core/backend';
+import { BACKEND_NAMES, type BackendName } from '../core/backend';
 import type { BackendChoice } from '../core/spec';
-
-export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 // The wasm binaries are copied to /wasm/ of this origin at build time (vite.config.ts). tfjs picks
 // the threaded build when the page is cross-origin isolated, as the dev and preview servers serve
@@ -36,13 +34,13 @@ export function backendNote(name: BackendName): string | undefined {
   return threads > 1 ? `${threads} threads` : '1 thread';
 }
 
-/** Starts `choice` ('auto': the first of BACKEND_ORDER that starts) and returns the backend in use. */
+/** Starts `choice` ('auto': the first of BACKEND_NAMES that starts) and returns the backend in use. */
 export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
   if (choice !== 'auto') {
     if (await startBackend(choice)) return choice;
     throw new Error(`the ${choice} backend could not start in this browser (choose "auto" to fall back)`);
   }
-  for (const name of BACKEND_ORDER) if (await startBackend(name)) return name;
+  for (const name of BACKEND_NAMES) if (await startBackend(name)) return name;
   throw new Error('no tfjs backend could start');
 }
 

@@ -5,7 +5,7 @@ import { prepareImport, type DroppedFile } from './datasetImport';
 import type { ImportReply, ImportRequest } from './importProtocol';
 import { storeLocalDataset } from './localDatasets';
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<ImportRequest>) => void) | null; postMessage(m: ImportReply): void };
+const post = (reply: ImportReply) => self.postMessage(reply);
 
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
@@ -17,19 +17,19 @@ async function importFiles(files: File[]): Promise<ImportReply> {
   let loaded = 0;
   const dropped: DroppedFile[] = [];
   for (const f of files) {
-    scope.postMessage({ type: 'step', step: `reading ${f.name}`, loaded, total });
+    post({ type: 'step', step: `reading ${f.name}`, loaded, total });
     dropped.push({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
     loaded += f.size;
   }
-  const step = (s: string) => scope.postMessage({ type: 'step', step: s, loaded, total });
+  const step = (s: string) => post({ type: 'step', step: s, loaded, total });
   const { entry, files: stored } = await prepareImport(dropped, { gzip, onStep: step });
   step('storing in the browser');
   await storeLocalDataset(entry, stored);
   return { type: 'done', dataset: entry.name, train: entry.train, test: entry.test };
 }
 
-scope.onmessage = (e) => {
+self.onmessage = (e: MessageEvent<ImportRequest>) => {
   void importFiles(e.data.files)
     .catch((err: unknown): ImportReply => ({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
-    .then((reply) => scope.postMessage(reply));
+    .then(post);
 };

@@ -1,6 +1,6 @@
 // The module worker that times one backend for "auto" (created by the page's backend chooser).
 import { backendNote, startBackend } from './backendSelect';
 import { describeAdapter } from './gpuAdapters';
-import { attachProbeHandler, type ProbeEndpoint } from './probeHandler';
+import { attachProbeHandler } from './probeHandler';
 
-attachProbeHandler(self as unknown as ProbeEndpoint, { startBackend, describeAdapter, backendNote, now: () => performance.now() });
+attachProbeHandler(self, { startBackend, describeAdapter, backendNote, now: () => performance.now() });

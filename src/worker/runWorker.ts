@@ -2,9 +2,9 @@
 // with `new Worker(new URL('../worker/runWorker.ts', import.meta.url), { type: 'module' })`).
 import { selectBackend, watchDeviceLost } from './backendSelect';
 import { loadSplitInWorker } from './datasetSource';
-import { attachRunHandler, type Endpoint } from './handler';
+import { attachRunHandler } from './handler';
 
-attachRunHandler(self as unknown as Endpoint, {
+attachRunHandler(self, {
   initBackend: selectBackend,
   loadData: (spec, onProgress) => loadSplitInWorker(spec, onProgress),
   onDeviceLost: watchDeviceLost,

@@ -1,23 +1,17 @@
 // The classroom toy's worker: runs one SGD / SAM / AT comparison per request off the main thread, so
 // the sliders stay responsive while it trains (a run takes tens to hundreds of milliseconds).
 // Replies carry the request id; the page drops replies to requests it has since replaced.
-import { runToyComparison, type ToyComparison, type ToyExperiment } from '../core/toy/toyTrain';
+import { runToyComparison } from '../core/toy/toyTrain';
+import type { ToyReply, ToyRequest } from './toyProtocol';
 
-export interface ToyRequest {
-  id: number;
-  experiment: ToyExperiment;
-}
+const post = (reply: ToyReply) => self.postMessage(reply);
 
-export type ToyReply = { id: number; ok: true; result: ToyComparison; ms: number } | { id: number; ok: false; error: string };
-
-const scope = self as unknown as { onmessage: ((e: MessageEvent<ToyRequest>) => void) | null; postMessage(m: ToyReply): void };
-
-scope.onmessage = (e) => {
+self.onmessage = (e: MessageEvent<ToyRequest>) => {
   const { id, experiment } = e.data;
   const start = performance.now();
   try {
-    scope.postMessage({ id, ok: true, result: runToyComparison(experiment), ms: performance.now() - start });
+    post({ id, ok: true, result: runToyComparison(experiment), ms: performance.now() - start });
   } catch (err) {
-    scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+    post({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }
 };

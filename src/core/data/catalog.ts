@@ -15,6 +15,10 @@ export interface CatalogEntry extends DatasetMeta {
   title: string;
 }
 
+/** The official files a user may drop or point `npm run datasets` at. */
+export const CIFAR10_TARBALL = 'cifar-10-binary.tar.gz';
+export const FASHION_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => `${f}.gz`);
+
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export const CATALOG: Record<DatasetName, CatalogEntry> = {

@@ -49,7 +49,6 @@ const manifestSchema = obj({
 });
 
 export type ManifestFile = v.InferOutput<typeof fileSchema>;
-export type FileFormat = ManifestFile['format'];
 export type FileRole = ManifestFile['role'];
 export type ManifestEntry = v.InferOutput<typeof entrySchema>;
 export type Manifest = v.InferOutput<typeof manifestSchema>;

@@ -17,7 +17,7 @@ import { throwIfCancelled } from './cancel';
 import { estimateCost } from './cost';
 import { batchScores } from './evalBatch';
 import type { InputAdversary, InputSlice1d, InputSlice2d } from './results';
-import type { SliceHooks } from './weightSlice';
+import { gridRows, sweep, type SliceHooks } from './sweep';
 
 export interface InputSliceOptions {
   /** Largest perturbation, pixel units (spec.landscape.inputEps). */
@@ -78,6 +78,28 @@ function moved(x: tf.Tensor, dirs: tf.Tensor[], coefs: number[], bounded: boolea
   return bounded ? tf.clipByValue(out, 0, 1) : out;
 }
 
+/** Computes the input directions, sweeps the slice's rows along them, then frees them. */
+async function sweepAlong<R extends InputSlice1d | InputSlice2d>(
+  model: Model,
+  batch: DeviceBatch,
+  o: InputSliceOptions,
+  hooks: SliceHooks<R>,
+  out: R,
+  t0: number,
+  rows: number,
+  scoreRow: (dirs: InputDirections, i: number) => tf.Tensor,
+  store: (i: number, values: Float32Array) => void,
+): Promise<R> {
+  throwIfCancelled(hooks.signal);
+  const dirs = inputDirections(model, batch, o);
+  out.gradEvals = dirs.gradEvals;
+  try {
+    return await sweep(out, rows, (i) => scoreRow(dirs, i), store, hooks, t0);
+  } finally {
+    tf.dispose([dirs.adv, dirs.rand]);
+  }
+}
+
 export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice1d> = {}): Promise<InputSlice1d> {
   const t0 = performance.now();
   const ts = linspace(0, o.eps, o.points);
@@ -95,29 +117,15 @@ export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSli
     gradEvals: 0,
     ms: 0,
   };
-  throwIfCancelled(hooks.signal);
-  const dirs = inputDirections(model, batch, o);
-  out.gradEvals = dirs.gradEvals;
-  try {
-    for (const t of ts) {
-      throwIfCancelled(hooks.signal);
-      const scores = tf.tidy(() =>
-        tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [t], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [t], o.bounded))]),
-      );
-      const [lossAdv, accAdv, lossRand, accRand] = await scores.data().finally(() => scores.dispose());
-      out.lossAdv.push(lossAdv);
-      out.accAdv.push(accAdv);
-      out.lossRand.push(lossRand);
-      out.accRand.push(accRand);
-      out.evals += 2;
-      out.ms = performance.now() - t0;
-      await hooks.onPartial?.(out);
-    }
-  } finally {
-    tf.dispose([dirs.adv, dirs.rand]);
-  }
-  out.ms = performance.now() - t0;
-  return out;
+  const scoreRow = (dirs: InputDirections, i: number) =>
+    tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [ts[i]], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [ts[i]], o.bounded))]);
+  const store = (_: number, [lossAdv, accAdv, lossRand, accRand]: Float32Array) => {
+    out.lossAdv.push(lossAdv);
+    out.accAdv.push(accAdv);
+    out.lossRand.push(lossRand);
+    out.accRand.push(accRand);
+  };
+  return sweepAlong(model, batch, o, hooks, out, t0, ts.length, scoreRow, store);
 }
 
 export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice2d> = {}): Promise<InputSlice2d> {
@@ -137,24 +145,7 @@ export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSli
     gradEvals: 0,
     ms: 0,
   };
-  throwIfCancelled(hooks.signal);
-  const dirs = inputDirections(model, batch, o);
-  out.gradEvals = dirs.gradEvals;
-  try {
-    for (const a of alphas) {
-      throwIfCancelled(hooks.signal);
-      // One read-back per row.
-      const scores = tf.tidy(() => tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [a, b], o.bounded)))));
-      const values = await scores.data().finally(() => scores.dispose());
-      out.loss.push(betas.map((_, j) => values[2 * j]));
-      out.acc.push(betas.map((_, j) => values[2 * j + 1]));
-      out.evals += betas.length;
-      out.ms = performance.now() - t0;
-      await hooks.onPartial?.(out);
-    }
-  } finally {
-    tf.dispose([dirs.adv, dirs.rand]);
-  }
-  out.ms = performance.now() - t0;
-  return out;
+  const scoreRow = (dirs: InputDirections, i: number) =>
+    tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [alphas[i], b], o.bounded))));
+  return sweepAlong(model, batch, o, hooks, out, t0, alphas.length, scoreRow, gridRows(out));
 }

@@ -13,9 +13,6 @@ import { topHessianEigenvalue, type PowerIterationOptions } from './hessian';
 import type { SharpnessResult } from './results';
 import { WeightOrigin } from './weightOrigin';
 
-// Defined beside the request (request.ts), which the page reads without tfjs.
-export { DEFAULT_SHARPNESS_RHO } from './request';
-
 export interface SamSharpness {
   loss: number;
   perturbedLoss: number;

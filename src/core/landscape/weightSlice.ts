@@ -6,18 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/model';
 import type { DeviceBatch } from '../train/objective';
 import { linspace } from './axes';
-import { throwIfCancelled, type CancelSignal } from './cancel';
+import { throwIfCancelled } from './cancel';
 import { estimateCost } from './cost';
 import type { WeightDirection } from './directions';
 import { batchScores } from './evalBatch';
 import type { WeightSlice1d, WeightSlice2d } from './results';
+import { gridRows, sweep, type SliceHooks } from './sweep';
 import { WeightOrigin } from './weightOrigin';
-
-export interface SliceHooks<R> {
-  /** Called with the result so far after each point (1-D) or row (2-D); valid during the call only (post or copy it). A promise it returns is awaited. */
-  onPartial?: (partial: R) => unknown;
-  signal?: CancelSignal;
-}
 
 export async function weightSlice1d(model: Model, batch: DeviceBatch, d: WeightDirection, points: number, hooks: SliceHooks<WeightSlice1d> = {}): Promise<WeightSlice1d> {
   const t0 = performance.now();
@@ -35,22 +30,18 @@ export async function weightSlice1d(model: Model, batch: DeviceBatch, d: WeightD
   };
   const origin = new WeightOrigin(model.params.map((p) => p.variable));
   try {
-    for (const a of alphas) {
-      throwIfCancelled(hooks.signal);
-      origin.moveTo([d], [a]);
-      const scores = batchScores(model, batch);
-      const [loss, acc] = await scores.data().finally(() => scores.dispose());
+    const scoreRow = (i: number) => {
+      origin.moveTo([d], [alphas[i]]);
+      return batchScores(model, batch);
+    };
+    const store = (_: number, [loss, acc]: Float32Array) => {
       out.loss.push(loss);
       out.acc.push(acc);
-      out.evals++;
-      out.ms = performance.now() - t0;
-      await hooks.onPartial?.(out);
-    }
+    };
+    return await sweep(out, alphas.length, scoreRow, store, hooks, t0);
   } finally {
     origin.dispose();
   }
-  out.ms = performance.now() - t0;
-  return out;
 }
 
 export async function weightSlice2d(
@@ -78,29 +69,16 @@ export async function weightSlice2d(
   };
   const origin = new WeightOrigin(model.params.map((p) => p.variable));
   try {
-    for (const a of alphas) {
-      const row: tf.Tensor[] = [];
-      try {
-        for (const b of betas) {
+    const scoreRow = (i: number) =>
+      tf.stack(
+        betas.map((b) => {
           throwIfCancelled(hooks.signal);
-          origin.moveTo([d1, d2], [a, b]);
-          row.push(batchScores(model, batch));
-          out.evals++;
-        }
-        // One read-back per row (tfjs ops are issued eagerly, so each forward used the weights of its own point).
-        const stacked = tf.stack(row);
-        const values = await stacked.data().finally(() => stacked.dispose());
-        out.loss.push(betas.map((_, j) => values[2 * j]));
-        out.acc.push(betas.map((_, j) => values[2 * j + 1]));
-      } finally {
-        tf.dispose(row);
-      }
-      out.ms = performance.now() - t0;
-      await hooks.onPartial?.(out);
-    }
+          origin.moveTo([d1, d2], [alphas[i], b]);
+          return batchScores(model, batch);
+        }),
+      );
+    return await sweep(out, alphas.length, scoreRow, gridRows(out), hooks, t0);
   } finally {
     origin.dispose();
   }
-  out.ms = performance.now() - t0;
-  return out;
 }

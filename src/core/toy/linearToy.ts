@@ -1,6 +1,6 @@
 // The linear classifier f(x) = w . x + b with logistic loss. Parameters: [w (d), b].
 import type { Rng } from '../rng';
-import { sigmoidNeg, softplusNeg, type ToyModel } from './toyModel';
+import { logisticLoss, type ToyModel } from './toyModel';
 
 export function linearToy(inputDim: number): ToyModel {
   const d = inputDim;
@@ -23,18 +23,12 @@ export function linearToy(inputDim: number): ToyModel {
     init: (_rng: Rng) => new Float64Array(d + 1),
     logits,
     lossAndGrad(params, x, y, n, grad) {
-      const f = logits(params, x, n);
       grad.fill(0);
-      let loss = 0;
-      for (let i = 0; i < n; i++) {
-        const m = y[i] * f[i];
-        loss += softplusNeg(m);
-        const dldf = (-y[i] * sigmoidNeg(m)) / n;
+      return logisticLoss(logits(params, x, n), y, n, (i, dldf) => {
         const row = i * d;
         for (let j = 0; j < d; j++) grad[j] += dldf * x[row + j];
         grad[d] += dldf;
-      }
-      return loss / n;
+      });
     },
     inputGrad(params, x, n, out) {
       // Plain loops: typed-array views per row are slow in the hot path.

@@ -1,7 +1,7 @@
 // The two-layer ReLU network f(x) = w2 . relu(W1 x + b1) + b2 with logistic loss.
 // Parameters: [W1 (h x d, row-major), b1 (h), w2 (h), b2].
 import type { Rng } from '../rng';
-import { sigmoidNeg, softplusNeg, type ToyModel } from './toyModel';
+import { logisticLoss, type ToyModel } from './toyModel';
 
 export function mlpToy(inputDim: number, hidden: number): ToyModel {
   const d = inputDim;
@@ -47,11 +47,7 @@ export function mlpToy(inputDim: number, hidden: number): ToyModel {
     lossAndGrad(p, x, y, n, grad) {
       const { z, f } = forward(p, x, n);
       grad.fill(0);
-      let loss = 0;
-      for (let i = 0; i < n; i++) {
-        const m = y[i] * f[i];
-        loss += softplusNeg(m);
-        const dldf = (-y[i] * sigmoidNeg(m)) / n;
+      return logisticLoss(f, y, n, (i, dldf) => {
         grad[oB2] += dldf;
         const row = i * d;
         for (let k = 0; k < h; k++) {
@@ -63,8 +59,7 @@ export function mlpToy(inputDim: number, hidden: number): ToyModel {
           const wk = k * d;
           for (let j = 0; j < d; j++) grad[wk + j] += dz * x[row + j];
         }
-      }
-      return loss / n;
+      });
     },
     inputGrad(p, x, n, out) {
       const { z, f } = forward(p, x, n);

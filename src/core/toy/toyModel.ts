@@ -24,15 +24,29 @@ export interface ToyModel {
 }
 
 /** log(1 + exp(-m)), stable for large |m|. */
-export function softplusNeg(m: number): number {
+function softplusNeg(m: number): number {
   return Math.max(-m, 0) + Math.log1p(Math.exp(-Math.abs(m)));
 }
 
 /** sigma(-m) = 1 / (1 + exp(m)): how hard the logistic loss still pushes on an example with margin m. */
-export function sigmoidNeg(m: number): number {
+function sigmoidNeg(m: number): number {
   if (m >= 0) {
     const e = Math.exp(-m);
     return e / (1 + e);
   }
   return 1 / (1 + Math.exp(m));
+}
+
+/**
+ * Mean logistic loss of n rows with logits f and labels y in {-1, +1}: (1/n) sum log(1 + exp(-y f)).
+ * `backprop(i, g)` gets each row's derivative of that mean, g = dL/df_i = -y_i sigma(-y_i f_i) / n.
+ */
+export function logisticLoss(f: Float64Array, y: Float64Array, n: number, backprop: (i: number, dldf: number) => void): number {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const m = y[i] * f[i];
+    loss += softplusNeg(m);
+    backprop(i, (-y[i] * sigmoidNeg(m)) / n);
+  }
+  return loss / n;
 }

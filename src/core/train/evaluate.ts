@@ -15,7 +15,7 @@ import type { Model } from '../model/model';
 import { Rng } from '../rng';
 import { attackKey, type AttackSpec } from '../spec';
 import { pgd } from './attack';
-import { disposeBatch, toDeviceBatch } from './objective';
+import { countCorrect, disposeBatch, perExampleCrossEntropy, toDeviceBatch } from './objective';
 
 export interface EvalOptions {
   attacks: AttackSpec[];
@@ -63,8 +63,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       scores.push(
         ...tf.tidy(() => {
           const logits = model.forward(batch.x, 'eval');
-          const perExample = tf.neg(tf.sum(tf.mul(batch.oneHot, tf.logSoftmax(logits)), -1));
-          return [maskedCorrect(logits, batch.labels, mask), tf.sum(tf.mul(perExample, mask))];
+          return [countCorrect(logits, batch.labels, mask), tf.sum(tf.mul(perExampleCrossEntropy(logits, batch.oneHot), mask))];
         }),
       );
       for (const a of o.attacks) {
@@ -77,7 +76,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
           mode: 'eval',
           rng: startRng,
         });
-        scores.push(tf.tidy(() => maskedCorrect(model.forward(xAdv, 'eval'), batch.labels, mask)));
+        scores.push(tf.tidy(() => countCorrect(model.forward(xAdv, 'eval'), batch.labels, mask)));
         xAdv.dispose();
       }
       // One read-back per batch for all the scores.
@@ -98,8 +97,4 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
     cleanLoss: lossSum / set.n,
     robust: Object.fromEntries(keys.map((k, i) => [k, robust[i] / set.n])),
   };
-}
-
-function maskedCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'), mask)));
 }

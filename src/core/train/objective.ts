@@ -3,14 +3,22 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BatchStatsSink, ForwardMode, Model } from '../model/model';
 
-/** Mean over the batch of -log softmax(logits)[label]; `oneHot` is [batch, classes]. */
-export function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar);
+/** -log softmax(logits)[label] of each row; `oneHot` is [batch, classes]. */
+export function perExampleCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum<tf.Tensor1D>(tf.mul(oneHot, tf.logSoftmax(logits)), -1)));
 }
 
-/** Number of rows whose arg-max logit is the label (a float32 scalar). */
-export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32')));
+/** Mean over the batch of -log softmax(logits)[label]. */
+export function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mean(perExampleCrossEntropy(logits, oneHot)));
+}
+
+/** Number of rows whose arg-max logit is the label (a float32 scalar); with `mask`, only rows of mask 1 count (padding has 0). */
+export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, mask?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const correct = tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32');
+    return tf.sum(mask ? tf.mul(correct, mask) : correct);
+  });
 }
 
 /** A labelled batch on the device: inputs, int32 labels and their one-hot rows. */

@@ -2,7 +2,8 @@
 import type { BackendName } from '../backend';
 import type { ExperimentSpec, Method } from '../spec';
 
-export type RunStatus = 'queued' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'interrupted' | 'error';
+export const RUN_STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface HistoryPoint {
   epoch: number;

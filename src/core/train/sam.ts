@@ -5,6 +5,7 @@
 // then w is restored bit-exactly from copies (not by subtracting e_w, which would round) and the
 // caller's optimiser steps from w with g'. With rho = 0, g' is g and the step is SGD's exactly.
 import * as tf from '@tensorflow/tfjs';
+import { WeightOrigin } from '../landscape/weightOrigin';
 import type { BatchStatsSink, Model } from '../model/model';
 import { disposeLossAndGrads, lossAndGrads, type DeviceBatch, type LossAndGrads } from './objective';
 
@@ -25,18 +26,15 @@ export function samPerturbation(grads: tf.Tensor[], rho: number): tf.Tensor[] {
 /** Loss and accuracy at w (what the step reports) with the gradient taken at w + e_w. */
 export function samGradients(model: Model, batch: DeviceBatch, rho: number, sink?: BatchStatsSink): LossAndGrads {
   const first = lossAndGrads(model, batch.x, batch, 'train', sink);
-  const vars = model.params.map((p) => p.variable);
-  // clone() shares the data; assign() swaps the variable's data, so these keep w untouched.
-  const saved = vars.map((v) => tf.clone(v));
+  const origin = new WeightOrigin(model.params.map((p) => p.variable));
   let second: LossAndGrads | undefined;
   try {
     const e = samPerturbation(first.grads, rho);
-    tf.tidy(() => vars.forEach((v, i) => v.assign(tf.add(v, e[i]))));
+    origin.shift(e);
     tf.dispose(e);
     second = lossAndGrads(model, batch.x, batch, 'train-frozen');
   } finally {
-    vars.forEach((v, i) => v.assign(saved[i]));
-    tf.dispose(saved);
+    origin.dispose(); // w back bit-exactly
     if (!second) disposeLossAndGrads(first);
   }
   tf.dispose([second.loss, second.correct, ...first.grads]);

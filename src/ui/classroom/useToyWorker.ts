@@ -2,7 +2,7 @@
 // only the newest pending experiment sent next, so dragging a slider never queues stale runs.
 import { useEffect, useRef, useState } from 'react';
 import type { ToyComparison, ToyExperiment } from '../../core/toy/toyTrain';
-import type { ToyReply, ToyRequest } from '../../worker/toyWorker';
+import type { ToyReply, ToyRequest } from '../../worker/toyProtocol';
 
 export interface ToyRunState {
   result?: ToyComparison;

@@ -11,14 +11,3 @@ export function downloadBlob(fileName: string, blob: Blob): void {
   // The download has its own reference by then; free ours a little later.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-/** A file-name-safe slug of a label. */
-export function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9.]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'experiment'
-  );
-}
