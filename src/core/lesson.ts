@@ -14,7 +14,7 @@ import type { DatasetName, ExperimentSpec, RunSpec } from './spec';
 export interface LessonStep {
   id: string;
   title: string;
-  /** One or two sentences for the page. */
+  /** For the page: what this step shows. */
   text: string;
   spec: ExperimentSpec;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_SPEC, type ExperimentSpec, type RunSpec } from './spec';
 export interface Preset {
   id: string;
   title: string;
-  /** Two or three sentences for the page. */
+  /** For the page: what the preset trains and what its checks found. */
   description: string;
   spec: ExperimentSpec;
 }

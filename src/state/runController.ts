@@ -103,7 +103,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       s.applyLandscapeMessages(batch);
       s.applyDataMessages(batch);
     },
-    options.flushMs ?? 100,
+    options.flushMs,
     options.timer,
   );
 

@@ -2,7 +2,7 @@
 import type { BackendName } from '../core/backend';
 import type { RunSpec } from '../core/spec';
 import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
-import type { FromWorker, WorkerErrorKind } from '../worker/protocol';
+import type { FromWorker, ProgressMessage, WorkerErrorKind } from '../worker/protocol';
 import { addLoss, EMPTY_LOSS_SERIES, type LossSeries } from './lossSeries';
 
 /**
@@ -11,18 +11,12 @@ import { addLoss, EMPTY_LOSS_SERIES, type LossSeries } from './lossSeries';
  */
 export type RunErrorKind = WorkerErrorKind | 'crash' | 'unreadable';
 
-export interface RunView {
+/** The last progress message's numbers (loss and acc: the last step's raw training loss and accuracy), and all the rest. */
+export interface RunView extends Omit<ProgressMessage, 'type' | 'runId'> {
   id: string;
   spec: RunSpec;
   status: RunStatus;
   backend?: BackendName;
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  /** Last step's raw training loss and accuracy. */
-  loss: number;
-  acc: number;
-  imagesPerSec: number;
   history: HistoryPoint[];
   lossSeries: LossSeries;
   error?: { message: string; kind: RunErrorKind };

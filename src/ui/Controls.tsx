@@ -19,7 +19,7 @@ export function Controls() {
     controller.train();
   };
   return (
-    <div className="controls">
+    <div className="controls" data-testid="controls">
       <button type="button" className="primary" disabled={active || issues.length > 0} onClick={train} title={issues.length ? formatIssues(issues) : undefined}>
         Train
       </button>

@@ -113,6 +113,7 @@ export function DatasetPicker({ disabled }: { disabled: boolean }) {
         <input
           ref={input}
           className="dataset-files"
+          data-testid="dataset-files"
           type="file"
           multiple
           hidden

@@ -38,7 +38,7 @@ function RunRow({ run, index, update }: { run: RunSpec; index: number; update: R
   const { store } = useLabContext();
   const p = `runs[${index}]`;
   return (
-    <div className="run-row" data-run={run.id}>
+    <div className="run-row" data-run={run.id} data-testid="run-row">
       <strong className="run-name">
         <span className="swatch" style={{ background: runColor(index) }} aria-hidden />
         {runLabel(run)}

@@ -21,7 +21,7 @@ export const AccuracyChart = memo(function AccuracyChart({ title, kind, series }
         {(scale) =>
           series.map((s) => (
             <g key={s.key} stroke={runColor(s.index)} fill={runColor(s.index)}>
-              <path className="series-line" d={linePath(s.points.map((p) => ({ x: p.epoch, y: p.acc })), scale)} fill="none" strokeWidth={2} strokeDasharray={attackDash(s.attackIndex)} />
+              <path className="series-line" data-testid="series-line" d={linePath(s.points.map((p) => ({ x: p.epoch, y: p.acc })), scale)} fill="none" strokeWidth={2} strokeDasharray={attackDash(s.attackIndex)} />
               {s.points.map((p, i) => (
                 <circle key={i} cx={scale.x(p.epoch)} cy={scale.y(p.acc)} r={2.5} stroke="none">
                   <title>{`${s.name}: ${percent(p.acc)} at epoch ${p.epoch.toFixed(2)}`}</title>

@@ -1,7 +1,7 @@
 // All charts of the trained experiment. Their data is derived from the store only when it changes
-// (accuracy at an evaluation) and at most about once a second (loss), and rendered as deferred
-// updates, so drawing SVG never holds the main thread for long while workers train.
-import { useDeferredValue, useMemo } from 'react';
+// (accuracy at an evaluation, loss at a flush) and rendered as deferred updates, so drawing SVG
+// never holds the main thread for long while workers train (the rate: state/messageBuffer.ts).
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { attackKey } from '../../core/spec';
 import { cleanAccuracyData, lossChartData, robustAccuracyData, tradeoffData } from '../../state/chartData';
@@ -10,7 +10,6 @@ import { selectChartAttack, selectHistories, selectLossPoints, selectTrainedSpec
 import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { attackDash, runColor } from '../palette';
 import { useNextFrame } from '../useNextFrame';
-import { useThrottled } from '../useThrottled';
 import { AccuracyChart } from './AccuracyChart';
 import { ChartSummary } from './ChartSummary';
 import { LossChart } from './LossChart';
@@ -18,15 +17,14 @@ import { TradeoffChart } from './TradeoffChart';
 
 /** Up to this many budgets are drawn together; with more, the selector shows one at a time. */
 const MAX_ATTACKS_TOGETHER = 3;
-const CHART_REFRESH_MS = 1000;
 
 export function ChartsPanel() {
   // On Train the charts mount after the click's task and a frame after the run cards, so no one task lays out both.
-  const spec = useNextFrame(useLabDeferred(selectTrainedSpec));
+  const spec = useNextFrame(useLab(selectTrainedSpec));
   const chosen = useLab(selectChartAttack);
   // Deferred: React renders the charts in the background, in slices of a few ms, not in one long task.
-  const histories = useDeferredValue(useThrottled(useLab(useShallow(selectHistories)), CHART_REFRESH_MS));
-  const lossPoints = useDeferredValue(useThrottled(useLab(useShallow(selectLossPoints)), CHART_REFRESH_MS));
+  const histories = useLabDeferred(useShallow(selectHistories));
+  const lossPoints = useLabDeferred(useShallow(selectLossPoints));
   const { store } = useLabContext();
   const runs = useMemo(() => spec?.runs ?? [], [spec]);
   const attacks = useMemo(() => spec?.eval.attacks ?? [], [spec]);

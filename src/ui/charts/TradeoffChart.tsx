@@ -53,7 +53,7 @@ export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }
               </clipPath>
               <g clipPath={`url(#${clipId})`}>
                 {points.map((p) => (
-                  <g key={`${p.runId}|${p.attackIndex}`} className="tradeoff-trail" data-run={p.runId} data-evaluations={p.trail.length} stroke={runColor(p.index)} fill={runColor(p.index)}>
+                  <g key={`${p.runId}|${p.attackIndex}`} className="tradeoff-trail" data-testid="tradeoff-trail" data-run={p.runId} data-evaluations={p.trail.length} stroke={runColor(p.index)} fill={runColor(p.index)}>
                     <path d={linePath(p.trail.map((t) => ({ x: t.clean, y: t.robust })), scale)} fill="none" />
                     {p.trail.slice(0, -1).map((t, i) => (
                       <circle key={i} cx={scale.x(t.clean)} cy={scale.y(t.robust)} r={2} stroke="none" />
@@ -67,7 +67,7 @@ export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }
                 </Marker>
               ))}
               {points.map((p, i) => (
-                <text key={`${p.runId}|${p.attackIndex}`} className="tradeoff-label" data-run={p.runId} x={labels[i].x} y={labels[i].y} textAnchor={labels[i].anchor} dominantBaseline="middle">
+                <text key={`${p.runId}|${p.attackIndex}`} className="tradeoff-label" data-testid="tradeoff-label" data-run={p.runId} x={labels[i].x} y={labels[i].y} textAnchor={labels[i].anchor} dominantBaseline="middle">
                   {p.run}
                 </text>
               ))}

@@ -98,7 +98,7 @@ export function linePath(points: { x: number; y: number }[], scale: Scale): stri
 /** A marker of one of a few shapes, centred on (cx, cy): attacks are told apart by shape. */
 export function Marker({ shape, cx, cy, r, fill, children }: { shape: number; cx: number; cy: number; r: number; fill: string; children?: ReactNode }) {
   const kind = shape % 4;
-  const common = { fill, stroke: '#fff', strokeWidth: 1, className: 'scatter-point' };
+  const common = { fill, stroke: '#fff', strokeWidth: 1, className: 'scatter-point', 'data-testid': 'scatter-point' };
   if (kind === 0) return <circle cx={cx} cy={cy} r={r} {...common}>{children}</circle>;
   if (kind === 1) return <rect x={cx - r} y={cy - r} width={2 * r} height={2 * r} {...common}>{children}</rect>;
   const pts = kind === 2 ? [[0, -1.2], [1.1, 0.8], [-1.1, 0.8]] : [[0, -1.3], [1.3, 0], [0, 1.3], [-1.3, 0]];

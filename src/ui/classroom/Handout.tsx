@@ -36,7 +36,7 @@ export function Handout() {
   const recs = useRecordings();
   const steps = lessonSteps();
   return (
-    <section className="handout" aria-hidden="true">
+    <section className="handout" aria-hidden="true" data-testid="handout">
       <h2>Duality Lab: SAM, adversarial training and robustness, in {steps.length} steps</h2>
       <ol>
         {steps.map((step, i) => {

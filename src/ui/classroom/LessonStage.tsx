@@ -55,7 +55,7 @@ export function LessonStage() {
     <section className="panel lesson-stage" aria-label={`step chart: ${step.title}`} data-step={step.id}>
       <div className="stage-head">
         <RecordingBadge state={rec} recording={recording} />
-        {isLive && <span className="badge live-badge">live: drawn solid over the recording</span>}
+        {isLive && <span className="badge live-badge" data-testid="live-badge">live: drawn solid over the recording</span>}
       </div>
       <div className="legend">
         {step.spec.runs.map((r, i) => (
@@ -79,7 +79,7 @@ export function LessonStage() {
 function RecordingBadge({ state, recording }: { state: ReturnType<typeof useRecording>; recording?: Recording }) {
   if (recording) {
     return (
-      <span className="badge recorded-badge" data-recorded-on={recording.recording.recordedOn}>
+      <span className="badge recorded-badge" data-testid="recorded-badge" data-recorded-on={recording.recording.recordedOn}>
         recorded on {recording.recording.recordedOn}, {recording.results.backend}, seed {recording.results.spec.seed}
       </span>
     );

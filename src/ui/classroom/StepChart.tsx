@@ -103,7 +103,7 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
             )}
             <g className="plot">
               {panel.lines.map((l) => (
-                <g key={l.key} className={l.recorded ? 'recorded' : 'live'} stroke={l.color} fill={l.color}>
+                <g key={l.key} className={l.recorded ? 'recorded' : 'live'} data-series={l.recorded ? 'recorded' : 'live'} stroke={l.color} fill={l.color}>
                   <path d={path(l.points)} fill="none" strokeDasharray={l.dash}>
                     <title>{`${l.recorded ? 'recorded' : 'live'}: ${l.name}`}</title>
                   </path>
@@ -111,7 +111,7 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
                 </g>
               ))}
               {panel.dots.map((d) => (
-                <g key={d.key} className={d.recorded ? 'recorded' : 'live'}>
+                <g key={d.key} className={d.recorded ? 'recorded' : 'live'} data-series={d.recorded ? 'recorded' : 'live'}>
                   <circle cx={sx(d.x)} cy={sy(d.y)} r={d.recorded ? 6 : 8} fill={d.color} stroke="#fff" strokeWidth={1.5}>
                     <title>{`${d.recorded ? 'recorded' : 'live'}: ${d.name}, clean ${formatters.percent(d.x)}, robust ${formatters.percent(d.y)}`}</title>
                   </circle>

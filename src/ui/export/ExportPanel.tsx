@@ -6,7 +6,7 @@ import { useId, useState } from 'react';
 import { resultsFromState, resultsToCsv, resultsToJson } from '../../state/resultsFile';
 import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
 import { selectActive, selectRunOrder, selectTrainedSpec } from '../../state/selectors';
-import { useLabContext, useLabDeferred } from '../labContext';
+import { useLab, useLabContext, useLabDeferred } from '../labContext';
 import { useNextFrame } from '../useNextFrame';
 import { chartPng, chartSvgText } from './chartImage';
 import { downloadBlob } from './download';
@@ -21,8 +21,8 @@ const CHARTS: { kind: string; title: string }[] = [
 export function ExportPanel() {
   const { store, controller } = useLabContext();
   // Mounted with the charts it exports: after the Train click's task and the run cards' frame.
-  const spec = useNextFrame(useLabDeferred(selectTrainedSpec));
-  const order = useNextFrame(useLabDeferred(selectRunOrder));
+  const spec = useNextFrame(useLab(selectTrainedSpec));
+  const order = useNextFrame(useLab(selectRunOrder));
   const active = useLabDeferred(selectActive);
   const restored = useLabDeferred((s) => s.restoredRuns);
   const reasonId = useId();

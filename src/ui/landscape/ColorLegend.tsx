@@ -10,7 +10,7 @@ export function ColorLegend({ scale, label = 'loss', width = 240 }: { scale: Sha
   });
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => ({ t, v: unscaleValue(scale.kind, scale.lo + t * (scale.hi - scale.lo)) }));
   return (
-    <div className="color-legend" style={{ width, fontSize: 11 }} aria-label={`${label} colour scale${scale.kind === 'log' ? ' (log)' : ''}`}>
+    <div className="color-legend" data-testid="color-legend" style={{ width, fontSize: 11 }} aria-label={`${label} colour scale${scale.kind === 'log' ? ' (log)' : ''}`}>
       <div style={{ height: 10, background: `linear-gradient(to right, ${stops.join(', ')})` }} />
       <div style={{ position: 'relative', height: 14 }}>
         {ticks.map(({ t, v }) => (

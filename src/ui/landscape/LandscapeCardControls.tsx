@@ -30,7 +30,7 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
   const last = rec.slices.at(-1);
   const busy = current !== undefined || rec.queued.length > 0;
   return (
-    <div className="landscape-controls" data-landscapes={rec.slices.length} data-busy={busy}>
+    <div className="landscape-controls" data-testid="landscape-controls" data-landscapes={rec.slices.length} data-busy={busy}>
       <button
         type="button"
         className="small slice-now"
@@ -40,7 +40,7 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
       >
         Slice now
       </button>
-      <span className="estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
+      <span className="estimate" data-testid="landscape-estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
         ≈ {estimate.toLocaleString()} passes of {spec.landscape.batchSize}
       </span>
       {current ? (
@@ -59,7 +59,7 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
           </button>
         </span>
       ) : (
-        last && <span className="measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
+        last && <span className="measured" data-testid="landscape-measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
       )}
       {weightsGone && (
         <small className="weights-gone" id={reasonId}>

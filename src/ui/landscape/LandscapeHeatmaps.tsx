@@ -25,7 +25,7 @@ export const LandscapeHeatmaps = memo(function LandscapeHeatmaps({ title, runs, 
   const input = shown[0].result.kind === 'input-2d';
   const [xLabel, yLabel] = input ? ['adversarial', 'random'] : ['α', 'β'];
   return (
-    <section className="landscape-heatmaps" aria-label={title} data-runs={shown.length}>
+    <section className="landscape-heatmaps" data-testid="landscape-heatmaps" aria-label={title} data-runs={shown.length}>
       <h4>{title}</h4>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>
         {shown.map((r) => (

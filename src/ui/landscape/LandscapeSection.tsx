@@ -26,7 +26,7 @@ export function LandscapeSection() {
     <section className="landscape-section" aria-label="loss landscapes and sharpness" data-stamps={stamps.length}>
       <h3>Loss landscapes</h3>
       {stamps.length > 1 && (
-        <label className="landscape-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <label className="landscape-slider" data-testid="landscape-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <span>recorded at epoch</span>
           <input
             type="range"

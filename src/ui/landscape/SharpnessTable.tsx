@@ -11,7 +11,7 @@ export const SharpnessTable = memo(function SharpnessTable({ runs }: { runs: Run
   const shown = runs.filter((r) => r.result);
   if (shown.length === 0) return null;
   return (
-    <table className="sharpness-table" data-rows={shown.length}>
+    <table className="sharpness-table" data-testid="sharpness-table" data-rows={shown.length}>
       <caption>Sharpness on the fixed landscape batch (eval mode)</caption>
       <thead>
         <tr>
