@@ -38,7 +38,7 @@ function tiny(spec: ExperimentSpec): ExperimentSpec {
   s.dataset = { ...s.dataset, trainSize: 64, testSize: 32 };
   s.train = { ...s.train, epochs: 1, batchSize: 32 };
   s.eval = { ...s.eval, subsetSize: 16, pgdSteps: 1, during: { subsetSize: 16, pgdSteps: 1 } };
-  s.landscape = { ...s.landscape, points1d: 3, points2d: 2, batchSize: 8 };
+  s.landscape = { ...s.landscape, points1d: 3, points2d: 3, batchSize: 8 };
   return s;
 }
 
