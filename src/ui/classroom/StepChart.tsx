@@ -1,7 +1,7 @@
 // One panel of a lesson step's key chart, in plain SVG at the size of its box (CSS decides it, so
 // the chart fills what a projector screen leaves). Margins follow the labels' measured width in the
 // font they are drawn in. Recorded lines are faded and thin, live ones full and on top.
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { niceTicks } from '../charts/svgChart';
 import { widestText } from '../charts/textWidth';
 import type { ChartPanel } from './stepChartData';
@@ -24,6 +24,7 @@ interface Box {
 /** `size` fixes the chart's size in px (the printed handout, whose boxes are not laid out on screen); else it fills its box. */
 export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: number; h: number } }) {
   const ref = useRef<HTMLDivElement>(null);
+  const clipId = `step-chart-clip-${useId().replace(/[^\w-]/g, '')}`;
   const [box, setBox] = useState<Box>({ w: 0, h: 0, yText: 0, xLast: 0, font: 14 });
   const xf = formatters[panel.xFormat];
   const yf = formatters[panel.yFormat];
@@ -101,7 +102,11 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
                 {panel.empty}
               </text>
             )}
-            <g className="plot">
+            {/* A path that leaves the fitted axes (the trade-off's early evaluations) is cut at the plot's edge. */}
+            <clipPath id={clipId}>
+              <rect x={m.left} y={m.top - 8} width={pw + 8} height={ph + 16} />
+            </clipPath>
+            <g className="plot" clipPath={`url(#${clipId})`}>
               {panel.lines.map((l) => (
                 <g key={l.key} className={l.recorded ? 'recorded' : 'live'} data-series={l.recorded ? 'recorded' : 'live'} stroke={l.color} fill={l.color}>
                   <path d={path(l.points)} fill="none" strokeDasharray={l.dash}>
