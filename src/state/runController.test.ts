@@ -30,7 +30,15 @@ class FakeWorker implements WorkerLike {
 /** A clock the test moves by hand; the controller's periodic liveness check runs when asked. */
 function manualClock() {
   const checks: (() => void)[] = [];
-  const c = { t: 0, now: () => c.t, every: (_ms: number, cb: () => void) => void checks.push(cb), advance(ms: number) { c.t += ms; for (const f of checks) f(); } };
+  const c = {
+    t: 0,
+    now: () => c.t,
+    every: (_ms: number, cb: () => void) => void checks.push(cb),
+    advance(ms: number) {
+      c.t += ms;
+      for (const f of checks) f();
+    },
+  };
   return c;
 }
 
@@ -40,20 +48,36 @@ function setup(maxParallel = 2, clock = manualClock()) {
   const workers: FakeWorker[] = [];
   const announced: LifecycleAnnouncement[] = [];
   // A timer that fires at once (and leaves no handle): every message lands in the store immediately.
-  const controller = createRunController(store, () => {
-    const w = new FakeWorker();
-    workers.push(w);
-    return w;
-  }, { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a) });
+  const controller = createRunController(
+    store,
+    () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
+    { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a) },
+  );
   return { store, controller, workers, clock, announced };
 }
 
 /** The first run's worker reports its loaded data: the other runs' workers start with a copy. */
 const dataReady = (w: FakeWorker, runId = 'sgd', copies = 2) => {
-  for (let i = 0; i < copies; i++) w.emit({ type: 'data-ready', runId, data: { train: { x: new Float32Array(1), y: new Uint8Array(1) }, test: { x: new Float32Array(1), y: new Uint8Array(1) } } as never });
+  for (let i = 0; i < copies; i++)
+    w.emit({
+      type: 'data-ready',
+      runId,
+      data: {
+        train: { x: new Float32Array(1), y: new Uint8Array(1) },
+        test: { x: new Float32Array(1), y: new Uint8Array(1) },
+      } as never,
+    });
 };
 
-const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({ type: 'done', runId, result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 } });
+const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({
+  type: 'done',
+  runId,
+  result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 },
+});
 
 describe('run controller', () => {
   it('refuses an invalid spec and starts nothing', () => {
@@ -74,7 +98,9 @@ describe('run controller', () => {
     dataReady(workers[0]);
     expect(workers).toHaveLength(3);
     expect(workers[1].sent[0]).toMatchObject({ data: {} });
-    expect(workers.map((w) => w.sent[0])).toMatchObject(['sgd', 'sam', 'at'].map((runId) => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId })));
+    expect(workers.map((w) => w.sent[0])).toMatchObject(
+      ['sgd', 'sam', 'at'].map((runId) => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId })),
+    );
     expect(store.getState().runs.at.status).toBe('queued');
     workers[0].emit(done('sgd'));
     // An ended run's worker stays alive with its model (landscapes on demand).
@@ -86,8 +112,11 @@ describe('run controller', () => {
     controller.train();
     dataReady(workers[0]);
     const turns = (w: FakeWorker) => w.sent.filter((m) => m.type === 'turn');
-    workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
-    for (const [i, id] of ['sgd', 'sam', 'at'].entries()) workers[i].emit({ type: 'want-turn', runId: id, progress: 0 });
+    workers.forEach((w, i) =>
+      w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }),
+    );
+    for (const [i, id] of ['sgd', 'sam', 'at'].entries())
+      workers[i].emit({ type: 'want-turn', runId: id, progress: 0 });
     // One place: the first run leads and computes the step-0 evaluation; the others wait for it.
     expect(turns(workers[0])).toHaveLength(1);
     expect(turns(workers[0])[0]).not.toHaveProperty('initialPoint.point');
@@ -97,7 +126,9 @@ describe('run controller', () => {
     // The point shows on every run at once, before their turns.
     expect(['sgd', 'sam', 'at'].map((id) => store.getState().runs[id].history)).toEqual([[point], [point], [point]]);
     workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0.1 });
-    expect(turns(workers[1])).toEqual([{ type: 'turn', runId: 'sam', steps: expect.any(Number), initialPoint: { point, backend: 'wasm' } }]);
+    expect(turns(workers[1])).toEqual([
+      { type: 'turn', runId: 'sam', steps: expect.any(Number), initialPoint: { point, backend: 'wasm' } },
+    ]);
     workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0.1 });
     expect(turns(workers[2])[0]).toMatchObject({ runId: 'at', initialPoint: { point } });
     workers[2].emit({ type: 'want-turn', runId: 'at', progress: 0.05 });
@@ -134,7 +165,9 @@ describe('run controller', () => {
     const { store, controller, workers, clock } = setup(1);
     controller.train();
     dataReady(workers[0]);
-    workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
+    workers.forEach((w, i) =>
+      w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }),
+    );
     workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0 }); // leads: computes the step-0 point
     workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0 }); // waits for that point
     workers[2].emit({ type: 'status', runId: 'at', status: 'paused' });
@@ -144,7 +177,10 @@ describe('run controller', () => {
     clock.advance(SILENCE_LIMIT_MS - 1);
     expect(store.getState().runs.sgd.status).toBe('training');
     clock.advance(2);
-    expect(store.getState().runs.sgd).toMatchObject({ status: 'error', error: { kind: 'crash', message: expect.stringContaining('stopped responding') } });
+    expect(store.getState().runs.sgd).toMatchObject({
+      status: 'error',
+      error: { kind: 'crash', message: expect.stringContaining('stopped responding') },
+    });
     expect(workers[0].terminated).toBe(true);
     expect(store.getState().runs.sam.status).toBe('training');
     expect(store.getState().runs.at.status).toBe('paused');
@@ -158,7 +194,10 @@ describe('run controller', () => {
     const store = createLabStore({ spec: structuredClone(DEFAULT_SPEC), maxParallel: 1 });
     const workers: FakeWorker[] = [];
     // A timer that never fires: every worker message waits in the buffer.
-    const controller = createRunController(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), { timer: { set: () => 0, clear: () => {} }, clock: manualClock() });
+    const controller = createRunController(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), {
+      timer: { set: () => 0, clear: () => {} },
+      clock: manualClock(),
+    });
     controller.train();
     dataReady(workers[0]);
     const ids = ['sgd', 'sam', 'at'];
@@ -194,7 +233,11 @@ describe('run controller', () => {
         workers.push(w);
         return w;
       },
-      { timer: { set: (cb) => void cb(), clear: () => {} }, clock: manualClock(), chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
+      {
+        timer: { set: (cb) => void cb(), clear: () => {} },
+        clock: manualClock(),
+        chooseBackend: () => new Promise((resolve) => (decide = resolve)),
+      },
     );
     controller.train();
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
@@ -206,7 +249,10 @@ describe('run controller', () => {
     await Promise.resolve();
     expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
     expect(workers[0].sent[1]).toEqual({ type: 'backend', runId: 'sgd', backend: 'wasm' });
-    expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([{ backend: 'wasm', data: {} }, { backend: 'wasm', data: {} }]);
+    expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([
+      { backend: 'wasm', data: {} },
+      { backend: 'wasm', data: {} },
+    ]);
   });
 
   it('marks a diverged run and lets the others go on', () => {
@@ -221,7 +267,7 @@ describe('run controller', () => {
     expect(workers[1].terminated).toBe(false);
   });
 
-  it('puts a crashed worker\'s run in error, ignores its later messages and restarts it alone', () => {
+  it("puts a crashed worker's run in error, ignores its later messages and restarts it alone", () => {
     const { store, controller, workers } = setup(3);
     controller.train();
     dataReady(workers[0]);
@@ -279,7 +325,12 @@ describe('run controller', () => {
     controller.restart('sam');
     controller.restart('at'); // still training: not restarted
     controller.reset();
-    expect(announced).toEqual([{ type: 'experimentReset' }, { type: 'experimentStarted' }, { type: 'runRestarted', runId: 'sam' }, { type: 'experimentReset' }]);
+    expect(announced).toEqual([
+      { type: 'experimentReset' },
+      { type: 'experimentStarted' },
+      { type: 'runRestarted', runId: 'sam' },
+      { type: 'experimentReset' },
+    ]);
   });
 
   it('reset terminates every worker and forgets the runs', () => {

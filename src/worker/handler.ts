@@ -11,7 +11,14 @@ import { transition, type RunEvent, type RunPhase } from '../core/run/lifecycle'
 import type { LoadProgress } from './datasetSource';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
-import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type StartMessage, type ToWorker, type WorkerErrorKind } from './protocol';
+import {
+  PROTOCOL_VERSION,
+  type FromWorker,
+  type SharedStart,
+  type StartMessage,
+  type ToWorker,
+  type WorkerErrorKind,
+} from './protocol';
 import { createWeightsRequests } from './weightsExport';
 import { openWeightsReply } from './weightsOpen';
 import { copySplit, splitBuffers } from './dataTransfer';
@@ -92,7 +99,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       runId = msg.runId;
       jobs = landscapeJobs(msg.runId);
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
-        return fail(msg.runId, 'protocol', `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`);
+        return fail(
+          msg.runId,
+          'protocol',
+          `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`,
+        );
       }
       void train(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
       return;
@@ -136,7 +147,9 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         return;
       case 'open-weights':
         // After any landscape in progress, which must not see its weights change under it.
-        void (jobs?.drain() ?? Promise.resolve()).then(async () => post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')));
+        void (jobs?.drain() ?? Promise.resolve()).then(async () =>
+          post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')),
+        );
         return;
       case 'dispose':
         jobs?.cancelAll('the run was disposed');
@@ -244,7 +257,16 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           const instant = spec.train.batchSize / dt;
           imagesPerSec = imagesPerSec === 0 ? instant : imagesPerSec + SPEED_SMOOTHING * (instant - imagesPerSec);
           mark = now();
-          post({ type: 'progress', runId: id, step: record.step, totalSteps: t.totalSteps, epoch: record.epoch, loss: record.loss, acc: record.acc, imagesPerSec });
+          post({
+            type: 'progress',
+            runId: id,
+            step: record.step,
+            totalSteps: t.totalSteps,
+            epoch: record.epoch,
+            loss: record.loss,
+            acc: record.acc,
+            imagesPerSec,
+          });
         },
         onEvalBatch() {
           if (now() - lastAlive < ALIVE_EVERY_MS) return;
@@ -284,7 +306,16 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     return createLandscapeJobs({
       runId: id,
       post,
-      subject: () => trainer && data && { model: trainer.model, data, spec: trainer.spec, run: trainer.run, step: trainer.stepsDone, epoch: trainer.stepsDone / trainer.stepsPerEpoch },
+      subject: () =>
+        trainer &&
+        data && {
+          model: trainer.model,
+          data,
+          spec: trainer.spec,
+          run: trainer.run,
+          step: trainer.stepsDone,
+          epoch: trainer.stepsDone / trainer.stepsPerEpoch,
+        },
       yieldToEvents,
       now,
     });
@@ -299,7 +330,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
 
   function finish(id: string, result: RunResult) {
     // runTrainer turns an exception in a step into an 'error' result; the page shows its message.
-    if (result.status === 'error') post({ type: 'error', runId: id, kind: 'exception', message: result.error ?? 'training failed' });
+    if (result.status === 'error')
+      post({ type: 'error', runId: id, kind: 'exception', message: result.error ?? 'training failed' });
     else post({ type: 'status', runId: id, status: result.status });
     post({ type: 'done', runId: id, result });
   }
