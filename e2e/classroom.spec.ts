@@ -1,14 +1,11 @@
 // Classroom mode end to end: the lesson walked with the keyboard only, presentation mode and the
 // page shortcuts, and an axe-core accessibility scan of the lab page and the classroom.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from '@playwright/test';
+import { axeScan } from './axe';
 import { expect, test } from './fixtures';
 import { ended } from './labPage';
 import { tinySpec } from './tinySpec';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Presses Tab until `target` has the focus; fails after `max` presses. */
 async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
@@ -27,18 +24,6 @@ const focusRing = (target: Locator) =>
   });
 
 const rootFontPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
-
-/** Serious and critical axe violations on the page as it is now. */
-async function axeScan(page: Page): Promise<string[]> {
-  // Evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline scripts.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`);
-}
 
 const lesson = (page: Page) => page.getByRole('region', { name: 'Guided lesson' });
 const theory = (page: Page) => page.getByRole('region', { name: /^The theory, live/ });
@@ -62,7 +47,7 @@ test('classroom: the lesson walked with the keyboard only (Tab, Enter, n, p), st
   await expect(lab.runRows, 'the lab form is not shown in the classroom').toHaveCount(0);
   for (let i = 0; i < 3; i++) await page.keyboard.press('p');
   await expect(current, 'p moves back to step 1 and stops there').toHaveAttribute('data-step', 'baseline');
-  const trainStep1 = page.getByRole('button', { name: /^Train this step: 1,/ });
+  const trainStep1 = page.getByRole('button', { name: /^Train it live: step 1,/ });
   await tabTo(page, trainStep1);
   expect(await focusRing(trainStep1), "step 1's Train button shows a focus ring").toBe(true);
   await page.keyboard.press('Enter');

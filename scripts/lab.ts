@@ -14,6 +14,7 @@ import { EXPORT_PYTORCH_HELP, EXPORT_PYTORCH_USAGE, exportPytorchCommand } from 
 import { NODE_BACKENDS, useBackend } from './lib/nodeBackend';
 import { trainAll } from './lib/trainAll';
 import { readSpecFile } from './lib/readSpecFile';
+import { RECORD_USAGE, recordCommand } from './lib/recordCommand';
 
 const USAGE = `Duality Lab command line
 
@@ -21,6 +22,7 @@ Usage:
   npm run lab -- run <spec.json> --out <results.json> [--backend wasm|cpu]
   npm run lab -- run <spec.json | share URL> --browser --out <results.json> [--chromium <path>]
 ${EXPORT_PYTORCH_USAGE}
+${RECORD_USAGE}
   npm run lab -- --help
 
 run     trains every run of the experiment spec one after another (same seed: same init,
@@ -102,6 +104,7 @@ function writeAtomically(file: string, text: string): void {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'export-pytorch') return exportPytorchCommand(argv.slice(1));
+  if (argv[0] === 'record') return recordCommand(argv.slice(1));
   const command = parseCommand(argv);
   if (command === 'help') {
     process.stdout.write(`${USAGE}\n`);

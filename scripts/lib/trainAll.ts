@@ -2,7 +2,7 @@
 import type { BackendName } from '../../src/core/backend';
 import type { ExperimentSpec } from '../../src/core/spec';
 import type { Results, RunResult } from '../../src/core/train/results';
-import { createTrainer, runTrainer, type Trainer } from '../../src/core/train/trainer';
+import { createTrainer, runTrainer, type StepRecord, type Trainer } from '../../src/core/train/trainer';
 import { computeLandscape } from '../../src/core/landscape/computeLandscape';
 import { dualityPoint, meanOver, type DualityPoint } from '../../src/core/duality/dualityPoint';
 import type { DualityResult } from '../../src/core/landscape/results';
@@ -13,7 +13,13 @@ import { progressBar } from './progress';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-export async function trainAll(spec: ExperimentSpec, backend: BackendName): Promise<Results> {
+/** What a caller may add to each run: every step's record, and work on the trained model before it is disposed. */
+export interface TrainHooks {
+  onStep?(runId: string, record: StepRecord): void;
+  afterRun?(trainer: Trainer, result: RunResult): Promise<void>;
+}
+
+export async function trainAll(spec: ExperimentSpec, backend: BackendName, hooks: TrainHooks = {}): Promise<Results> {
   const data = await loadSplit(spec);
   process.stderr.write(`${spec.dataset.name}: ${data.note ?? `${data.train.n} / ${data.test.n}`}; ${spec.model.name} on ${backend}\n`);
   const runs: RunResult[] = [];
@@ -32,7 +38,10 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName): Prom
       };
       try {
         result = await runTrainer(trainer, {
-          onStep: (r) => bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`),
+          onStep: (r) => {
+            hooks.onStep?.(run.id, r);
+            bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`);
+          },
           onEval: (p) => {
             lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust).map(([k, v]) => ` ${k} ${pct(v)}`).join('')}`;
             pending = p;
@@ -43,6 +52,7 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName): Prom
         if (duality.length > 0) result = { ...result, duality };
         const d = duality.at(-1);
         if (d) lastEval += ` | duality: residual ${meanOver(d.images, 'relResidual').toFixed(3)}, cos(d, delta) ${meanOver(d.images, 'cos').toFixed(3)}, |d|_2 ${meanOver(d.images, 'dL2').toFixed(3)}/255`;
+        await hooks.afterRun?.(trainer, result);
       } finally {
         trainer.dispose();
       }

@@ -5,8 +5,10 @@
 // and both flatten a landscape — SAM the one in weight space, AT the one in input space; the last
 // step shows the duality itself on the trained CNN (the panel of ui/landscape/DualityPanel.tsx).
 //
-// The lesson needs no download: on generated shapes it always works; when CIFAR-10 is prepared
-// (`npm run datasets`) the same steps run on a small CIFAR-10 subset instead.
+// The lesson's dataset is chosen by what was checked, not by what happens to be prepared: the
+// generated shapes (no download, claims checked on three seeds) are the default, and another
+// variant is offered only once `check-preset -- lesson:<step>:<dataset>` on two seeds backs a claim
+// stated in LESSON_DATASETS.
 import { DEFAULT_PRESET_ID, PRESETS } from './presets';
 import type { DatasetName, ExperimentSpec, RunSpec } from './spec';
 
@@ -15,14 +17,23 @@ export interface LessonStep {
   title: string;
   /** For the page: what this step shows. */
   text: string;
-  /** How the lesson's claims were checked on this step's dataset, or null: not yet checked. */
-  checked: string | null;
   spec: ExperimentSpec;
 }
 
-/** Which downloadable datasets the page found prepared. */
-export interface LessonDatasets {
-  cifar10: boolean;
+export type LessonDataset = 'shapes' | 'cifar10';
+
+/**
+ * What was checked on each variant of the lesson (`npm run check-preset -- lesson:<step>[:cifar10]`
+ * on two seeds or more), shown with it; a variant without a checked claim is not offered.
+ */
+export const LESSON_DATASETS: Record<LessonDataset, { label: string; checked?: string }> = {
+  shapes: { label: 'generated shapes (no download)', checked: 'The steps\' claims were checked on seeds 1-3 (wasm).' },
+  cifar10: { label: 'a 2,000-image CIFAR-10 subset' },
+};
+
+/** The variants the classroom offers: those with a checked claim. */
+export function offeredLessonDatasets(): LessonDataset[] {
+  return (Object.keys(LESSON_DATASETS) as LessonDataset[]).filter((d) => LESSON_DATASETS[d].checked !== undefined);
 }
 
 const k255 = (k: number) => k / 255;
@@ -39,14 +50,8 @@ const SAM = sam('sam', 0.02);
  * (`npm run check-preset -- duality-two-minutes`): a shorter cut (3 epochs) left SGD and SAM so far
  * from converged that SAM came out below SGD on seed 1. On wasm, after the conv and BatchNorm
  * gradient work, a run takes about 1 (SGD), 1.5 (SAM) and 2-3 (AT) minutes of one core.
- * On CIFAR-10 the same runs are not checked across seeds (LESSON_CHECKED).
+ * On CIFAR-10 the same runs are not checked across seeds (LESSON_DATASETS).
  */
-/** How the lesson's claims were checked per dataset, or null: not yet checked (the CIFAR-10 variant's claims are the shapes run's and the paper's). */
-const LESSON_CHECKED: Record<'shapes' | 'cifar10', string | null> = {
-  shapes: 'check-preset duality-two-minutes, seeds 1-3, Node wasm, PGD-10',
-  cifar10: null,
-};
-
 function lessonBase(dataset: DatasetName): ExperimentSpec {
   const base = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
   base.dataset = { ...base.dataset, name: dataset };
@@ -58,12 +63,12 @@ function step(base: ExperimentSpec, id: string, title: string, text: string, run
   const spec = structuredClone(base);
   spec.runs = structuredClone(runs);
   edit(spec);
-  return { id, title, text, checked: LESSON_CHECKED[spec.dataset.name === 'cifar10' ? 'cifar10' : 'shapes'], spec };
+  return { id, title, text, spec };
 }
 
-/** The seven steps, on CIFAR-10 when it is prepared, else on generated shapes. */
-export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
-  const base = lessonBase(lessonDataset(datasets));
+/** The seven steps, on generated shapes unless another variant is asked for. */
+export function lessonSteps(dataset: LessonDataset = 'shapes'): LessonStep[] {
+  const base = lessonBase(dataset);
   return [
     step(base, 'baseline', 'A plain SGD baseline', 'A small CNN learns the images with plain SGD. Watch the clean accuracy climb: this is the model every other step is compared with.', [SGD], (s) => {
       s.eval.attacks = [];
@@ -114,8 +119,4 @@ export function lessonSteps(datasets: LessonDatasets): LessonStep[] {
       [SGD, SAM, at('at', 2)],
     ),
   ];
-}
-
-export function lessonDataset(datasets: LessonDatasets): DatasetName {
-  return datasets.cifar10 ? 'cifar10' : 'shapes';
 }

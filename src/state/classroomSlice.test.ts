@@ -6,7 +6,7 @@ describe('classroom slice', () => {
   it('starts on the lab view and moves through the lesson, loading each step, clamped at both ends', () => {
     const store = createLabStore();
     expect(store.getState().view).toBe('lab');
-    const steps = lessonSteps({ cifar10: false });
+    const steps = lessonSteps();
     store.getState().goToStep(2);
     let s = store.getState();
     expect(s.view).toBe('classroom');
@@ -14,7 +14,7 @@ describe('classroom slice', () => {
     expect(s.spec).toEqual(steps[2].spec);
     expect(s.issues).toEqual([]);
     store.getState().goToStep(99);
-    expect(store.getState().lessonIndex).toBe(5);
+    expect(store.getState().lessonIndex).toBe(steps.length - 1);
     store.getState().goToStep(-3);
     expect(store.getState().lessonIndex).toBe(0);
     // Without loading (runs going), only the highlighted step moves.
@@ -24,23 +24,24 @@ describe('classroom slice', () => {
     expect(s.spec).toEqual(steps[0].spec);
   });
 
-  it('loads the CIFAR-10 variant once the page found it prepared', () => {
+  it('starts on the shapes whatever is prepared, and loads another variant when one is picked', () => {
     const store = createLabStore();
-    store.getState().setLessonDatasets({ cifar10: true });
+    expect(store.getState().goToStep(1).spec.dataset.name).toBe('shapes');
+    store.getState().setLessonDataset('cifar10');
     expect(store.getState().goToStep(1).spec.dataset.name).toBe('cifar10');
     expect(store.getState().spec.dataset.name).toBe('cifar10');
   });
 
-  it('moves a lesson step already in the form to CIFAR-10 when the answer comes late, but leaves an edited spec alone', () => {
+  it('moves a lesson step already in the form to the picked variant, but leaves an edited spec alone', () => {
     const store = createLabStore();
     store.getState().goToStep(3);
-    store.getState().setLessonDatasets({ cifar10: true });
-    expect(store.getState().spec).toEqual(lessonSteps({ cifar10: true })[3].spec);
+    store.getState().setLessonDataset('cifar10');
+    expect(store.getState().spec).toEqual(lessonSteps('cifar10')[3].spec);
 
     const other = createLabStore();
     other.getState().goToStep(3);
     other.getState().updateSpec((d) => (d.train.lr = 0.01));
-    other.getState().setLessonDatasets({ cifar10: true });
+    other.getState().setLessonDataset('cifar10');
     expect(other.getState().spec.dataset.name).toBe('shapes');
     expect(other.getState().spec.train.lr).toBe(0.01);
   });

@@ -53,15 +53,4 @@ describe('dataset controller', () => {
     expect(c.importFiles([file('x.gz', 1)])).toBe(true);
   });
 
-  it('tells the lesson whether CIFAR-10 is prepared, and leaves it on shapes when the status cannot be read', async () => {
-    const store = createLabStore();
-    const noWorker = () => {
-      throw new Error('no import here');
-    };
-    await createDatasetController(store, { createWorker: noWorker, status: async () => ready(true) as never }).checkLessonDatasets();
-    expect(store.getState().lessonDatasets).toEqual({ cifar10: true });
-    store.getState().setLessonDatasets({ cifar10: false });
-    await createDatasetController(store, { createWorker: noWorker, status: () => Promise.reject(new Error('no server')) }).checkLessonDatasets();
-    expect(store.getState().lessonDatasets).toEqual({ cifar10: false });
-  });
 });

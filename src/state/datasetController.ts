@@ -9,11 +9,6 @@ import type { WorkerClient } from './workerClient';
 
 export interface DatasetController {
   refresh(): Promise<void>;
-  /**
-   * Asks whether CIFAR-10 is prepared, for the lesson (when the classroom opens, not on every page
-   * load: on a fresh machine the manifest's 404 would be logged); without a manifest it stays on shapes.
-   */
-  checkLessonDatasets(): Promise<void>;
   /** Parses and keeps dropped files; false when an import is already running. */
   importFiles(files: File[]): boolean;
 }
@@ -24,10 +19,6 @@ export function createDatasetController(store: LabStore, deps: { createWorker: (
   const controller: DatasetController = {
     async refresh() {
       store.getState().setDatasetStates(await status());
-    },
-    async checkLessonDatasets() {
-      const ready = await status().catch(() => undefined); // no manifest or no server: the generated shapes need neither
-      if (ready) store.getState().setLessonDatasets({ cifar10: ready.cifar10.ready });
     },
     importFiles(files) {
       if (busy || files.length === 0) return false;

@@ -3,7 +3,9 @@ import { memo } from 'react';
 import { selectActive, selectNotice, selectRunOrder } from '../state/selectors';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ClassroomShell, ViewBar } from './classroom/ClassroomShell';
+import { Handout } from './classroom/Handout';
 import { LessonPanel } from './classroom/LessonPanel';
+import { LessonStage } from './classroom/LessonStage';
 import { TheoryPanel } from './classroom/TheoryPanel';
 import { Controls } from './Controls';
 import { DatasetPicker } from './DatasetPicker';
@@ -43,6 +45,7 @@ export function App() {
           <HistoryPanel />
         </aside>
         <section className="results">
+          {classroom && <LessonStage />}
           <Controls />
           <ShareBar />
           <RunCards />
@@ -52,6 +55,7 @@ export function App() {
         </section>
       </main>
       {classroom && <TheoryPanel />}
+      {classroom && <Handout />}
     </div>
   );
 }

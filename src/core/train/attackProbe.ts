@@ -9,7 +9,7 @@ import type { Model } from '../model/model';
 import type { Rng } from '../rng';
 import { pgd } from './attack';
 import { attackCrossEntropy } from './attackLoss';
-import { disposeBatch, toDeviceBatch } from './objective';
+import { disposeBatch, paddedBatch } from './objective';
 
 /** The probe's numbers, stored on the final evaluation (README "Results format"). */
 export interface AttackProbe {
@@ -32,17 +32,11 @@ export interface ProbeOptions {
 
 export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): Promise<AttackProbe> {
   if (set.n === 0) throw new Error('cannot probe an empty set');
-  const dim = set.x.length / set.n;
   const bs = Math.max(1, Math.min(o.batchSize, set.n));
   let zero = 0;
   let standing = 0;
   for (let start = 0; start < set.n; start += bs) {
-    const real = Math.min(bs, set.n - start);
-    const x = new Float32Array(bs * dim);
-    x.set(set.x.subarray(start * dim, (start + real) * dim));
-    const labels = new Int32Array(bs);
-    for (let i = 0; i < real; i++) labels[i] = set.y[start + i];
-    const batch = toDeviceBatch(x, labels, set.shape, model.numClasses);
+    const { batch, real } = paddedBatch(set, start, bs, model.numClasses);
     try {
       // The gradient the attacks follow (attackLoss.ts).
       const grad = tf.grad((xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, 'eval'), batch.oneHot)))(batch.x);

@@ -17,7 +17,7 @@ import { apgdKey, attackKey, type AttackSpec, type EvalSpec } from '../spec';
 import { pgd } from './attack';
 import { attackProbe, type AttackProbe } from './attackProbe';
 import { autoAttackAccuracy } from './autoAttack';
-import { countCorrect, disposeBatch, perExampleCrossEntropy, toDeviceBatch } from './objective';
+import { countCorrect, disposeBatch, paddedBatch, perExampleCrossEntropy } from './objective';
 
 export interface EvalOptions {
   attacks: AttackSpec[];
@@ -47,7 +47,6 @@ export function evalSubset(test: Dataset, size: number, seed: number): Dataset {
 
 export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions): Promise<EvalScores> {
   if (set.n === 0) throw new Error('cannot evaluate on an empty set');
-  const dim = set.x.length / set.n;
   const bs = Math.max(1, Math.min(o.batchSize, set.n));
   const startRng = new Rng(o.seed).derive('eval-attack');
   const keys = o.attacks.map(attackKey);
@@ -55,12 +54,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
   let lossSum = 0;
   const robust = new Array<number>(o.attacks.length).fill(0);
   for (let start = 0; start < set.n; start += bs) {
-    const real = Math.min(bs, set.n - start);
-    const x = new Float32Array(bs * dim);
-    x.set(set.x.subarray(start * dim, (start + real) * dim));
-    const labels = new Int32Array(bs);
-    for (let i = 0; i < real; i++) labels[i] = set.y[start + i];
-    const batch = toDeviceBatch(x, labels, set.shape, model.numClasses);
+    const { batch, real } = paddedBatch(set, start, bs, model.numClasses);
     // Only the first `real` rows count (mask 1), the zero padding does not (mask 0).
     const mask = tf.tensor1d(Array.from({ length: bs }, (_, i) => (i < real ? 1 : 0)), 'float32');
     const scores: tf.Tensor[] = [];

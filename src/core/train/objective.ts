@@ -2,6 +2,7 @@
 // respect to every parameter of a model, for one batch and one BatchNorm mode.
 import * as tf from '@tensorflow/tfjs';
 import type { BatchStatsSink, ForwardMode, Model } from '../model/model';
+import type { Dataset } from '../data/dataset';
 
 /** -log softmax(logits)[label] of each row; `oneHot` is [batch, classes]. */
 export function perExampleCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Tensor1D {
@@ -33,6 +34,20 @@ export function toDeviceBatch(x: Float32Array, labels: Int32Array, shape: number
     const l = tf.tensor1d(labels, 'int32');
     return { x: tf.tensor(x, [labels.length, ...shape], 'float32'), labels: l, oneHot: tf.oneHot(l, numClasses) as tf.Tensor2D };
   });
+}
+
+/**
+ * Rows start..start+bs of `set` as one batch of fixed size `bs` (fixed shapes keep the backend's
+ * compiled kernels warm); rows past the end are zeros, and `real` says how many are not.
+ */
+export function paddedBatch(set: Dataset, start: number, bs: number, numClasses: number): { batch: DeviceBatch; real: number } {
+  const dim = set.x.length / set.n;
+  const real = Math.min(bs, set.n - start);
+  const x = new Float32Array(bs * dim);
+  x.set(set.x.subarray(start * dim, (start + real) * dim));
+  const labels = new Int32Array(bs);
+  labels.set(set.y.subarray(start, start + real));
+  return { batch: toDeviceBatch(x, labels, set.shape, numClasses), real };
 }
 
 export function disposeBatch(b: DeviceBatch): void {

@@ -64,7 +64,11 @@ export function BoundaryCanvas({ title, color, grid, points, description }: Boun
   }, [grid, points, color]);
   return (
     <figure className="chart" style={{ margin: 0 }}>
-      <figcaption style={{ color }}>{title}</figcaption>
+      {/* A swatch, not coloured text: SAM's orange and AT's green are too light to read as text on white. */}
+      <figcaption>
+        <span className="swatch" style={{ background: color }} aria-hidden />
+        {title}
+      </figcaption>
       <canvas ref={ref} width={SIZE} height={SIZE} role="img" aria-label={description} style={{ border: '1px solid #ccc', display: 'block' }} />
       <div style={{ fontSize: '0.75rem', color: '#555' }}>
         → mean robust feature; ↑ mean non-robust feature

@@ -1,46 +1,65 @@
-// The guided lesson: seven short steps, each with a button that loads its experiment and trains it.
-// The step shown follows the store (n / p move it too); the lab's charts on the right show the runs.
-import { useEffect } from 'react';
-import { lessonDataset, lessonSteps } from '../../core/lesson';
+// The guided lesson: seven short steps; the current one shows its text and the controls (previous,
+// train it live, next, print). Its recorded run is on the stage beside it (LessonStage.tsx).
+// The step shown follows the store (n / p move it too).
+import { LESSON_DATASETS, lessonSteps, offeredLessonDatasets, type LessonDataset } from '../../core/lesson';
 import { useLab, useLabContext } from '../labContext';
 
 export function LessonPanel() {
-  const { store, controller, datasets: datasetController } = useLabContext();
-  const datasets = useLab((s) => s.lessonDatasets);
+  const { store, controller } = useLabContext();
+  const dataset = useLab((s) => s.lessonDataset);
   const index = useLab((s) => s.lessonIndex);
-  const steps = lessonSteps(datasets);
-  // Asked when the classroom opens: the lesson trains on CIFAR-10 instead of the shapes when it is prepared.
-  useEffect(() => void datasetController.checkLessonDatasets(), [datasetController]);
-  const start = (i: number) => {
-    store.getState().goToStep(i);
+  const steps = lessonSteps(dataset);
+  const offered = offeredLessonDatasets();
+  const step = steps[index];
+  const trainLive = () => {
+    store.getState().goToStep(index);
     controller.train();
   };
   return (
     <section className="panel lesson" aria-labelledby="lesson-title">
       <h2 id="lesson-title">Guided lesson</h2>
       <p className="lesson-data">
-        {lessonDataset(datasets) === 'cifar10' ? 'On a 2,000-image CIFAR-10 subset.' : 'On generated shapes (no download needed).'} Each step trains in a
-        minute or two; the charts on the right follow it. Keys: n / p move, Space trains or pauses, ? lists them all.
+        On {LESSON_DATASETS[dataset].label}. {LESSON_DATASETS[dataset].checked}{' '}
+        {offered.length > 1 && (
+          <select aria-label="the lesson's data" value={dataset} onChange={(e) => store.getState().setLessonDataset(e.target.value as LessonDataset)}>
+            {offered.map((d) => (
+              <option key={d} value={d}>
+                {LESSON_DATASETS[d].label}
+              </option>
+            ))}
+          </select>
+        )}
       </p>
       <ol className="lesson-steps">
         {steps.map((s, i) => (
           <li key={s.id} className={i === index ? 'current' : undefined} aria-current={i === index ? 'step' : undefined} data-step={s.id}>
-            <h3>
-              {i + 1}. {s.title}
-            </h3>
-            {i === index && <p>{s.text}</p>}
-            <button type="button" className={i === index ? 'primary' : 'small'} onClick={() => start(i)} aria-label={`Train this step: ${i + 1}, ${s.title}`}>
-              Train this step
-            </button>
+            {i === index ? (
+              <>
+                <h3>
+                  {i + 1}. {s.title}
+                </h3>
+                <p>{s.text}</p>
+              </>
+            ) : (
+              <button type="button" className="step-link" onClick={() => store.getState().goToStep(i)}>
+                {i + 1}. {s.title}
+              </button>
+            )}
           </li>
         ))}
       </ol>
       <div className="lesson-nav" role="group" aria-label="lesson steps">
         <button type="button" disabled={index === 0} onClick={() => store.getState().goToStep(index - 1)}>
-          ← Previous step
+          ← Previous
+        </button>
+        <button type="button" className="primary" onClick={trainLive} aria-label={`Train it live: step ${index + 1}, ${step.title}`}>
+          Train it live
         </button>
         <button type="button" disabled={index === steps.length - 1} onClick={() => store.getState().goToStep(index + 1)}>
-          Next step →
+          Next →
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          Print handout
         </button>
       </div>
     </section>

@@ -3,12 +3,17 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { TOY_METHODS } from '../../core/toy/toyTrain';
+import { useLabelWidth } from '../charts/useLabelWidth';
 import { METHOD_COLORS, METHOD_NAMES, type ToyChartRow } from './toyChartData';
 
 const percent = (v: number) => `${Math.round(v * 100)}%`;
+// The y ticks, given so the axis is as wide as their measured labels (in presentation type too).
+const SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1];
+const ACCURACY_TICKS = [0.4, 0.55, 0.7, 0.85, 1];
 const tooltipValue = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v));
 
 export const ShareChart = memo(function ShareChart({ rows }: { rows: ToyChartRow[] }) {
+  const yWidth = useLabelWidth(SHARE_TICKS.map(percent));
   return (
     <figure className="chart" data-chart="toy-share">
       <figcaption>Share of the model's weight on robust features (higher: more robust features)</figcaption>
@@ -16,7 +21,7 @@ export const ShareChart = memo(function ShareChart({ rows }: { rows: ToyChartRow
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
           <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -8 }} />
-          <YAxis type="number" domain={[0, 1]} width={44} tickFormatter={percent} />
+          <YAxis type="number" domain={[0, 1]} ticks={SHARE_TICKS} width={yWidth} tickFormatter={percent} />
           <Tooltip formatter={tooltipValue} labelFormatter={(s) => `step ${s}`} />
           <Legend verticalAlign="top" height={24} />
           {TOY_METHODS.map((m) => (
@@ -29,6 +34,7 @@ export const ShareChart = memo(function ShareChart({ rows }: { rows: ToyChartRow
 });
 
 export const ToyAccuracyChart = memo(function ToyAccuracyChart({ rows, eps }: { rows: ToyChartRow[]; eps: number }) {
+  const yWidth = useLabelWidth(ACCURACY_TICKS.map(percent));
   return (
     <figure className="chart" data-chart="toy-accuracy">
       <figcaption>Test accuracy: clean (solid) and robust at eps = {eps} (dashed)</figcaption>
@@ -36,7 +42,7 @@ export const ToyAccuracyChart = memo(function ToyAccuracyChart({ rows, eps }: { 
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
           <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -8 }} />
-          <YAxis type="number" domain={[0.4, 1]} width={44} tickFormatter={percent} allowDataOverflow />
+          <YAxis type="number" domain={[0.4, 1]} ticks={ACCURACY_TICKS} width={yWidth} tickFormatter={percent} allowDataOverflow />
           <Tooltip formatter={tooltipValue} labelFormatter={(s) => `step ${s}`} />
           <Legend verticalAlign="top" height={24} />
           {TOY_METHODS.flatMap((m) => [
