@@ -4,9 +4,17 @@ import tseslint from 'typescript-eslint';
 const layer = (files, forbidden, extra = []) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: forbidden.map((dir) => ({ group: [`**/${dir}/**`, `**/${dir}`], message: `this layer must not import from src/${dir}` })).concat(extra),
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden
+          .map((dir) => ({
+            group: [`**/${dir}/**`, `**/${dir}`],
+            message: `this layer must not import from src/${dir}`,
+          }))
+          .concat(extra),
+      },
+    ],
   },
 });
 
@@ -17,23 +25,44 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Types are imported as types (`verbatimModuleSyntax` then keeps every other import as written).
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
-  layer(['src/core/**/*.ts'], ['worker', 'state', 'ui'], [
-    { group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'recharts'], message: 'src/core is pure TS + tfjs' },
-  ]),
+  layer(
+    ['src/core/**/*.ts'],
+    ['worker', 'state', 'ui'],
+    [{ group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'recharts'], message: 'src/core is pure TS + tfjs' }],
+  ),
   {
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'window', 'document', 'fetch', 'navigator', 'localStorage', 'indexedDB', 'self'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'fetch',
+        'navigator',
+        'localStorage',
+        'indexedDB',
+        'self',
+      ],
     },
   },
-  layer(['src/worker/**/*.ts'], ['state', 'ui'], [
-    { group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'recharts'], message: 'workers import nothing from the UI' },
-  ]),
+  layer(
+    ['src/worker/**/*.ts'],
+    ['state', 'ui'],
+    [
+      {
+        group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'recharts'],
+        message: 'workers import nothing from the UI',
+      },
+    ],
+  ),
   layer(['src/state/**/*.ts', 'src/state/**/*.tsx'], ['ui']),
   // The UI reaches the workers through the controllers made in main.tsx (state/), never directly.
   layer(['src/ui/**/*.ts', 'src/ui/**/*.tsx'], ['worker']),

@@ -19,7 +19,8 @@ function tfjsWasmFiles(): Plugin {
       const from = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
       const to = path.join(root, 'public/wasm');
       fs.mkdirSync(to, { recursive: true });
-      for (const f of fs.readdirSync(from).filter((n) => n.endsWith('.wasm'))) fs.copyFileSync(path.join(from, f), path.join(to, f));
+      for (const f of fs.readdirSync(from).filter((n) => n.endsWith('.wasm')))
+        fs.copyFileSync(path.join(from, f), path.join(to, f));
     },
   };
 }

@@ -21,7 +21,15 @@ import { markdown } from './report';
 export interface BenchResult {
   date: string;
   quick: boolean;
-  machine: { name: string; cpus: number; cpuModel: string; node: string; loadStart: number[]; loadEnd: number[]; chromium?: string };
+  machine: {
+    name: string;
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    loadStart: number[];
+    loadEnd: number[];
+    chromium?: string;
+  };
   node: SuiteResult[];
   browser: SuiteResult[];
   pytorch: { results: TorchResult[]; skipped?: string };
@@ -54,14 +62,26 @@ const plan = quick ? quickPlan : fullPlan;
 const result: BenchResult = {
   date: new Date().toISOString().slice(0, 10),
   quick,
-  machine: { name: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', node: process.version, loadStart: os.loadavg(), loadEnd: [] },
+  machine: {
+    name: os.hostname(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '?',
+    node: process.version,
+    loadStart: os.loadavg(),
+    loadEnd: [],
+  },
   node: [],
   browser: [],
   pytorch: { results: [] },
   failed: [],
   seconds: 0,
 };
-log(`bench${quick ? ' --quick' : ''}: load average ${os.loadavg().map((v) => v.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
+log(
+  `bench${quick ? ' --quick' : ''}: load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' / ')} on ${os.cpus().length} cores`,
+);
 
 if (want('node')) result.node = await runNodeBench(plan, log);
 if (want('pytorch')) {
@@ -96,7 +116,9 @@ if (want('browser') || want('page')) {
             ];
         result.page = await runPageBench(
           browser.context,
-          quick ? { watchMs: 5_000, firstPointCapMs: 60_000, concurrencyEpochs: 1, preset } : { watchMs: 30_000, firstPointCapMs: 180_000, concurrencyEpochs: 2, preset },
+          quick
+            ? { watchMs: 5_000, firstPointCapMs: 60_000, concurrencyEpochs: 1, preset }
+            : { watchMs: 30_000, firstPointCapMs: 180_000, concurrencyEpochs: 2, preset },
           log,
         );
       } catch (e) {
@@ -113,7 +135,10 @@ result.machine.loadEnd = os.loadavg();
 result.seconds = (Date.now() - t0) / 1000;
 const dir = path.join(ROOT, 'bench/results');
 fs.mkdirSync(dir, { recursive: true });
-const base = path.join(dir, `${result.date}-${result.machine.name}${quick ? '-quick' : ''}${onlyArg ? `-${only.join('-')}` : ''}`);
+const base = path.join(
+  dir,
+  `${result.date}-${result.machine.name}${quick ? '-quick' : ''}${onlyArg ? `-${only.join('-')}` : ''}`,
+);
 const md = markdown(result);
 fs.writeFileSync(`${base}.json`, JSON.stringify(result, null, 1) + '\n');
 fs.writeFileSync(`${base}.md`, md);

@@ -5,8 +5,11 @@ import { BACKEND_NAMES, type BackendName } from '../src/core/backend';
 import { buildAndServe } from './lib/serve';
 import type { SuitePlan, SuiteResult } from './lib/suite';
 
-
-export async function runBrowserBench(context: BrowserContext, plan: (b: BackendName) => SuitePlan, log: (line: string) => void): Promise<{ results: SuiteResult[]; failed: string[] }> {
+export async function runBrowserBench(
+  context: BrowserContext,
+  plan: (b: BackendName) => SuitePlan,
+  log: (line: string) => void,
+): Promise<{ results: SuiteResult[]; failed: string[] }> {
   const served = await buildAndServe('bench/browser/index.html');
   const results: SuiteResult[] = [];
   const failed: string[] = [];
@@ -19,7 +22,12 @@ export async function runBrowserBench(context: BrowserContext, plan: (b: Backend
         await page.goto(served.url);
         await page.waitForFunction(() => '__bench' in window);
         const request = { backend, plan: plan(backend) };
-        results.push(await page.evaluate((r) => (window as unknown as { __bench: { run(r: unknown): Promise<SuiteResult> } }).__bench.run(r), request));
+        results.push(
+          await page.evaluate(
+            (r) => (window as unknown as { __bench: { run(r: unknown): Promise<SuiteResult> } }).__bench.run(r),
+            request,
+          ),
+        );
       } catch (e) {
         const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
         failed.push(`${backend}: ${why}`);

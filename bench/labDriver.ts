@@ -15,7 +15,12 @@ export type RunSnapshot = TestSnapshot['runs'][number];
 /** A fresh profile in a persistent context; fails at once, with the install command, when Chromium is missing. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-lab-bench-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumExecutable(), headless: true, viewport: { width: 1400, height: 1000 }, args: CHROMIUM_FLAGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumExecutable(),
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: CHROMIUM_FLAGS,
+  });
   return {
     context,
     async close() {
@@ -43,16 +48,31 @@ export async function openLab(context: BrowserContext, baseUrl: string, spec?: u
   const hash = spec ? `#spec=${encodeURIComponent(JSON.stringify(spec))}` : '';
   await page.goto(`${baseUrl}?e2e=1${query}${hash}`);
   await page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
-  return { page, errors, state: () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState()) };
+  return {
+    page,
+    errors,
+    state: () =>
+      page.evaluate(() =>
+        (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState(),
+      ),
+  };
 }
 
 /** Polls the hook until `done` holds; throws with the last state after `ms`. */
-export async function waitForState(lab: LabPage, done: (s: TestSnapshot) => boolean, ms: number, what: string): Promise<TestSnapshot> {
+export async function waitForState(
+  lab: LabPage,
+  done: (s: TestSnapshot) => boolean,
+  ms: number,
+  what: string,
+): Promise<TestSnapshot> {
   const until = Date.now() + ms;
   for (;;) {
     const s = await lab.state();
     if (done(s)) return s;
-    if (Date.now() > until) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}; state: ${JSON.stringify(s.runs.map((r) => [r.id, r.status, r.step, r.totalSteps, r.error]))}`);
+    if (Date.now() > until)
+      throw new Error(
+        `timed out after ${ms / 1000} s waiting for ${what}; state: ${JSON.stringify(s.runs.map((r) => [r.id, r.status, r.step, r.totalSteps, r.error]))}`,
+      );
     await lab.page.waitForTimeout(250);
   }
 }
@@ -64,7 +84,8 @@ export async function longestTaskSince(page: Page, since: number): Promise<numbe
   return (await longTasksSince(page, since)).reduce((m, [, d]) => Math.max(m, d), 0);
 }
 
-export const controlButton = (page: Page, name: string) => page.getByTestId('controls').getByRole('button', { name, exact: true });
+export const controlButton = (page: Page, name: string) =>
+  page.getByTestId('controls').getByRole('button', { name, exact: true });
 
 export async function clickButton(page: Page, name: string): Promise<void> {
   await controlButton(page, name).click();

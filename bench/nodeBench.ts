@@ -5,7 +5,10 @@ import { NODE_BACKENDS, useBackend } from '../scripts/lib/nodeBackend';
 import type { SuitePlan, SuiteResult } from './lib/suite';
 import { runSuite } from './lib/suite';
 
-export async function runNodeBench(plan: (b: BackendName) => SuitePlan, log: (line: string) => void): Promise<SuiteResult[]> {
+export async function runNodeBench(
+  plan: (b: BackendName) => SuitePlan,
+  log: (line: string) => void,
+): Promise<SuiteResult[]> {
   const out: SuiteResult[] = [];
   for (const b of NODE_BACKENDS) {
     await useBackend(b);

@@ -60,21 +60,35 @@ function assetSizes(outDir: string): Pick<PageResult, 'initial' | 'initialGzipBy
     }
   };
   walk('');
-  const later = all.filter((f) => !initial.some((i) => i.file === f) && /\.(js|css|wasm)$/.test(f)).map((f) => sizeOf(outDir, f)).sort((a, b) => b.gzipBytes - a.gzipBytes);
+  const later = all
+    .filter((f) => !initial.some((i) => i.file === f) && /\.(js|css|wasm)$/.test(f))
+    .map((f) => sizeOf(outDir, f))
+    .sort((a, b) => b.gzipBytes - a.gzipBytes);
   const sum = (v: AssetSize[]) => v.reduce((s, a) => s + a.gzipBytes, 0);
   return { initial, initialGzipBytes: sum(initial), later, laterGzipBytes: sum(later) };
 }
 
-async function wallTimeOf(context: BrowserContext, url: string, spec: ExperimentSpec, errors: string[]): Promise<number> {
+async function wallTimeOf(
+  context: BrowserContext,
+  url: string,
+  spec: ExperimentSpec,
+  errors: string[],
+): Promise<number> {
   const lab = await openLab(context, url, spec);
   try {
     // The profile is shared: a page closed while training leaves its runs behind, and Train waits for Reset.
     if (!(await controlButton(lab.page, 'Train').isEnabled())) await clickButton(lab.page, 'Reset');
     const t0 = Date.now();
     await clickButton(lab.page, 'Train');
-    const s = await waitForState(lab, (st) => st.runs.length === spec.runs.length && st.runs.every(ended), 600_000, 'the runs to end');
+    const s = await waitForState(
+      lab,
+      (st) => st.runs.length === spec.runs.length && st.runs.every(ended),
+      600_000,
+      'the runs to end',
+    );
     const ms = Date.now() - t0;
-    for (const r of s.runs) if (r.status !== 'done') errors.push(`concurrency run ${r.id}: ${r.status} ${r.error ?? ''}`);
+    for (const r of s.runs)
+      if (r.status !== 'done') errors.push(`concurrency run ${r.id}: ${r.status} ${r.error ?? ''}`);
     return ms;
   } finally {
     await lab.page.close();
@@ -87,8 +101,16 @@ export async function runPageBench(
   log: (line: string) => void,
 ): Promise<PageResult> {
   const served = await buildAndServe('index.html');
-  const out: PageResult = { ...assetSizes(served.outDir), watchMs: o.watchMs, firstPointCapMs: o.firstPointCapMs, preset: [], errors: [] };
-  log(`page: initial JS+CSS ${(out.initialGzipBytes / 1024).toFixed(0)} KiB gzip, later ${(out.laterGzipBytes / 1024).toFixed(0)} KiB gzip`);
+  const out: PageResult = {
+    ...assetSizes(served.outDir),
+    watchMs: o.watchMs,
+    firstPointCapMs: o.firstPointCapMs,
+    preset: [],
+    errors: [],
+  };
+  log(
+    `page: initial JS+CSS ${(out.initialGzipBytes / 1024).toFixed(0)} KiB gzip, later ${(out.laterGzipBytes / 1024).toFixed(0)} KiB gzip`,
+  );
   try {
     for (const config of o.preset) out.preset.push(await timePreset(served.url, config, log));
     // Concurrency first: after the default preset's WebGPU runs, SwiftShader's GPU process stays
@@ -96,26 +118,39 @@ export async function runPageBench(
     const spec = tinySpec((s) => (s.train.epochs = o.concurrencyEpochs));
     const parallelMs = await wallTimeOf(context, served.url, spec, out.errors);
     let sequentialMs = 0;
-    for (const r of spec.runs) sequentialMs += await wallTimeOf(context, served.url, { ...spec, runs: [r] }, out.errors);
-    out.concurrency = { parallelMs, sequentialMs, throughputRatio: Math.round((sequentialMs / parallelMs) * 100) / 100 };
-    log(`page: three runs at once ${parallelMs} ms, one after another ${sequentialMs} ms: throughput x${out.concurrency.throughputRatio}`);
+    for (const r of spec.runs)
+      sequentialMs += await wallTimeOf(context, served.url, { ...spec, runs: [r] }, out.errors);
+    out.concurrency = {
+      parallelMs,
+      sequentialMs,
+      throughputRatio: Math.round((sequentialMs / parallelMs) * 100) / 100,
+    };
+    log(
+      `page: three runs at once ${parallelMs} ms, one after another ${sequentialMs} ms: throughput x${out.concurrency.throughputRatio}`,
+    );
     const lab = await openLab(context, served.url);
     try {
       const t0 = await lab.page.evaluate(() => performance.now());
       await clickButton(lab.page, 'Train');
-      const points = () => lab.page.evaluate(() => Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-points') ?? 0));
+      const points = () =>
+        lab.page.evaluate(() =>
+          Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-points') ?? 0),
+        );
       let peak = 0;
       const until = Date.now() + o.firstPointCapMs;
       while (Date.now() < until && (out.firstPointMs === undefined || out.firstEvalMs === undefined)) {
         const now = await lab.page.evaluate(() => performance.now());
         if (out.firstPointMs === undefined && (await points()) > 0) out.firstPointMs = Math.round(now - t0);
         const s = await lab.state();
-        if (out.firstEvalMs === undefined && s.runs.some((r) => r.evaluations > 0)) out.firstEvalMs = Math.round(now - t0);
+        if (out.firstEvalMs === undefined && s.runs.some((r) => r.evaluations > 0))
+          out.firstEvalMs = Math.round(now - t0);
         out.backend = s.runs[0]?.backend;
         peak = Math.max(peak, treeRssBytes());
         await lab.page.waitForTimeout(100);
       }
-      log(`page: Train -> first loss point ${out.firstPointMs} ms, first evaluation ${out.firstEvalMs} ms (backend ${out.backend})`);
+      log(
+        `page: Train -> first loss point ${out.firstPointMs} ms, first evaluation ${out.firstEvalMs} ms (backend ${out.backend})`,
+      );
       const watchUntil = Date.now() + o.watchMs;
       while (Date.now() < watchUntil) {
         peak = Math.max(peak, treeRssBytes());
@@ -123,8 +158,12 @@ export async function runPageBench(
       }
       out.longestTaskMs = Math.round(await longestTaskSince(lab.page, t0));
       out.peakRssBytes = peak;
-      out.jsHeapBytes = await lab.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-      log(`page: longest main-thread task ${out.longestTaskMs} ms over ${o.watchMs / 1000} s of three runs; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+      out.jsHeapBytes = await lab.page.evaluate(
+        () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+      );
+      log(
+        `page: longest main-thread task ${out.longestTaskMs} ms over ${o.watchMs / 1000} s of three runs; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
+      );
       // Closing the page below ends its workers; no Stop needed.
       out.errors.push(...lab.errors);
     } finally {

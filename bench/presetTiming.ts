@@ -28,14 +28,23 @@ export interface PresetTiming extends PresetTimingConfig {
   errors: string[];
 }
 
-export async function timePreset(url: string, config: PresetTimingConfig, log: (line: string) => void): Promise<PresetTiming> {
+export async function timePreset(
+  url: string,
+  config: PresetTimingConfig,
+  log: (line: string) => void,
+): Promise<PresetTiming> {
   const spec = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
   spec.train.backend = config.backend;
   // A fresh profile each time: nothing remembered, as for a new user.
   const browser = await launchChromium();
   const out: PresetTiming = { ...config, firstPointMs: {}, progress: 0, statuses: [], errors: [] };
   try {
-    const lab = await openLab(browser.context, url, config.backend === 'auto' ? undefined : spec, config.parallel ? `&parallel=${config.parallel}` : '');
+    const lab = await openLab(
+      browser.context,
+      url,
+      config.backend === 'auto' ? undefined : spec,
+      config.parallel ? `&parallel=${config.parallel}` : '',
+    );
     const t0 = Date.now();
     await clickButton(lab.page, 'Train');
     for (;;) {
@@ -45,7 +54,8 @@ export async function timePreset(url: string, config: PresetTimingConfig, log: (
         out.chosenMs = now;
         out.reason = s.backendChoice.reason;
       }
-      for (const r of s.runs) if (r.evaluations > 0 && out.firstPointMs[r.id] === undefined) out.firstPointMs[r.id] = now;
+      for (const r of s.runs)
+        if (r.evaluations > 0 && out.firstPointMs[r.id] === undefined) out.firstPointMs[r.id] = now;
       const total = s.runs.reduce((a, r) => a + r.totalSteps, 0);
       out.progress = total > 0 ? s.runs.reduce((a, r) => a + r.step, 0) / total : 0;
       out.backendUsed = s.runs.find((r) => r.backend)?.backend;
@@ -65,7 +75,9 @@ export async function timePreset(url: string, config: PresetTimingConfig, log: (
   const firsts = Object.entries(out.firstPointMs).map(([id, ms]) => `${id} ${(ms / 1000).toFixed(1)} s`);
   log(
     `page: default preset, ${config.backend}${config.parallel ? `, ${config.parallel} at once` : ''}: first points ${firsts.join(', ') || 'none'}; ` +
-      (out.doneMs !== undefined ? `all done in ${(out.doneMs / 1000).toFixed(1)} s` : `${(out.progress * 100).toFixed(0)} % of the steps after ${(config.capMs / 1000).toFixed(0)} s`) +
+      (out.doneMs !== undefined
+        ? `all done in ${(out.doneMs / 1000).toFixed(1)} s`
+        : `${(out.progress * 100).toFixed(0)} % of the steps after ${(config.capMs / 1000).toFixed(0)} s`) +
       (out.reason ? ` (${out.reason})` : ''),
   );
   return out;

@@ -14,13 +14,28 @@ export interface TorchResult {
 }
 
 /** One line per case, or a reason why PyTorch could not run (then the comparison is skipped). */
-export function runPytorch(cases: ModelCase[], steps: number, log: (line: string) => void): { results: TorchResult[]; skipped?: string } {
+export function runPytorch(
+  cases: ModelCase[],
+  steps: number,
+  log: (line: string) => void,
+): { results: TorchResult[]; skipped?: string } {
   if (!fs.existsSync(PYTHON)) return { results: [], skipped: `${PYTHON} not found` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { results: [], skipped: `PyTorch is not installed for ${PYTHON} (Debian: apt install python3-torch)` };
+  if (probe.status !== 0)
+    return { results: [], skipped: `PyTorch is not installed for ${PYTHON} (Debian: apt install python3-torch)` };
   const results: TorchResult[] = [];
   for (const c of cases) {
-    const args = [path.join(ROOT, 'bench/pytorch_step.py'), '--model', c.model, '--width', String(c.width), '--batch', String(c.batch), '--steps', String(steps)];
+    const args = [
+      path.join(ROOT, 'bench/pytorch_step.py'),
+      '--model',
+      c.model,
+      '--width',
+      String(c.width),
+      '--batch',
+      String(c.batch),
+      '--steps',
+      String(steps),
+    ];
     const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 600_000 });
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
     if (r.status !== 0 || !line.startsWith('{')) {
@@ -29,7 +44,11 @@ export function runPytorch(cases: ModelCase[], steps: number, log: (line: string
     }
     const j = JSON.parse(line) as { threads: number; ms: Record<string, number> };
     results.push({ case: caseKey(c), threads: j.threads, ms: j.ms });
-    log(`pytorch ${caseKey(c)} (${j.threads} threads): ${Object.entries(j.ms).map(([m, v]) => `${m} ${v} ms`).join(', ')}`);
+    log(
+      `pytorch ${caseKey(c)} (${j.threads} threads): ${Object.entries(j.ms)
+        .map(([m, v]) => `${m} ${v} ms`)
+        .join(', ')}`,
+    );
   }
   return { results };
 }

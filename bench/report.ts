@@ -15,11 +15,27 @@ export function markdown(r: BenchResult): string {
   const methods = [...new Set(suites.flatMap((s) => s.items.map((i) => i.method)))];
   const out: string[] = [];
   out.push(`# Benchmark ${r.date} on ${r.machine.name}${r.quick ? ' (quick)' : ''}`, '');
-  out.push(`${r.machine.cpus} x ${r.machine.cpuModel}; load average ${r.machine.loadStart.map((v) => v.toFixed(1)).join(' / ')} at the start, ${r.machine.loadEnd.map((v) => v.toFixed(1)).join(' / ')} at the end (1/5/15 min); Node ${r.machine.node}; ${r.seconds.toFixed(0)} s in all.`, '');
+  out.push(
+    `${r.machine.cpus} x ${r.machine.cpuModel}; load average ${r.machine.loadStart.map((v) => v.toFixed(1)).join(' / ')} at the start, ${r.machine.loadEnd.map((v) => v.toFixed(1)).join(' / ')} at the end (1/5/15 min); Node ${r.machine.node}; ${r.seconds.toFixed(0)} s in all.`,
+    '',
+  );
 
-  out.push('## Step time (ms: median, min-max) and ratios to SGD (ideal in brackets; each against SGD steps interleaved with its own)', '');
-  out.push(`| backend | case | ${methods.join(' | ')} | SGD GFLOP/s | ${methods.filter((m) => m !== 'sgd').map((m) => `${m}/sgd (${idealRatio(m)})`).join(' | ')} |`);
-  out.push(`|---|---|${methods.map(() => '---:').join('|')}|---:|${methods.filter((m) => m !== 'sgd').map(() => '---:').join('|')}|`);
+  out.push(
+    '## Step time (ms: median, min-max) and ratios to SGD (ideal in brackets; each against SGD steps interleaved with its own)',
+    '',
+  );
+  out.push(
+    `| backend | case | ${methods.join(' | ')} | SGD GFLOP/s | ${methods
+      .filter((m) => m !== 'sgd')
+      .map((m) => `${m}/sgd (${idealRatio(m)})`)
+      .join(' | ')} |`,
+  );
+  out.push(
+    `|---|---|${methods.map(() => '---:').join('|')}|---:|${methods
+      .filter((m) => m !== 'sgd')
+      .map(() => '---:')
+      .join('|')}|`,
+  );
   for (const s of suites) {
     for (const c of [...new Set(s.items.map((i) => i.case))]) {
       const sgd = timingOf(s, c, 'sgd');
@@ -28,26 +44,41 @@ export function markdown(r: BenchResult): string {
         const t = timingOf(s, c, m);
         return t ? `${f(t.medianMs)} (${f(t.minMs)}-${f(t.maxMs)})` : 'skip';
       });
-      const ratios = methods.filter((m) => m !== 'sgd').map((m) => {
-        const t = timingOf(s, c, m);
-        if (!t || (!sgd && t.pairedRatio === undefined)) return '–';
-        // Paired with interleaved SGD steps where measured: the two medians were taken minutes apart.
-        const ratio = t.pairedRatio ?? t.medianMs / sgd!.medianMs;
-        // The targets: SAM/SGD < 2.1, AT-PGD-k/SGD < 1.1 (k + 1).
-        const limit = m === 'sam' ? 2.1 : 1.1 * (pgdSteps(m) + 1);
-        return `${f(ratio, 2)}${ratio > limit ? ' **over**' : ''}`;
-      });
+      const ratios = methods
+        .filter((m) => m !== 'sgd')
+        .map((m) => {
+          const t = timingOf(s, c, m);
+          if (!t || (!sgd && t.pairedRatio === undefined)) return '–';
+          // Paired with interleaved SGD steps where measured: the two medians were taken minutes apart.
+          const ratio = t.pairedRatio ?? t.medianMs / sgd!.medianMs;
+          // The targets: SAM/SGD < 2.1, AT-PGD-k/SGD < 1.1 (k + 1).
+          const limit = m === 'sam' ? 2.1 : 1.1 * (pgdSteps(m) + 1);
+          return `${f(ratio, 2)}${ratio > limit ? ' **over**' : ''}`;
+        });
       out.push(`| ${s.backend} | ${c} | ${cells.join(' | ')} | ${f(sgd?.gflops, 2)} | ${ratios.join(' | ')} |`);
     }
   }
-  const skipped = suites.flatMap((s) => s.items.filter((i) => i.skipped).map((i) => `${s.backend} ${i.case} ${i.method}: ${i.skipped}`));
-  if (skipped.length) out.push('', `<details><summary>${skipped.length} skipped</summary>`, '', ...skipped.map((l) => `- ${l}`), '', '</details>');
+  const skipped = suites.flatMap((s) =>
+    s.items.filter((i) => i.skipped).map((i) => `${s.backend} ${i.case} ${i.method}: ${i.skipped}`),
+  );
+  if (skipped.length)
+    out.push(
+      '',
+      `<details><summary>${skipped.length} skipped</summary>`,
+      '',
+      ...skipped.map((l) => `- ${l}`),
+      '',
+      '</details>',
+    );
 
   if (r.pytorch.skipped) out.push('', `PyTorch comparison skipped: ${r.pytorch.skipped}`);
   else if (r.pytorch.results.length) {
     out.push('', '## Against PyTorch (CPU): lab ms / PyTorch ms', '');
     const cpuSuites = suites.filter((s) => /wasm|cpu/.test(s.backend));
-    out.push(`| case | PyTorch (threads) | ${cpuSuites.map((s) => s.backend).join(' | ')} |`, `|---|---|${cpuSuites.map(() => '---').join('|')}|`);
+    out.push(
+      `| case | PyTorch (threads) | ${cpuSuites.map((s) => s.backend).join(' | ')} |`,
+      `|---|---|${cpuSuites.map(() => '---').join('|')}|`,
+    );
     for (const t of r.pytorch.results) {
       for (const [m, ms] of Object.entries(t.ms)) {
         const cells = cpuSuites.map((s) => {
@@ -63,10 +94,19 @@ export function markdown(r: BenchResult): string {
   out.push('| backend | case | step | wall ms | kernel ms | top kernels |', '|---|---|---|---:|---:|---|');
   for (const s of suites) {
     if (!s.profile) continue;
-    for (const [label, p] of [['sgd', s.profile.sgd], ['sam', s.profile.sam], ['at-pgd1', s.profile.atPgd1]] as const) {
+    for (const [label, p] of [
+      ['sgd', s.profile.sgd],
+      ['sam', s.profile.sam],
+      ['at-pgd1', s.profile.atPgd1],
+    ] as const) {
       if (!p) continue;
-      const top = p.kernels.slice(0, 6).map((k) => `${k.name} ${f(k.ms)} (${k.calls})`).join(', ');
-      out.push(`| ${s.backend} | ${s.profile.case} | ${label} | ${f(p.wallMs)} | ${f(p.kernelMs)} | ${top}${p.note ? ` — ${p.note}` : ''} |`);
+      const top = p.kernels
+        .slice(0, 6)
+        .map((k) => `${k.name} ${f(k.ms)} (${k.calls})`)
+        .join(', ');
+      out.push(
+        `| ${s.backend} | ${s.profile.case} | ${label} | ${f(p.wallMs)} | ${f(p.kernelMs)} | ${top}${p.note ? ` — ${p.note}` : ''} |`,
+      );
     }
   }
 
@@ -77,7 +117,9 @@ export function markdown(r: BenchResult): string {
       const a = v[0];
       const b = v.at(-1)!;
       const flat = a.numTensors === b.numTensors && a.numBytes === b.numBytes ? '' : ' **grows**';
-      out.push(`| ${s.backend} | ${m} | ${b.step} | ${a.numTensors} -> ${b.numTensors}${flat} | ${a.numBytes} -> ${b.numBytes} | ${a.gpuBytes === undefined ? '–' : `${a.gpuBytes} -> ${b.gpuBytes}`} |`);
+      out.push(
+        `| ${s.backend} | ${m} | ${b.step} | ${a.numTensors} -> ${b.numTensors}${flat} | ${a.numBytes} -> ${b.numBytes} | ${a.gpuBytes === undefined ? '–' : `${a.gpuBytes} -> ${b.gpuBytes}`} |`,
+      );
     }
   }
 
@@ -85,35 +127,67 @@ export function markdown(r: BenchResult): string {
   out.push('| backend | case | ms per 1,000 images |', '|---|---|---:|');
   for (const s of suites) out.push(`| ${s.backend} | ${s.profile?.case ?? ''} | ${f(s.pgdEvalMsPer1000)} |`);
 
-  out.push('', '## Conv gradient formulations (src/core/model/conv.ts): step times and error against the float64 definition', '');
+  out.push(
+    '',
+    '## Conv gradient formulations (src/core/model/conv.ts): step times and error against the float64 definition',
+    '',
+  );
   out.push('| backend | formulation | SGD step ms | AT-PGD-1 step ms | max rel. error |', '|---|---|---:|---:|---:|');
   for (const s of suites) {
     for (const g of s.convGradients) {
       const used = g.mode === s.convGradient ? ' **(used)**' : '';
       const err = g.maxRelError === undefined ? '–' : g.maxRelError.toExponential(1);
-      out.push(`| ${s.backend} | ${g.mode}${used} | ${g.error ? g.error : f(g.sgdMs)} | ${g.error ? '' : f(g.atPgd1Ms)} | ${g.error ? '' : err} |`);
+      out.push(
+        `| ${s.backend} | ${g.mode}${used} | ${g.error ? g.error : f(g.sgdMs)} | ${g.error ? '' : f(g.atPgd1Ms)} | ${g.error ? '' : err} |`,
+      );
     }
   }
 
   if (r.page) {
     const p = r.page;
     out.push('', '## The page', '');
-    out.push(`- Initial JavaScript + CSS: ${kib(p.initialGzipBytes)} gzip (${p.initial.map((a) => `${a.file} ${kib(a.gzipBytes)}`).join(', ')}).`);
-    out.push(`- Loaded later: ${kib(p.laterGzipBytes)} gzip (${p.later.slice(0, 6).map((a) => `${a.file} ${kib(a.gzipBytes)}`).join(', ')}${p.later.length > 6 ? ', ...' : ''}).`);
-    out.push(`- Default preset, backend ${p.backend ?? '?'}: Train -> first evaluation ${p.firstEvalMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstEvalMs} ms`}, -> first loss point ${p.firstPointMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstPointMs} ms`} (a run evaluates at step 0 before its first step).`);
-    out.push(`- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`);
+    out.push(
+      `- Initial JavaScript + CSS: ${kib(p.initialGzipBytes)} gzip (${p.initial.map((a) => `${a.file} ${kib(a.gzipBytes)}`).join(', ')}).`,
+    );
+    out.push(
+      `- Loaded later: ${kib(p.laterGzipBytes)} gzip (${p.later
+        .slice(0, 6)
+        .map((a) => `${a.file} ${kib(a.gzipBytes)}`)
+        .join(', ')}${p.later.length > 6 ? ', ...' : ''}).`,
+    );
+    out.push(
+      `- Default preset, backend ${p.backend ?? '?'}: Train -> first evaluation ${p.firstEvalMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstEvalMs} ms`}, -> first loss point ${p.firstPointMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstPointMs} ms`} (a run evaluates at step 0 before its first step).`,
+    );
+    out.push(
+      `- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`,
+    );
     if (p.preset?.length) {
-      out.push('', 'The default preset from a fresh profile (click -> each run\'s first point, -> every run done; "auto" includes measuring the backends):', '');
+      out.push(
+        '',
+        'The default preset from a fresh profile (click -> each run\'s first point, -> every run done; "auto" includes measuring the backends):',
+        '',
+      );
       out.push('| backend | at once | chosen | first points | all done | steps done |', '|---|---|---|---|---|---:|');
       for (const t of p.preset) {
-        const firsts = Object.entries(t.firstPointMs).map(([id, ms]) => `${id} ${(ms / 1000).toFixed(1)} s`).join(', ') || '–';
-        const chosen = t.chosenMs !== undefined ? `${t.backendUsed ?? '?'} after ${(t.chosenMs / 1000).toFixed(1)} s` : (t.backendUsed ?? '–');
-        out.push(`| ${t.backend} | ${t.parallel ?? 'default'} | ${chosen} | ${firsts} | ${t.doneMs !== undefined ? `${(t.doneMs / 1000).toFixed(1)} s` : `> ${t.capMs / 1000} s`} | ${(t.progress * 100).toFixed(0)} % |`);
+        const firsts =
+          Object.entries(t.firstPointMs)
+            .map(([id, ms]) => `${id} ${(ms / 1000).toFixed(1)} s`)
+            .join(', ') || '–';
+        const chosen =
+          t.chosenMs !== undefined
+            ? `${t.backendUsed ?? '?'} after ${(t.chosenMs / 1000).toFixed(1)} s`
+            : (t.backendUsed ?? '–');
+        out.push(
+          `| ${t.backend} | ${t.parallel ?? 'default'} | ${chosen} | ${firsts} | ${t.doneMs !== undefined ? `${(t.doneMs / 1000).toFixed(1)} s` : `> ${t.capMs / 1000} s`} | ${(t.progress * 100).toFixed(0)} % |`,
+        );
       }
       const reasons = [...new Set(p.preset.flatMap((t) => (t.reason ? [t.reason] : [])))];
       if (reasons.length) out.push('', `"auto" chose: ${reasons.join(' / ')}.`);
     }
-    if (p.concurrency) out.push(`- Three runs in three workers: ${f(p.concurrency.parallelMs)} ms; one after another: ${f(p.concurrency.sequentialMs)} ms; throughput ratio x${f(p.concurrency.throughputRatio, 2)}.`);
+    if (p.concurrency)
+      out.push(
+        `- Three runs in three workers: ${f(p.concurrency.parallelMs)} ms; one after another: ${f(p.concurrency.sequentialMs)} ms; throughput ratio x${f(p.concurrency.throughputRatio, 2)}.`,
+      );
     if (p.errors.length) out.push(`- Page errors: ${p.errors.join('; ')}`);
   }
   if (r.failed.length) out.push('', `Failed: ${r.failed.join('; ')}`);

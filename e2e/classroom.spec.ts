@@ -6,7 +6,6 @@ import { expect, test } from './fixtures';
 import { ended } from './labPage';
 import { tinySpec } from './tinySpec';
 
-
 /** Presses Tab until `target` has the focus; fails after `max` presses. */
 async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
   for (let i = 0; i < max; i++) {
@@ -20,7 +19,12 @@ async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
 const focusRing = (target: Locator) =>
   target.evaluate((el) => {
     const st = getComputedStyle(el);
-    return el === document.activeElement && el.matches(':focus-visible') && st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2;
+    return (
+      el === document.activeElement &&
+      el.matches(':focus-visible') &&
+      st.outlineStyle !== 'none' &&
+      parseFloat(st.outlineWidth) >= 2
+    );
   });
 
 const rootFontPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
@@ -29,7 +33,10 @@ const lesson = (page: Page) => page.getByRole('region', { name: 'Guided lesson' 
 const theory = (page: Page) => page.getByRole('region', { name: /^The theory, live/ });
 const viewBar = (page: Page) => page.getByRole('navigation', { name: 'views' });
 
-test('classroom: the lesson walked with the keyboard only (Tab, Enter, n, p), step 1 trained from the keyboard', async ({ lab, page }) => {
+test('classroom: the lesson walked with the keyboard only (Tab, Enter, n, p), step 1 trained from the keyboard', async ({
+  lab,
+  page,
+}) => {
   await lab.open();
   await expect(lesson(page), 'the lab view is the default').toHaveCount(0);
   const classroom = page.getByRole('button', { name: 'Classroom', exact: true });
@@ -51,7 +58,11 @@ test('classroom: the lesson walked with the keyboard only (Tab, Enter, n, p), st
   await tabTo(page, trainStep1);
   expect(await focusRing(trainStep1), "step 1's Train button shows a focus ring").toBe(true);
   await page.keyboard.press('Enter');
-  const s = await lab.until("step 1's run to start in its worker", (st) => st.runs.length === 1 && st.runs[0].backend !== undefined, 90_000);
+  const s = await lab.until(
+    "step 1's run to start in its worker",
+    (st) => st.runs.length === 1 && st.runs[0].backend !== undefined,
+    90_000,
+  );
   expect(s.runs[0].method, 'one SGD run').toBe('sgd');
   expect(ended(s.runs[0]), 'going').toBe(false);
   await page.keyboard.press('r'); // the focus is still on the button: letters act there
@@ -59,13 +70,18 @@ test('classroom: the lesson walked with the keyboard only (Tab, Enter, n, p), st
   lab.expectNoErrors();
 });
 
-test('classroom: presentation mode (class on the root, larger type) and the shortcuts (Space, r, ?, Esc, f)', async ({ lab, page }) => {
+test('classroom: presentation mode (class on the root, larger type) and the shortcuts (Space, r, ?, Esc, f)', async ({
+  lab,
+  page,
+}) => {
   await lab.open(tinySpec((s) => (s.train.epochs = 4)));
   const normalPx = await rootFontPx(page);
   const presentation = page.getByRole('button', { name: 'Presentation mode' });
   await presentation.click();
   await expect(page.locator('html'), 'presentation class on the root element').toHaveClass(/\bpresentation\b/);
-  await expect.poll(() => rootFontPx(page), { message: 'presentation type is larger' }).toBeGreaterThanOrEqual(normalPx * 1.4);
+  await expect
+    .poll(() => rootFontPx(page), { message: 'presentation type is larger' })
+    .toBeGreaterThanOrEqual(normalPx * 1.4);
   // Controls are hidden until hovered (or focused).
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.mouse.move(5, 700);
@@ -74,11 +90,22 @@ test('classroom: presentation mode (class on the root, larger type) and the shor
   await expect(viewBar(page), 'the view bar shows when hovered').toHaveCSS('opacity', '1');
 
   await lab.pressOnPage(' ');
-  await lab.until('Space to start training', (st) => st.runs.length === 3 && st.runs.some((r) => r.status === 'training'), 90_000);
+  await lab.until(
+    'Space to start training',
+    (st) => st.runs.length === 3 && st.runs.some((r) => r.status === 'training'),
+    90_000,
+  );
   await lab.pressOnPage(' ');
-  const paused = await lab.until('Space to pause', (st) => st.runs.some((r) => r.status === 'paused') && !st.runs.some((r) => r.status === 'training'), 30_000);
+  const paused = await lab.until(
+    'Space to pause',
+    (st) => st.runs.some((r) => r.status === 'paused') && !st.runs.some((r) => r.status === 'training'),
+    30_000,
+  );
   await expect(lab.button('Resume')).toBeEnabled();
-  expect((await lab.state()).runs.map((r) => r.step), 'no steps while paused (the page drew the pause meanwhile)').toEqual(paused.runs.map((r) => r.step));
+  expect(
+    (await lab.state()).runs.map((r) => r.step),
+    'no steps while paused (the page drew the pause meanwhile)',
+  ).toEqual(paused.runs.map((r) => r.step));
   await lab.pressOnPage(' ');
   await lab.until('Space to resume', (st) => st.runs.some((r) => r.status === 'training'), 30_000);
   await lab.pressOnPage('r');
@@ -105,7 +132,10 @@ test('classroom: presentation mode (class on the root, larger type) and the shor
   lab.expectNoErrors();
 });
 
-test('classroom: axe-core finds no serious or critical violation on the lab page (with charts) or the classroom', async ({ lab, page }) => {
+test('classroom: axe-core finds no serious or critical violation on the lab page (with charts) or the classroom', async ({
+  lab,
+  page,
+}) => {
   await lab.open(tinySpec((s) => ((s.train.epochs = 1), (s.runs = s.runs.slice(0, 2)))));
   expect(await axeScan(page), 'fresh lab page').toEqual([]);
   await lab.pressOnPage(' ');
@@ -113,17 +143,38 @@ test('classroom: axe-core finds no serious or critical violation on the lab page
   // The summary draws the histories a deferred render after the runs end: its rows exist (with
   // dashes) before the final numbers do, so wait for the numbers in every row.
   const rows = page.locator('[data-chart-summary] tbody tr[data-run]');
-  await expect(rows, 'the chart summary shows the final numbers, one row per run').toHaveText([/\d+\.\d %/, /\d+\.\d %/]);
+  await expect(rows, 'the chart summary shows the final numbers, one row per run').toHaveText([
+    /\d+\.\d %/,
+    /\d+\.\d %/,
+  ]);
   expect(await axeScan(page), 'lab page with charts').toEqual([]);
   await page.getByRole('button', { name: 'Classroom', exact: true }).click();
-  await expect(theory(page).getByRole('table', { name: /^After \d+ steps/ }), 'the toy summary').toBeVisible({ timeout: 90_000 });
+  await expect(theory(page).getByRole('table', { name: /^After \d+ steps/ }), 'the toy summary').toBeVisible({
+    timeout: 90_000,
+  });
   // The panel's live status line (its sliders' <output>s are statuses too).
-  const toyStatus = theory(page).getByRole('status').filter({ hasText: /trained/ });
-  await expect(toyStatus, 'the toy models trained in their worker').toHaveText(/trained all three in \d+ ms/, { timeout: 90_000 });
+  const toyStatus = theory(page)
+    .getByRole('status')
+    .filter({ hasText: /trained/ });
+  await expect(toyStatus, 'the toy models trained in their worker').toHaveText(/trained all three in \d+ ms/, {
+    timeout: 90_000,
+  });
   console.log(`toy theory panel: ${await toyStatus.innerText()} (SGD, SAM and AT on the toy data, in its worker)`);
   expect(await axeScan(page), 'classroom').toEqual([]);
   await page.getByRole('button', { name: 'Presentation mode' }).click();
-  await expect.poll(async () => parseFloat(await lab.chart('clean').getByTestId('series-line').first().evaluate((el) => getComputedStyle(el).strokeWidth)), { message: 'thick chart lines in presentation mode' }).toBeGreaterThanOrEqual(4);
+  await expect
+    .poll(
+      async () =>
+        parseFloat(
+          await lab
+            .chart('clean')
+            .getByTestId('series-line')
+            .first()
+            .evaluate((el) => getComputedStyle(el).strokeWidth),
+        ),
+      { message: 'thick chart lines in presentation mode' },
+    )
+    .toBeGreaterThanOrEqual(4);
   await page.mouse.move(5, 5);
   await lab.shot('classroom-presentation', false);
   expect(await axeScan(page), 'classroom in presentation mode').toEqual([]);

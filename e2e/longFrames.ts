@@ -10,7 +10,14 @@ interface LongFrameLog {
 
 /** The init script: runs in the page before its own scripts. */
 export function recordLongFrames(): void {
-  type LoafScript = { startTime: number; duration: number; sourceURL: string; invoker: string; sourceFunctionName: string; sourceCharPosition: number };
+  type LoafScript = {
+    startTime: number;
+    duration: number;
+    sourceURL: string;
+    invoker: string;
+    sourceFunctionName: string;
+    sourceCharPosition: number;
+  };
   const w = window as unknown as LongFrameLog;
   w.__longTasks = [];
   w.__frameScripts = [];
@@ -20,7 +27,12 @@ export function recordLongFrames(): void {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       for (const sc of (e as unknown as { scripts: LoafScript[] }).scripts) {
-        w.__frameScripts.push({ start: sc.startTime, duration: sc.duration, source: sc.sourceURL, invoker: `${sc.invoker} ${sc.sourceFunctionName || '?'}@${sc.sourceURL.split('/').pop()}:${sc.sourceCharPosition}` });
+        w.__frameScripts.push({
+          start: sc.startTime,
+          duration: sc.duration,
+          source: sc.sourceURL,
+          invoker: `${sc.invoker} ${sc.sourceFunctionName || '?'}@${sc.sourceURL.split('/').pop()}:${sc.sourceCharPosition}`,
+        });
       }
     }
   }).observe({ type: 'long-animation-frame', buffered: true });
@@ -30,7 +42,9 @@ export function recordLongFrames(): void {
 export function longTasksSince(page: Page, since: number): Promise<[number, number][]> {
   return page.evaluate((t0) => {
     const tasks = (window as unknown as LongFrameLog).__longTasks;
-    return tasks.filter((t) => t.start >= t0).map((t): [number, number] => [Math.round(t.start - t0), Math.round(t.duration)]);
+    return tasks
+      .filter((t) => t.start >= t0)
+      .map((t): [number, number] => [Math.round(t.start - t0), Math.round(t.duration)]);
   }, since);
 }
 

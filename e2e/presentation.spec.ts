@@ -41,7 +41,10 @@ function layoutProblems(page: Page): Promise<string[]> {
       if (els.length === 0) out.push(`${what} is missing`);
       for (const el of els) {
         const r = el.getBoundingClientRect();
-        if (r.top < 0 || r.left < 0 || r.bottom > vh + 0.5 || r.right > vw + 0.5) out.push(`${what} at ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)} leaves the ${vw}x${vh} window`);
+        if (r.top < 0 || r.left < 0 || r.bottom > vh + 0.5 || r.right > vw + 0.5)
+          out.push(
+            `${what} at ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)} leaves the ${vw}x${vh} window`,
+          );
       }
     }
     for (const svg of document.querySelectorAll('svg')) {
@@ -50,9 +53,16 @@ function layoutProblems(page: Page): Promise<string[]> {
       for (const t of svg.querySelectorAll('text')) {
         const r = t.getBoundingClientRect();
         if (r.width === 0) continue;
-        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) {
+        if (
+          r.left < box.left - 0.5 ||
+          r.right > box.right + 0.5 ||
+          r.top < box.top - 0.5 ||
+          r.bottom > box.bottom + 0.5
+        ) {
           const chart = svg.closest('[data-chart],[data-panel]');
-          out.push(`"${t.textContent}" overflows its chart ${chart?.getAttribute('data-chart') ?? chart?.getAttribute('data-panel') ?? ''}`);
+          out.push(
+            `"${t.textContent}" overflows its chart ${chart?.getAttribute('data-chart') ?? chart?.getAttribute('data-panel') ?? ''}`,
+          );
         }
       }
     }
@@ -78,7 +88,10 @@ async function recordedDrawn(page: Page, stepId: string, t0: number): Promise<nu
 }
 
 for (const size of SCREENS) {
-  test(`presentation ${size.width}x${size.height}: every step shows its recording within 1 s, text, chart and controls on one screen, no label outside its chart, axe clean`, async ({ lab, page }) => {
+  test(`presentation ${size.width}x${size.height}: every step shows its recording within 1 s, text, chart and controls on one screen, no label outside its chart, axe clean`, async ({
+    lab,
+    page,
+  }) => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const timings = [`opened: ${await recordedDrawn(page, steps[0].id, await openPresentation(lab, size))} ms`];
     for (const [i, step] of steps.entries()) {
@@ -89,11 +102,18 @@ for (const size of SCREENS) {
       }
       // The mouse away from the view bar, which shows on hover.
       await page.mouse.move(size.width - 2, size.height - 2);
-      await expect.poll(() => layoutProblems(page), { message: `${step.id} at ${size.width}x${size.height}` }).toEqual([]);
-      await page.screenshot({ path: path.join(ARTIFACTS, `presentation-${size.width}x${size.height}-${i + 1}-${step.id}.png`) });
-      await expect(page.getByTestId('recorded-badge'), 'the badge says where the recording came from').toHaveText(/^recorded on \d{4}-\d{2}-\d{2}, wasm, seed \d+$/);
+      await expect
+        .poll(() => layoutProblems(page), { message: `${step.id} at ${size.width}x${size.height}` })
+        .toEqual([]);
+      await page.screenshot({
+        path: path.join(ARTIFACTS, `presentation-${size.width}x${size.height}-${i + 1}-${step.id}.png`),
+      });
+      await expect(page.getByTestId('recorded-badge'), 'the badge says where the recording came from').toHaveText(
+        /^recorded on \d{4}-\d{2}-\d{2}, wasm, seed \d+$/,
+      );
       await expect(page.getByTestId('live-badge'), 'nothing is called live before training').toHaveCount(0);
-      if (i === 0 || step.id === 'tradeoff') expect(await axeScan(page), `axe in presentation mode at ${step.id}`).toEqual([]);
+      if (i === 0 || step.id === 'tradeoff')
+        expect(await axeScan(page), `axe in presentation mode at ${step.id}`).toEqual([]);
     }
     test.info().annotations.push({ type: 'recorded curves drawn after', description: timings.join(', ') });
     console.log(`${size.width}x${size.height} recorded curves drawn after: ${timings.join(', ')}`);
@@ -101,7 +121,10 @@ for (const size of SCREENS) {
   });
 }
 
-test("presentation: a replay (20x, scrub bar) ends on the recorded file's final numbers; Train it live draws live curves over the recording", async ({ lab, page }) => {
+test("presentation: a replay (20x, scrub bar) ends on the recorded file's final numbers; Train it live draws live curves over the recording", async ({
+  lab,
+  page,
+}) => {
   await openPresentation(lab, SCREENS[0]);
   await lab.pressOnPage('n'); // SGD under attack: one run, clean and robust curves
   await expect(stage(page)).toHaveAttribute('data-step', 'sgd-attacked');
@@ -131,12 +154,19 @@ test("presentation: a replay (20x, scrub bar) ends on the recorded file's final 
   await expect(chart).toHaveAttribute('data-recorded', full!);
   // The last point of each curve sits at the file's final number (y from the chart's 0% and 100% grid lines).
   const drawn = await chart.evaluate((fig) => {
-    const ys = [...fig.querySelectorAll('[data-series="recorded"]')].map((g) => Number([...g.querySelectorAll('circle')].at(-1)!.getAttribute('cy')));
+    const ys = [...fig.querySelectorAll('[data-series="recorded"]')].map((g) =>
+      Number([...g.querySelectorAll('circle')].at(-1)!.getAttribute('cy')),
+    );
     const grid = [...fig.querySelectorAll('svg > g:first-of-type line')].map((l) => Number(l.getAttribute('y1')));
     return { ys, top: Math.min(...grid), bottom: Math.max(...grid) };
   });
-  const expected = [last.cleanAcc, ...Object.values(last.robust)].map((v) => drawn.bottom - v * (drawn.bottom - drawn.top));
-  expect(drawn.ys.map((y, k) => Math.abs(y - expected[k]) < 0.6), `drawn ${drawn.ys} against the file's ${expected}`).toEqual(expected.map(() => true));
+  const expected = [last.cleanAcc, ...Object.values(last.robust)].map(
+    (v) => drawn.bottom - v * (drawn.bottom - drawn.top),
+  );
+  expect(
+    drawn.ys.map((y, k) => Math.abs(y - expected[k]) < 0.6),
+    `drawn ${drawn.ys} against the file's ${expected}`,
+  ).toEqual(expected.map(() => true));
 
   await page.getByRole('button', { name: /^Train it live: step 2,/ }).click();
   await lab.until("the live run's first evaluation", (s) => s.runs.length === 1 && s.runs[0].evaluations > 0, 180_000);
@@ -150,12 +180,17 @@ test("presentation: a replay (20x, scrub bar) ends on the recorded file's final 
   lab.expectNoErrors();
 });
 
-test('presentation: the handout prints the six steps, each with its recorded chart and two sentences, on one page', async ({ lab, page }) => {
+test('presentation: the handout prints the six steps, each with its recorded chart and two sentences, on one page', async ({
+  lab,
+  page,
+}) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await openPresentation(lab, SCREENS[0]);
   const items = page.getByTestId('handout').getByRole('listitem', { includeHidden: true });
   await expect(items).toHaveCount(steps.length);
-  await expect(page.getByTestId('handout').locator('[data-panel]:not([data-recorded="0"])')).toHaveCount(steps.length + 1); // the landscapes step has two panels
+  await expect(page.getByTestId('handout').locator('[data-panel]:not([data-recorded="0"])')).toHaveCount(
+    steps.length + 1,
+  ); // the landscapes step has two panels
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   fs.writeFileSync(path.join(ARTIFACTS, 'handout.pdf'), pdf);
   expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length, 'pages in the PDF').toBe(1);
@@ -164,6 +199,8 @@ test('presentation: the handout prints the six steps, each with its recorded cha
   await page.setViewportSize({ width: 794, height: 1123 });
   await page.screenshot({ path: path.join(ARTIFACTS, 'handout-print.png'), fullPage: true });
   for (const text of await items.evaluateAll((lis) => lis.map((li) => li.querySelector('p')?.textContent ?? ''))) {
-    expect(text).toMatch(/^[^.]+\. Recorded on \d{4}-\d{2}-\d{2} \(wasm, seed \d+\), test accuracy after \d+ epochs: .+\.$/);
+    expect(text).toMatch(
+      /^[^.]+\. Recorded on \d{4}-\d{2}-\d{2} \(wasm, seed \d+\), test accuracy after \d+ epochs: .+\.$/,
+    );
   }
 });

@@ -15,14 +15,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function datasetsFrom(dir: string): Plugin {
   const middleware = datasetsMiddleware(dir);
-  return { name: 'duality-lab-e2e:datasets', enforce: 'pre', configurePreviewServer: (server) => void server.middlewares.use(middleware) };
+  return {
+    name: 'duality-lab-e2e:datasets',
+    enforce: 'pre',
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
 }
 
 const [name, port] = process.argv.slice(2);
-if ((name !== 'preview' && name !== 'real') || !Number(port)) throw new Error('usage: tsx e2e/previewServer.ts preview|real PORT');
-if (!fs.existsSync(path.join(root, 'dist/index.html'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds before e2e)');
+if ((name !== 'preview' && name !== 'real') || !Number(port))
+  throw new Error('usage: tsx e2e/previewServer.ts preview|real PORT');
+if (!fs.existsSync(path.join(root, 'dist/index.html')))
+  throw new Error('dist/ is missing: run `npm run build` (npm test builds before e2e)');
 
-const datasets = name === 'preview' ? prepareFixtureDatasets(path.join(root, 'e2e', 'artifacts', 'fixture-datasets')) : REAL_DATASETS;
+const datasets =
+  name === 'preview' ? prepareFixtureDatasets(path.join(root, 'e2e', 'artifacts', 'fixture-datasets')) : REAL_DATASETS;
 await preview({
   root,
   logLevel: 'warn',

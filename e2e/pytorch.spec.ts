@@ -9,21 +9,38 @@ import { EXPORT_ONLY_WARNING, PRESETS } from '../src/core/presets';
 import { expect, test } from './fixtures';
 import { tinySpec } from './tinySpec';
 
-test("PyTorch export: the paper's setting warns, and its project zip holds the spec, train.py and the README", async ({ lab }) => {
+test("PyTorch export: the paper's setting warns, and its project zip holds the spec, train.py and the README", async ({
+  lab,
+}) => {
   await lab.open();
   const paper = PRESETS.find((p) => p.exportOnly)!;
   await lab.page.getByLabel('preset').selectOption(paper.id);
   await expect(lab.page.getByRole('note')).toHaveText(EXPORT_ONLY_WARNING);
-  const [file] = await Promise.all([lab.page.waitForEvent('download'), lab.page.getByRole('button', { name: 'Export as PyTorch project' }).click()]);
+  const [file] = await Promise.all([
+    lab.page.waitForEvent('download'),
+    lab.page.getByRole('button', { name: 'Export as PyTorch project' }).click(),
+  ]);
   const files = unzipSync(new Uint8Array(fs.readFileSync(await file.path())));
   const byName = (name: string) => files[Object.keys(files).find((n) => n.endsWith(`/${name}`)) ?? ''];
-  for (const name of ['spec.json', 'dataset.json', 'train.py', 'models.py', 'methods.py', 'data.py', 'safetensors_io.py', 'README.md']) expect(byName(name), name).toBeDefined();
+  for (const name of [
+    'spec.json',
+    'dataset.json',
+    'train.py',
+    'models.py',
+    'methods.py',
+    'data.py',
+    'safetensors_io.py',
+    'README.md',
+  ])
+    expect(byName(name), name).toBeDefined();
   expect(JSON.parse(strFromU8(byName('spec.json')))).toEqual(paper.spec);
   expect(strFromU8(byName('README.md'))).toMatch(/## Scaling out[\s\S]*--rdzv-backend c10d/);
   lab.expectNoErrors();
 });
 
-test('open weights: an ended run takes a .safetensors file and shows its evaluation; a wrong file is refused with the reason', async ({ lab }) => {
+test('open weights: an ended run takes a .safetensors file and shows its evaluation; a wrong file is refused with the reason', async ({
+  lab,
+}) => {
   await lab.open(tinySpec((s) => (s.runs = [{ id: 'sgd', method: 'sgd' }])));
   await lab.button('Train').click();
   const done = await lab.untilEnded(1, 120_000);
@@ -32,17 +49,30 @@ test('open weights: an ended run takes a .safetensors file and shows its evaluat
   // Its own weights back: the final evaluation's clean accuracy again.
   await input.setInputFiles({ name: 'sgd.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
   const clean = `clean ${(100 * done.runs[0].lastMetrics!.cleanAcc).toFixed(1)} %`;
-  await expect(lab.region('export').getByRole('status').filter({ hasText: 'Slice now' })).toContainText(clean, { timeout: 60_000 });
-  await input.setInputFiles({ name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) });
-  await expect(lab.region('export').getByRole('alert')).toContainText('bad.safetensors was not opened: not a safetensors file', { timeout: 30_000 });
+  await expect(lab.region('export').getByRole('status').filter({ hasText: 'Slice now' })).toContainText(clean, {
+    timeout: 60_000,
+  });
+  await input.setInputFiles({
+    name: 'bad.safetensors',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from([1, 2, 3]),
+  });
+  await expect(lab.region('export').getByRole('alert')).toContainText(
+    'bad.safetensors was not opened: not a safetensors file',
+    { timeout: 30_000 },
+  );
   lab.expectNoErrors();
 });
 
-test('open weights into saved and imported runs: the weights are evaluated without training, the history stays, and "Slice now" measures them', async ({ lab }) => {
-  await lab.open(tinySpec((s) => {
-    s.landscape = { ...s.landscape, points1d: 5, points2d: 3, batchSize: 16 };
-    s.runs = [{ id: 'sgd', method: 'sgd' }];
-  }));
+test('open weights into saved and imported runs: the weights are evaluated without training, the history stays, and "Slice now" measures them', async ({
+  lab,
+}) => {
+  await lab.open(
+    tinySpec((s) => {
+      s.landscape = { ...s.landscape, points1d: 5, points2d: 3, batchSize: 16 };
+      s.runs = [{ id: 'sgd', method: 'sgd' }];
+    }),
+  );
   await lab.button('Train').click();
   const done = (await lab.untilEnded(1, 120_000)).runs[0];
   const results = await lab.download('Results JSON');
@@ -57,7 +87,9 @@ test('open weights into saved and imported runs: the weights are evaluated witho
   const sliceNow = lab.card('sgd').getByRole('button', { name: 'Slice now' });
   await expect(sliceNow, 'no weights after the reload').toBeDisabled();
   await input.setInputFiles({ name: 'history.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
-  await expect(opened('history.safetensors'), "the weights' final evaluation").toContainText(clean, { timeout: 60_000 });
+  await expect(opened('history.safetensors'), "the weights' final evaluation").toContainText(clean, {
+    timeout: 60_000,
+  });
   await expect(sliceNow, 'the opened weights can be sliced').toBeEnabled();
 
   // Imported as a cluster's results file would be.
@@ -68,11 +100,22 @@ test('open weights into saved and imported runs: the weights are evaluated witho
   await expect(lab.region('history').getByRole('listitem').filter({ hasText: 'cluster' })).toBeVisible();
   await expect(sliceNow, 'an imported run has no weights').toBeDisabled();
   await input.setInputFiles({ name: 'cluster-sgd.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
-  await expect(opened('cluster-sgd.safetensors'), "the weights' final evaluation").toContainText(clean, { timeout: 60_000 });
+  await expect(opened('cluster-sgd.safetensors'), "the weights' final evaluation").toContainText(clean, {
+    timeout: 60_000,
+  });
   await sliceNow.click();
-  const sliced = await lab.until('the landscape of the opened weights', (st) => st.landscapes.sgd?.slices.length === 1, 90_000);
+  const sliced = await lab.until(
+    'the landscape of the opened weights',
+    (st) => st.landscapes.sgd?.slices.length === 1,
+    90_000,
+  );
   expect(sliced.landscapes.sgd.slices[0].trigger).toBe('manual');
   // The imported history is the results file's, untouched by the opened worker.
-  expect(sliced.runs[0], 'the history as imported').toMatchObject({ status: 'done', step: done.step, evaluations: done.evaluations, lastMetrics: done.lastMetrics });
+  expect(sliced.runs[0], 'the history as imported').toMatchObject({
+    status: 'done',
+    step: done.step,
+    evaluations: done.evaluations,
+    lastMetrics: done.lastMetrics,
+  });
   lab.expectNoErrors();
 });

@@ -46,7 +46,11 @@ const savedStatuses = (lab: LabPage) =>
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             open.result.close();
-            resolve(Object.fromEntries((all.result as { id: string; view: { status: string } }[]).map((r) => [r.id, r.view.status])));
+            resolve(
+              Object.fromEntries(
+                (all.result as { id: string; view: { status: string } }[]).map((r) => [r.id, r.view.status]),
+              ),
+            );
           };
         };
       }),
@@ -54,7 +58,10 @@ const savedStatuses = (lab: LabPage) =>
 
 const linkField = (lab: LabPage) => lab.page.getByRole('textbox', { name: 'link to this experiment' });
 
-test('share link: the form shows its values, edits rewrite the hash without history entries, a damaged link gives one message', async ({ lab, context }) => {
+test('share link: the form shows its values, edits rewrite the hash without history entries, a damaged link gives one message', async ({
+  lab,
+  context,
+}) => {
   const spec = tinySpec((s) => {
     s.seed = 321;
     s.train.lr = 0.07;
@@ -67,23 +74,35 @@ test('share link: the form shows its values, edits rewrite the hash without hist
   const historyLength = await lab.page.evaluate(() => history.length);
   await lab.field('train.lr').locator('input').fill('0.09');
   const edited = encodeShareHash({ ...spec, train: { ...spec.train, lr: 0.09 } });
-  await expect.poll(() => lab.page.evaluate(() => location.hash), { message: 'the hash is the edited spec' }).toBe(edited);
-  expect(await lab.page.evaluate(() => history.length), 'editing adds no history entry (replaceState)').toBe(historyLength);
-  await expect(linkField(lab), 'the Copy link field holds the link').toHaveValue(new RegExp(`${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  await expect
+    .poll(() => lab.page.evaluate(() => location.hash), { message: 'the hash is the edited spec' })
+    .toBe(edited);
+  expect(await lab.page.evaluate(() => history.length), 'editing adds no history entry (replaceState)').toBe(
+    historyLength,
+  );
+  await expect(linkField(lab), 'the Copy link field holds the link').toHaveValue(
+    new RegExp(`${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  );
 
   const damaged = new LabPage(await context.newPage());
   await damaged.openHash(encodeShareHash(spec).slice(0, -15), '&parallel=1');
   expect((await damaged.state()).notice, 'one message for a damaged link').toMatch(/damaged or truncated/);
-  await expect(damaged.page.getByRole('status').filter({ hasText: 'damaged or truncated' }), 'shown once').toHaveCount(1);
+  await expect(damaged.page.getByRole('status').filter({ hasText: 'damaged or truncated' }), 'shown once').toHaveCount(
+    1,
+  );
   damaged.expectNoErrors();
 });
 
-test('history and exports: reload mid-way (interrupted) and after the end (done), every export read back, results link, import; no other origin contacted', async ({ lab, context }) => {
+test('history and exports: reload mid-way (interrupted) and after the end (done), every export read back, results link, import; no other origin contacted', async ({
+  lab,
+  context,
+}) => {
   const foreign: string[] = [];
   await context.route('**', (route) => {
     const url = route.request().url();
     const host = new URL(url).hostname;
-    if (host === '127.0.0.1' || host === 'localhost' || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (host === '127.0.0.1' || host === 'localhost' || url.startsWith('data:') || url.startsWith('blob:'))
+      return route.continue();
     foreign.push(url);
     return route.abort();
   });
@@ -93,25 +112,39 @@ test('history and exports: reload mid-way (interrupted) and after the end (done)
   // The runs step side by side: sam is paused part-way (its own card's Pause), sgd goes on to its
   // end; then a reload cuts sam off (the tab's workers die with the page).
   await lab.until('sam to start', (st) => st.runs[1]?.step > 0 && st.runs[1].status === 'training', 180_000);
-  await lab.card('sam').getByRole('button', { name: /^Pause/ }).click();
+  await lab
+    .card('sam')
+    .getByRole('button', { name: /^Pause/ })
+    .click();
   await lab.until('sam to pause', (st) => st.runs[1].status === 'paused', 30_000);
   await lab.until('sgd to end while sam is paused', (st) => st.runs[0].status === 'done', 180_000);
   // A status change is saved at once (progress at most once a second): both are in the database.
-  await expect.poll(() => savedStatuses(lab), { message: 'the saved statuses' }).toEqual({ sgd: 'done', sam: 'paused' });
+  await expect
+    .poll(() => savedStatuses(lab), { message: 'the saved statuses' })
+    .toEqual({ sgd: 'done', sam: 'paused' });
   const before = await lab.state();
   expect(before.runs[1].step, 'sam is part-way').toBeLessThan(before.runs[1].totalSteps);
   await lab.reload();
   const cut = await lab.until('the experiment to come back after the reload', (st) => st.runs.length === 2, 15_000);
-  expect(cut.runs[0], `sgd is done with its ${before.runs[0].evaluations} evaluations`).toMatchObject({ status: 'done', evaluations: before.runs[0].evaluations });
+  expect(cut.runs[0], `sgd is done with its ${before.runs[0].evaluations} evaluations`).toMatchObject({
+    status: 'done',
+    evaluations: before.runs[0].evaluations,
+  });
   expect(cut.runs[1].status, 'sam is interrupted').toBe('interrupted');
   expect(cut.runs[1].evaluations, 'sam keeps the evaluations it computed').toBeGreaterThanOrEqual(1);
   expect(cut.runs[1].step, 'and its steps').toBeGreaterThan(0);
-  await expect(lab.region('history').getByRole('listitem').first(), 'the history list shows the interrupted run').toContainText('interrupted');
+  await expect(
+    lab.region('history').getByRole('listitem').first(),
+    'the history list shows the interrupted run',
+  ).toContainText('interrupted');
 
   // Train again to the end, export everything while the workers still hold the models.
   await lab.button('Train').click();
   const done = await lab.untilEnded(2, 180_000);
-  expect(done.runs.map((r) => r.status), 'both runs done').toEqual(['done', 'done']);
+  expect(
+    done.runs.map((r) => r.status),
+    'both runs done',
+  ).toEqual(['done', 'done']);
 
   const json = await lab.download('Results JSON');
   const parsed = parseResultsText(json.bytes.toString('utf8'));
@@ -120,16 +153,35 @@ test('history and exports: reload mid-way (interrupted) and after the end (done)
   expect(results.spec, 'the results hold the spec').toEqual(spec);
   for (const [i, r] of results.runs.entries()) {
     const st = done.runs[i];
-    expect([r.id, r.status, r.history.length], `run ${r.id} matches the store`).toEqual([st.id, st.status, st.evaluations]);
+    expect([r.id, r.status, r.history.length], `run ${r.id} matches the store`).toEqual([
+      st.id,
+      st.status,
+      st.evaluations,
+    ]);
     expect(r.history.at(-1)!.cleanAcc, `run ${r.id}: last clean accuracy matches`).toBe(st.lastMetrics!.cleanAcc);
   }
 
   const csv = (await lab.download('Curves CSV')).bytes.toString('utf8').trim().split('\n');
   expect(csv[0], 'the CSV header').toBe('run,method,curve,epoch,step,value');
-  const expectedRows = results.runs.reduce((n, r) => n + r.history.reduce((m, p) => m + 3 + (p.cleanLoss !== undefined ? 1 : 0) + Object.keys(p.robust).length + (p.probe ? (p.probe.largeEpsAcc !== undefined ? 2 : 1) : 0), 0), 0);
+  const expectedRows = results.runs.reduce(
+    (n, r) =>
+      n +
+      r.history.reduce(
+        (m, p) =>
+          m +
+          3 +
+          (p.cleanLoss !== undefined ? 1 : 0) +
+          Object.keys(p.robust).length +
+          (p.probe ? (p.probe.largeEpsAcc !== undefined ? 2 : 1) : 0),
+        0,
+      ),
+    0,
+  );
   expect(csv.length - 1, 'one CSV row per curve point').toBe(expectedRows);
   const last = results.runs[1].history.at(-1)!;
-  expect(csv, "the CSV holds sam's last clean accuracy").toContain(`sam,sam,cleanAcc,${last.epoch},${last.step},${last.cleanAcc}`);
+  expect(csv, "the CSV holds sam's last clean accuracy").toContain(
+    `sam,sam,cleanAcc,${last.epoch},${last.step},${last.cleanAcc}`,
+  );
 
   const png = await lab.download('Clean accuracy PNG');
   expect(pngSize(png.bytes), 'the PNG is 960x460 (2x the chart)').toEqual({ width: 960, height: 460 });
@@ -149,16 +201,25 @@ test('history and exports: reload mid-way (interrupted) and after the end (done)
   const resultsLink = await linkField(lab).inputValue();
   await lab.reload();
   const after = await lab.until('the experiment after the reload', (st) => st.runs.length === 2, 15_000);
-  expect(after.runs.map((r) => [r.status, r.evaluations]), 'after the reload both runs are done with all their evaluations').toEqual(done.runs.map((r) => ['done', r.evaluations]));
+  expect(
+    after.runs.map((r) => [r.status, r.evaluations]),
+    'after the reload both runs are done with all their evaluations',
+  ).toEqual(done.runs.map((r) => ['done', r.evaluations]));
   await lab.page.close();
 
   const viewer = new LabPage(await context.newPage());
   await viewer.openHash(resultsLink.slice(resultsLink.indexOf('#')), '&parallel=1');
   const shown = await viewer.until('the results of the link', (st) => st.runs.length === 2, 15_000);
-  expect(shown.runs.map((r) => [r.status, r.evaluations, r.backend]), 'the link shows both finished runs').toEqual(done.runs.map((r) => ['done', r.evaluations, 'wasm']));
+  expect(
+    shown.runs.map((r) => [r.status, r.evaluations, r.backend]),
+    'the link shows both finished runs',
+  ).toEqual(done.runs.map((r) => ['done', r.evaluations, 'wasm']));
   await expect(viewer.chart('clean').getByTestId('series-line'), 'the clean-accuracy curves are drawn').toHaveCount(2);
   await expect(viewer.button('Pause'), 'nothing trains').toBeDisabled();
-  expect((await viewer.state()).runs.map((r) => r.status), 'nothing trains').toEqual(['done', 'done']);
+  expect(
+    (await viewer.state()).runs.map((r) => r.status),
+    'nothing trains',
+  ).toEqual(['done', 'done']);
 
   // Import: the results file becomes a finished experiment; a malformed file is refused with the reason.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-import-'));
@@ -168,11 +229,16 @@ test('history and exports: reload mid-way (interrupted) and after the end (done)
   fs.writeFileSync(path.join(dir, 'good.json'), json.bytes);
   const importInput = viewer.page.getByLabel('import results file');
   await importInput.setInputFiles(path.join(dir, 'bad.json'));
-  await expect(viewer.region('history').getByRole('alert'), 'the reason is shown').toHaveText(/bad.json was not imported: runs\[0\]\.history\[1\]\.cleanAcc: must be a number/);
+  await expect(viewer.region('history').getByRole('alert'), 'the reason is shown').toHaveText(
+    /bad.json was not imported: runs\[0\]\.history\[1\]\.cleanAcc: must be a number/,
+  );
   await importInput.setInputFiles(path.join(dir, 'good.json'));
   await expect(viewer.region('history').getByRole('listitem').filter({ hasText: 'good' })).toBeVisible();
   const imported = await viewer.until('the import to be shown', (st) => st.runs.length === 2, 15_000);
-  expect(imported.runs.map((r) => [r.status, r.evaluations]), 'the import is shown as a finished experiment').toEqual(done.runs.map((r) => ['done', r.evaluations]));
+  expect(
+    imported.runs.map((r) => [r.status, r.evaluations]),
+    'the import is shown as a finished experiment',
+  ).toEqual(done.runs.map((r) => ['done', r.evaluations]));
   fs.rmSync(dir, { recursive: true, force: true });
   lab.expectNoErrors();
   viewer.expectNoErrors();
@@ -188,12 +254,19 @@ test('CLI --browser: a tiny spec runs to the end in headless Chromium and writes
     });
     fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
     const out = path.join(dir, 'results.json');
-    const r = spawnSync('npx', ['tsx', 'scripts/lab.ts', 'run', path.join(dir, 'spec.json'), '--browser', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const r = spawnSync(
+      'npx',
+      ['tsx', 'scripts/lab.ts', 'run', path.join(dir, 'spec.json'), '--browser', '--out', out],
+      { cwd: root, encoding: 'utf8', timeout: 240_000 },
+    );
     expect(r.status, `exit 0: ${r.stderr}`).toBe(0);
     expect(r.stderr, 'a progress bar ends done on wasm').toMatch(/sgd +\[#+\] 100% done on wasm/);
     const read = parseResultsText(fs.readFileSync(out, 'utf8'));
     if (!read.ok) throw new Error(`invalid results: ${read.reason}`);
-    expect([read.results.runs[0].status, read.results.runs[0].history.length, read.results.backend], 'valid results: done, 2 evaluations, on wasm').toEqual(['done', 2, 'wasm']);
+    expect(
+      [read.results.runs[0].status, read.results.runs[0].history.length, read.results.backend],
+      'valid results: done, 2 evaluations, on wasm',
+    ).toEqual(['done', 2, 'wasm']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,17 @@ export function tinySpec(over: (s: ExperimentSpec) => void = () => {}): Experime
   s.dataset = { ...s.dataset, name: 'shapes', trainSize: 256, testSize: 64 };
   s.model = { name: 'cnn', width: 4, depth: 1 };
   s.train = { ...s.train, epochs: 2, batchSize: 32, lr: 0.05, backend: 'wasm' };
-  s.eval = { subsetSize: 64, attacks: [{ norm: 'linf', eps: 2 / 255 }, { norm: 'linf', eps: 8 / 255 }], pgdSteps: 2, every: 1, during: { subsetSize: 64, pgdSteps: 2 }, apgd: s.eval.apgd };
+  s.eval = {
+    subsetSize: 64,
+    attacks: [
+      { norm: 'linf', eps: 2 / 255 },
+      { norm: 'linf', eps: 8 / 255 },
+    ],
+    pgdSteps: 2,
+    every: 1,
+    during: { subsetSize: 64, pgdSteps: 2 },
+    apgd: s.eval.apgd,
+  };
   s.landscape = { ...s.landscape, when: 'never' };
   s.runs = [
     { id: 'sgd', method: 'sgd' },

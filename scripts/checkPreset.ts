@@ -38,8 +38,20 @@ const usage = () => {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = readArgs(argv, { seeds: { type: 'string', default: '1,2,3' }, epochs: { type: 'string' }, 'eval-every': { type: 'string' }, out: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which preset?' : `one preset at a time, got ${positionals.join(' ')}`);
+  const { values, positionals } = readArgs(
+    argv,
+    {
+      seeds: { type: 'string', default: '1,2,3' },
+      epochs: { type: 'string' },
+      'eval-every': { type: 'string' },
+      out: { type: 'string' },
+    },
+    true,
+  );
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'which preset?' : `one preset at a time, got ${positionals.join(' ')}`,
+    );
   const preset = findSpec(positionals[0]);
   if (!preset) throw new UsageError(`no preset or lesson step "${positionals[0]}"`);
   const seeds = wholeNumbers('--seeds', values.seeds);
@@ -55,14 +67,20 @@ async function main(argv: string[]): Promise<number> {
     all.push(await trainAll(spec, 'wasm'));
   }
   const keys = Object.keys(last(all[0].runs[0].history).robust);
-  const lines = [`preset ${preset.id}: final accuracy in %, and the gap to SGD of the same seed`, `run        seed  clean ${keys.map((k) => k.padStart(24)).join('')}`];
+  const lines = [
+    `preset ${preset.id}: final accuracy in %, and the gap to SGD of the same seed`,
+    `run        seed  clean ${keys.map((k) => k.padStart(24)).join('')}`,
+  ];
   for (const results of all) {
     const base = results.runs.find((r) => r.method === 'sgd');
     for (const run of results.runs) {
       const p = last(run.history);
       const b = base ? last(base.history) : undefined;
-      const gap = (v: number, w: number | undefined) => (w === undefined || run === base ? '' : ` (${v - w >= 0 ? '+' : ''}${(100 * (v - w)).toFixed(1)})`);
-      lines.push(`${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)} ${pct(p.cleanAcc)}${gap(p.cleanAcc, b?.cleanAcc)}${keys.map((k) => `${pct(p.robust[k])}${gap(p.robust[k], b?.robust[k])}`.padStart(24)).join('')}  ${run.status}`);
+      const gap = (v: number, w: number | undefined) =>
+        w === undefined || run === base ? '' : ` (${v - w >= 0 ? '+' : ''}${(100 * (v - w)).toFixed(1)})`;
+      lines.push(
+        `${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)} ${pct(p.cleanAcc)}${gap(p.cleanAcc, b?.cleanAcc)}${keys.map((k) => `${pct(p.robust[k])}${gap(p.robust[k], b?.robust[k])}`.padStart(24)).join('')}  ${run.status}`,
+      );
     }
   }
   // The attack checks of each run's final evaluation (the page's panel).
@@ -70,7 +88,9 @@ async function main(argv: string[]): Promise<number> {
   for (const results of all) {
     for (const run of results.runs) {
       const checks = attackChecks(results.spec.eval.attacks, last(run.history), results.spec.eval.subsetSize);
-      lines.push(`${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)}  ${checks.map((c) => `${c.status === 'pass' ? '✓' : c.status === 'fail' ? '✗' : '·'} ${c.id} ${c.value}`).join(' | ')}`);
+      lines.push(
+        `${run.id.padEnd(10)} ${String(results.spec.seed).padStart(5)}  ${checks.map((c) => `${c.status === 'pass' ? '✓' : c.status === 'fail' ? '✗' : '·'} ${c.id} ${c.value}`).join(' | ')}`,
+      );
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);

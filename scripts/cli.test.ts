@@ -6,12 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { readArgs, UsageError, wholeNumber, wholeNumbers } from './lib/cli';
 
 const root = path.resolve(__dirname, '..');
-const run = (script: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, encoding: 'utf8', timeout: 110_000 });
+const run = (script: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, encoding: 'utf8', timeout: 110_000 });
 
 describe('command-line arguments', () => {
   it('reads flags and values, and refuses unknown flags, missing values and bad numbers by name', () => {
     const options = { out: { type: 'string' }, quick: { type: 'boolean', default: false } } as const;
-    expect(readArgs(['--out', 'x.json', 'spec.json'], options, true)).toMatchObject({ values: { out: 'x.json', quick: false }, positionals: ['spec.json'] });
+    expect(readArgs(['--out', 'x.json', 'spec.json'], options, true)).toMatchObject({
+      values: { out: 'x.json', quick: false },
+      positionals: ['spec.json'],
+    });
     expect(() => readArgs(['--outt', 'x'], options)).toThrow(new UsageError("Unknown option '--outt'"));
     expect(() => readArgs(['--out'], options)).toThrow(/'--out <value>' argument missing/);
     expect(() => readArgs(['spec.json'], options)).toThrow(/Unexpected argument 'spec.json'/);
@@ -21,7 +25,11 @@ describe('command-line arguments', () => {
   });
 
   it.each([
-    ['scripts/checkPreset.ts', ['duality-two-minutes', '--seeds', 'a,b'], /--seeds must be whole numbers separated by commas, got "a,b"/],
+    [
+      'scripts/checkPreset.ts',
+      ['duality-two-minutes', '--seeds', 'a,b'],
+      /--seeds must be whole numbers separated by commas, got "a,b"/,
+    ],
     ['scripts/lab.ts', ['run', 'spec.json', '--outt', 'r.json'], /Unknown option '--outt'/],
     ['scripts/datasets.ts', ['--quick', '--cifar'], /Unknown option '--cifar'/],
     ['bench/bench.ts', ['--only', 'nodes'], /--only must be one of node, pytorch, browser, page, got "nodes"/],

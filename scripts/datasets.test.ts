@@ -19,7 +19,12 @@ function cifarFolder(perBatch: number, gzip: boolean): string {
   const dir = tmp('cifar-src');
   const batch = (n: number) => {
     const b = new Uint8Array(n * CIFAR10_RECORD_BYTES);
-    for (let i = 0; i < n; i++) b.fill(i % 10, i * CIFAR10_RECORD_BYTES, (i + 1) * CIFAR10_RECORD_BYTES).fill((i % 10) * 20, i * CIFAR10_RECORD_BYTES + 1, (i + 1) * CIFAR10_RECORD_BYTES);
+    for (let i = 0; i < n; i++)
+      b.fill(i % 10, i * CIFAR10_RECORD_BYTES, (i + 1) * CIFAR10_RECORD_BYTES).fill(
+        (i % 10) * 20,
+        i * CIFAR10_RECORD_BYTES + 1,
+        (i + 1) * CIFAR10_RECORD_BYTES,
+      );
     return gzip ? zlib.gzipSync(b) : b;
   };
   for (const f of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
@@ -32,7 +37,12 @@ function cifarFolder(perBatch: number, gzip: boolean): string {
 function fashionFolder(n: number): string {
   const dir = tmp('fashion-src');
   for (const part of ['train', 't10k']) {
-    const idx = encodeIdx({ shape: [28, 28, 1], pixels: new Uint8Array(n * 784).fill(9), labels: Uint8Array.from({ length: n }, (_, i) => i % 10), n });
+    const idx = encodeIdx({
+      shape: [28, 28, 1],
+      pixels: new Uint8Array(n * 784).fill(9),
+      labels: Uint8Array.from({ length: n }, (_, i) => i % 10),
+      n,
+    });
     writeFileSync(path.join(dir, `${part}-images-idx3-ubyte`), idx.images);
     writeFileSync(path.join(dir, `${part}-labels-idx1-ubyte`), idx.labels);
   }
@@ -58,7 +68,9 @@ describe('npm run datasets', () => {
     const c = m.datasets.cifar10!;
     expect([c.train, c.test]).toEqual([100, 20]);
     // One naming with the page's import: <dataset>/<12 hex of the SHA-256>-<official name>.gz
-    expect(c.files.map((f) => f.path)).toContainEqual(expect.stringMatching(/^cifar10\/[0-9a-f]{12}-test_batch\.bin\.gz$/));
+    expect(c.files.map((f) => f.path)).toContainEqual(
+      expect.stringMatching(/^cifar10\/[0-9a-f]{12}-test_batch\.bin\.gz$/),
+    );
     for (const f of c.files) {
       const bytes = readFileSync(path.join(out, f.path));
       expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
@@ -82,7 +94,11 @@ describe('npm run datasets', () => {
     const second = run(out, { cifar10: cifarFolder(20, true) }, { force: ['cifar10'] }).manifest.datasets.cifar10!;
     expect(second.train).toBe(100);
     expect(second.files.map((f) => f.path)).not.toEqual(first.files.map((f) => f.path));
-    expect(readdirSync(path.join(out, 'cifar10')).map((f) => `cifar10/${f}`).sort()).toEqual(second.files.map((f) => f.path).sort());
+    expect(
+      readdirSync(path.join(out, 'cifar10'))
+        .map((f) => `cifar10/${f}`)
+        .sort(),
+    ).toEqual(second.files.map((f) => f.path).sort());
   });
 
   it('says what is missing and how to get it, drops a damaged entry, and goes on', () => {
@@ -117,7 +133,11 @@ describe('npm run datasets', () => {
     const cut = fashionFolder(10);
     const im = path.join(cut, 'train-images-idx3-ubyte');
     writeFileSync(im, readFileSync(im).subarray(0, 100));
-    for (const sources of [{ cifar10: wrongMagic }, { cifar10: empty }, { 'fashion-mnist': cut }] as PrepareOptions['sources'][]) {
+    for (const sources of [
+      { cifar10: wrongMagic },
+      { cifar10: empty },
+      { 'fashion-mnist': cut },
+    ] as PrepareOptions['sources'][]) {
       const name = Object.keys(sources)[0] as 'cifar10' | 'fashion-mnist';
       const r = run(out, sources, { force: [name] });
       expect(r.failed).toEqual([name]);
@@ -150,7 +170,8 @@ describe('loadSplit (Node)', () => {
     expect([split.train.n, split.test.n]).toEqual([100, 30]);
     expect(classCounts(split.train.y, 10)).toEqual(new Array(10).fill(10));
     // Pixel = 20 * label, as written.
-    for (let i = 0; i < split.train.n; i++) expect(split.train.x[i * 3072]).toBeCloseTo((20 * split.train.y[i]) / 255, 6);
+    for (let i = 0; i < split.train.n; i++)
+      expect(split.train.x[i * 3072]).toBeCloseTo((20 * split.train.y[i]) / 255, 6);
     expect(split.note).toMatch(/official cifar10 splits: 100 \/ 30/);
   });
 
@@ -161,7 +182,9 @@ describe('loadSplit (Node)', () => {
     );
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: 1, datasets: {} }));
-    await expect(loadSplit(specFor('cifar10', 100, 30), { dir: out })).rejects.toThrow(/cifar10 is not ready .*not in manifest.json\): run npm run datasets -- --cifar10 PATH/);
+    await expect(loadSplit(specFor('cifar10', 100, 30), { dir: out })).rejects.toThrow(
+      /cifar10 is not ready .*not in manifest.json\): run npm run datasets -- --cifar10 PATH/,
+    );
   });
 
   it('generates shapes and toy without any files', async () => {

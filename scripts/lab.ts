@@ -53,7 +53,13 @@ interface RunCommand {
 function parseCommand(argv: string[]): RunCommand | 'help' {
   const { values, positionals } = readArgs(
     argv,
-    { out: { type: 'string' }, backend: { type: 'string' }, browser: { type: 'boolean', default: false }, chromium: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      browser: { type: 'boolean', default: false },
+      chromium: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     true,
   );
   if (values.help || positionals.length === 0) return 'help';
@@ -62,22 +68,27 @@ function parseCommand(argv: string[]): RunCommand | 'help' {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const { out, browser, chromium } = values;
   const backend = values.backend === undefined ? undefined : oneOf('--backend', values.backend, NODE_BACKENDS);
-  if (!specPath) throw new UsageError(browser ? 'run --browser needs a spec file or a share URL' : 'run needs a spec file');
+  if (!specPath)
+    throw new UsageError(browser ? 'run --browser needs a spec file or a share URL' : 'run needs a spec file');
   if (!out) throw new UsageError('run needs --out <results.json>');
-  if (browser && backend) throw new UsageError('--backend is for Node runs; in the browser the spec\'s train.backend chooses');
+  if (browser && backend)
+    throw new UsageError("--backend is for Node runs; in the browser the spec's train.backend chooses");
   if (chromium && !browser) throw new UsageError('--chromium goes with --browser');
   return { specPath, out, backend, browser, chromium };
 }
 
 /** The requested backend, the spec's if Node has it, else the first of NODE_BACKENDS that starts. */
 async function startBackend(requested: BackendName | undefined, spec: ExperimentSpec): Promise<BackendName> {
-  const fromSpec = (NODE_BACKENDS as string[]).includes(spec.train.backend) ? (spec.train.backend as BackendName) : undefined;
+  const fromSpec = (NODE_BACKENDS as string[]).includes(spec.train.backend)
+    ? (spec.train.backend as BackendName)
+    : undefined;
   const wanted = requested ?? fromSpec;
   if (wanted) {
     await useBackend(wanted);
     return wanted;
   }
-  if (spec.train.backend !== 'auto') process.stderr.write(`train.backend ${spec.train.backend} is not available in Node; choosing one\n`);
+  if (spec.train.backend !== 'auto')
+    process.stderr.write(`train.backend ${spec.train.backend} is not available in Node; choosing one\n`);
   const failures: string[] = [];
   for (const name of NODE_BACKENDS) {
     try {

@@ -26,7 +26,10 @@ import { useBackend } from './lib/nodeBackend';
 const PYTHON = process.env.DUALITY_PYTHON ?? '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
 const hasTorch = probe.status === 0;
-if (!hasTorch) console.warn(`SKIPPED: the PyTorch project tests need ${PYTHON} with torch and numpy (apt-get install python3-torch; .ci/run installs it): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}`);
+if (!hasTorch)
+  console.warn(
+    `SKIPPED: the PyTorch project tests need ${PYTHON} with torch and numpy (apt-get install python3-torch; .ci/run installs it): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}`,
+  );
 
 const spec = (raw: unknown): ExperimentSpec => {
   const r = validateSpec(raw);
@@ -45,7 +48,13 @@ const TINY = spec({
   model: { name: 'mlp', width: 32, depth: 1 },
   train: { epochs: 6, batchSize: 16, lr: 0.05, momentum: 0.9, schedule: 'piecewise' },
   // Every half epoch = every step: history[1] is the first step.
-  eval: { subsetSize: 96, attacks: [{ norm: 'linf', eps: EPS }], pgdSteps: 2, every: 0.5, during: { subsetSize: 32, pgdSteps: 1 } },
+  eval: {
+    subsetSize: 96,
+    attacks: [{ norm: 'linf', eps: EPS }],
+    pgdSteps: 2,
+    every: 0.5,
+    during: { subsetSize: 32, pgdSteps: 1 },
+  },
   runs: [
     { id: 'sgd', method: 'sgd' },
     { id: 'sam0', method: 'sam', rho: 0 },
@@ -75,7 +84,11 @@ function python(args: string[], cwd = at('project')): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.slice(0, 4).join(' ')} exited ${code}:\n${err.slice(-3000)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${args.slice(0, 4).join(' ')} exited ${code}:\n${err.slice(-3000)}`)),
+    );
   });
 }
 
@@ -89,7 +102,9 @@ const readResults = (file: string): Results => {
 function tensorsOf(file: string): Record<string, Float32Array> {
   const bytes = new Uint8Array(readFileSync(file));
   const header = readSafetensorsHeader(bytes);
-  return Object.fromEntries(Object.keys(header.tensors).map((name) => [name, readSafetensorsTensor(bytes, header, name)]));
+  return Object.fromEntries(
+    Object.keys(header.tensors).map((name) => [name, readSafetensorsTensor(bytes, header, name)]),
+  );
 }
 
 describe('npm run lab -- export-pytorch and npm run datasets -- --export', () => {
@@ -97,7 +112,16 @@ describe('npm run lab -- export-pytorch and npm run datasets -- --export', () =>
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'duality-export-'));
     try {
       const written = exportPytorch(`http://127.0.0.1:5173/${encodeShareHash(TINY)}`, path.join(tmp, 'p'));
-      expect(written.map((f) => path.basename(f)).sort()).toEqual(['README.md', 'data.py', 'dataset.json', 'methods.py', 'models.py', 'safetensors_io.py', 'spec.json', 'train.py']);
+      expect(written.map((f) => path.basename(f)).sort()).toEqual([
+        'README.md',
+        'data.py',
+        'dataset.json',
+        'methods.py',
+        'models.py',
+        'safetensors_io.py',
+        'spec.json',
+        'train.py',
+      ]);
       expect(JSON.parse(readFileSync(path.join(tmp, 'p', 'spec.json'), 'utf8'))).toEqual(TINY);
       expect(() => exportPytorch(path.join(tmp, 'p', 'spec.json'), path.join(tmp, 'p'))).toThrow(/is not empty/);
       writeFileSync(path.join(tmp, 'tiny.json'), JSON.stringify(TINY));
@@ -118,7 +142,10 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     dir = mkdtempSync(path.join(os.tmpdir(), 'duality-pytorch-'));
-    for (const [name, s] of [['tiny', TINY], ['cross', CROSS]] as const) {
+    for (const [name, s] of [
+      ['tiny', TINY],
+      ['cross', CROSS],
+    ] as const) {
       writeFileSync(at(`${name}.json`), JSON.stringify(s));
       await exportSplit(at(`${name}.json`), at(`data-${name}`));
     }
@@ -129,8 +156,21 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
   it('torchrun, 2 gloo processes: results the lab reads, a falling loss, SAM(rho 0) = AT(eps 0) = SGD, and the first step of 1 process', async () => {
     const common = [at('tiny.json'), '--data', at('data-tiny'), '--device', 'cpu'];
     // --redirects/--tee: Debian's torchrun (torch 1.13 on Python 3.11) cannot parse their default "0".
-    const torchrun = ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '2', '--tee', '2', 'train.py'];
-    await Promise.all([python([...torchrun, ...common, '--out', at('out2')]), python(['train.py', ...common, '--runs', 'sgd,sam', '--out', at('out1')])]);
+    const torchrun = [
+      '-m',
+      'torch.distributed.run',
+      '--standalone',
+      '--nproc_per_node=2',
+      '--redirects',
+      '2',
+      '--tee',
+      '2',
+      'train.py',
+    ];
+    await Promise.all([
+      python([...torchrun, ...common, '--out', at('out2')]),
+      python(['train.py', ...common, '--runs', 'sgd,sam', '--out', at('out1')]),
+    ]);
     const two = readResults(at('out2', 'results.json'));
     const one = readResults(at('out1', 'results.json'));
     expect(two.backend).toBe('pytorch');
@@ -150,7 +190,9 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
     // The first step of 2 processes is the one of 1 process, SAM's global gradient norm included.
     for (const id of ['sgd', 'sam']) {
       const [a, b] = [run(one, id).history[1], run(two, id).history[1]];
-      console.log(`${id}, first step, 1 vs 2 processes: |loss diff| ${Math.abs(a.trainLoss - b.trainLoss).toExponential(2)}, |clean loss diff| ${Math.abs(a.cleanLoss! - b.cleanLoss!).toExponential(2)}`);
+      console.log(
+        `${id}, first step, 1 vs 2 processes: |loss diff| ${Math.abs(a.trainLoss - b.trainLoss).toExponential(2)}, |clean loss diff| ${Math.abs(a.cleanLoss! - b.cleanLoss!).toExponential(2)}`,
+      );
       expect(Math.abs(a.trainLoss - b.trainLoss)).toBeLessThan(1e-5);
       expect(Math.abs(a.cleanLoss! - b.cleanLoss!)).toBeLessThan(1e-5);
     }
@@ -181,7 +223,12 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
       const labLogits = tf.tidy(() => trainer.model.forward(x, 'eval'));
       const lab = (await labLogits.data()) as Float32Array;
       labLogits.dispose();
-      const scores = await evaluateModel(trainer.model, split.test, { attacks: CROSS.eval.attacks, pgdSteps: 10, batchSize: 100, seed: CROSS.seed });
+      const scores = await evaluateModel(trainer.model, split.test, {
+        attacks: CROSS.eval.attacks,
+        pgdSteps: 10,
+        batchSize: 100,
+        seed: CROSS.seed,
+      });
       writeFileSync(at('lab.safetensors'), await modelSafetensors(trainer.model));
       writeFileSync(at('cross-x.bin'), split.test.x);
       const code = [
@@ -200,13 +247,19 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
         return Math.max(...torchLogits.map((v, i) => Math.abs(v - labLogits[i])));
       };
       const maxDiff = await maxLogitDiff(at('cross.json'), at('lab.safetensors'), lab);
-      console.log(`lab -> PyTorch, cnn: max |logit difference| ${maxDiff.toExponential(2)} over ${split.test.n} images`);
+      console.log(
+        `lab -> PyTorch, cnn: max |logit difference| ${maxDiff.toExponential(2)} over ${split.test.n} images`,
+      );
       expect(maxDiff).toBeLessThanOrEqual(1e-4);
       // The paper's model family too: a PreAct ResNet with BatchNorm running statistics away from their init.
       const resnetSpec = { ...CROSS, model: { name: 'preact-resnet10' as const, width: 4, depth: 1 } };
       const resnet = createModel(resnetSpec.model, split.test, new Rng(11).derive('init'));
       try {
-        resnet.buffers.forEach((b, i) => b.variable.assign(tf.fill(b.variable.shape, b.name.endsWith('var') ? 0.5 + 0.1 * (i % 7) : 0.05 * ((i % 5) - 2))));
+        resnet.buffers.forEach((b, i) =>
+          b.variable.assign(
+            tf.fill(b.variable.shape, b.name.endsWith('var') ? 0.5 + 0.1 * (i % 7) : 0.05 * ((i % 5) - 2)),
+          ),
+        );
         const out = tf.tidy(() => resnet.forward(x, 'eval'));
         const resnetLogits = (await out.data()) as Float32Array;
         out.dispose();
@@ -218,12 +271,25 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
       } finally {
         resnet.dispose();
       }
-      const evaluated = JSON.parse(await python(['train.py', at('cross.json'), '--data', at('data-cross'), '--device', 'cpu', '--evaluate', at('lab.safetensors')])) as {
+      const evaluated = JSON.parse(
+        await python([
+          'train.py',
+          at('cross.json'),
+          '--data',
+          at('data-cross'),
+          '--device',
+          'cpu',
+          '--evaluate',
+          at('lab.safetensors'),
+        ]),
+      ) as {
         cleanAcc: number;
         robust: Record<string, number>;
       };
       const key = `linf:${EPS}`;
-      console.log(`clean ${scores.cleanAcc} (lab) / ${evaluated.cleanAcc} (PyTorch); PGD-10 ${scores.robust[key]} / ${evaluated.robust[key]}`);
+      console.log(
+        `clean ${scores.cleanAcc} (lab) / ${evaluated.cleanAcc} (PyTorch); PGD-10 ${scores.robust[key]} / ${evaluated.robust[key]}`,
+      );
       expect(evaluated.cleanAcc).toBe(scores.cleanAcc);
       expect(Math.abs(evaluated.robust[key] - scores.robust[key])).toBeLessThanOrEqual(0.01);
       // Not a degenerate model: some but not all examples survive the attack.

@@ -25,7 +25,13 @@ function shape(rec: Recording) {
   return {
     source: rec.recording.source,
     backend: rec.results.backend,
-    runs: runs.map((r) => ({ id: r.id, method: r.method, status: r.status, evaluations: r.history.length, keys: r.history.map((p) => Object.keys(p.robust).sort().join(',')) })),
+    runs: runs.map((r) => ({
+      id: r.id,
+      method: r.method,
+      status: r.status,
+      evaluations: r.history.length,
+      keys: r.history.map((p) => Object.keys(p.robust).sort().join(',')),
+    })),
     losses: Object.fromEntries(Object.entries(rec.losses).map(([id, l]) => [id, l.length])),
     landscapes: Object.fromEntries(Object.entries(rec.landscapes).map(([id, l]) => [id, l.map((x) => x.kind)])),
     epochs: spec.train.epochs,
@@ -49,7 +55,10 @@ describe('recorded runs', () => {
       expect(rec.recording.source).toBe(`lesson:${step.id}`);
       expect(recordsSpec(rec, step.spec), `${step.id} was recorded from another spec: run npm run record`).toBe(true);
       expect(rec.results.backend).toBe('wasm');
-      expect(rec.results.runs.every((r) => r.status === 'done'), step.id).toBe(true);
+      expect(
+        rec.results.runs.every((r) => r.status === 'done'),
+        step.id,
+      ).toBe(true);
     }
   });
 
@@ -82,10 +91,16 @@ describe('recorded runs', () => {
         // One evaluation per epoch and one at step 0; one loss per step.
         expect(a.runs.every((r) => r.evaluations === a.epochs + 1)).toBe(true);
         expect(b.runs.every((r) => r.evaluations === b.epochs + 1)).toBe(true);
-        const steps = (rec: Recording) => Object.fromEntries(rec.results.runs.map((r) => [r.id, r.history.at(-1)!.step]));
+        const steps = (rec: Recording) =>
+          Object.fromEntries(rec.results.runs.map((r) => [r.id, r.history.at(-1)!.step]));
         expect(a.losses).toEqual(steps(fresh.get(source)!));
         expect(b.losses).toEqual(steps(committed(source)));
-        const norm = (s: typeof a) => ({ ...s, epochs: 0, losses: Object.keys(s.losses), runs: s.runs.map((r) => ({ ...r, evaluations: 0, keys: [...new Set(r.keys)] })) });
+        const norm = (s: typeof a) => ({
+          ...s,
+          epochs: 0,
+          losses: Object.keys(s.losses),
+          runs: s.runs.map((r) => ({ ...r, evaluations: 0, keys: [...new Set(r.keys)] })),
+        });
         expect(norm(a)).toEqual(norm(b));
       });
     }

@@ -35,7 +35,11 @@ function readLink(): LinkContents {
   try {
     return readShareLink(location.hash, preset.spec);
   } catch (e) {
-    return { spec: structuredClone(preset.spec), found: false, message: `The link could not be read (${String(e instanceof Error ? e.message : e).slice(0, 200)}); the default experiment is shown.` };
+    return {
+      spec: structuredClone(preset.spec),
+      found: false,
+      message: `The link could not be read (${String(e instanceof Error ? e.message : e).slice(0, 200)}); the default experiment is shown.`,
+    };
   }
 }
 const link = readLink();
@@ -44,7 +48,8 @@ const parallel = Number(params.get('parallel'));
 const store = createLabStore({
   spec: link.found ? link.spec : preset.spec,
   presetId: link.found ? undefined : preset.id,
-  maxParallel: Number.isInteger(parallel) && parallel > 0 ? parallel : defaultParallelism(navigator.hardwareConcurrency),
+  maxParallel:
+    Number.isInteger(parallel) && parallel > 0 ? parallel : defaultParallelism(navigator.hardwareConcurrency),
 });
 if (link.message) store.getState().setNotice(link.message);
 // Asked once while the page loads: the first WebGPU adapter request starts the GPU process's side

@@ -7,4 +7,5 @@ export interface BenchRequest {
   plan: SuitePlan;
 }
 
-export type BenchReply = { type: 'log'; line: string } | { type: 'result'; result: SuiteResult } | { type: 'error'; message: string };
+export type BenchReply =
+  { type: 'log'; line: string } | { type: 'result'; result: SuiteResult } | { type: 'error'; message: string };

@@ -112,7 +112,12 @@ async function timedStep(trainer: { step(): Promise<unknown> }): Promise<number>
 }
 
 /** Median / min / max wall time of Trainer.step() after `warmup` steps. */
-export async function timeMethod(c: ModelCase, m: MethodKey, o: TimingOptions, data = benchData(c.batch)): Promise<Timing> {
+export async function timeMethod(
+  c: ModelCase,
+  m: MethodKey,
+  o: TimingOptions,
+  data = benchData(c.batch),
+): Promise<Timing> {
   const trainer = createTrainer(benchSpec(c, m), m, data);
   const sgd = o.paired && m !== 'sgd' ? createTrainer(benchSpec(c, 'sgd'), 'sgd', data) : undefined;
   try {
@@ -130,7 +135,15 @@ export async function timeMethod(c: ModelCase, m: MethodKey, o: TimingOptions, d
     const forwardFlops = flopsPerExample(trainer.model);
     const stepFlops = c.batch * forwardFlops * 3 * idealRatio(m);
     const med = median(times);
-    const out: Timing = { medianMs: round(med), minMs: round(Math.min(...times)), maxMs: round(Math.max(...times)), steps: times.length, forwardFlops, stepFlops, gflops: round(stepFlops / med / 1e6) };
+    const out: Timing = {
+      medianMs: round(med),
+      minMs: round(Math.min(...times)),
+      maxMs: round(Math.max(...times)),
+      steps: times.length,
+      forwardFlops,
+      stepFlops,
+      gflops: round(stepFlops / med / 1e6),
+    };
     if (sgd) out.pairedRatio = round(median(times.map((t, i) => t / sgdTimes[i])), 3);
     return out;
   } finally {
@@ -180,7 +193,11 @@ export async function profileStep(c: ModelCase, m: MethodKey, top = 8): Promise<
     }
     const kernels = [...byName.values()].sort((a, b) => b.ms - a.ms || b.calls - a.calls);
     const kernelMs = kernels.reduce((s, k) => s + k.ms, 0);
-    const out: StepProfile = { wallMs: round(wallMs), kernelMs: round(kernelMs), kernels: kernels.slice(0, top).map((k) => ({ ...k, ms: round(k.ms) })) };
+    const out: StepProfile = {
+      wallMs: round(wallMs),
+      kernelMs: round(kernelMs),
+      kernels: kernels.slice(0, top).map((k) => ({ ...k, ms: round(k.ms) })),
+    };
     if (errors > 0) out.note = `${errors} of ${info.kernels.length} kernels could not be timed on this backend`;
     return out;
   } finally {
@@ -236,7 +253,11 @@ export async function pgdEvalMsPer1000(c: ModelCase, images: number): Promise<nu
   try {
     const o = { attacks: [{ norm: 'linf' as const, eps: 8 / 255 }], pgdSteps: 10, batchSize: c.batch, seed: 1 };
     // One warm-up batch, so shader compilation is not counted.
-    await evaluateModel(trainer.model, { ...data.test, n: c.batch, x: data.test.x.subarray(0, c.batch * 3072), y: data.test.y.subarray(0, c.batch) }, o);
+    await evaluateModel(
+      trainer.model,
+      { ...data.test, n: c.batch, x: data.test.x.subarray(0, c.batch * 3072), y: data.test.y.subarray(0, c.batch) },
+      o,
+    );
     const t0 = performance.now();
     await evaluateModel(trainer.model, data.test, o);
     return round(((performance.now() - t0) / images) * 1000, 0);
@@ -268,10 +289,17 @@ export async function convGradientError(): Promise<number> {
   let worst = 0;
   for (const [xShape, k, cOut, stride, pad] of CHECK_CONVS) {
     const x = tf.tensor(rng.fillNormal(new Float32Array(xShape.reduce((a, b) => a * b, 1))), xShape) as tf.Tensor4D;
-    const w = tf.tensor(rng.fillNormal(new Float32Array(k * k * xShape[3] * cOut)), [k, k, xShape[3], cOut]) as tf.Tensor4D;
+    const w = tf.tensor(rng.fillNormal(new Float32Array(k * k * xShape[3] * cOut)), [
+      k,
+      k,
+      xShape[3],
+      cOut,
+    ]) as tf.Tensor4D;
     const ho = Math.floor((xShape[1] + 2 * pad - k) / stride) + 1;
     const r = tf.tensor(rng.fillNormal(new Float32Array(xShape[0] * ho * ho * cOut)), [xShape[0], ho, ho, cOut]);
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r)))([x, w]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r)),
+    )([x, w]);
     const [dx, dw, xv, wv, rv] = await Promise.all([g[0].data(), g[1].data(), x.data(), w.data(), r.data()]);
     const ref = convGradReference(xv, xShape, wv, w.shape, rv, stride, pad);
     worst = Math.max(worst, maxRelError(dx, ref.dx), maxRelError(dw, ref.dw));

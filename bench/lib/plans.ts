@@ -22,7 +22,9 @@ const FULL_CASES: ModelCase[] = [
  */
 const convGradients = (b: BackendName): ConvGradientPlan[] =>
   b === 'wasm'
-    ? (['forward-conv', 'transpose'] as const).flatMap((input) => (['im2col', 'forward-conv'] as const).map((filter) => ({ input, filter })))
+    ? (['forward-conv', 'transpose'] as const).flatMap((input) =>
+        (['im2col', 'forward-conv'] as const).map((filter) => ({ input, filter })),
+      )
     : [
         { input: 'transpose', filter: 'native' },
         { input: 'transpose', filter: 'im2col' },

@@ -22,7 +22,12 @@ export async function buildAndServe(input: string): Promise<Served> {
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, rollupOptions: { input: path.join(ROOT, input) } },
   });
-  const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 4190, strictPort: false } });
+  const server = await preview({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 4190, strictPort: false },
+  });
   const base = server.resolvedUrls?.local[0];
   if (!base) throw new Error('vite preview did not report its address');
   return {

@@ -81,7 +81,11 @@ function forwardFlops(c: ModelCase): number {
   const key = `${c.model}-w${c.width}`;
   const known = flopsCache.get(key);
   if (known !== undefined) return known;
-  const m = createModel({ name: c.model, width: c.width, depth: 1 }, { shape: [32, 32, 3], numClasses: 10, mean: [0.5, 0.5, 0.5], std: [0.29, 0.29, 0.29] }, new Rng(1));
+  const m = createModel(
+    { name: c.model, width: c.width, depth: 1 },
+    { shape: [32, 32, 3], numClasses: 10, mean: [0.5, 0.5, 0.5], std: [0.29, 0.29, 0.29] },
+    new Rng(1),
+  );
   try {
     flopsCache.set(key, flopsPerExample(m));
     return flopsPerExample(m);
@@ -93,18 +97,28 @@ function forwardFlops(c: ModelCase): number {
 export async function runSuite(plan: SuitePlan, log: (line: string) => void): Promise<SuiteResult> {
   const t0 = performance.now();
   const backend = tf.getBackend();
-  const out: SuiteResult = { backend, convGradient: planLabel(convGradientPlan()), items: [], memory: {}, convGradients: [], seconds: 0 };
+  const out: SuiteResult = {
+    backend,
+    convGradient: planLabel(convGradientPlan()),
+    items: [],
+    memory: {},
+    convGradients: [],
+    seconds: 0,
+  };
   // Milliseconds per (forward FLOP x example x ideal ratio): the best seen so far, from the probe
   // and every measured item (small models and SGD pay more overhead per FLOP, so this is the
   // estimate that does not skip what would fit).
   const probe = await timeMethod(plan.probe, 'sgd', { warmup: 1, steps: 1, minSteps: 1, budgetMs: 0 });
   let msPerUnit = probe.medianMs / (probe.forwardFlops * plan.probe.batch);
-  const estimate = (c: ModelCase, m: MethodKey, passes: number) => msPerUnit * forwardFlops(c) * c.batch * idealRatio(m) * passes;
+  const estimate = (c: ModelCase, m: MethodKey, passes: number) =>
+    msPerUnit * forwardFlops(c) * c.batch * idealRatio(m) * passes;
   const ref = plan.detail;
   const left = () => plan.backendCapMs - (performance.now() - t0);
   const fits = (what: string, ms: number) => {
     if (ms <= left()) return true;
-    log(`  ${backend} ${what}: skipped (estimated ${(ms / 1000).toFixed(0)} s, ${(Math.max(0, left()) / 1000).toFixed(0)} s left of the backend's ${plan.backendCapMs / 1000} s)`);
+    log(
+      `  ${backend} ${what}: skipped (estimated ${(ms / 1000).toFixed(0)} s, ${(Math.max(0, left()) / 1000).toFixed(0)} s left of the backend's ${plan.backendCapMs / 1000} s)`,
+    );
     return false;
   };
   // One step of the detail case itself: the probe over-estimates larger models.
@@ -114,11 +128,20 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
   }
   // SAM and AT-PGD-1 beside SGD: what they add over one SGD pass shows kernel by kernel.
   if (fits('profile', estimate(ref, 'sgd', 2) + estimate(ref, 'sam', 2) + estimate(ref, 'at-pgd1', 2))) {
-    const profiled: NonNullable<SuiteResult['profile']> = { case: caseKey(ref), method: 'sgd', sgd: await profileStep(ref, 'sgd') };
+    const profiled: NonNullable<SuiteResult['profile']> = {
+      case: caseKey(ref),
+      method: 'sgd',
+      sgd: await profileStep(ref, 'sgd'),
+    };
     profiled.sam = await profileStep(ref, 'sam');
     profiled.atPgd1 = await profileStep(ref, 'at-pgd1');
     out.profile = profiled;
-    log(`  ${backend} profile: ${profiled.sgd.kernels.slice(0, 4).map((k) => `${k.name} ${k.ms} ms`).join(', ')}`);
+    log(
+      `  ${backend} profile: ${profiled.sgd.kernels
+        .slice(0, 4)
+        .map((k) => `${k.name} ${k.ms} ms`)
+        .join(', ')}`,
+    );
   }
   // PGD-10 evaluation: 11 forward-backward passes per image, the cost of an AT-PGD-10 step.
   if (fits('PGD-10 evaluation', estimate(ref, 'at-pgd10', plan.pgdEvalImages / ref.batch + 1))) {
@@ -128,7 +151,13 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
   const short: TimingOptions = { warmup: 1, steps: plan.timing.minSteps, minSteps: plan.timing.minSteps, budgetMs: 0 };
   for (const cg of plan.convGradients) {
     const mode = planLabel(cg);
-    if (!fits(`conv gradient ${mode}`, (estimate(ref, 'sgd', 1) + estimate(ref, 'at-pgd1', 1)) * (1 + plan.timing.minSteps))) continue;
+    if (
+      !fits(
+        `conv gradient ${mode}`,
+        (estimate(ref, 'sgd', 1) + estimate(ref, 'at-pgd1', 1)) * (1 + plan.timing.minSteps),
+      )
+    )
+      continue;
     const r: ConvGradientResult = { mode };
     try {
       await withConvGradient(cg, async () => {
@@ -140,7 +169,9 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
       r.error = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 160);
     }
     out.convGradients.push(r);
-    log(`  ${backend} conv gradient ${mode}: ${r.error ?? `SGD ${r.sgdMs} ms, AT-PGD-1 ${r.atPgd1Ms} ms, max rel. error ${r.maxRelError?.toExponential(1)}`}`);
+    log(
+      `  ${backend} conv gradient ${mode}: ${r.error ?? `SGD ${r.sgdMs} ms, AT-PGD-1 ${r.atPgd1Ms} ms, max rel. error ${r.maxRelError?.toExponential(1)}`}`,
+    );
   }
   // The matrix last: it takes whatever time the details left.
   for (const c of plan.cases) {
@@ -149,10 +180,13 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
       out.items.push(item);
       const spent = performance.now() - t0;
       // A method other than SGD is timed in pairs with SGD steps (Timing.pairedRatio).
-      const est = (estimate(c, m, 1) + (m === 'sgd' ? 0 : estimate(c, 'sgd', 1))) * (plan.timing.warmup + plan.timing.minSteps);
+      const est =
+        (estimate(c, m, 1) + (m === 'sgd' ? 0 : estimate(c, 'sgd', 1))) * (plan.timing.warmup + plan.timing.minSteps);
       if (spent > plan.backendCapMs) item.skipped = `backend time cap ${plan.backendCapMs / 1000} s reached`;
-      else if (est > plan.itemCapMs) item.skipped = `estimated ${(est / 1000).toFixed(0)} s > cap ${plan.itemCapMs / 1000} s`;
-      else if (est > plan.backendCapMs - spent) item.skipped = `estimated ${(est / 1000).toFixed(0)} s > the ${((plan.backendCapMs - spent) / 1000).toFixed(0)} s left of the backend cap`;
+      else if (est > plan.itemCapMs)
+        item.skipped = `estimated ${(est / 1000).toFixed(0)} s > cap ${plan.itemCapMs / 1000} s`;
+      else if (est > plan.backendCapMs - spent)
+        item.skipped = `estimated ${(est / 1000).toFixed(0)} s > the ${((plan.backendCapMs - spent) / 1000).toFixed(0)} s left of the backend cap`;
       if (item.skipped) {
         log(`  ${backend} ${item.case} ${m}: skipped (${item.skipped})`);
         continue;
@@ -160,7 +194,9 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
       try {
         item.timing = await timeMethod(c, m, { ...plan.timing, paired: true });
         msPerUnit = Math.min(msPerUnit, item.timing.medianMs / (item.timing.forwardFlops * c.batch * idealRatio(m)));
-        log(`  ${backend} ${item.case} ${m}: median ${item.timing.medianMs} ms (${item.timing.minMs}-${item.timing.maxMs}, ${item.timing.steps} steps)${item.timing.pairedRatio ? `, ${item.timing.pairedRatio} x its paired SGD step` : ''}`);
+        log(
+          `  ${backend} ${item.case} ${m}: median ${item.timing.medianMs} ms (${item.timing.minMs}-${item.timing.maxMs}, ${item.timing.steps} steps)${item.timing.pairedRatio ? `, ${item.timing.pairedRatio} x its paired SGD step` : ''}`,
+        );
       } catch (e) {
         item.skipped = `failed: ${e instanceof Error ? e.message : String(e)}`;
         log(`  ${backend} ${item.case} ${m}: ${item.skipped}`);
@@ -169,9 +205,13 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
   }
   // The tiny model's steps are overhead, not FLOPs: a fixed time slice per method, outside the cap
   // (a leak must show on the slow GPU emulations too).
-  for (const m of ['sgd', 'sam', 'at-pgd1'] as const) out.memory[m] = await memoryRun(m, plan.memorySteps, plan.memoryBudgetMs);
-  log(`  ${backend} memory: ${Object.entries(out.memory).map(([m, s]) => `${m} ${s[0].numTensors}->${s.at(-1)!.numTensors} tensors after ${s.at(-1)!.step} steps`).join(', ')}`);
+  for (const m of ['sgd', 'sam', 'at-pgd1'] as const)
+    out.memory[m] = await memoryRun(m, plan.memorySteps, plan.memoryBudgetMs);
+  log(
+    `  ${backend} memory: ${Object.entries(out.memory)
+      .map(([m, s]) => `${m} ${s[0].numTensors}->${s.at(-1)!.numTensors} tensors after ${s.at(-1)!.step} steps`)
+      .join(', ')}`,
+  );
   out.seconds = round((performance.now() - t0) / 1000, 1);
   return out;
 }
-

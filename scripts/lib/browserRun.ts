@@ -62,7 +62,11 @@ export async function runInBrowser(source: string, options: BrowserRunOptions = 
   const spec = specFromSource(source);
   const executable = chromiumExecutable(options.chromium);
   await ensureBuilt(stream);
-  const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4189, strictPort: false } });
+  const server = await preview({
+    root,
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 4189, strictPort: false },
+  });
   let browser: Browser | undefined;
   try {
     const url = server.resolvedUrls?.local[0];
@@ -70,17 +74,32 @@ export async function runInBrowser(source: string, options: BrowserRunOptions = 
     browser = await chromium.launch({
       executablePath: executable,
       headless: true,
-      args: ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox'],
+      args: [
+        '--enable-unsafe-webgpu',
+        '--enable-unsafe-swiftshader',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--no-sandbox',
+      ],
     });
-    const page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } })).newPage();
+    const page = await (
+      await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } })
+    ).newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${url}?e2e=1&parallel=1${shareLinkHash(spec).hash}`);
-    await page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));
-    const state = () => page.evaluate(() => (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState());
+    await page.waitForFunction(
+      () => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}),
+    );
+    const state = () =>
+      page.evaluate(() =>
+        (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab.getState(),
+      );
     const first = await state();
     if (first.notice) throw new Error(`the page did not take the spec as it is: ${first.notice}`);
-    if (first.issues.length > 0) throw new Error(`the page refuses the spec: ${first.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    if (first.issues.length > 0)
+      throw new Error(`the page refuses the spec: ${first.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     await page.locator('.controls').getByRole('button', { name: 'Train', exact: true }).click();
     const draw = progressFrom(spec, stream);
     for (;;) {
@@ -99,7 +118,10 @@ export async function runInBrowser(source: string, options: BrowserRunOptions = 
 async function exportedResults(page: Page): Promise<Results> {
   // The last store flush after the final 'done' (at most 100 ms).
   await page.waitForTimeout(300);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.export').getByRole('button', { name: 'Results JSON' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.export').getByRole('button', { name: 'Results JSON' }).click(),
+  ]);
   const file = await download.path();
   const read = parseResultsText(fs.readFileSync(file, 'utf8'));
   if (!read.ok) throw new Error(`the page's results file is not valid: ${read.reason}`);

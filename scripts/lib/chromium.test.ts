@@ -17,7 +17,9 @@ describe('chromiumExecutable', () => {
     expect(() => chromiumExecutable(undefined, { CHROMIUM_PATH: '/nowhere/chromium' })).toThrow(
       'Chromium not found at /nowhere/chromium: install it with `sudo apt-get install -y chromium` (or set CHROMIUM_PATH)',
     );
-    expect(() => chromiumExecutable('/nowhere/chrome', {})).toThrow(/Chromium not found at \/nowhere\/chrome: .*or pass another --chromium/);
+    expect(() => chromiumExecutable('/nowhere/chrome', {})).toThrow(
+      /Chromium not found at \/nowhere\/chrome: .*or pass another --chromium/,
+    );
     expect(DEFAULT_CHROMIUM).toBe('/usr/bin/chromium');
   });
 });

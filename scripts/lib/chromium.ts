@@ -7,7 +7,9 @@ export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 export function chromiumExecutable(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   const path = explicit ?? env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
   if (!fs.existsSync(path)) {
-    throw new Error(`Chromium not found at ${path}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH${explicit ? ', or pass another --chromium' : ''})`);
+    throw new Error(
+      `Chromium not found at ${path}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH${explicit ? ', or pass another --chromium' : ''})`,
+    );
   }
   return path;
 }

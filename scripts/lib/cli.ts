@@ -21,20 +21,23 @@ export function readArgs<const O extends ParseArgsOptionsConfig>(argv: string[],
 /** A whole number of at least `min`, e.g. `--epochs 3`. */
 export function wholeNumber(flag: string, text: string, min = 1): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`${flag} must be a whole number >= ${min}, got "${text}"`);
   return n;
 }
 
 /** A comma-separated list of whole numbers, e.g. `--seeds 1,2,3`. */
 export function wholeNumbers(flag: string, text: string, min = 0): number[] {
   const parts = text.split(',');
-  if (parts.some((p) => !/^\s*\d+\s*$/.test(p))) throw new UsageError(`${flag} must be whole numbers separated by commas, got "${text}"`);
+  if (parts.some((p) => !/^\s*\d+\s*$/.test(p)))
+    throw new UsageError(`${flag} must be whole numbers separated by commas, got "${text}"`);
   return parts.map((p) => wholeNumber(flag, p, min));
 }
 
 /** One of `allowed`, e.g. `--backend wasm`. */
 export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${text}"`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${text}"`);
   return text as T;
 }
 

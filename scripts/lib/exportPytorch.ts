@@ -16,13 +16,16 @@ export const EXPORT_PYTORCH_HELP = `export-pytorch
         that trains under torchrun with DistributedDataParallel; <dir> must be new or empty.`;
 
 function readPytorchSources(dir = PYTORCH_DIR): PytorchSources {
-  return Object.fromEntries(PYTORCH_SOURCES.map((name) => [name, readFileSync(path.join(dir, name), 'utf8')])) as PytorchSources;
+  return Object.fromEntries(
+    PYTORCH_SOURCES.map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]),
+  ) as PytorchSources;
 }
 
 /** Writes the project of `source` (a spec file or a share link) to `out`; returns the paths written. */
 export function exportPytorch(source: string, out: string): string[] {
   const spec = specFromSource(source);
-  if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty: export-pytorch writes into a new or empty folder`);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new Error(`${out} is not empty: export-pytorch writes into a new or empty folder`);
   mkdirSync(out, { recursive: true });
   return pytorchProjectFiles(spec, readPytorchSources()).map((f) => {
     const file = path.join(out, f.path);
@@ -34,9 +37,12 @@ export function exportPytorch(source: string, out: string): string[] {
 /** The command's own arguments (after "export-pytorch"). */
 export function exportPytorchCommand(argv: string[]): number {
   const { values, positionals } = readArgs(argv, { out: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`export-pytorch takes one spec file or share URL, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`export-pytorch takes one spec file or share URL, got ${positionals.length}`);
   if (!values.out) throw new UsageError('export-pytorch needs --out <dir>');
   const written = exportPytorch(positionals[0], values.out);
-  process.stderr.write(`wrote ${written.length} files to ${values.out}: cd ${values.out} && python3 train.py spec.json --data DIR (see README.md)\n`);
+  process.stderr.write(
+    `wrote ${written.length} files to ${values.out}: cd ${values.out} && python3 train.py spec.json --data DIR (see README.md)\n`,
+  );
   return 0;
 }

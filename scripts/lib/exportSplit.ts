@@ -9,7 +9,8 @@ import { specFromSource } from './specFromSource';
 
 export async function exportSplit(source: string, out: string, datasetsDir?: string): Promise<string[]> {
   const spec = specFromSource(source);
-  if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty: --export writes into a new or empty folder`);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new Error(`${out} is not empty: --export writes into a new or empty folder`);
   const split = await loadSplit(spec, datasetsDir ? { dir: datasetsDir } : {});
   mkdirSync(out, { recursive: true });
   return splitFiles(spec, split).map((f) => {

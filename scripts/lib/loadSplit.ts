@@ -15,7 +15,8 @@ export const DATASETS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 const PREPARE: Record<DatasetName, string> = {
   mnist: 'npm run datasets -- --quick',
-  'fashion-mnist': 'npm run datasets -- --fashion-mnist PATH (or apt-get install dataset-fashion-mnist, then npm run datasets)',
+  'fashion-mnist':
+    'npm run datasets -- --fashion-mnist PATH (or apt-get install dataset-fashion-mnist, then npm run datasets)',
   cifar10: 'npm run datasets -- --cifar10 PATH',
   shapes: '',
   toy: '',
@@ -23,7 +24,8 @@ const PREPARE: Record<DatasetName, string> = {
 
 /** The full train/test sets (or pool) of a prepared file-based dataset, parsed with the core parsers. */
 export function loadSource(name: DatasetName, dir = DATASETS_DIR): FileSource {
-  const missing = (why: string): Error => new Error(`dataset ${name} is not ready in ${dir} (${why}): run ${PREPARE[name]}`);
+  const missing = (why: string): Error =>
+    new Error(`dataset ${name} is not ready in ${dir} (${why}): run ${PREPARE[name]}`);
   const manifestPath = path.join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) throw missing('no manifest.json');
   const entry = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))).datasets[name];

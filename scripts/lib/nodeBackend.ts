@@ -17,5 +17,6 @@ export const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 export async function useBackend(name: BackendName): Promise<void> {
   const ok = await tf.setBackend(name);
   await tf.ready();
-  if (!ok || tf.getBackend() !== name) throw new Error(`tfjs backend ${name} could not start (in use: ${tf.getBackend()})`);
+  if (!ok || tf.getBackend() !== name)
+    throw new Error(`tfjs backend ${name} could not start (in use: ${tf.getBackend()})`);
 }

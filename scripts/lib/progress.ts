@@ -6,7 +6,12 @@ export interface ProgressBar {
   finish(text: string): void;
 }
 
-export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr, width = 24): ProgressBar {
+export function progressBar(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  width = 24,
+): ProgressBar {
   let last = 0;
   let lastLength = 0;
   const draw = (done: number, text: string) => {

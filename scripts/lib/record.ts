@@ -25,7 +25,9 @@ export function recordingSpecs(): Map<string, ExperimentSpec> {
 
 /** The sources `npm run record` makes: those whose data is generated from the seed (no download, and minutes of CPU). */
 export function defaultSources(): string[] {
-  return [...recordingSpecs()].filter(([, spec]) => CATALOG[spec.dataset.name].origin !== 'files').map(([source]) => source);
+  return [...recordingSpecs()]
+    .filter(([, spec]) => CATALOG[spec.dataset.name].origin !== 'files')
+    .map(([source]) => source);
 }
 
 /** One trained run, kept for other sources of the same invocation. */
@@ -42,10 +44,19 @@ interface TrainedRun {
  */
 export type RunCache = Map<string, TrainedRun>;
 
-const runKey = (spec: ExperimentSpec, run: RunSpec) => JSON.stringify([{ ...spec, runs: [] }, { ...run, id: '', label: undefined }]);
+const runKey = (spec: ExperimentSpec, run: RunSpec) =>
+  JSON.stringify([
+    { ...spec, runs: [] },
+    { ...run, id: '', label: undefined },
+  ]);
 
 /** Trains `spec` on wasm (the caller has started it), reusing the runs `cache` holds, and returns its recording. */
-export async function record(source: string, spec: ExperimentSpec, recordedOn: string, cache: RunCache = new Map()): Promise<Recording> {
+export async function record(
+  source: string,
+  spec: ExperimentSpec,
+  recordedOn: string,
+  cache: RunCache = new Map(),
+): Promise<Recording> {
   const todo = spec.runs.filter((r) => !cache.has(runKey(spec, r)));
   if (todo.length > 0) {
     const data = spec.landscape.when === 'end' ? await loadSplit(spec) : undefined;
@@ -56,10 +67,20 @@ export async function record(source: string, spec: ExperimentSpec, recordedOn: s
       afterRun: async (trainer, result) => {
         if (!data || result.status !== 'done') return;
         process.stderr.write(`${trainer.run.id}: landscapes\n`);
-        slices.set(trainer.run.id, await computeLandscape(trainer.model, data, spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(trainer.run) }));
+        slices.set(
+          trainer.run.id,
+          await computeLandscape(trainer.model, data, spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(trainer.run) }),
+        );
       },
     });
-    for (const r of results.runs) cache.set(runKey(spec, todo.find((x) => x.id === r.id)!), { result: r, losses: stepLosses.get(r.id), landscapes: slices.get(r.id) });
+    for (const r of results.runs)
+      cache.set(
+        runKey(
+          spec,
+          todo.find((x) => x.id === r.id)!,
+        ),
+        { result: r, losses: stepLosses.get(r.id), landscapes: slices.get(r.id) },
+      );
   }
   const losses: Record<string, number[]> = {};
   const landscapes: Record<string, LandscapeResult[]> = {};
@@ -69,12 +90,21 @@ export async function record(source: string, spec: ExperimentSpec, recordedOn: s
     if (t.landscapes) landscapes[run.id] = t.landscapes;
     return { ...t.result, id: run.id };
   });
-  return { recording: { format: RECORDING_FORMAT, source, recordedOn, command: RECORD_COMMAND }, results: { spec, backend: 'wasm', runs }, losses, landscapes };
+  return {
+    recording: { format: RECORDING_FORMAT, source, recordedOn, command: RECORD_COMMAND },
+    results: { spec, backend: 'wasm', runs },
+    losses,
+    landscapes,
+  };
 }
 
 /** A copy with every non-integer cut to 5 significant digits: a recording is a picture, not a checkpoint. */
 function rounded<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? Number(v.toPrecision(5)) : v))) as T;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? Number(v.toPrecision(5)) : v,
+    ),
+  ) as T;
 }
 
 /** The recording's JSON: measured numbers rounded, the spec exact (its eps are the attack keys). */

@@ -16,10 +16,15 @@ record  trains lesson steps (lesson:<step id>) and presets (preset:<preset id>) 
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const specs = recordingSpecs();
-  const { values, positionals: sources } = readArgs(argv, { 'out-dir': { type: 'string', default: 'public/recorded' } }, true);
+  const { values, positionals: sources } = readArgs(
+    argv,
+    { 'out-dir': { type: 'string', default: 'public/recorded' } },
+    true,
+  );
   const outDir = values['out-dir'];
   const unknown = sources.find((s) => !specs.has(s));
-  if (unknown !== undefined) throw new UsageError(`unknown source "${unknown}" (one of ${[...specs.keys()].join(', ')})`);
+  if (unknown !== undefined)
+    throw new UsageError(`unknown source "${unknown}" (one of ${[...specs.keys()].join(', ')})`);
   await useBackend('wasm');
   mkdirSync(outDir, { recursive: true });
   const recordedOn = new Date().toISOString().slice(0, 10);

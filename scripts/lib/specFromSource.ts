@@ -9,7 +9,8 @@ const looksLikeUrl = (source: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(source)
 export function specFromSource(source: string): ExperimentSpec {
   if (!looksLikeUrl(source)) return readSpecFile(source);
   const hashAt = source.indexOf('#');
-  if (hashAt < 0) throw new Error(`the URL ${source} holds no experiment: a share link ends in #x=... (use the page's "Copy link")`);
+  if (hashAt < 0)
+    throw new Error(`the URL ${source} holds no experiment: a share link ends in #x=... (use the page's "Copy link")`);
   const link = readShareLink(source.slice(hashAt), DEFAULT_SPEC);
   if (!link.found) throw new Error(`the URL holds no experiment: its hash has no x= (or spec=) part`);
   if (link.message) throw new Error(`bad share URL: ${link.message}`);

@@ -21,7 +21,9 @@ export interface TrainHooks {
 
 export async function trainAll(spec: ExperimentSpec, backend: BackendName, hooks: TrainHooks = {}): Promise<Results> {
   const data = await loadSplit(spec);
-  process.stderr.write(`${spec.dataset.name}: ${data.note ?? `${data.train.n} / ${data.test.n}`}; ${spec.model.name} on ${backend}\n`);
+  process.stderr.write(
+    `${spec.dataset.name}: ${data.note ?? `${data.train.n} / ${data.test.n}`}; ${spec.model.name} on ${backend}\n`,
+  );
   const runs: RunResult[] = [];
   for (const run of spec.runs) {
     let result: RunResult;
@@ -43,7 +45,9 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName, hooks
             bar.update(r.step, `step ${r.step}/${trainer.totalSteps} loss ${r.loss.toFixed(4)} ${lastEval}`);
           },
           onEval: (p) => {
-            lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust).map(([k, v]) => ` ${k} ${pct(v)}`).join('')}`;
+            lastEval = `clean ${pct(p.cleanAcc)}${Object.entries(p.robust)
+              .map(([k, v]) => ` ${k} ${pct(v)}`)
+              .join('')}`;
             pending = p;
           },
           checkpoint: async () => (await measure(), 'go'),
@@ -51,14 +55,24 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName, hooks
         if (result.status === 'done') await measure();
         if (duality.length > 0) result = { ...result, duality };
         const d = duality.at(-1);
-        if (d) lastEval += ` | duality: residual ${meanOver(d.images, 'relResidual').toFixed(3)}, cos(d, delta) ${meanOver(d.images, 'cos').toFixed(3)}, |d|_2 ${meanOver(d.images, 'dL2').toFixed(3)}/255`;
+        if (d)
+          lastEval += ` | duality: residual ${meanOver(d.images, 'relResidual').toFixed(3)}, cos(d, delta) ${meanOver(d.images, 'cos').toFixed(3)}, |d|_2 ${meanOver(d.images, 'dL2').toFixed(3)}/255`;
         await hooks.afterRun?.(trainer, result);
       } finally {
         trainer.dispose();
       }
-      bar.finish(`${result.status}, ${result.msPerStep.toFixed(1)} ms/step ${lastEval}${result.error ? `: ${result.error}` : ''}`);
+      bar.finish(
+        `${result.status}, ${result.msPerStep.toFixed(1)} ms/step ${lastEval}${result.error ? `: ${result.error}` : ''}`,
+      );
     } catch (e) {
-      result = { id: run.id, method: run.method, status: 'error', history: [], msPerStep: 0, error: (e as Error).message };
+      result = {
+        id: run.id,
+        method: run.method,
+        status: 'error',
+        history: [],
+        msPerStep: 0,
+        error: (e as Error).message,
+      };
       process.stderr.write(`${run.id}: error: ${result.error}\n`);
     }
     runs.push(result);
@@ -67,7 +81,14 @@ export async function trainAll(spec: ExperimentSpec, backend: BackendName, hooks
 }
 
 async function dualityAt(trainer: Trainer, data: DatasetSplit, p: HistoryPoint): Promise<DualityPoint> {
-  const [r] = (await computeLandscape(trainer.model, data, trainer.spec, { kinds: ['duality'] }, undefined, undefined, trainer.run)) as DualityResult[];
+  const [r] = (await computeLandscape(
+    trainer.model,
+    data,
+    trainer.spec,
+    { kinds: ['duality'] },
+    undefined,
+    undefined,
+    trainer.run,
+  )) as DualityResult[];
   return dualityPoint(r, p.step, p.epoch);
 }
-

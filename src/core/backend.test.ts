@@ -43,8 +43,18 @@ describe('decideBackend', () => {
   });
 
   it('gives a tie to the backend listed first', () => {
-    expect(decideBackend([{ backend: 'webgl', msPerStep: 20 }, { backend: 'wasm', msPerStep: 20 }])?.backend).toBe('webgl');
-    expect(decideBackend([{ backend: 'wasm', msPerStep: 20 }, { backend: 'webgl', msPerStep: 20 }])?.backend).toBe('wasm');
+    expect(
+      decideBackend([
+        { backend: 'webgl', msPerStep: 20 },
+        { backend: 'wasm', msPerStep: 20 },
+      ])?.backend,
+    ).toBe('webgl');
+    expect(
+      decideBackend([
+        { backend: 'wasm', msPerStep: 20 },
+        { backend: 'webgl', msPerStep: 20 },
+      ])?.backend,
+    ).toBe('wasm');
   });
 
   it('names the winner with its rounded time, and every other backend with its time and note', () => {
@@ -66,7 +76,7 @@ describe('decideBackend', () => {
     expect(reason).not.toContain('59.6');
   });
 
-  it('formats large times with separators and names the winner\'s own note', () => {
+  it("formats large times with separators and names the winner's own note", () => {
     const d = decideBackend([
       { backend: 'cpu', msPerStep: 1_234_567.4 },
       { backend: 'webgl', msPerStep: 1_000_000, note: 'software renderer' },

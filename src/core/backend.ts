@@ -26,7 +26,8 @@ export interface BackendDecision {
 }
 
 const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms/step`;
-const timed = (m: BackendMeasurement): m is BackendMeasurement & { msPerStep: number } => m.msPerStep !== undefined && Number.isFinite(m.msPerStep) && m.msPerStep > 0;
+const timed = (m: BackendMeasurement): m is BackendMeasurement & { msPerStep: number } =>
+  m.msPerStep !== undefined && Number.isFinite(m.msPerStep) && m.msPerStep > 0;
 
 function describe(m: BackendMeasurement): string {
   const head = timed(m) ? `${m.backend} ${ms(m.msPerStep)}` : m.backend;

@@ -10,7 +10,8 @@ describe('the guided lesson', () => {
     it(`has seven valid steps, each with its own id, title and text, and a small experiment (${dataset})`, () => {
       const steps = lessonSteps(dataset);
       expect(steps).toHaveLength(7);
-      for (const field of ['id', 'title', 'text'] as const) expect(new Set(steps.map((s) => s[field].trim())).size, field).toBe(7);
+      for (const field of ['id', 'title', 'text'] as const)
+        expect(new Set(steps.map((s) => s[field].trim())).size, field).toBe(7);
       for (const s of steps) {
         const checked = validateSpec(s.spec);
         expect(checked.ok ? [] : checked.issues, s.id).toEqual([]);
@@ -38,7 +39,15 @@ describe('the guided lesson', () => {
     expect(methods).toEqual(['sgd', 'sgd', 'sgd,at', 'sgd,sam', 'sgd,sam,at', 'sgd,sam,sam,at,at', 'sgd,sam,at']);
     expect(steps[0].spec.eval.attacks).toEqual([]);
     expect(steps[1].spec.eval.attacks.length).toBeGreaterThan(1);
-    expect(steps.map((s) => s.spec.landscape.when)).toEqual(['never', 'never', 'never', 'never', 'end', 'never', 'never']);
+    expect(steps.map((s) => s.spec.landscape.when)).toEqual([
+      'never',
+      'never',
+      'never',
+      'never',
+      'end',
+      'never',
+      'never',
+    ]);
     // Every step shares the seed, data and model, so the same SGD run is the baseline throughout.
     for (const s of steps) {
       expect(s.spec.seed).toBe(steps[0].spec.seed);

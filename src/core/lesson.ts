@@ -27,7 +27,7 @@ export type LessonDataset = 'shapes' | 'cifar10';
  * on two seeds or more), shown with it; a variant without a checked claim is not offered.
  */
 export const LESSON_DATASETS: Record<LessonDataset, { label: string; checked?: string }> = {
-  shapes: { label: 'generated shapes (no download)', checked: 'The steps\' claims were checked on seeds 1-3 (wasm).' },
+  shapes: { label: 'generated shapes (no download)', checked: "The steps' claims were checked on seeds 1-3 (wasm)." },
   cifar10: { label: 'a 2,000-image CIFAR-10 subset' },
 };
 
@@ -38,7 +38,14 @@ export function offeredLessonDatasets(): LessonDataset[] {
 
 const k255 = (k: number) => k / 255;
 // AT with PGD L-inf, 5 steps of eps/4, as in the default preset.
-const at = (id: string, k: number): RunSpec => ({ id, method: 'at', norm: 'linf', eps: k255(k), stepSize: k255(k) / 4, steps: 5 });
+const at = (id: string, k: number): RunSpec => ({
+  id,
+  method: 'at',
+  norm: 'linf',
+  eps: k255(k),
+  stepSize: k255(k) / 4,
+  steps: 5,
+});
 const SGD: RunSpec = { id: 'sgd', method: 'sgd' };
 const sam = (id: string, rho: number): RunSpec => ({ id, method: 'sam', rho });
 // The lesson's CNN has no BatchNorm: measured on shapes, rho 0.02 trains like SGD, 0.05 slows it and 0.1 stalls it at chance.
@@ -59,7 +66,14 @@ function lessonBase(dataset: DatasetName): ExperimentSpec {
   return base;
 }
 
-function step(base: ExperimentSpec, id: string, title: string, text: string, runs: RunSpec[], edit: (s: ExperimentSpec) => void = () => {}): LessonStep {
+function step(
+  base: ExperimentSpec,
+  id: string,
+  title: string,
+  text: string,
+  runs: RunSpec[],
+  edit: (s: ExperimentSpec) => void = () => {},
+): LessonStep {
   const spec = structuredClone(base);
   spec.runs = structuredClone(runs);
   edit(spec);
@@ -70,9 +84,16 @@ function step(base: ExperimentSpec, id: string, title: string, text: string, run
 export function lessonSteps(dataset: LessonDataset = 'shapes'): LessonStep[] {
   const base = lessonBase(dataset);
   return [
-    step(base, 'baseline', 'A plain SGD baseline', 'A small CNN learns the images with plain SGD. Watch the clean accuracy climb: this is the model every other step is compared with.', [SGD], (s) => {
-      s.eval.attacks = [];
-    }),
+    step(
+      base,
+      'baseline',
+      'A plain SGD baseline',
+      'A small CNN learns the images with plain SGD. Watch the clean accuracy climb: this is the model every other step is compared with.',
+      [SGD],
+      (s) => {
+        s.eval.attacks = [];
+      },
+    ),
     step(
       base,
       'sgd-attacked',

@@ -9,7 +9,10 @@ describe('presets', () => {
       const checked = validateSpec(p.spec);
       expect(checked.ok ? [] : checked.issues, p.id).toEqual([]);
       // npm run check-preset reports every run's gap to the SGD run of the same seed.
-      expect(p.spec.runs.filter((r) => r.method === 'sgd'), p.id).toHaveLength(1);
+      expect(
+        p.spec.runs.filter((r) => r.method === 'sgd'),
+        p.id,
+      ).toHaveLength(1);
       expect(p.title.trim().length > 0 && p.description.trim().length > 0, p.id).toBe(true);
     }
     const def = PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!;
@@ -26,7 +29,9 @@ describe('presets', () => {
       train: { epochs: 100, batchSize: 128, lr: 0.1, schedule: 'piecewise', weightDecay: 5e-4 },
       eval: { pgdSteps: 10 },
     });
-    expect(paper.spec.runs.map((r) => (r.method === 'sam' ? r.rho : r.method === 'at' ? Math.round(r.eps * 255) : 'sgd'))).toEqual(['sgd', 0.05, 0.1, 0.2, 1, 2, 8]);
+    expect(
+      paper.spec.runs.map((r) => (r.method === 'sam' ? r.rho : r.method === 'at' ? Math.round(r.eps * 255) : 'sgd')),
+    ).toEqual(['sgd', 0.05, 0.1, 0.2, 1, 2, 8]);
     expect(PRESETS.filter((p) => p.exportOnly)).toEqual([paper]);
   });
 });

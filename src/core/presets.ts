@@ -32,7 +32,14 @@ function withSpec(patch: Partial<Omit<ExperimentSpec, 'runs'>>, runs: RunSpec[])
 }
 
 // AT with PGD L-inf: step eps/4 with 5 steps, or the reference's 1/255 x 3 for small budgets.
-const atLinf = (id: string, eps: number, stepSize: number, steps: number): RunSpec => ({ id, method: 'at', norm: 'linf', eps, stepSize, steps });
+const atLinf = (id: string, eps: number, stepSize: number, steps: number): RunSpec => ({
+  id,
+  method: 'at',
+  norm: 'linf',
+  eps,
+  stepSize,
+  steps,
+});
 
 export const PRESETS: Preset[] = [
   {
@@ -40,7 +47,7 @@ export const PRESETS: Preset[] = [
     title: 'Duality in two minutes',
     description:
       'A small CNN learns generated shapes (no download) three ways: plain SGD, SAM (which perturbs the weights) and adversarial training (which perturbs the inputs). ' +
-      'Checked on seeds 1-3 (wasm, PGD-10 on 250 test images, before the APGD evaluation): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM\'s on all three. ' +
+      "Checked on seeds 1-3 (wasm, PGD-10 on 250 test images, before the APGD evaluation): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM's on all three. " +
       'Six epochs do not converge SGD, and runs differ by several points between seeds, and even between backends for one seed (SAM amplifies float rounding): compare runs of one seed on one machine. This CNN has no BatchNorm: SAM needs a small radius (rho 0.02; at 0.1 it does not train) and AT a small budget (at 4/255 it stalled near chance for most of the run on one seed of two).',
     checked: 'check-preset, seeds 1-3, Node wasm, PGD-10 on 250 test images (before the APGD evaluation)',
     spec: withSpec({}, [
@@ -54,14 +61,21 @@ export const PRESETS: Preset[] = [
     title: "The paper's grid on CIFAR-10",
     description:
       'SGD, SAM with rho 0.05, 0.1 and 0.2, and adversarial training at L-inf 1, 2 and 8 of 255, on a 5,000-image CIFAR-10 subset with a small PreAct ResNet. ' +
-      'In the paper, larger rho trades clean accuracy for robustness at larger budgets, as larger eps does for AT. Not yet checked on any seed at this scale: these are the paper\'s findings, not yet this lab\'s. Ten epochs are far from converged, so SAM may still cost some clean accuracy here.',
+      "In the paper, larger rho trades clean accuracy for robustness at larger budgets, as larger eps does for AT. Not yet checked on any seed at this scale: these are the paper's findings, not yet this lab's. Ten epochs are far from converged, so SAM may still cost some clean accuracy here.",
     checked: null,
     spec: withSpec(
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 5000, testSize: 1000 },
         model: { name: 'preact-resnet10', width: 16, depth: 1 },
         train: { ...DEFAULT_SPEC.train, epochs: 10, batchSize: 128, lr: 0.1, augment: true },
-        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
+        eval: {
+          subsetSize: 1000,
+          pgdSteps: 10,
+          every: 1,
+          during: { subsetSize: 200, pgdSteps: 3 },
+          apgd: DEFAULT_SPEC.eval.apgd,
+          attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })),
+        },
       },
       [
         { id: 'sgd', method: 'sgd' },
@@ -100,7 +114,14 @@ export const PRESETS: Preset[] = [
         dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 5000, testSize: 1000 },
         model: { name: 'cnn', width: 32, depth: 2 },
         train: { ...DEFAULT_SPEC.train, epochs: 15, batchSize: 128, lr: 0.05 },
-        eval: { subsetSize: 1000, pgdSteps: 10, every: 1, during: { subsetSize: 200, pgdSteps: 3 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })) },
+        eval: {
+          subsetSize: 1000,
+          pgdSteps: 10,
+          every: 1,
+          during: { subsetSize: 200, pgdSteps: 3 },
+          apgd: DEFAULT_SPEC.eval.apgd,
+          attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })),
+        },
       },
       [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }, atLinf('at', 0.05, 0.0125, 5)],
     ),
@@ -117,8 +138,24 @@ export const PRESETS: Preset[] = [
       {
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 50_000, testSize: 10_000 },
         model: { name: 'preact-resnet18', width: 64, depth: 1 },
-        train: { ...DEFAULT_SPEC.train, epochs: 100, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'piecewise', augment: true },
-        eval: { subsetSize: 10_000, pgdSteps: 10, every: 5, during: { subsetSize: 1000, pgdSteps: 10 }, apgd: DEFAULT_SPEC.eval.apgd, attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })) },
+        train: {
+          ...DEFAULT_SPEC.train,
+          epochs: 100,
+          batchSize: 128,
+          lr: 0.1,
+          momentum: 0.9,
+          weightDecay: 5e-4,
+          schedule: 'piecewise',
+          augment: true,
+        },
+        eval: {
+          subsetSize: 10_000,
+          pgdSteps: 10,
+          every: 5,
+          during: { subsetSize: 1000, pgdSteps: 10 },
+          apgd: DEFAULT_SPEC.eval.apgd,
+          attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })),
+        },
         landscape: { ...DEFAULT_SPEC.landscape, when: 'never' },
       },
       [

@@ -3,9 +3,27 @@ import { Rng } from './rng';
 
 describe('Rng', () => {
   it('repeats for a seed and differs across seeds and purposes', () => {
-    const a = Array.from({ length: 5 }, ((r) => () => r.uniform())(new Rng(3)));
-    const b = Array.from({ length: 5 }, ((r) => () => r.uniform())(new Rng(3)));
-    const c = Array.from({ length: 5 }, ((r) => () => r.uniform())(new Rng(4)));
+    const a = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.uniform()
+      )(new Rng(3)),
+    );
+    const b = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.uniform()
+      )(new Rng(3)),
+    );
+    const c = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.uniform()
+      )(new Rng(4)),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     expect(new Rng(3).derive('init').uniform()).not.toBe(new Rng(3).derive('batches').uniform());
@@ -15,7 +33,9 @@ describe('Rng', () => {
   it('has the moments of its distributions', () => {
     const r = new Rng(11);
     const n = 50_000;
-    let su = 0, sn = 0, sn2 = 0;
+    let su = 0,
+      sn = 0,
+      sn2 = 0;
     for (let i = 0; i < n; i++) {
       su += r.uniform();
       const z = r.normal();

@@ -33,7 +33,8 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
   for (const item of issue.path ?? []) {
     const key = item.key;
     if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out ? `.${cut(key, QUOTE_CHARS)}` : cut(key, QUOTE_CHARS);
+    else if (typeof key === 'string' && IDENTIFIER.test(key))
+      out += out ? `.${cut(key, QUOTE_CHARS)}` : cut(key, QUOTE_CHARS);
     else out += `[${quote(key)}]`;
   }
   return out;
@@ -43,7 +44,10 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
 export function toIssues(issues: readonly v.BaseIssue<unknown>[], prefix = ''): InputIssue[] {
   return issues.map((i) => {
     const path = pathOf(i);
-    return { path: prefix && path ? `${prefix}${path.startsWith('[') ? '' : '.'}${path}` : prefix || path, message: i.message };
+    return {
+      path: prefix && path ? `${prefix}${path.startsWith('[') ? '' : '.'}${path}` : prefix || path,
+      message: i.message,
+    };
   });
 }
 
@@ -65,13 +69,23 @@ export function mapList<T>(list: readonly unknown[], f: (item: unknown, i: numbe
 // ---- building blocks ----------------------------------------------------------------------------
 
 type Message = (issue: v.BaseIssue<unknown>) => string;
-const got = (what: string): Message => (issue) => `${what}, got ${quote(issue.input)}`;
+const got =
+  (what: string): Message =>
+  (issue) =>
+    `${what}, got ${quote(issue.input)}`;
 
 /** A finite number in [min, max] ((min, max] with minOpen), an integer with int. */
 export function num(min: number, max: number, opts: { int?: boolean; minOpen?: boolean } = {}) {
   const m = got(`must be ${opts.int ? 'an integer' : 'a number'} in ${opts.minOpen ? '(' : '['}${min}, ${max}]`);
   // One check, so that a bad value is one issue.
-  return v.pipe(v.number(m), v.check((x) => Number.isFinite(x) && (opts.minOpen ? x > min : x >= min) && x <= max && (!opts.int || Number.isInteger(x)), m));
+  return v.pipe(
+    v.number(m),
+    v.check(
+      (x) =>
+        Number.isFinite(x) && (opts.minOpen ? x > min : x >= min) && x <= max && (!opts.int || Number.isInteger(x)),
+      m,
+    ),
+  );
 }
 
 /** An integer in [min, max]. */
@@ -91,17 +105,26 @@ export const metric = (min: number, max: number) =>
   );
 
 /** One of `values`. */
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => v.picklist(values, got(`must be one of ${values.join(', ')}`));
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  v.picklist(values, got(`must be one of ${values.join(', ')}`));
 
 export const bool = v.boolean(got('must be true or false'));
 
 /** A string of at most `max` characters, matching `pattern` when given (then `rule` says what it allows). */
 export function text(max: number, pattern?: RegExp, rule?: string) {
-  const m = got(pattern ? `must be ${rule ?? `a string matching ${pattern}`} (at most ${max} characters)` : `must be a string of at most ${max} characters`);
-  return v.pipe(v.string(m), v.check((s) => s.length <= max && (!pattern || pattern.test(s)), m));
+  const m = got(
+    pattern
+      ? `must be ${rule ?? `a string matching ${pattern}`} (at most ${max} characters)`
+      : `must be a string of at most ${max} characters`,
+  );
+  return v.pipe(
+    v.string(m),
+    v.check((s) => s.length <= max && (!pattern || pattern.test(s)), m),
+  );
 }
 
-const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 const objectMessage: Message = (issue) => {
   if (issue.expected === 'never') return 'is not a known field';
   if (issue.kind === 'schema' && issue.input === undefined && issue.expected?.startsWith('"')) return 'is missing';
@@ -120,7 +143,12 @@ export function obj<E extends v.ObjectEntries>(entries: E) {
       if (!dataset.typed) return;
       const input = dataset.value;
       for (const key of Object.keys(input)) {
-        if (!Object.hasOwn(entries, key)) addIssue({ message: 'is not a known field', expected: 'never', path: [{ type: 'object', origin: 'key', input, key, value: input[key] }] });
+        if (!Object.hasOwn(entries, key))
+          addIssue({
+            message: 'is not a known field',
+            expected: 'never',
+            path: [{ type: 'object', origin: 'key', input, key, value: input[key] }],
+          });
       }
     }),
     v.strictObject(entries, objectMessage),
@@ -134,7 +162,12 @@ export const strict = <E extends v.ObjectEntries>(entries: E) => v.strictObject(
 export function variantOf<K extends string, O extends v.VariantOptions<K>>(key: K, options: O) {
   return v.pipe(
     v.custom<v.InferInput<O[number]>>(isPlainObject, objectMessage),
-    v.variant(key, options, (issue) => `must be one of ${issue.expected?.replace(/["()]/g, '').replace(/ \| /g, ', ')}, got ${quote(issue.input)}`),
+    v.variant(
+      key,
+      options,
+      (issue) =>
+        `must be one of ${issue.expected?.replace(/["()]/g, '').replace(/ \| /g, ', ')}, got ${quote(issue.input)}`,
+    ),
   );
 }
 
@@ -148,7 +181,10 @@ export function list<S extends v.GenericSchema>(item: S, min: number, max: numbe
 export function dict<S extends v.GenericSchema>(item: S, max: number) {
   return v.pipe(
     v.custom<Record<string, unknown>>(isPlainObject, got('must be an object')),
-    v.check((x) => Object.keys(x).length <= max, (issue) => `must have at most ${max} entries, got ${Object.keys(issue.input as object).length}`),
+    v.check(
+      (x) => Object.keys(x).length <= max,
+      (issue) => `must have at most ${max} entries, got ${Object.keys(issue.input as object).length}`,
+    ),
     v.record(v.string(), item, got('must be an object')),
   );
 }

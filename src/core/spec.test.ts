@@ -34,7 +34,15 @@ describe('experiment spec', () => {
     [{ runs: [] }, 'runs'],
     [{ runs: [{ id: 'has space', method: 'sgd' }] }, 'runs[0].id'],
     [{ train: { epochs: 1, lr: 0.1, colour: 'red' } }, 'train.colour'],
-    [{ runs: [{ id: 'a', method: 'sgd' }, { id: 'a', method: 'sam' }] }, 'runs[1].id'],
+    [
+      {
+        runs: [
+          { id: 'a', method: 'sgd' },
+          { id: 'a', method: 'sam' },
+        ],
+      },
+      'runs[1].id',
+    ],
     [{ dataset: { name: 'mnist', trainSize: 9000, testSize: 2000 } }, 'dataset.testSize'],
     [{ dataset: { name: 'cifar10', trainSize: 60000 } }, 'dataset.trainSize'],
     [{ dataset: { name: 'toy' }, model: { name: 'cnn' } }, 'model.name'],
@@ -45,10 +53,19 @@ describe('experiment spec', () => {
     if (!v.ok) expect(v.issues.map((i) => i.path)).toContain(path);
   });
 
-  it('keeps a run\'s own learning rate, above train.lr\'s range if asked', () => {
-    const v = validateSpec({ runs: [{ id: 'wild', method: 'sgd', lr: 5000 }, { id: 'calm', method: 'sam', rho: 0.1 }] });
+  it("keeps a run's own learning rate, above train.lr's range if asked", () => {
+    const v = validateSpec({
+      runs: [
+        { id: 'wild', method: 'sgd', lr: 5000 },
+        { id: 'calm', method: 'sam', rho: 0.1 },
+      ],
+    });
     expect(v.ok).toBe(true);
-    if (v.ok) expect(v.spec.runs).toEqual([{ id: 'wild', method: 'sgd', lr: 5000 }, { id: 'calm', method: 'sam', rho: 0.1 }]);
+    if (v.ok)
+      expect(v.spec.runs).toEqual([
+        { id: 'wild', method: 'sgd', lr: 5000 },
+        { id: 'calm', method: 'sam', rho: 0.1 },
+      ]);
   });
 
   it('rejects a non-object', () => {
@@ -68,8 +85,20 @@ describe('experiment spec', () => {
   });
 
   it('never throws on junk and always yields a valid spec', () => {
-    const junk: unknown[] = [undefined, null, 0, 'x', [], {}, { runs: 'no' }, { runs: [null, 5, { method: 'at', eps: NaN }] },
-      { dataset: [] }, { model: { width: 1e9 } }, { version: 99, seed: 1 }, { eval: { attacks: [1, null] } }];
+    const junk: unknown[] = [
+      undefined,
+      null,
+      0,
+      'x',
+      [],
+      {},
+      { runs: 'no' },
+      { runs: [null, 5, { method: 'at', eps: NaN }] },
+      { dataset: [] },
+      { model: { width: 1e9 } },
+      { version: 99, seed: 1 },
+      { eval: { attacks: [1, null] } },
+    ];
     for (const raw of junk) {
       const { spec } = parseSpec(raw);
       expect(validateSpec(spec).ok).toBe(true);
@@ -77,9 +106,17 @@ describe('experiment spec', () => {
   });
 
   it('takes only own keys: keys named like Object.prototype members are unknown fields', () => {
-    const v = validateSpec(JSON.parse('{"__proto__":{"seed":5},"constructor":1,"train":{"toString":2,"hasOwnProperty":3}}'));
+    const v = validateSpec(
+      JSON.parse('{"__proto__":{"seed":5},"constructor":1,"train":{"toString":2,"hasOwnProperty":3}}'),
+    );
     expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.issues.map((i) => i.path).sort()).toEqual(['__proto__', 'constructor', 'train.hasOwnProperty', 'train.toString']);
+    if (!v.ok)
+      expect(v.issues.map((i) => i.path).sort()).toEqual([
+        '__proto__',
+        'constructor',
+        'train.hasOwnProperty',
+        'train.toString',
+      ]);
     const { spec } = parseSpec(JSON.parse('{"__proto__":{"polluted":1},"seed":3}'));
     expect(spec.seed).toBe(3);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -138,7 +175,10 @@ describe('experiment spec', () => {
     });
 
     it('accepts the bounds of both fields', () => {
-      for (const during of [{ subsetSize: 1, pgdSteps: 1 }, { subsetSize: 20_000, pgdSteps: 200 }]) {
+      for (const during of [
+        { subsetSize: 1, pgdSteps: 1 },
+        { subsetSize: 20_000, pgdSteps: 200 },
+      ]) {
         const v = validateSpec({ eval: { during } });
         expect(v.ok).toBe(true);
         if (v.ok) expect(v.spec.eval.during).toEqual(during);
@@ -151,7 +191,8 @@ describe('experiment spec', () => {
       if (none.ok) expect(none.spec.eval.during).toEqual(DEFAULT_SPEC.eval.during);
       const half = validateSpec({ eval: { during: { subsetSize: 40 } } });
       expect(half.ok).toBe(true);
-      if (half.ok) expect(half.spec.eval.during).toEqual({ subsetSize: 40, pgdSteps: DEFAULT_SPEC.eval.during.pgdSteps });
+      if (half.ok)
+        expect(half.spec.eval.during).toEqual({ subsetSize: 40, pgdSteps: DEFAULT_SPEC.eval.during.pgdSteps });
       // A spec written before `during` existed (no field at all) still validates.
       const old = JSON.parse(JSON.stringify(DEFAULT_SPEC)) as { eval: Record<string, unknown> };
       delete old.eval.during;
@@ -169,7 +210,10 @@ describe('experiment spec', () => {
       const defaults = clone();
       defaults.eval.during = { subsetSize: 17, pgdSteps: 2 };
       expect(parseSpec({}, defaults).spec.eval.during).toEqual({ subsetSize: 17, pgdSteps: 2 });
-      expect(parseSpec({ eval: { during: { pgdSteps: 5 } } }, defaults).spec.eval.during).toEqual({ subsetSize: 17, pgdSteps: 5 });
+      expect(parseSpec({ eval: { during: { pgdSteps: 5 } } }, defaults).spec.eval.during).toEqual({
+        subsetSize: 17,
+        pgdSteps: 5,
+      });
     });
   });
 });

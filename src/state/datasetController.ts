@@ -13,7 +13,10 @@ export interface DatasetController {
   importFiles(files: File[]): boolean;
 }
 
-export function createDatasetController(store: LabStore, deps: { createWorker: () => WorkerClient<ImportRequest, ImportReply>; status?: typeof datasetStatus }): DatasetController {
+export function createDatasetController(
+  store: LabStore,
+  deps: { createWorker: () => WorkerClient<ImportRequest, ImportReply>; status?: typeof datasetStatus },
+): DatasetController {
   const status = deps.status ?? datasetStatus;
   let busy = false;
   const controller: DatasetController = {
@@ -24,7 +27,12 @@ export function createDatasetController(store: LabStore, deps: { createWorker: (
       if (busy || files.length === 0) return false;
       busy = true;
       const s = store.getState();
-      s.setDatasetImport({ phase: 'working', step: 'starting', loaded: 0, total: files.reduce((n, f) => n + f.size, 0) });
+      s.setDatasetImport({
+        phase: 'working',
+        step: 'starting',
+        loaded: 0,
+        total: files.reduce((n, f) => n + f.size, 0),
+      });
       const worker = deps.createWorker();
       const end = () => {
         worker.terminate();
@@ -39,7 +47,10 @@ export function createDatasetController(store: LabStore, deps: { createWorker: (
             return end();
           case 'done': {
             const counts = `${data.train.toLocaleString('en')} training / ${data.test.toLocaleString('en')} test images`;
-            s.setDatasetImport({ phase: 'done', message: `${CATALOG[data.dataset].title} is ready (${counts}), kept in this browser` });
+            s.setDatasetImport({
+              phase: 'done',
+              message: `${CATALOG[data.dataset].title} is ready (${counts}), kept in this browser`,
+            });
             end();
             return void controller.refresh();
           }

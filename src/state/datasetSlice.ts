@@ -35,8 +35,13 @@ export function applyDataMessages(loads: Record<string, DataLoad>, batch: FromWo
   let next = loads;
   const edit = () => (next === loads ? (next = { ...loads }) : next);
   for (const m of batch) {
-    if (m.type === 'data-progress') edit()[m.runId] = { dataset: m.dataset, loaded: m.loaded, total: m.total, file: m.file };
-    else if (next[m.runId] && (m.type === 'done' || m.type === 'error' || (m.type === 'status' && m.status !== 'queued'))) delete edit()[m.runId];
+    if (m.type === 'data-progress')
+      edit()[m.runId] = { dataset: m.dataset, loaded: m.loaded, total: m.total, file: m.file };
+    else if (
+      next[m.runId] &&
+      (m.type === 'done' || m.type === 'error' || (m.type === 'status' && m.status !== 'queued'))
+    )
+      delete edit()[m.runId];
   }
   return next;
 }
@@ -55,5 +60,9 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = (set, get) => ({
 
 /** The picker's data as the end-to-end tests read them. */
 export function datasetSnapshot(s: DatasetSlice) {
-  return { states: s.datasetStates && structuredClone(s.datasetStates), loads: { ...s.dataLoads }, import: { ...s.datasetImport } };
+  return {
+    states: s.datasetStates && structuredClone(s.datasetStates),
+    loads: { ...s.dataLoads },
+    import: { ...s.datasetImport },
+  };
 }

@@ -6,7 +6,8 @@ import { DATASETS, type DatasetName } from '../core/spec';
 import { fetchManifest, localSource, type SourceOptions } from '../worker/datasetSource';
 
 /** where: served from datasets/ ('server') or kept from files dropped onto the page ('browser'). */
-export type DatasetState = { ready: true; entry?: ManifestEntry; where?: 'server' | 'browser' } | { ready: false; reason: string };
+export type DatasetState =
+  { ready: true; entry?: ManifestEntry; where?: 'server' | 'browser' } | { ready: false; reason: string };
 
 /** Ready or missing per dataset, for the picker; the generated sets are always ready. */
 export async function datasetStatus(opts: SourceOptions = {}): Promise<Record<DatasetName, DatasetState>> {

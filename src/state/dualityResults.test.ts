@@ -28,7 +28,12 @@ describe('the duality numbers in the results file', () => {
     trainedSpec: spec,
     runOrder: ['sam'],
     runs: { sam: { ...newRunView(spec.runs[0]), status: 'done' as const } },
-    landscapes: { sam: { slices: [record(0, [duality]), record(10, [slices['weight-1d'], slices.sharpness]), record(10, [duality])], queued: [] } },
+    landscapes: {
+      sam: {
+        slices: [record(0, [duality]), record(10, [slices['weight-1d'], slices.sharpness]), record(10, [duality])],
+        queued: [],
+      },
+    },
   };
 
   it('holds one point per duality view, without the images, and reads back', () => {
@@ -45,6 +50,8 @@ describe('the duality numbers in the results file', () => {
     const raw = JSON.parse(resultsToJson(resultsFromState(state)!));
     raw.runs[0].duality[1].images[0].cos = 3;
     const read = parseResults(raw);
-    expect(read.ok ? '' : read.reason).toMatch(/runs\[0\]\.duality\[1\]\.images\[0\]\.cos: must be a number in \[-1, 1\]/);
+    expect(read.ok ? '' : read.reason).toMatch(
+      /runs\[0\]\.duality\[1\]\.images\[0\]\.cos: must be a number in \[-1, 1\]/,
+    );
   });
 });

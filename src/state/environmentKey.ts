@@ -9,11 +9,17 @@ interface AdapterInfoLike {
 export async function browserEnvironmentKey(): Promise<string> {
   let adapter = 'no-webgpu';
   try {
-    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfoLike } | null> } }).gpu;
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfoLike } | null> } })
+      .gpu;
     const a = await gpu?.requestAdapter();
     if (a) adapter = [a.info?.vendor, a.info?.architecture, a.info?.description].filter(Boolean).join(' ') || 'webgpu';
   } catch {
     adapter = 'webgpu-error';
   }
-  return [navigator.userAgent, navigator.hardwareConcurrency, crossOriginIsolated ? 'isolated' : 'not-isolated', adapter].join('|');
+  return [
+    navigator.userAgent,
+    navigator.hardwareConcurrency,
+    crossOriginIsolated ? 'isolated' : 'not-isolated',
+    adapter,
+  ].join('|');
 }

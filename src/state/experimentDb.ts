@@ -76,14 +76,24 @@ function openDb(factory: IDBFactory, name: string, timeoutMs: number): Promise<I
       clearTimeout(timer);
       fn();
     };
-    const timer = setTimeout(() => settle(() => reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        settle(() =>
+          reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`)),
+        ),
+      timeoutMs,
+    );
     const open = factory.open(name, DB_VERSION);
     open.onupgradeneeded = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains(EXPERIMENTS)) db.createObjectStore(EXPERIMENTS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: ['experimentId', 'id'] }).createIndex('experimentId', 'experimentId');
+      if (!db.objectStoreNames.contains(RUNS))
+        db.createObjectStore(RUNS, { keyPath: ['experimentId', 'id'] }).createIndex('experimentId', 'experimentId');
     };
-    open.onblocked = () => settle(() => reject(new Error('another tab of the lab holds an older version of the history open: close it and reload')));
+    open.onblocked = () =>
+      settle(() =>
+        reject(new Error('another tab of the lab holds an older version of the history open: close it and reload')),
+      );
     open.onerror = () => settle(() => reject(open.error ?? new Error('IndexedDB open failed')));
     open.onsuccess = () => {
       if (settled) open.result.close();
@@ -92,7 +102,11 @@ function openDb(factory: IDBFactory, name: string, timeoutMs: number): Promise<I
   });
 }
 
-export async function openExperimentDb(factory: IDBFactory, name = 'duality-lab', timeoutMs = OPEN_TIMEOUT_MS): Promise<ExperimentDb> {
+export async function openExperimentDb(
+  factory: IDBFactory,
+  name = 'duality-lab',
+  timeoutMs = OPEN_TIMEOUT_MS,
+): Promise<ExperimentDb> {
   const db = await openDb(factory, name, timeoutMs);
   // Another tab opening a newer version of the database: let it, this tab's writes then fail loudly.
   db.onversionchange = () => db.close();
@@ -107,7 +121,8 @@ export async function openExperimentDb(factory: IDBFactory, name = 'duality-lab'
     putExperiment: (record) => write([EXPERIMENTS], (tx) => tx.objectStore(EXPERIMENTS).put(record)),
     putRun: (record) => write([RUNS], (tx) => tx.objectStore(RUNS).put(record)),
     async getExperiment(id) {
-      return (await request(db.transaction(EXPERIMENTS).objectStore(EXPERIMENTS).get(id))) as ExperimentRecord | undefined;
+      return (await request(db.transaction(EXPERIMENTS).objectStore(EXPERIMENTS).get(id))) as
+        ExperimentRecord | undefined;
     },
     async listExperiments() {
       const all = (await request(db.transaction(EXPERIMENTS).objectStore(EXPERIMENTS).getAll())) as ExperimentRecord[];
@@ -119,7 +134,10 @@ export async function openExperimentDb(factory: IDBFactory, name = 'duality-lab'
       if (!experiment) return undefined;
       const runs = (await request(tx.objectStore(RUNS).index('experimentId').getAll(id))) as RunRecord[];
       const order = new Map(experiment.runOrder.map((r, i) => [r, i]));
-      return { experiment, runs: runs.filter((r) => order.has(r.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!) };
+      return {
+        experiment,
+        runs: runs.filter((r) => order.has(r.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+      };
     },
     async renameExperiment(id, name) {
       await write([EXPERIMENTS], (tx) => {

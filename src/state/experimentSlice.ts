@@ -2,7 +2,15 @@
 // is always validateSpec's verdict on it, so the form shows each reason next to its field and
 // nothing can start until the list is empty.
 import { PRESETS, type Preset } from '../core/presets';
-import { METHODS, RUN_DEFAULTS, validateSpec, type ExperimentSpec, type Method, type RunSpec, type SpecIssue } from '../core/spec';
+import {
+  METHODS,
+  RUN_DEFAULTS,
+  validateSpec,
+  type ExperimentSpec,
+  type Method,
+  type RunSpec,
+  type SpecIssue,
+} from '../core/spec';
 import type { SliceCreator } from './sliceTypes';
 
 export interface ExperimentSlice {
@@ -36,40 +44,42 @@ export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
 
-export const createExperimentSlice = (initial: ExperimentSpec, presetId?: string): SliceCreator<ExperimentSlice> => (set, get) => ({
-  spec: structuredClone(initial),
-  issues: issuesOf(initial),
-  presetId,
-  setSpec(spec, id) {
-    const copy = structuredClone(spec);
-    set({ spec: copy, issues: issuesOf(copy), presetId: id });
-  },
-  updateSpec(edit) {
-    const draft = structuredClone(get().spec);
-    edit(draft);
-    set({ spec: draft, issues: issuesOf(draft), presetId: undefined });
-  },
-  loadPreset(id) {
-    const preset = findPreset(id);
-    if (preset) get().setSpec(preset.spec, id);
-  },
-  addRun(method) {
-    get().updateSpec((d) => {
-      d.runs.push({ ...RUN_DEFAULTS[method], id: freshRunId(d.runs, method) } as RunSpec);
-    });
-  },
-  removeRun(id) {
-    get().updateSpec((d) => {
-      d.runs = d.runs.filter((r) => r.id !== id);
-    });
-  },
-  setRunMethod(id, method) {
-    if (!METHODS.includes(method)) return;
-    get().updateSpec((d) => {
-      const i = d.runs.findIndex((r) => r.id === id);
-      if (i < 0 || d.runs[i].method === method) return;
-      const { label } = d.runs[i];
-      d.runs[i] = { ...RUN_DEFAULTS[method], id, ...(label ? { label } : {}) } as RunSpec;
-    });
-  },
-});
+export const createExperimentSlice =
+  (initial: ExperimentSpec, presetId?: string): SliceCreator<ExperimentSlice> =>
+  (set, get) => ({
+    spec: structuredClone(initial),
+    issues: issuesOf(initial),
+    presetId,
+    setSpec(spec, id) {
+      const copy = structuredClone(spec);
+      set({ spec: copy, issues: issuesOf(copy), presetId: id });
+    },
+    updateSpec(edit) {
+      const draft = structuredClone(get().spec);
+      edit(draft);
+      set({ spec: draft, issues: issuesOf(draft), presetId: undefined });
+    },
+    loadPreset(id) {
+      const preset = findPreset(id);
+      if (preset) get().setSpec(preset.spec, id);
+    },
+    addRun(method) {
+      get().updateSpec((d) => {
+        d.runs.push({ ...RUN_DEFAULTS[method], id: freshRunId(d.runs, method) } as RunSpec);
+      });
+    },
+    removeRun(id) {
+      get().updateSpec((d) => {
+        d.runs = d.runs.filter((r) => r.id !== id);
+      });
+    },
+    setRunMethod(id, method) {
+      if (!METHODS.includes(method)) return;
+      get().updateSpec((d) => {
+        const i = d.runs.findIndex((r) => r.id === id);
+        if (i < 0 || d.runs[i].method === method) return;
+        const { label } = d.runs[i];
+        d.runs[i] = { ...RUN_DEFAULTS[method], id, ...(label ? { label } : {}) } as RunSpec;
+      });
+    },
+  });

@@ -16,7 +16,10 @@ describe('spec in the URL hash', () => {
   });
 
   it('replaces bad fields by defaults and names them; broken JSON gives the defaults', () => {
-    const bad = specFromHash(`#spec=${encodeURIComponent(JSON.stringify({ train: { lr: -3, epochs: 2 } }))}`, DEFAULT_SPEC)!;
+    const bad = specFromHash(
+      `#spec=${encodeURIComponent(JSON.stringify({ train: { lr: -3, epochs: 2 } }))}`,
+      DEFAULT_SPEC,
+    )!;
     expect(bad.spec.train.lr).toBe(DEFAULT_SPEC.train.lr);
     expect(bad.spec.train.epochs).toBe(2);
     expect(bad.message).toContain('train.lr');

@@ -17,7 +17,10 @@ export function specFromHash(hash: string, defaults: ExperimentSpec): HashSpec |
   try {
     raw = JSON.parse(text);
   } catch {
-    return { spec: structuredClone(defaults), message: 'The spec in the link is not valid JSON; the default experiment is shown instead.' };
+    return {
+      spec: structuredClone(defaults),
+      message: 'The spec in the link is not valid JSON; the default experiment is shown instead.',
+    };
   }
   const { spec, issues } = parseSpec(raw, defaults);
   if (issues.length === 0) return { spec };

@@ -10,7 +10,13 @@ import { createLandscapeSlice, type LandscapeSlice } from './landscapeSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type LabState = ExperimentSlice & RunsSlice & UiSlice & ClassroomSlice & ArchiveSlice & LandscapeSlice & DatasetSlice;
+export type LabState = ExperimentSlice &
+  RunsSlice &
+  UiSlice &
+  ClassroomSlice &
+  ArchiveSlice &
+  LandscapeSlice &
+  DatasetSlice;
 export type LabStore = StoreApi<LabState>;
 
 export interface LabStoreOptions {

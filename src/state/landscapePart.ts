@@ -16,7 +16,11 @@ const recordSchema = known({
   requestId: text(128),
   trigger: oneOf(['eval', 'end', 'manual']),
   kinds: v.pipe(
-    list(oneOf(ALL_LANDSCAPE_KINDS as [LandscapeResult['kind'], ...LandscapeResult['kind'][]]), 1, ALL_LANDSCAPE_KINDS.length),
+    list(
+      oneOf(ALL_LANDSCAPE_KINDS as [LandscapeResult['kind'], ...LandscapeResult['kind'][]]),
+      1,
+      ALL_LANDSCAPE_KINDS.length,
+    ),
     v.check((kinds) => new Set(kinds).size === kinds.length, 'must list distinct kinds'),
   ),
   step: int(0, 5e7),
@@ -27,19 +31,28 @@ const recordSchema = known({
 });
 
 /** The record, or why it does not read: the issues of its fields, then of each result. */
-function readRecord(raw: unknown, at: string): { ok: true; record: LandscapeRecord } | { ok: false; issues: InputIssue[] } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, issues: [{ path: at, message: 'must be an object' }] };
+function readRecord(
+  raw: unknown,
+  at: string,
+): { ok: true; record: LandscapeRecord } | { ok: false; issues: InputIssue[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, issues: [{ path: at, message: 'must be an object' }] };
   const parsed = v.safeParse(recordSchema, raw);
   if (!parsed.success) return { ok: false, issues: toIssues(parsed.issues, at) };
   const { kinds, ...record } = parsed.output;
   // A finished landscape holds one whole result per kind asked for, in the order asked.
-  if (record.results.length !== kinds.length) return { ok: false, issues: [{ path: `${at}.results`, message: `must hold one result per kind (${kinds.length})` }] };
+  if (record.results.length !== kinds.length)
+    return {
+      ok: false,
+      issues: [{ path: `${at}.results`, message: `must hold one result per kind (${kinds.length})` }],
+    };
   const issues: InputIssue[] = [];
   const results: LandscapeResult[] = [];
   record.results.forEach((r, i) => {
     const read = readLandscapeResult(r, `${at}.results[${i}]`);
     if (!read.ok) issues.push(...read.issues);
-    else if (read.result.kind !== kinds[i]) issues.push({ path: `${at}.results[${i}]`, message: `must be the ${kinds[i]} result, got ${read.result.kind}` });
+    else if (read.result.kind !== kinds[i])
+      issues.push({ path: `${at}.results[${i}]`, message: `must be the ${kinds[i]} result, got ${read.result.kind}` });
     else results.push(read.result);
   });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, record: { ...record, kinds, results, progress: 1 } };
@@ -68,7 +81,12 @@ export const landscapePart: RunDataPart = {
   },
   restore(s, runId, value) {
     const { slices, dropped } = readSavedLandscapes(value);
-    const error = dropped.length > 0 ? `${dropped.length} saved landscape${dropped.length > 1 ? 's' : ''} could not be read and ${dropped.length > 1 ? 'were' : 'was'} dropped: ${[...dropped.slice(0, 3), ...(dropped.length > 3 ? [`and ${dropped.length - 3} more`] : [])].join('; ')}` : undefined;
-    return { landscapes: { ...s.landscapes, [runId]: { ...EMPTY_RUN_LANDSCAPES, slices, ...(error ? { error } : {}) } } };
+    const error =
+      dropped.length > 0
+        ? `${dropped.length} saved landscape${dropped.length > 1 ? 's' : ''} could not be read and ${dropped.length > 1 ? 'were' : 'was'} dropped: ${[...dropped.slice(0, 3), ...(dropped.length > 3 ? [`and ${dropped.length - 3} more`] : [])].join('; ')}`
+        : undefined;
+    return {
+      landscapes: { ...s.landscapes, [runId]: { ...EMPTY_RUN_LANDSCAPES, slices, ...(error ? { error } : {}) } },
+    };
   },
 };

@@ -18,19 +18,43 @@ const w1 = (n: number): WeightSlice1d => ({
   gradEvals: 0,
   ms: 10 * n,
 });
-const start = (requestId: string, step: number): LandscapeStartMessage => ({ type: 'landscape-start', runId: 'sgd', requestId, trigger: 'eval', kinds: ['weight-1d'], step, epoch: step / 4, estimate });
-const partial = (requestId: string, result: LandscapeResult, progress: number): FromWorker => ({ type: 'landscape-partial', runId: 'sgd', requestId, result, progress });
+const start = (requestId: string, step: number): LandscapeStartMessage => ({
+  type: 'landscape-start',
+  runId: 'sgd',
+  requestId,
+  trigger: 'eval',
+  kinds: ['weight-1d'],
+  step,
+  epoch: step / 4,
+  estimate,
+});
+const partial = (requestId: string, result: LandscapeResult, progress: number): FromWorker => ({
+  type: 'landscape-partial',
+  runId: 'sgd',
+  requestId,
+  result,
+  progress,
+});
 
 describe('landscape slice reducer', () => {
   it('records the in-progress landscape from partials, then a stamped slice per finished request', () => {
-    let s = applyLandscapeMessages({}, [start('eval-0', 0), partial('eval-0', w1(1), 1 / 3), partial('eval-0', w1(2), 2 / 3)]);
+    let s = applyLandscapeMessages({}, [
+      start('eval-0', 0),
+      partial('eval-0', w1(1), 1 / 3),
+      partial('eval-0', w1(2), 2 / 3),
+    ]);
     const cur = s.sgd.current!;
     expect(cur).toMatchObject({ requestId: 'eval-0', step: 0, progress: 2 / 3, ms: 20 });
     // One result per kind: the later partial replaces the earlier.
     expect(cur.results).toHaveLength(1);
     expect((cur.results[0] as WeightSlice1d).loss).toEqual([2, 1]);
-    s = applyLandscapeMessages(s, [{ type: 'landscape-done', runId: 'sgd', requestId: 'eval-0', results: [w1(3)], ms: 42 }, start('eval-4', 4)]);
-    expect(s.sgd.slices.map((r) => [r.requestId, r.step, r.epoch, r.progress, r.ms])).toEqual([['eval-0', 0, 0, 1, 42]]);
+    s = applyLandscapeMessages(s, [
+      { type: 'landscape-done', runId: 'sgd', requestId: 'eval-0', results: [w1(3)], ms: 42 },
+      start('eval-4', 4),
+    ]);
+    expect(s.sgd.slices.map((r) => [r.requestId, r.step, r.epoch, r.progress, r.ms])).toEqual([
+      ['eval-0', 0, 0, 1, 42],
+    ]);
     expect(s.sgd.current?.requestId).toBe('eval-4');
     expect(passes(estimate)).toBe(16);
   });
@@ -45,7 +69,10 @@ describe('landscape slice reducer', () => {
       { type: 'landscape-cancelled', runId: 'sgd', requestId: 'page-2', message: 'landscape failed: out of memory' },
     ]);
     expect(s.sgd).toEqual({ slices: [], queued: [], current: undefined, error: 'landscape failed: out of memory' });
-    const same = applyLandscapeMessages(s, [{ type: 'status', runId: 'sgd', status: 'training' }, partial('gone', w1(1), 1)]);
+    const same = applyLandscapeMessages(s, [
+      { type: 'status', runId: 'sgd', status: 'training' },
+      partial('gone', w1(1), 1),
+    ]);
     expect(same).toBe(s);
   });
 });
@@ -62,18 +89,29 @@ describe('run controller landscapes', () => {
         sent.push(box);
         return {
           postMessage: (m: ToWorker) => box.push(m),
-          addEventListener: (type: string, l: (e: never) => void) => void (type === 'message' && listeners.push(l as never)),
+          addEventListener: (type: string, l: (e: never) => void) =>
+            void (type === 'message' && listeners.push(l as never)),
           terminate() {},
         } as WorkerLike;
       },
       { timer: { set: (cb) => void cb(), clear: () => {} } },
     );
     controller.train();
-    listeners[0]({ data: { type: 'done', runId: 'sgd', result: { id: 'sgd', method: 'sgd', status: 'done', history: [], msPerStep: 1 } } });
+    listeners[0]({
+      data: {
+        type: 'done',
+        runId: 'sgd',
+        result: { id: 'sgd', method: 'sgd', status: 'done', history: [], msPerStep: 1 },
+      },
+    });
     expect(controller.landscape('sgd')).toBe(true);
     expect(controller.landscape('nope')).toBe(false);
     const req = sent[0].at(-1);
-    expect(req).toMatchObject({ type: 'landscape', runId: 'sgd', kinds: ['weight-1d', 'input-1d', 'weight-2d', 'input-2d', 'sharpness'] });
+    expect(req).toMatchObject({
+      type: 'landscape',
+      runId: 'sgd',
+      kinds: ['weight-1d', 'input-1d', 'weight-2d', 'input-2d', 'sharpness'],
+    });
     const requestId = (req as { requestId: string }).requestId;
     expect(store.getState().landscapes.sgd.queued).toEqual([requestId]);
     // Pause-all goes to training workers only.

@@ -7,7 +7,10 @@ import type { FromWorker, LandscapeStartMessage } from '../worker/protocol';
 import type { SliceCreator } from './sliceTypes';
 
 /** A landscape as the page keeps it: stamped as its start message said, then filled in as results arrive. */
-export interface LandscapeRecord extends Pick<LandscapeStartMessage, 'requestId' | 'trigger' | 'kinds' | 'step' | 'epoch' | 'estimate'> {
+export interface LandscapeRecord extends Pick<
+  LandscapeStartMessage,
+  'requestId' | 'trigger' | 'kinds' | 'step' | 'epoch' | 'estimate'
+> {
   /** One per kind in request order as far as computed; the last may be partial while in progress. */
   results: LandscapeResult[];
   /** Fraction done, by estimated passes. */
@@ -49,7 +52,17 @@ function applyOne(run: RunLandscapes, msg: FromWorker): RunLandscapes {
         ...run,
         queued: run.queued.filter((q) => q !== msg.requestId),
         error: undefined,
-        current: { requestId: msg.requestId, trigger: msg.trigger, kinds: msg.kinds, step: msg.step, epoch: msg.epoch, estimate: msg.estimate, results: [], progress: 0, ms: 0 },
+        current: {
+          requestId: msg.requestId,
+          trigger: msg.trigger,
+          kinds: msg.kinds,
+          step: msg.step,
+          epoch: msg.epoch,
+          estimate: msg.estimate,
+          results: [],
+          progress: 0,
+          ms: 0,
+        },
       };
     case 'landscape-partial': {
       const c = run.current;
@@ -60,7 +73,11 @@ function applyOne(run: RunLandscapes, msg: FromWorker): RunLandscapes {
     case 'landscape-done': {
       const c = run.current;
       if (c?.requestId !== msg.requestId) return run;
-      return { ...run, current: undefined, slices: [...run.slices, { ...c, results: msg.results, progress: 1, ms: msg.ms }] };
+      return {
+        ...run,
+        current: undefined,
+        slices: [...run.slices, { ...c, results: msg.results, progress: 1, ms: msg.ms }],
+      };
     }
     case 'landscape-cancelled':
       return {
@@ -75,7 +92,10 @@ function applyOne(run: RunLandscapes, msg: FromWorker): RunLandscapes {
 }
 
 /** Folds a batch of worker messages; runs not named by a landscape message keep their identity. */
-export function applyLandscapeMessages(all: Record<string, RunLandscapes>, batch: FromWorker[]): Record<string, RunLandscapes> {
+export function applyLandscapeMessages(
+  all: Record<string, RunLandscapes>,
+  batch: FromWorker[],
+): Record<string, RunLandscapes> {
   let next = all;
   for (const msg of batch) {
     if (!msg.type.startsWith('landscape-')) continue;
@@ -106,7 +126,9 @@ export const createLandscapeSlice: SliceCreator<LandscapeSlice> = (set, get) => 
   },
   landscapeRequested(runId, requestId) {
     const run = get().landscapes[runId] ?? EMPTY_RUN_LANDSCAPES;
-    set({ landscapes: { ...get().landscapes, [runId]: { ...run, error: undefined, queued: [...run.queued, requestId] } } });
+    set({
+      landscapes: { ...get().landscapes, [runId]: { ...run, error: undefined, queued: [...run.queued, requestId] } },
+    });
   },
   clearLandscapes(runId) {
     if (runId === undefined) return set({ landscapes: {} });

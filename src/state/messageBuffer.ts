@@ -33,7 +33,11 @@ const defaultTimer: Timer = {
 export const FLUSH_MS = 100;
 
 /** At most one flush per `intervalMs`. */
-export function createMessageBuffer<T>(onFlush: (batch: T[]) => void, intervalMs = FLUSH_MS, timer: Timer = defaultTimer): MessageBuffer<T> {
+export function createMessageBuffer<T>(
+  onFlush: (batch: T[]) => void,
+  intervalMs = FLUSH_MS,
+  timer: Timer = defaultTimer,
+): MessageBuffer<T> {
   let pending: T[] = [];
   let handle: unknown;
   const flush = () => {

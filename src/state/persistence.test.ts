@@ -15,8 +15,21 @@ import type { RunDataPart } from './runData';
 import { createRunController, type WorkerLike } from './runController';
 import { selectWeightsGone } from './selectors';
 
-const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'a', method: 'sgd' }, { id: 'b', method: 'sam', rho: 0.05 }] };
-const point = (step: number, cleanAcc: number): HistoryPoint => ({ epoch: step / 10, step, trainLoss: 1 / (step + 1), trainAcc: 0.5, cleanAcc, robust: {} });
+const spec: ExperimentSpec = {
+  ...structuredClone(DEFAULT_SPEC),
+  runs: [
+    { id: 'a', method: 'sgd' },
+    { id: 'b', method: 'sam', rho: 0.05 },
+  ],
+};
+const point = (step: number, cleanAcc: number): HistoryPoint => ({
+  epoch: step / 10,
+  step,
+  trainLoss: 1 / (step + 1),
+  trainAcc: 0.5,
+  cleanAcc,
+  robust: {},
+});
 
 const opened: { db: ExperimentDb; p: Persistence }[] = [];
 afterEach(() => {
@@ -30,7 +43,10 @@ afterEach(() => {
 const lifecycles = new WeakMap<LabStore, LifecycleAnnouncements>();
 
 /** One "page": a store and its persistence over a database that outlives it (the browser's). */
-async function page(factory: IDBFactory, options: Parameters<typeof attachPersistence>[2] = {}): Promise<{ store: LabStore; p: Persistence; db: ExperimentDb }> {
+async function page(
+  factory: IDBFactory,
+  options: Parameters<typeof attachPersistence>[2] = {},
+): Promise<{ store: LabStore; p: Persistence; db: ExperimentDb }> {
   const store = createLabStore({ spec });
   const db = await openExperimentDb(factory);
   const announcements = createLifecycleAnnouncements();
@@ -49,18 +65,45 @@ function reset(store: LabStore) {
   store.getState().resetRuns(undefined);
   lifecycles.get(store)!.announce({ type: 'experimentReset' });
 }
-const status = (store: LabStore, runId: string, s: 'training' | 'done') => store.getState().applyWorkerMessages([{ type: 'status', runId, status: s, backend: 'wasm' }]);
-const metrics = (store: LabStore, runId: string, p: HistoryPoint) => store.getState().applyWorkerMessages([{ type: 'metrics', runId, point: p }]);
+const status = (store: LabStore, runId: string, s: 'training' | 'done') =>
+  store.getState().applyWorkerMessages([{ type: 'status', runId, status: s, backend: 'wasm' }]);
+const metrics = (store: LabStore, runId: string, p: HistoryPoint) =>
+  store.getState().applyWorkerMessages([{ type: 'metrics', runId, point: p }]);
 const progress = (store: LabStore, runId: string, step: number) =>
-  store.getState().applyWorkerMessages([{ type: 'progress', runId, step, totalSteps: 20, epoch: step / 10, loss: 1, acc: 0.5, imagesPerSec: 100 }]);
+  store
+    .getState()
+    .applyWorkerMessages([
+      { type: 'progress', runId, step, totalSteps: 20, epoch: step / 10, loss: 1, acc: 0.5, imagesPerSec: 100 },
+    ]);
 /** A worker's landscape messages: begun at `step`, one partial result, then done with all of `kinds`. */
-function landscape(store: LabStore, runId: string, requestId: string, step: number, kinds: LandscapeKind[], end = true) {
+function landscape(
+  store: LabStore,
+  runId: string,
+  requestId: string,
+  step: number,
+  kinds: LandscapeKind[],
+  end = true,
+) {
   const results = sampleResults();
   store.getState().applyLandscapeMessages([
-    { type: 'landscape-start', runId, requestId, trigger: 'manual', kinds, step, epoch: step / 10, estimate: { evals: 20, gradEvals: 10 } },
+    {
+      type: 'landscape-start',
+      runId,
+      requestId,
+      trigger: 'manual',
+      kinds,
+      step,
+      epoch: step / 10,
+      estimate: { evals: 20, gradEvals: 10 },
+    },
     { type: 'landscape-partial', runId, requestId, result: results[kinds[0]], progress: 0.5 },
   ]);
-  if (end) store.getState().applyLandscapeMessages([{ type: 'landscape-done', runId, requestId, results: kinds.map((k) => results[k]), ms: 321 }]);
+  if (end)
+    store
+      .getState()
+      .applyLandscapeMessages([
+        { type: 'landscape-done', runId, requestId, results: kinds.map((k) => results[k]), ms: 321 },
+      ]);
 }
 
 describe('persistence', () => {
@@ -104,7 +147,9 @@ describe('persistence', () => {
     const locks = {
       request: (name: string, work: () => Promise<void>) => {
         names.set(name, (names.get(name) ?? 0) + 1);
-        return work().finally(() => (names.get(name) === 1 ? names.delete(name) : names.set(name, names.get(name)! - 1)));
+        return work().finally(() =>
+          names.get(name) === 1 ? names.delete(name) : names.set(name, names.get(name)! - 1),
+        );
       },
       query: async () => ({ held: [...names.keys()].map((name) => ({ name })) }),
     } as unknown as LockManager;
@@ -153,7 +198,11 @@ describe('persistence', () => {
     const factory = new IDBFactory();
     // A stand-in for another slice's per-run data (landscapes): kept in the store beside the runs.
     const extra = new Map<string, unknown>();
-    const part: RunDataPart = { key: 'note', read: (_s, id) => extra.get(id), restore: (_s, id, v) => (extra.set(id, v), {}) };
+    const part: RunDataPart = {
+      key: 'note',
+      read: (_s, id) => extra.get(id),
+      restore: (_s, id, v) => (extra.set(id, v), {}),
+    };
     const first = await page(factory, { parts: [part] });
     train(first.store);
     const id = first.store.getState().experimentId!;
@@ -186,7 +235,10 @@ describe('persistence', () => {
   });
 
   it('a Train click writes the experiment record once, with every run queued, and reads the list once', async () => {
-    const three: ExperimentSpec = { ...spec, runs: [...spec.runs, { id: 'c', method: 'at', norm: 'linf', eps: 4 / 255, stepSize: 1 / 255, steps: 2 }] };
+    const three: ExperimentSpec = {
+      ...spec,
+      runs: [...spec.runs, { id: 'c', method: 'at', norm: 'linf', eps: 4 / 255, stepSize: 1 / 255, steps: 2 }],
+    };
     const { store, db, p } = await page(new IDBFactory());
     store.getState().setSpec(three);
     const puts: string[][] = [];
@@ -201,9 +253,19 @@ describe('persistence', () => {
     expect(lists).toBe(1);
     expect(store.getState().archive[0].statuses).toEqual({ a: 'queued', b: 'queued', c: 'queued' });
     // Statuses changed by one batch of worker messages: one write again.
-    store.getState().applyWorkerMessages(['a', 'b', 'c'].map((runId) => ({ type: 'status' as const, runId, status: 'training' as const, backend: 'wasm' as const })));
+    store.getState().applyWorkerMessages(
+      ['a', 'b', 'c'].map((runId) => ({
+        type: 'status' as const,
+        runId,
+        status: 'training' as const,
+        backend: 'wasm' as const,
+      })),
+    );
     await p.flush();
-    expect(puts).toEqual([['queued', 'queued', 'queued'], ['training', 'training', 'training']]);
+    expect(puts).toEqual([
+      ['queued', 'queued', 'queued'],
+      ['training', 'training', 'training'],
+    ]);
     expect(lists).toBe(2);
   });
 
@@ -244,7 +306,10 @@ describe('landscapes saved with a run', () => {
     expect(await second.p.open(id)).toBe(true);
     const s = second.store.getState();
     expect(s.landscapes.a).toEqual({ slices: saved.a.slices, queued: [] });
-    expect(s.landscapes.a.slices.map((r) => [r.step, r.kinds.length, r.results.length, r.progress, r.ms])).toEqual([[3, 5, 5, 1, 321], [6, 2, 2, 1, 321]]);
+    expect(s.landscapes.a.slices.map((r) => [r.step, r.kinds.length, r.results.length, r.progress, r.ms])).toEqual([
+      [3, 5, 5, 1, 321],
+      [6, 2, 2, 1, 321],
+    ]);
     expect(s.landscapes.b).toEqual({ slices: saved.b.slices, queued: [] });
     expect(s.runs.a.history.map((h) => h.cleanAcc)).toEqual([0.1]);
   });
@@ -263,7 +328,11 @@ describe('landscapes saved with a run', () => {
     saves.length = 0;
     landscape(store, 'a', 'page-1', 20, ['weight-1d'], false);
     expect(saves).toEqual([]);
-    store.getState().applyLandscapeMessages([{ type: 'landscape-done', runId: 'a', requestId: 'page-1', results: [sampleResults()['weight-1d']], ms: 5 }]);
+    store
+      .getState()
+      .applyLandscapeMessages([
+        { type: 'landscape-done', runId: 'a', requestId: 'page-1', results: [sampleResults()['weight-1d']], ms: 5 },
+      ]);
     expect(saves).toEqual([1]);
     landscape(store, 'a', 'page-2', 20, ['sharpness']);
     expect(saves).toEqual([1, 2]);
@@ -308,7 +377,11 @@ describe('landscapes saved with a run', () => {
       '2 saved landscapes could not be read and were dropped: landscape 2.results[0].loss[1]: must hold 2 numbers, got 1; ' +
         'landscape 3.kinds[0]: must be one of weight-1d, input-1d, weight-2d, input-2d, sharpness, duality, got "hessian"',
     );
-    expect(s.landscapes.b).toEqual({ slices: [], queued: [], error: '1 saved landscape could not be read and was dropped: the saved landscapes are not a list' });
+    expect(s.landscapes.b).toEqual({
+      slices: [],
+      queued: [],
+      error: '1 saved landscape could not be read and was dropped: the saved landscapes are not a list',
+    });
   });
 });
 
@@ -347,7 +420,7 @@ describe('opening a saved experiment reads each run', () => {
     expect((after.runs[0].view.history[1] as unknown as Record<string, unknown>).cleanAcc).toBe('high');
   });
 
-  it('a saved run that is not a run of the experiment\'s spec is left out and named in a notice', async () => {
+  it("a saved run that is not a run of the experiment's spec is left out and named in a notice", async () => {
     const factory = new IDBFactory();
     const first = await page(factory);
     train(first.store);
@@ -413,7 +486,10 @@ describe('opened and imported runs have no worker', () => {
     // The restarted run is saved in the opened experiment at once; nothing else of it was written by opening it.
     await second.p.flush();
     const saved = await second.db.loadExperiment(id);
-    expect(saved?.runs.map((r) => [r.id, r.view.status])).toEqual([['a', 'done'], ['b', 'queued']]);
+    expect(saved?.runs.map((r) => [r.id, r.view.status])).toEqual([
+      ['a', 'done'],
+      ['b', 'queued'],
+    ]);
 
     expect(controller.train()).toBe(true);
     expect(gone()).toEqual([false, false]);

@@ -80,7 +80,12 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     const shown = await options.locks?.held();
     const cutOff = (r: ExperimentRecord): ExperimentRecord =>
       shown && !shown.has(r.id) && Object.values(r.statuses).some((st) => !isFinal(st))
-        ? { ...r, statuses: Object.fromEntries(Object.entries(r.statuses).map(([id, st]) => [id, isFinal(st) ? st : 'interrupted'])) }
+        ? {
+            ...r,
+            statuses: Object.fromEntries(
+              Object.entries(r.statuses).map(([id, st]) => [id, isFinal(st) ? st : 'interrupted']),
+            ),
+          }
         : r;
     store.getState().setArchive(list.map(cutOff));
   };
@@ -145,8 +150,13 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     const view = store.getState().runs[id];
     const key = `${exp.id}/${id}`;
     const last = lastSaved.get(key);
-    if (!last || last.status !== view.status || last.evals !== view.history.length || now() - last.at >= throttleMs) return saveRun(id);
-    if (!timers.has(key)) timers.set(key, setTimeout(() => saveRun(id), throttleMs - (now() - last.at)));
+    if (!last || last.status !== view.status || last.evals !== view.history.length || now() - last.at >= throttleMs)
+      return saveRun(id);
+    if (!timers.has(key))
+      timers.set(
+        key,
+        setTimeout(() => saveRun(id), throttleMs - (now() - last.at)),
+      );
   }
 
   function startExperiment() {
@@ -155,7 +165,16 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     if (!spec) return;
     const id = newId();
     const t = now();
-    const record: ExperimentRecord = { id, name: defaultExperimentName(spec), createdAt: t, updatedAt: t, spec, runOrder: [...s.runOrder], statuses: {}, source: 'trained' };
+    const record: ExperimentRecord = {
+      id,
+      name: defaultExperimentName(spec),
+      createdAt: t,
+      updatedAt: t,
+      spec,
+      runOrder: [...s.runOrder],
+      statuses: {},
+      source: 'trained',
+    };
     follow(record);
     store.setState({ experimentId: id });
     putExperiment(record);
@@ -194,7 +213,12 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
   });
 
   /** Puts an experiment and its run views on screen in one update; nothing of it is saved again but what changes later. */
-  function display(record: ExperimentRecord | undefined, spec: ExperimentSpec, runs: { view: RunView; extras: Record<string, unknown> }[], keepForm: boolean) {
+  function display(
+    record: ExperimentRecord | undefined,
+    spec: ExperimentSpec,
+    runs: { view: RunView; extras: Record<string, unknown> }[],
+    keepForm: boolean,
+  ) {
     const s = store.getState();
     if (!keepForm) s.setSpec(spec);
     // Followed only once on screen: putting it there is no change to save.
@@ -208,10 +232,17 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
       experimentId: record?.id,
     };
     for (const r of runs)
-      for (const part of parts) if (r.extras[part.key] !== undefined) update = { ...update, ...part.restore({ ...store.getState(), ...update } as LabState, r.view.id, r.extras[part.key]) };
+      for (const part of parts)
+        if (r.extras[part.key] !== undefined)
+          update = {
+            ...update,
+            ...part.restore({ ...store.getState(), ...update } as LabState, r.view.id, r.extras[part.key]),
+          };
     store.setState(update);
     follow(record);
-    if (record) for (const r of runs) lastSaved.set(`${record.id}/${r.view.id}`, { at: now(), status: r.view.status, evals: r.view.history.length });
+    if (record)
+      for (const r of runs)
+        lastSaved.set(`${record.id}/${r.view.id}`, { at: now(), status: r.view.status, evals: r.view.history.length });
   }
 
   return {
@@ -238,7 +269,14 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
           if (view !== read.view) changed.push({ ...r, view });
         } else if (runSpec) {
           // Shown as a run in error with the reason; the others open. Restart trains it again.
-          runs.push({ ...r, view: { ...newRunView(runSpec), status: 'error', error: { message: `This saved run could not be read: ${read.reason}.`, kind: 'unreadable' } } });
+          runs.push({
+            ...r,
+            view: {
+              ...newRunView(runSpec),
+              status: 'error',
+              error: { message: `This saved run could not be read: ${read.reason}.`, kind: 'unreadable' },
+            },
+          });
         } else unread.push(read.reason);
       }
       if (unread.length > 0) store.getState().setNotice(`Saved runs not shown: ${unread.join('; ')}.`);
@@ -253,7 +291,13 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     async showResults(results, { source, save, name }) {
       const t = now();
       const views = runViewsFromResults(results);
-      if (!save) return display(undefined, results.spec, views.map((view) => ({ view, extras: {} })), false);
+      if (!save)
+        return display(
+          undefined,
+          results.spec,
+          views.map((view) => ({ view, extras: {} })),
+          false,
+        );
       const record: ExperimentRecord = {
         id: newId(),
         name: name ?? defaultExperimentName(results.spec),
@@ -264,7 +308,12 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
         statuses: Object.fromEntries(views.map((v) => [v.id, v.status])),
         source,
       };
-      display(record, record.spec, views.map((view) => ({ view, extras: {} })), false);
+      display(
+        record,
+        record.spec,
+        views.map((view) => ({ view, extras: {} })),
+        false,
+      );
       putExperiment(record);
       for (const v of views) saveRun(v.id);
       await this.flush();

@@ -33,7 +33,8 @@ export function parseRecording(raw: unknown): ParsedRecording {
   const ids = new Set(results.results.spec.runs.map((r) => r.id));
   const issues: InputIssue[] = [];
   for (const key of [...Object.keys(top.output.losses), ...Object.keys(top.output.landscapes)]) {
-    if (!ids.has(key)) issues.push({ path: 'recording', message: `names a run "${key.slice(0, 32)}" that is not in its spec` });
+    if (!ids.has(key))
+      issues.push({ path: 'recording', message: `names a run "${key.slice(0, 32)}" that is not in its spec` });
   }
   const landscapes: Record<string, LandscapeResult[]> = {};
   for (const [id, list] of Object.entries(top.output.landscapes)) {
@@ -45,12 +46,19 @@ export function parseRecording(raw: unknown): ParsedRecording {
     });
   }
   if (issues.length > 0) return { ok: false, reason: formatIssues(issues, 'recording') };
-  return { ok: true, recording: { recording: top.output.recording, results: results.results, losses: top.output.losses, landscapes } };
+  return {
+    ok: true,
+    recording: { recording: top.output.recording, results: results.results, losses: top.output.losses, landscapes },
+  };
 }
 
 /** JSON with every object's keys sorted: two specs built in different orders compare equal. */
 const canonical = (x: unknown): string =>
-  JSON.stringify(x, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+  JSON.stringify(x, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 
 /** Whether two specs are the same experiment once their defaults are filled in. */
 export function sameSpec(a: ExperimentSpec, b: ExperimentSpec): boolean {

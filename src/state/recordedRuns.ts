@@ -4,7 +4,11 @@
 import { recordingFile, type Recording } from '../core/recording';
 import { parseRecording } from './recordedRun';
 
-export type RecordingState = { status: 'loading' } | { status: 'ready'; recording: Recording } | { status: 'missing' } | { status: 'error'; reason: string };
+export type RecordingState =
+  | { status: 'loading' }
+  | { status: 'ready'; recording: Recording }
+  | { status: 'missing' }
+  | { status: 'error'; reason: string };
 
 const cache = new Map<string, Promise<RecordingState>>();
 
@@ -29,7 +33,8 @@ async function fetchRecording(source: string): Promise<RecordingState> {
   }
   const parsed = parseRecording(raw);
   if (!parsed.ok) return { status: 'error', reason: parsed.reason };
-  if (parsed.recording.recording.source !== source) return { status: 'error', reason: `records ${parsed.recording.recording.source}, not ${source}` };
+  if (parsed.recording.recording.source !== source)
+    return { status: 'error', reason: `records ${parsed.recording.recording.source}, not ${source}` };
   return { status: 'ready', recording: parsed.recording };
 }
 

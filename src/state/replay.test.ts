@@ -6,7 +6,9 @@ import { parseRecording } from './recordedRun';
 import { replayAt, replayMsPerStep, replaySteps } from './replay';
 
 function committed(source: string) {
-  const parsed = parseRecording(JSON.parse(readFileSync(path.resolve(__dirname, '../../public/recorded', recordingFile(source)), 'utf8')));
+  const parsed = parseRecording(
+    JSON.parse(readFileSync(path.resolve(__dirname, '../../public/recorded', recordingFile(source)), 'utf8')),
+  );
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.recording;
 }

@@ -9,10 +9,14 @@ import { addLoss, EMPTY_LOSS_SERIES } from './lossSeries';
 import { newRunView, restoredView, type RunView } from './runView';
 
 /** The shown experiment as a results file; undefined when nothing was trained. */
-export function resultsFromState(s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'> & Partial<Pick<LabState, 'landscapes'>>): Results | undefined {
+export function resultsFromState(
+  s: Pick<LabState, 'trainedSpec' | 'runs' | 'runOrder'> & Partial<Pick<LabState, 'landscapes'>>,
+): Results | undefined {
   if (!s.trainedSpec) return undefined;
   const views = s.runOrder.map((id) => s.runs[id]);
-  const backend = views.find((r) => r.backend)?.backend ?? (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
+  const backend =
+    views.find((r) => r.backend)?.backend ??
+    (isBackendName(s.trainedSpec.train.backend) ? s.trainedSpec.train.backend : 'cpu');
   return {
     spec: structuredClone(s.trainedSpec),
     backend,

@@ -32,7 +32,15 @@ class FakeWorker implements WorkerLike {
 /** A clock the test moves by hand; the controller's periodic liveness check runs when asked. */
 function manualClock() {
   const checks: (() => void)[] = [];
-  const c = { t: 0, now: () => c.t, every: (_ms: number, cb: () => void) => void checks.push(cb), advance(ms: number) { c.t += ms; for (const f of checks) f(); } };
+  const c = {
+    t: 0,
+    now: () => c.t,
+    every: (_ms: number, cb: () => void) => void checks.push(cb),
+    advance(ms: number) {
+      c.t += ms;
+      for (const f of checks) f();
+    },
+  };
   return c;
 }
 
@@ -42,20 +50,36 @@ function setup(maxParallel = 2, clock = manualClock()) {
   const workers: FakeWorker[] = [];
   const announced: LifecycleAnnouncement[] = [];
   // A timer that fires at once (and leaves no handle): every message lands in the store immediately.
-  const controller = createRunController(store, () => {
-    const w = new FakeWorker();
-    workers.push(w);
-    return w;
-  }, { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a) });
+  const controller = createRunController(
+    store,
+    () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
+    { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a) },
+  );
   return { store, controller, workers, clock, announced };
 }
 
 /** The first run's worker reports its loaded data: the other runs' workers start with a copy. */
 const dataReady = (w: FakeWorker, runId = 'sgd', copies = 2) => {
-  for (let i = 0; i < copies; i++) w.emit({ type: 'data-ready', runId, data: { train: { x: new Float32Array(1), y: new Uint8Array(1) }, test: { x: new Float32Array(1), y: new Uint8Array(1) } } as never });
+  for (let i = 0; i < copies; i++)
+    w.emit({
+      type: 'data-ready',
+      runId,
+      data: {
+        train: { x: new Float32Array(1), y: new Uint8Array(1) },
+        test: { x: new Float32Array(1), y: new Uint8Array(1) },
+      } as never,
+    });
 };
 
-const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({ type: 'done', runId, result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 } });
+const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({
+  type: 'done',
+  runId,
+  result: { id: runId, method: 'sgd', status, history: [], msPerStep: 1 },
+});
 
 describe('run controller', () => {
   it('refuses an invalid spec and starts nothing', () => {
@@ -76,7 +100,9 @@ describe('run controller', () => {
     dataReady(workers[0]);
     expect(workers).toHaveLength(3);
     expect(workers[1].sent[0]).toMatchObject({ data: {} });
-    expect(workers.map((w) => w.sent[0])).toMatchObject(['sgd', 'sam', 'at'].map((runId) => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId })));
+    expect(workers.map((w) => w.sent[0])).toMatchObject(
+      ['sgd', 'sam', 'at'].map((runId) => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId })),
+    );
     expect(store.getState().runs.at.status).toBe('queued');
     workers[0].emit(done('sgd'));
     // An ended run's worker stays alive with its model (landscapes on demand).
@@ -88,8 +114,11 @@ describe('run controller', () => {
     controller.train();
     dataReady(workers[0]);
     const turns = (w: FakeWorker) => w.sent.filter((m) => m.type === 'turn');
-    workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
-    for (const [i, id] of ['sgd', 'sam', 'at'].entries()) workers[i].emit({ type: 'want-turn', runId: id, progress: 0 });
+    workers.forEach((w, i) =>
+      w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }),
+    );
+    for (const [i, id] of ['sgd', 'sam', 'at'].entries())
+      workers[i].emit({ type: 'want-turn', runId: id, progress: 0 });
     // One place: the first run leads and computes the step-0 evaluation; the others wait for it.
     expect(turns(workers[0])).toHaveLength(1);
     expect(turns(workers[0])[0]).not.toHaveProperty('initialPoint.point');
@@ -99,7 +128,9 @@ describe('run controller', () => {
     // The point shows on every run at once, before their turns.
     expect(['sgd', 'sam', 'at'].map((id) => store.getState().runs[id].history)).toEqual([[point], [point], [point]]);
     workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0.1 });
-    expect(turns(workers[1])).toEqual([{ type: 'turn', runId: 'sam', steps: expect.any(Number), initialPoint: { point, backend: 'wasm' } }]);
+    expect(turns(workers[1])).toEqual([
+      { type: 'turn', runId: 'sam', steps: expect.any(Number), initialPoint: { point, backend: 'wasm' } },
+    ]);
     workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0.1 });
     expect(turns(workers[2])[0]).toMatchObject({ runId: 'at', initialPoint: { point } });
     workers[2].emit({ type: 'want-turn', runId: 'at', progress: 0.05 });
@@ -136,7 +167,9 @@ describe('run controller', () => {
     const { store, controller, workers, clock } = setup(1);
     controller.train();
     dataReady(workers[0]);
-    workers.forEach((w, i) => w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }));
+    workers.forEach((w, i) =>
+      w.emit({ type: 'status', runId: ['sgd', 'sam', 'at'][i], status: 'training', backend: 'wasm' }),
+    );
     workers[0].emit({ type: 'want-turn', runId: 'sgd', progress: 0 }); // leads: computes the step-0 point
     workers[1].emit({ type: 'want-turn', runId: 'sam', progress: 0 }); // waits for that point
     workers[2].emit({ type: 'status', runId: 'at', status: 'paused' });
@@ -146,7 +179,10 @@ describe('run controller', () => {
     clock.advance(SILENCE_LIMIT_MS - 1);
     expect(store.getState().runs.sgd.status).toBe('training');
     clock.advance(2);
-    expect(store.getState().runs.sgd).toMatchObject({ status: 'error', error: { kind: 'crash', message: expect.stringContaining('stopped responding') } });
+    expect(store.getState().runs.sgd).toMatchObject({
+      status: 'error',
+      error: { kind: 'crash', message: expect.stringContaining('stopped responding') },
+    });
     expect(workers[0].terminated).toBe(true);
     expect(store.getState().runs.sam.status).toBe('training');
     expect(store.getState().runs.at.status).toBe('paused');
@@ -160,7 +196,10 @@ describe('run controller', () => {
     const store = createLabStore({ spec: structuredClone(DEFAULT_SPEC), maxParallel: 1 });
     const workers: FakeWorker[] = [];
     // A timer that never fires: every worker message waits in the buffer.
-    const controller = createRunController(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), { timer: { set: () => 0, clear: () => {} }, clock: manualClock() });
+    const controller = createRunController(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), {
+      timer: { set: () => 0, clear: () => {} },
+      clock: manualClock(),
+    });
     controller.train();
     dataReady(workers[0]);
     const ids = ['sgd', 'sam', 'at'];
@@ -196,7 +235,11 @@ describe('run controller', () => {
         workers.push(w);
         return w;
       },
-      { timer: { set: (cb) => void cb(), clear: () => {} }, clock: manualClock(), chooseBackend: () => new Promise((resolve) => (decide = resolve)) },
+      {
+        timer: { set: (cb) => void cb(), clear: () => {} },
+        clock: manualClock(),
+        chooseBackend: () => new Promise((resolve) => (decide = resolve)),
+      },
     );
     controller.train();
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
@@ -208,7 +251,10 @@ describe('run controller', () => {
     await Promise.resolve();
     expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
     expect(workers[0].sent[1]).toEqual({ type: 'backend', runId: 'sgd', backend: 'wasm' });
-    expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([{ backend: 'wasm', data: {} }, { backend: 'wasm', data: {} }]);
+    expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([
+      { backend: 'wasm', data: {} },
+      { backend: 'wasm', data: {} },
+    ]);
   });
 
   it('marks a diverged run and lets the others go on', () => {
@@ -223,7 +269,7 @@ describe('run controller', () => {
     expect(workers[1].terminated).toBe(false);
   });
 
-  it('puts a crashed worker\'s run in error, ignores its later messages and restarts it alone', () => {
+  it("puts a crashed worker's run in error, ignores its later messages and restarts it alone", () => {
     const { store, controller, workers } = setup(3);
     controller.train();
     dataReady(workers[0]);
@@ -281,7 +327,12 @@ describe('run controller', () => {
     controller.restart('sam');
     controller.restart('at'); // still training: not restarted
     controller.reset();
-    expect(announced).toEqual([{ type: 'experimentReset' }, { type: 'experimentStarted' }, { type: 'runRestarted', runId: 'sam' }, { type: 'experimentReset' }]);
+    expect(announced).toEqual([
+      { type: 'experimentReset' },
+      { type: 'experimentStarted' },
+      { type: 'runRestarted', runId: 'sam' },
+      { type: 'experimentReset' },
+    ]);
   });
 
   it('reset terminates every worker and forgets the runs', () => {
@@ -299,24 +350,46 @@ describe('open weights into an imported run', () => {
   function imported() {
     const t = setup(2);
     const spec = structuredClone(DEFAULT_SPEC);
-    const point = { epoch: spec.train.epochs, step: 90, trainLoss: 0.4, trainAcc: 0.9, cleanAcc: 0.8, robust: { 'linf:0.0157': 0.5 } };
-    showUnsavedResults(t.store, { spec, backend: 'pytorch', runs: spec.runs.map((r) => ({ id: r.id, method: r.method, status: 'done', history: [point], msPerStep: 5 })) });
+    const point = {
+      epoch: spec.train.epochs,
+      step: 90,
+      trainLoss: 0.4,
+      trainAcc: 0.9,
+      cleanAcc: 0.8,
+      robust: { 'linf:0.0157': 0.5 },
+    };
+    showUnsavedResults(t.store, {
+      spec,
+      backend: 'pytorch',
+      runs: spec.runs.map((r) => ({ id: r.id, method: r.method, status: 'done', history: [point], msPerStep: 5 })),
+    });
     return { ...t, views: t.store.getState().runs };
   }
   const scores = { cleanAcc: 0.75, cleanLoss: 0.6, robust: { 'linf:0.0157': 0.4 } };
   const opened = (w: FakeWorker) => w.sent.find((m) => m.type === 'open-weights')!;
 
-  it('starts one worker in open mode (no training turns), reports the weights\' evaluation and keeps the shown history', async () => {
+  it("starts one worker in open mode (no training turns), reports the weights' evaluation and keeps the shown history", async () => {
     const { store, controller, workers, clock, views } = imported();
     expect(selectWeightsGone('sam')(store.getState())).toBe(true);
     const result = controller.openWeights('sam', new ArrayBuffer(8));
     expect(workers).toHaveLength(1);
     expect(workers[0].sent.map((m) => m.type)).toEqual(['start', 'open-weights']);
-    expect(workers[0].sent[0]).toMatchObject({ type: 'start', runId: 'sam', mode: 'open', protocolVersion: PROTOCOL_VERSION });
+    expect(workers[0].sent[0]).toMatchObject({
+      type: 'start',
+      runId: 'sam',
+      mode: 'open',
+      protocolVersion: PROTOCOL_VERSION,
+    });
     // Loading a large dataset may take long: an opened run is ended, not a silent training run.
     clock.advance(2 * SILENCE_LIMIT_MS);
     workers[0].emit({ type: 'data-progress', runId: 'sam', dataset: 'shapes', loaded: 1, total: 2, file: 'x' });
-    workers[0].emit({ type: 'weights-opened', runId: 'sam', requestId: (opened(workers[0]) as { requestId: string }).requestId, scores, metadata: { trained_with: 'pytorch' } });
+    workers[0].emit({
+      type: 'weights-opened',
+      runId: 'sam',
+      requestId: (opened(workers[0]) as { requestId: string }).requestId,
+      scores,
+      metadata: { trained_with: 'pytorch' },
+    });
     await expect(result).resolves.toEqual({ scores, metadata: { trained_with: 'pytorch' } });
     expect(workers[0].terminated).toBe(false);
     expect(workers[0].sent.some((m) => m.type === 'turn')).toBe(false);
@@ -332,7 +405,12 @@ describe('open weights into an imported run', () => {
   it('a refused file ends the new worker with the reason and loses nothing; a worker that fails to load leaves the view as it was', async () => {
     const { store, controller, workers, views } = imported();
     const refused = controller.openWeights('sgd', new ArrayBuffer(8));
-    workers[0].emit({ type: 'weights-opened', runId: 'sgd', requestId: (opened(workers[0]) as { requestId: string }).requestId, message: 'not a safetensors file' });
+    workers[0].emit({
+      type: 'weights-opened',
+      runId: 'sgd',
+      requestId: (opened(workers[0]) as { requestId: string }).requestId,
+      message: 'not a safetensors file',
+    });
     await expect(refused).rejects.toThrow('not a safetensors file');
     expect(workers[0].terminated).toBe(true);
     expect(selectWeightsGone('sgd')(store.getState())).toBe(true);
@@ -350,7 +428,13 @@ describe('open weights into an imported run', () => {
   it('a run whose opened worker crashes has no weights again; Restart trains it in a new worker', async () => {
     const { store, controller, workers } = imported();
     const result = controller.openWeights('at', new ArrayBuffer(8));
-    workers[0].emit({ type: 'weights-opened', runId: 'at', requestId: (opened(workers[0]) as { requestId: string }).requestId, scores, metadata: {} });
+    workers[0].emit({
+      type: 'weights-opened',
+      runId: 'at',
+      requestId: (opened(workers[0]) as { requestId: string }).requestId,
+      scores,
+      metadata: {},
+    });
     await result;
     workers[0].crash('out of memory');
     expect(selectWeightsGone('at')(store.getState())).toBe(true);

@@ -9,7 +9,13 @@ import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
-import { isTraining, transition, type LifecycleAnnouncement, type RunEvent, type RunPhase } from '../core/run/lifecycle';
+import {
+  isTraining,
+  transition,
+  type LifecycleAnnouncement,
+  type RunEvent,
+  type RunPhase,
+} from '../core/run/lifecycle';
 import type { EvalScores } from '../core/train/evaluate';
 import { splitBuffers } from '../worker/dataTransfer';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
@@ -82,7 +88,11 @@ interface RunEntry {
   opened?: boolean;
 }
 
-export function createRunController(store: LabStore, createWorker: () => WorkerLike, options: RunControllerOptions = {}): RunController {
+export function createRunController(
+  store: LabStore,
+  createWorker: () => WorkerLike,
+  options: RunControllerOptions = {},
+): RunController {
   const runs = new Map<string, RunEntry>();
   /** Moves a run's phase; false (and no move) when the event is refused in its phase. */
   const move = (id: string, event: RunEvent) => {
@@ -91,7 +101,11 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     if (next !== undefined) run!.phase = next;
     return next !== undefined;
   };
-  const queued = () => [...runs].filter(([, r]) => r.phase === 'queued').sort((a, b) => a[1].rank - b[1].rank).map(([id]) => id);
+  const queued = () =>
+    [...runs]
+      .filter(([, r]) => r.phase === 'queued')
+      .sort((a, b) => a[1].rank - b[1].rank)
+      .map(([id]) => id);
   const trainingCount = () => [...runs.values()].filter((r) => isTraining(r.phase)).length;
   let restarts = 0;
   /** The backend 'auto' resolved to for the current experiment. */
@@ -107,7 +121,10 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   const progress = new Map<string, number>();
   /** When each worker last said anything. A worker can end without an 'error' event (self.close()). */
   const lastHeard = new Map<string, number>();
-  const clock = options.clock ?? { now: () => performance.now(), every: (ms: number, callback: () => void) => void setInterval(callback, ms) };
+  const clock = options.clock ?? {
+    now: () => performance.now(),
+    every: (ms: number, callback: () => void) => void setInterval(callback, ms),
+  };
   /** Runs that have had their first turn. */
   const begun = new Set<string>();
   /** The step-0 evaluation, once the leader (the first run to step) has computed it. */
@@ -122,9 +139,15 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   let dataSource: string | undefined;
   let landscapeRequests = 0;
   /** Weights requests waiting for their worker's reply, by request id. */
-  const weightsWaiting = new Map<string, { runId: string; resolve(bytes: ArrayBuffer): void; reject(e: Error): void }>();
+  const weightsWaiting = new Map<
+    string,
+    { runId: string; resolve(bytes: ArrayBuffer): void; reject(e: Error): void }
+  >();
   let weightsRequests = 0;
-  const openWaiting = new Map<string, { runId: string; resolve(opened: OpenedWeights): void; reject(e: Error): void }>();
+  const openWaiting = new Map<
+    string,
+    { runId: string; resolve(opened: OpenedWeights): void; reject(e: Error): void }
+  >();
   const buffer = createMessageBuffer<FromWorker>(
     (batch) => {
       const s = store.getState();
@@ -153,7 +176,7 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     if (run) run.worker = undefined;
     move(id, why);
     leaveTurns(id);
-    rejectWaiting(id, 'the run\'s worker was ended before it answered');
+    rejectWaiting(id, "the run's worker was ended before it answered");
     // An opened run without its worker has no weights again.
     if (run?.opened) {
       run.opened = false;
@@ -195,7 +218,9 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     // run still training: places stay idle rather than let the charts compare different epochs.
     const slowest = Math.min(...progress.values());
     const lead = spec.eval.every / spec.train.epochs / 2;
-    const ready = [...waiting].filter(([id, p]) => (begun.has(id) || sharedStart || leader === undefined || leader === id) && p - slowest <= lead);
+    const ready = [...waiting].filter(
+      ([id, p]) => (begun.has(id) || sharedStart || leader === undefined || leader === id) && p - slowest <= lead,
+    );
     const ids = nextTurns(
       ready.map(([id, progress]) => ({ id, progress, order: order(id) })),
       stepping.size,
@@ -206,7 +231,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
         if (leader !== undefined && leader !== id) continue;
         leader = id;
       }
-      const initialPoint = !begun.has(id) && sharedStart && runBackend(id) === sharedStart.backend ? sharedStart : undefined;
+      const initialPoint =
+        !begun.has(id) && sharedStart && runBackend(id) === sharedStart.backend ? sharedStart : undefined;
       showSharedStart(id);
       begun.add(id);
       waiting.delete(id);
@@ -320,8 +346,21 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       end(id, 'fail');
       pump();
     });
-    if (mode === 'open') worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, mode });
-    else worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, backendPending: choosing || undefined, ...data }, data.data ? splitBuffers(data.data) : []);
+    if (mode === 'open')
+      worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, mode });
+    else
+      worker.postMessage(
+        {
+          type: 'start',
+          protocolVersion: PROTOCOL_VERSION,
+          runId: id,
+          spec,
+          backend: chosen,
+          backendPending: choosing || undefined,
+          ...data,
+        },
+        data.data ? splitBuffers(data.data) : [],
+      );
   }
 
   /** A worker for an ended run that has none (shown from saved or imported results): its model, built without training. */
@@ -341,7 +380,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     if (!store.getState().trainedSpec) return;
     const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
     for (let next = queued(); next.length > 0 && trainingCount() < live; next = queued()) {
-      if (sharedData && !choosing) launch(next[0], { data: sharedData.shift() }); // none left (a Restart): it loads its own
+      if (sharedData && !choosing)
+        launch(next[0], { data: sharedData.shift() }); // none left (a Restart): it loads its own
       else if (dataSource === undefined) {
         dataSource = next[0];
         launch(next[0], { shareData: Math.min(next.length - 1, live - 1) });
@@ -368,13 +408,20 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
       (decision) => {
         if (mine !== generation) return;
         chosen = decision.backend;
-        store.getState().setBackendChoice({ state: 'chosen', backend: decision.backend, reason: decision.reason, measuredAt: decision.measuredAt });
+        store.getState().setBackendChoice({
+          state: 'chosen',
+          backend: decision.backend,
+          reason: decision.reason,
+          measuredAt: decision.measuredAt,
+        });
         decided();
       },
       (err: unknown) => {
         if (mine !== generation) return;
         // Measuring failed (no backend finished a step): each worker falls back on its own.
-        store.getState().setBackendChoice({ state: 'failed', reason: err instanceof Error ? err.message : String(err) });
+        store
+          .getState()
+          .setBackendChoice({ state: 'failed', reason: err instanceof Error ? err.message : String(err) });
         decided();
       },
     );
@@ -386,7 +433,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     for (const [id, run] of [...runs]) {
       if (!run.worker) continue;
       const silent = clock.now() - (lastHeard.get(id) ?? clock.now());
-      const excused = run.phase === 'ended' || run.phase === 'paused' || waiting.has(id) || (choosing && id === dataSource);
+      const excused =
+        run.phase === 'ended' || run.phase === 'paused' || waiting.has(id) || (choosing && id === dataSource);
       if (excused || silent < SILENCE_LIMIT_MS) continue;
       buffer.flush();
       s.markCrashed(id, `the worker stopped responding (nothing for ${Math.round(silent / 1000)} s): restart the run`);
@@ -397,9 +445,15 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
   clock.every(SILENCE_LIMIT_MS / 6, checkLiveness);
 
   /** The runs a pause, resume or stop of `id` (all when undefined) goes to: those that are training. */
-  const targets = (id?: string) => [...runs].filter(([r, run]) => (id === undefined || r === id) && isTraining(run.phase) && run.worker).map(([r, run]) => [r, run.worker!] as const);
+  const targets = (id?: string) =>
+    [...runs]
+      .filter(([r, run]) => (id === undefined || r === id) && isTraining(run.phase) && run.worker)
+      .map(([r, run]) => [r, run.worker!] as const);
   /** The runs not yet started that a stop of `id` (all when undefined) ends without a worker. */
-  const notStarted = (id?: string) => [...runs].filter(([r, run]) => (id === undefined || r === id) && (run.phase === 'queued' || run.phase === 'held')).map(([r]) => r);
+  const notStarted = (id?: string) =>
+    [...runs]
+      .filter(([r, run]) => (id === undefined || r === id) && (run.phase === 'queued' || run.phase === 'held'))
+      .map(([r]) => r);
 
   return {
     train() {
@@ -489,7 +543,10 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     },
     requestWeights(id) {
       const worker = runs.get(id)?.worker;
-      if (!worker) return Promise.reject(new Error('the weights are only in the page that trained the run, until Reset or a reload'));
+      if (!worker)
+        return Promise.reject(
+          new Error('the weights are only in the page that trained the run, until Reset or a reload'),
+        );
       const requestId = `weights-${++weightsRequests}`;
       return new Promise<ArrayBuffer>((resolve, reject) => {
         weightsWaiting.set(requestId, { runId: id, resolve, reject });
@@ -499,7 +556,8 @@ export function createRunController(store: LabStore, createWorker: () => WorkerL
     openWeights(id, bytes) {
       const live = runs.get(id)?.worker;
       const worker = live ?? launchOpen(id);
-      if (!worker) return Promise.reject(new Error('weights open into an ended run: stop the run (or let it finish) first'));
+      if (!worker)
+        return Promise.reject(new Error('weights open into an ended run: stop the run (or let it finish) first'));
       const requestId = `open-${++weightsRequests}`;
       const opened = new Promise<OpenedWeights>((resolve, reject) => {
         openWaiting.set(requestId, { runId: id, resolve, reject });

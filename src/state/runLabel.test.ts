@@ -6,7 +6,9 @@ describe('run labels', () => {
     expect(runLabel({ id: 'a', method: 'sgd' })).toBe('SGD');
     expect(runLabel({ id: 'b', method: 'sgd', lr: 1e6 })).toBe('SGD lr=1000000');
     expect(runLabel({ id: 'c', method: 'sam', rho: 0.02 })).toBe('SAM ρ=0.02');
-    expect(runLabel({ id: 'd', method: 'at', norm: 'linf', eps: 8 / 255, stepSize: 2 / 255, steps: 10 })).toBe('AT L∞ 8/255');
+    expect(runLabel({ id: 'd', method: 'at', norm: 'linf', eps: 8 / 255, stepSize: 2 / 255, steps: 10 })).toBe(
+      'AT L∞ 8/255',
+    );
     expect(runLabel({ id: 'e', method: 'sgd', label: 'baseline', lr: 3 })).toBe('baseline');
   });
 

@@ -4,8 +4,24 @@ import type { FromWorker } from '../worker/protocol';
 import { addLoss, EMPTY_LOSS_SERIES, LOSS_SMOOTHING, MAX_LOSS_POINTS } from './lossSeries';
 import { applyMessages, etaSeconds, newRunView, type RunView } from './runView';
 
-const point = (epoch: number, cleanAcc: number): HistoryPoint => ({ epoch, step: epoch * 10, trainLoss: 1, trainAcc: 0.5, cleanAcc, robust: { 'linf:0.1': cleanAcc / 2 } });
-const progress = (runId: string, step: number, loss: number): FromWorker => ({ type: 'progress', runId, step, totalSteps: 100, epoch: step / 10, loss, acc: 0.5, imagesPerSec: 320 });
+const point = (epoch: number, cleanAcc: number): HistoryPoint => ({
+  epoch,
+  step: epoch * 10,
+  trainLoss: 1,
+  trainAcc: 0.5,
+  cleanAcc,
+  robust: { 'linf:0.1': cleanAcc / 2 },
+});
+const progress = (runId: string, step: number, loss: number): FromWorker => ({
+  type: 'progress',
+  runId,
+  step,
+  totalSteps: 100,
+  epoch: step / 10,
+  loss,
+  acc: 0.5,
+  imagesPerSec: 320,
+});
 
 function twoRuns(): Record<string, RunView> {
   return { a: newRunView({ id: 'a', method: 'sgd' }), b: newRunView({ id: 'b', method: 'sam', rho: 0.1 }) };
@@ -34,7 +50,11 @@ describe('applyMessages', () => {
   it('takes the final status from done (diverged) and ignores progress after it', () => {
     const runs = applyMessages(twoRuns(), [
       { type: 'status', runId: 'a', status: 'training' },
-      { type: 'done', runId: 'a', result: { id: 'a', method: 'sgd', status: 'diverged', history: [point(0, 0.1)], msPerStep: 5 } },
+      {
+        type: 'done',
+        runId: 'a',
+        result: { id: 'a', method: 'sgd', status: 'diverged', history: [point(0, 0.1)], msPerStep: 5 },
+      },
       progress('a', 7, 1),
     ]);
     expect(runs.a.status).toBe('diverged');
@@ -53,7 +73,9 @@ describe('applyMessages', () => {
   });
 
   it('estimates the time left from the speed', () => {
-    const [run] = Object.values(applyMessages(twoRuns(), [{ type: 'status', runId: 'a', status: 'training' }, progress('a', 20, 1)]));
+    const [run] = Object.values(
+      applyMessages(twoRuns(), [{ type: 'status', runId: 'a', status: 'training' }, progress('a', 20, 1)]),
+    );
     // 80 steps of 32 images at 320 images/s
     expect(etaSeconds(run, 32)).toBeCloseTo(8);
   });

@@ -71,7 +71,12 @@ export function applyMessage(run: RunView, msg: FromWorker): RunView {
     case 'done':
       // An error already reported outranks the result a dying run may still send.
       if (run.status === 'error') return run;
-      return { ...run, status: msg.result.status, result: msg.result, history: msg.result.history.length ? msg.result.history : run.history };
+      return {
+        ...run,
+        status: msg.result.status,
+        result: msg.result,
+        history: msg.result.history.length ? msg.result.history : run.history,
+      };
     default:
       // Landscape and data-loading messages are folded by their own slices.
       return run;

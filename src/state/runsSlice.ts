@@ -6,7 +6,8 @@ import { applyMessages, isFinal, newRunView, type RunView } from './runView';
 import type { SliceCreator } from './sliceTypes';
 
 /** Why a restored run (RunsSlice.restoredRuns) offers no landscape or weights: shown beside those actions. */
-export const WEIGHTS_GONE_REASON = 'Weights are not kept after a reload or with saved results: train again, or open a weights file (Export), to slice or export weights.';
+export const WEIGHTS_GONE_REASON =
+  'Weights are not kept after a reload or with saved results: train again, or open a weights file (Export), to slice or export weights.';
 
 /** What "auto" chose for the experiment being trained, and why (shown on every run card). */
 export type BackendChoiceView =
@@ -50,7 +51,13 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
   resetRuns(spec) {
     const runs: Record<string, RunView> = {};
     for (const r of spec?.runs ?? []) runs[r.id] = newRunView(r);
-    set({ trainedSpec: spec && structuredClone(spec), runs, runOrder: spec?.runs.map((r) => r.id) ?? [], restoredRuns: {}, backendChoice: undefined });
+    set({
+      trainedSpec: spec && structuredClone(spec),
+      runs,
+      runOrder: spec?.runs.map((r) => r.id) ?? [],
+      restoredRuns: {},
+      backendChoice: undefined,
+    });
   },
   applyWorkerMessages(batch) {
     const runs = applyMessages(get().runs, batch);

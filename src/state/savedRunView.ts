@@ -14,7 +14,13 @@ import type { RunErrorKind, RunView } from './runView';
 export type SavedRunRead = { ok: true; view: RunView } | { ok: false; reason: string };
 
 /** Every kind a saved view's error may have (a Record, so that a new kind must be added here). */
-const ERROR_KINDS: Record<RunErrorKind, true> = { exception: true, 'device-lost': true, protocol: true, crash: true, unreadable: true };
+const ERROR_KINDS: Record<RunErrorKind, true> = {
+  exception: true,
+  'device-lost': true,
+  protocol: true,
+  crash: true,
+  unreadable: true,
+};
 const MAX_STEP = 5e7;
 
 const lossSeriesSchema = known({
@@ -30,7 +36,9 @@ const lossSeriesSchema = known({
  */
 const savedViewSchema = known({
   id: text(32),
-  error: v.optional(known({ message: text(4000), kind: oneOf(Object.keys(ERROR_KINDS) as [RunErrorKind, ...RunErrorKind[]]) })),
+  error: v.optional(
+    known({ message: text(4000), kind: oneOf(Object.keys(ERROR_KINDS) as [RunErrorKind, ...RunErrorKind[]]) }),
+  ),
   backend: v.optional(oneOf(RESULTS_BACKENDS)),
   step: int(0, MAX_STEP),
   totalSteps: int(0, MAX_STEP),
@@ -50,7 +58,8 @@ export function readSavedRunView(raw: unknown, id: string, spec: ExperimentSpec)
   const at = `run "${id}"`;
   const runSpec = spec.runs.find((r) => r.id === id);
   if (!runSpec) return { ok: false, reason: `${at} is not a run of the experiment` };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: `${at} must be an object` };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, reason: `${at} must be an object` };
   const parsed = v.safeParse(savedViewSchema, raw);
   if (!parsed.success) return { ok: false, reason: formatIssues(toIssues(parsed.issues, at)) };
   const saved = parsed.output;
@@ -58,7 +67,18 @@ export function readSavedRunView(raw: unknown, id: string, spec: ExperimentSpec)
   const issues: InputIssue[] = [];
   if (saved.id !== id) issues.push({ path: `${at}.id`, message: `must be "${id}"` });
   // Status, history and error as a results file has them, checked as an import checks them.
-  const checked = readRunResult({ id, method: runSpec.method, status: fields.status, history: fields.history, msPerStep: 0, ...(saved.error ? { error: saved.error.message } : {}) }, at, spec);
+  const checked = readRunResult(
+    {
+      id,
+      method: runSpec.method,
+      status: fields.status,
+      history: fields.history,
+      msPerStep: 0,
+      ...(saved.error ? { error: saved.error.message } : {}),
+    },
+    at,
+    spec,
+  );
   if (!checked.ok) issues.push(...checked.issues);
   const result = fields.result === undefined ? undefined : readRunResult(fields.result, `${at}.result`, spec);
   if (result && !result.ok) issues.push(...result.issues);

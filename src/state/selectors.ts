@@ -15,7 +15,8 @@ export const selectChartAttack = (s: LabState) => s.chartAttack;
 
 /** True while some run has not ended (queued, training or paused). */
 export const selectActive = (s: LabState) => s.runOrder.some((id) => !isFinal(s.runs[id].status));
-export const selectAnyTraining = (s: LabState) => s.runOrder.some((id) => s.runs[id].status === 'training' || s.runs[id].status === 'queued');
+export const selectAnyTraining = (s: LabState) =>
+  s.runOrder.some((id) => s.runs[id].status === 'training' || s.runs[id].status === 'queued');
 export const selectAnyPaused = (s: LabState) => s.runOrder.some((id) => s.runs[id].status === 'paused');
 
 /** Each run's evaluation history, in run order (use with useShallow: changes only at an evaluation). */

@@ -19,7 +19,14 @@ const results = (points: number): Results => ({
       method: 'sgd',
       status: 'done',
       msPerStep: 10.123456,
-      history: Array.from({ length: points }, (_, i) => ({ epoch: i, step: 10 * i, trainLoss: i === 0 ? NaN : 1 / i, trainAcc: 0.5, cleanAcc: 0.123456789, robust: { [key]: 0.05 } })),
+      history: Array.from({ length: points }, (_, i) => ({
+        epoch: i,
+        step: 10 * i,
+        trainLoss: i === 0 ? NaN : 1 / i,
+        trainAcc: 0.5,
+        cleanAcc: 0.123456789,
+        robust: { [key]: 0.05 },
+      })),
     },
   ],
 });
@@ -71,7 +78,10 @@ describe('share link', () => {
     expect(truncated.message).toMatch(/results in the link were ignored/);
     const future = readShareLink(`${encodeShareHash(spec)}&r=7.AAAA`, DEFAULT_SPEC);
     expect(future.message).toMatch(/newer version/);
-    const wrongRun = readShareLink(`${encodeShareHash({ ...spec, runs: [{ id: 'other', method: 'sgd' }] })}&${hash.split('&')[1]}`, DEFAULT_SPEC);
+    const wrongRun = readShareLink(
+      `${encodeShareHash({ ...spec, runs: [{ id: 'other', method: 'sgd' }] })}&${hash.split('&')[1]}`,
+      DEFAULT_SPEC,
+    );
     expect(wrongRun.results).toBeUndefined();
     expect(wrongRun.message).toMatch(/must name a run of the spec/);
   });
@@ -81,8 +91,12 @@ describe('share link', () => {
     const big = readShareLink(`${encodeShareHash(spec)}&r=1.${bomb}`, DEFAULT_SPEC);
     expect(big.results).toBeUndefined();
     expect(big.spec).toEqual(spec);
-    expect(big.message).toMatch(/results in the link were ignored \(it is damaged or truncated \(it holds more than 512 KB of data\)\)/);
-    expect(readShareLink(`${encodeShareHash(spec)}&r=0.${bomb}`, DEFAULT_SPEC).message).toMatch(/format 0 is not one this lab knows/);
+    expect(big.message).toMatch(
+      /results in the link were ignored \(it is damaged or truncated \(it holds more than 512 KB of data\)\)/,
+    );
+    expect(readShareLink(`${encodeShareHash(spec)}&r=0.${bomb}`, DEFAULT_SPEC).message).toMatch(
+      /format 0 is not one this lab knows/,
+    );
   });
 
   it('still reads old #spec= links and says when a link held nothing', () => {

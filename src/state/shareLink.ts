@@ -34,7 +34,17 @@ export function encodeResultsParam(results: Results): string {
       s: r.status,
       ms: round4(r.msPerStep),
       ...(r.error ? { e: r.error } : {}),
-      h: r.history.map((p) => [p.epoch, p.step, p.trainLoss, p.trainAcc, p.cleanAcc, p.cleanLoss ?? NaN, ...keys.map((k) => p.robust[k] ?? NaN)].map(round4)),
+      h: r.history.map((p) =>
+        [
+          p.epoch,
+          p.step,
+          p.trainLoss,
+          p.trainAcc,
+          p.cleanAcc,
+          p.cleanLoss ?? NaN,
+          ...keys.map((k) => p.robust[k] ?? NaN),
+        ].map(round4),
+      ),
     })),
   };
   return encodeLinkPart(compact, RESULTS_CODEC_VERSION);
@@ -90,15 +100,23 @@ export function readShareLink(hash: string, defaults: ExperimentSpec): LinkConte
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   if (!params.has('x')) {
     const legacy = specFromHash(hash, defaults);
-    return legacy ? { spec: legacy.spec, found: true, message: legacy.message ?? null } : { spec: structuredClone(defaults), found: false, message: null };
+    return legacy
+      ? { spec: legacy.spec, found: true, message: legacy.message ?? null }
+      : { spec: structuredClone(defaults), found: false, message: null };
   }
   const decoded = decodeShareHash(hash);
   const r = params.get(RESULTS_KEY);
   if (r === null) return { spec: decoded.spec, found: decoded.found, message: decoded.message };
   // Results only make sense for the exact spec they were trained with.
-  if (decoded.message !== null) return { spec: decoded.spec, found: true, message: `${decoded.message} The results in the link were ignored too.` };
+  if (decoded.message !== null)
+    return { spec: decoded.spec, found: true, message: `${decoded.message} The results in the link were ignored too.` };
   const read = decodeResultsParam(r, decoded.spec);
-  if ('reason' in read) return { spec: decoded.spec, found: true, message: `The results in the link were ignored (${read.reason}); the experiment itself was read and can be trained.` };
+  if ('reason' in read)
+    return {
+      spec: decoded.spec,
+      found: true,
+      message: `The results in the link were ignored (${read.reason}); the experiment itself was read and can be trained.`,
+    };
   return { spec: decoded.spec, found: true, results: read.results, message: null };
 }
 
@@ -107,5 +125,7 @@ export function shareLinkHash(spec: ExperimentSpec, results?: Results): { hash: 
   const hash = encodeShareHash(spec);
   if (!results) return { hash, withResults: false };
   const r = encodeResultsParam(results);
-  return r.length <= RESULTS_LINK_MAX_CHARS ? { hash: `${hash}&${RESULTS_KEY}=${r}`, withResults: true } : { hash, withResults: false };
+  return r.length <= RESULTS_LINK_MAX_CHARS
+    ? { hash: `${hash}&${RESULTS_KEY}=${r}`, withResults: true }
+    : { hash, withResults: false };
 }

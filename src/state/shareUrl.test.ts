@@ -16,7 +16,15 @@ function randomSpec(rng: Rng): ExperimentSpec {
   spec.runs = Array.from({ length: 1 + rng.int(6) }, (_, i): RunSpec => {
     const method = METHODS[rng.int(3)];
     if (method === 'sam') return { id: `r${i}`, method, rho: rng.uniform() };
-    if (method === 'at') return { id: `r${i}`, method, norm: NORMS[rng.int(2)], eps: rng.uniform() * 0.1, stepSize: rng.uniform() * 0.02, steps: rng.int(20) };
+    if (method === 'at')
+      return {
+        id: `r${i}`,
+        method,
+        norm: NORMS[rng.int(2)],
+        eps: rng.uniform() * 0.1,
+        stepSize: rng.uniform() * 0.02,
+        steps: rng.int(20),
+      };
     return { id: `r${i}`, method };
   });
   return spec;
@@ -65,7 +73,10 @@ describe('share URL codec', () => {
 
   it('resets only the tampered fields and says which', () => {
     const tampered = { ...structuredClone(DEFAULT_SPEC), seed: 77, train: { ...DEFAULT_SPEC.train, lr: 'huge' } };
-    const hash = `#x=1.${btoa(String.fromCharCode(...deflateSync(strToU8(JSON.stringify(tampered))))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+    const hash = `#x=1.${btoa(String.fromCharCode(...deflateSync(strToU8(JSON.stringify(tampered)))))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')}`;
     const d = decodeShareHash(hash);
     expect(d.spec.seed).toBe(77);
     expect(d.spec.train.lr).toBe(DEFAULT_SPEC.train.lr);
@@ -86,7 +97,10 @@ describe('share URL codec', () => {
     const d = decodeShareHash(fixture);
     expect(d.message).toBeNull();
     expect(d.spec.seed).toBe(1234);
-    expect(d.spec.runs).toEqual([{ id: 'sgd', method: 'sgd' }, { id: 'sam.1', method: 'sam', rho: 0.1 }]);
+    expect(d.spec.runs).toEqual([
+      { id: 'sgd', method: 'sgd' },
+      { id: 'sam.1', method: 'sam', rho: 0.1 },
+    ]);
   });
 
   it('reads only its own codec version: 0 and -1 are refused, a greater one is from a newer lab', () => {
@@ -109,7 +123,11 @@ describe('share URL codec', () => {
   });
 
   it('keeps its message short whatever the link holds', () => {
-    const huge = { ...DEFAULT_SPEC, runs: [{ id: 'r'.repeat(10_000), method: 'sgd' }], ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])) };
+    const huge = {
+      ...DEFAULT_SPEC,
+      runs: [{ id: 'r'.repeat(10_000), method: 'sgd' }],
+      ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])),
+    };
     const d = decodeShareHash(`#x=1.${toBase64Url(deflateSync(strToU8(JSON.stringify(huge)), { level: 9 }))}`);
     expect(d.issues.length).toBeGreaterThan(300);
     expect(d.message!.length).toBeLessThan(2000);

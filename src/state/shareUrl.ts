@@ -42,13 +42,18 @@ export function decodeShareHash(hash: string): DecodedShare {
   const value = params.get(KEY);
   if (value === null) return { spec: structuredClone(DEFAULT_SPEC), issues: [], message: null, found: false };
   const read = readLinkPart(value, SHARE_CODEC_VERSION, SPEC_LINK_MAX_BYTES);
-  if ('reason' in read) return fallback(`The link was not read: ${read.reason}. The default experiment is shown instead.`);
+  if ('reason' in read)
+    return fallback(`The link was not read: ${read.reason}. The default experiment is shown instead.`);
   const raw = read.raw;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fallback('The link holds no experiment: the default experiment is shown instead.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fallback('The link holds no experiment: the default experiment is shown instead.');
   let obj = raw as Record<string, unknown>;
   const from = typeof obj.version === 'number' && Number.isInteger(obj.version) ? obj.version : 1;
   for (let v = from; MIGRATIONS[v]; v++) obj = MIGRATIONS[v](obj);
   const { spec, issues } = parseSpec(obj);
-  const message = issues.length === 0 ? null : `Some settings in the link were ignored and reset to their defaults:\n${formatIssues(issues, 'spec')}`;
+  const message =
+    issues.length === 0
+      ? null
+      : `Some settings in the link were ignored and reset to their defaults:\n${formatIssues(issues, 'spec')}`;
   return { spec, issues, message, found: true };
 }

@@ -58,5 +58,7 @@ export function snapshot(store: LabStore): TestSnapshot {
 }
 
 export function installTestHook(store: LabStore): void {
-  (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab = Object.freeze({ getState: () => snapshot(store) });
+  (window as unknown as { __dualityLab: { getState(): TestSnapshot } }).__dualityLab = Object.freeze({
+    getState: () => snapshot(store),
+  });
 }

@@ -44,7 +44,7 @@ describe('nextTurns', () => {
     expect(nextTurns([], 0, 3)).toEqual([]);
   });
 
-  it('does not reorder the caller\'s list', () => {
+  it("does not reorder the caller's list", () => {
     const waiting = [c('a', 0.5, 0), c('b', 0.1, 1)];
     const copy = structuredClone(waiting);
     nextTurns(waiting, 0, 2);
@@ -71,7 +71,12 @@ describe('turnLength', () => {
     expect(turnLength(specWith(96, 16, 0.01))).toBe(1);
     expect(turnLength(specWith(10, 1024, 0.1))).toBe(1);
     for (const every of [0.001, 0.1, 0.3, 1, 7, 500])
-      for (const [n, bs] of [[10, 1], [10, 1024], [2000, 64], [100_000, 1]]) {
+      for (const [n, bs] of [
+        [10, 1],
+        [10, 1024],
+        [2000, 64],
+        [100_000, 1],
+      ]) {
         const l = turnLength(specWith(n, bs, every));
         expect(Number.isInteger(l)).toBe(true);
         expect(l).toBeGreaterThanOrEqual(1);
@@ -121,16 +126,19 @@ describe('turns of one shared place', () => {
     { trainSize: 1000, batchSize: 10, every: 0.25, epochs: 2, costs: [2, 2, 40] },
     { trainSize: 500, batchSize: 7, every: 2, epochs: 5.5, costs: [100, 1, 10] },
     { trainSize: 50, batchSize: 50, every: 1, epochs: 4, costs: [1, 5, 25] },
-  ])('keeps 3 runs of unequal step cost within one evaluation interval: $trainSize/$batchSize, every $every', ({ trainSize, batchSize, every, epochs, costs }) => {
-    const spec = specWith(trainSize, batchSize, every, epochs);
-    const { spread, stepsPerEpoch, length } = simulate(spec, costs);
-    // The promise the charts rely on: at every moment within one evaluation interval ...
-    expect(spread).toBeLessThanOrEqual(every);
-    // ... and in fact within one turn (the least advanced run always goes next).
-    expect(spread).toBeLessThanOrEqual(length / stepsPerEpoch + 1e-12);
-    // Not trivially: the runs were apart at some moment.
-    expect(spread).toBeGreaterThan(0);
-  });
+  ])(
+    'keeps 3 runs of unequal step cost within one evaluation interval: $trainSize/$batchSize, every $every',
+    ({ trainSize, batchSize, every, epochs, costs }) => {
+      const spec = specWith(trainSize, batchSize, every, epochs);
+      const { spread, stepsPerEpoch, length } = simulate(spec, costs);
+      // The promise the charts rely on: at every moment within one evaluation interval ...
+      expect(spread).toBeLessThanOrEqual(every);
+      // ... and in fact within one turn (the least advanced run always goes next).
+      expect(spread).toBeLessThanOrEqual(length / stepsPerEpoch + 1e-12);
+      // Not trivially: the runs were apart at some moment.
+      expect(spread).toBeGreaterThan(0);
+    },
+  );
 
   it('a slow run is not starved: every run gets a turn before any gets a third', () => {
     const spec = specWith(2000, 64, 1, 6);

@@ -23,11 +23,13 @@ export function defaultParallelism(cores: number | undefined): number {
   return Math.max(1, Math.min(4, cores ?? 2));
 }
 
-export const createUiSlice = (maxParallel: number): SliceCreator<UiSlice> => (set) => ({
-  chartAttack: undefined,
-  notice: undefined,
-  maxParallel,
-  setChartAttack: (key) => set({ chartAttack: key }),
-  setNotice: (text) => set({ notice: text }),
-  setMaxParallel: (n) => set({ maxParallel: Math.max(1, Math.floor(n)) }),
-});
+export const createUiSlice =
+  (maxParallel: number): SliceCreator<UiSlice> =>
+  (set) => ({
+    chartAttack: undefined,
+    notice: undefined,
+    maxParallel,
+    setChartAttack: (key) => set({ chartAttack: key }),
+    setNotice: (text) => set({ notice: text }),
+    setMaxParallel: (n) => set({ maxParallel: Math.max(1, Math.floor(n)) }),
+  });

@@ -61,7 +61,8 @@ type Path = (string | number)[];
 function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
   out.push(at);
   if (typeof value === 'object' && value !== null && out.length < 5000) {
-    for (const key of Object.keys(value)) paths((value as Record<string, unknown>)[key], [...at, Array.isArray(value) ? Number(key) : key], out);
+    for (const key of Object.keys(value))
+      paths((value as Record<string, unknown>)[key], [...at, Array.isArray(value) ? Number(key) : key], out);
   }
   return out;
 }
@@ -69,7 +70,12 @@ function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
 /** `base` with up to 4 random edits: a value replaced by a hostile one, a key removed, a key added. */
 function mutated<T>(base: T): fc.Arbitrary<unknown> {
   const all = paths(base);
-  const edit = fc.tuple(fc.nat(), fc.constantFrom('replace', 'delete', 'add'), fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype')), hostile);
+  const edit = fc.tuple(
+    fc.nat(),
+    fc.constantFrom('replace', 'delete', 'add'),
+    fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype')),
+    hostile,
+  );
   return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
     const copy = structuredClone(base) as unknown;
     let root = copy;
@@ -91,23 +97,69 @@ function mutated<T>(base: T): fc.Arbitrary<unknown> {
   });
 }
 
-const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'sgd', method: 'sgd' }, { id: 'at', method: 'at', norm: 'linf', eps: 0.01, stepSize: 0.004, steps: 2 }] };
+const spec: ExperimentSpec = {
+  ...structuredClone(DEFAULT_SPEC),
+  runs: [
+    { id: 'sgd', method: 'sgd' },
+    { id: 'at', method: 'at', norm: 'linf', eps: 0.01, stepSize: 0.004, steps: 2 },
+  ],
+};
 const attack = `linf:${spec.eval.attacks[0].eps}`;
 const results: Results = {
   spec,
   backend: 'wasm',
   runs: [
-    { id: 'sgd', method: 'sgd', status: 'done', msPerStep: 3, history: [{ epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [attack]: 0.1 } }, { epoch: 1, step: 9, trainLoss: 0.5, trainAcc: 0.8, cleanAcc: 0.7, cleanLoss: 0.6, robust: { [attack]: 0.3 } }] },
+    {
+      id: 'sgd',
+      method: 'sgd',
+      status: 'done',
+      msPerStep: 3,
+      history: [
+        { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [attack]: 0.1 } },
+        { epoch: 1, step: 9, trainLoss: 0.5, trainAcc: 0.8, cleanAcc: 0.7, cleanLoss: 0.6, robust: { [attack]: 0.3 } },
+      ],
+    },
     { id: 'at', method: 'at', status: 'interrupted', msPerStep: 5, history: [] },
   ],
 };
 const resultsJson = JSON.parse(resultsToJson(results)) as unknown;
-const savedView = { ...newRunView(spec.runs[0]), status: 'done', history: results.runs[0].history, result: results.runs[0] };
-const landscapes = [{ requestId: 'r1', trigger: 'end', kinds: ['weight-1d', 'sharpness'], step: 9, epoch: 1, ms: 5, estimate: { evals: 1, gradEvals: 1 }, results: [sampleResults()['weight-1d'], sampleResults().sharpness], progress: 1 }];
-const manifest = JSON.parse(JSON.stringify({
-  version: 1,
-  datasets: { cifar10: { name: 'cifar10', classNames: ['a'], shape: [32, 32, 3], train: 1, test: 1, mean: [0.5], std: [0.2], source: 's', files: [{ path: 'cifar10/a.gz', role: 'train', format: 'cifar10-bin', bytes: 1, sha256: 'a'.repeat(64) }] } },
-})) as unknown;
+const savedView = {
+  ...newRunView(spec.runs[0]),
+  status: 'done',
+  history: results.runs[0].history,
+  result: results.runs[0],
+};
+const landscapes = [
+  {
+    requestId: 'r1',
+    trigger: 'end',
+    kinds: ['weight-1d', 'sharpness'],
+    step: 9,
+    epoch: 1,
+    ms: 5,
+    estimate: { evals: 1, gradEvals: 1 },
+    results: [sampleResults()['weight-1d'], sampleResults().sharpness],
+    progress: 1,
+  },
+];
+const manifest = JSON.parse(
+  JSON.stringify({
+    version: 1,
+    datasets: {
+      cifar10: {
+        name: 'cifar10',
+        classNames: ['a'],
+        shape: [32, 32, 3],
+        train: 1,
+        test: 1,
+        mean: [0.5],
+        std: [0.2],
+        source: 's',
+        files: [{ path: 'cifar10/a.gz', role: 'train', format: 'cifar10-bin', bytes: 1, sha256: 'a'.repeat(64) }],
+      },
+    },
+  }),
+) as unknown;
 
 const link = (value: unknown) => `#x=1.${toBase64Url(deflateSync(strToU8(JSON.stringify(value) ?? 'null')))}`;
 const linkable = (value: unknown): boolean => {
@@ -135,7 +187,12 @@ describe('every reader of untrusted input, on random and mutated inputs', () => 
       }),
       { numRuns: RUNS },
     );
-    fc.assert(fc.property(fc.string({ maxLength: 3000 }), (hash) => bounded(() => readShareLink(`#${hash}`, DEFAULT_SPEC).message)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3000 }), (hash) =>
+        bounded(() => readShareLink(`#${hash}`, DEFAULT_SPEC).message),
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it('the results file, and the results part of a link', () => {
@@ -154,7 +211,9 @@ describe('every reader of untrusted input, on random and mutated inputs', () => 
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), fc.nat(), (junk, at) => {
         const cut = at % (param.length + 1);
-        bounded(() => readShareLink(`${specHash}&r=${param.slice(0, cut)}${junk}${param.slice(cut)}`, DEFAULT_SPEC).message);
+        bounded(
+          () => readShareLink(`${specHash}&r=${param.slice(0, cut)}${junk}${param.slice(cut)}`, DEFAULT_SPEC).message,
+        );
       }),
       { numRuns: RUNS },
     );
@@ -172,9 +231,14 @@ describe('every reader of untrusted input, on random and mutated inputs', () => 
     );
     fc.assert(
       fc.property(mutated(landscapes), (raw) => {
-        bounded(() => landscapePart.restore({ landscapes: {} } as unknown as LabState, 'sgd', raw).landscapes?.sgd?.error);
+        bounded(
+          () => landscapePart.restore({ landscapes: {} } as unknown as LabState, 'sgd', raw).landscapes?.sgd?.error,
+        );
         bounded(() => {
-          const r = readLandscapeResult(Array.isArray(raw) ? (raw[0] as { results?: unknown[] })?.results?.[0] : raw, 'r');
+          const r = readLandscapeResult(
+            Array.isArray(raw) ? (raw[0] as { results?: unknown[] })?.results?.[0] : raw,
+            'r',
+          );
           return r.ok ? null : formatIssues(r.issues);
         });
       }),
@@ -183,19 +247,35 @@ describe('every reader of untrusted input, on random and mutated inputs', () => 
   });
 
   it('the dataset manifest', () => {
-    fc.assert(fc.property(fc.oneof(hostile, mutated(manifest)), (raw) => boundedThrowing(() => parseManifest(raw), /^datasets\/manifest\.json: /)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.oneof(hostile, mutated(manifest)), (raw) =>
+        boundedThrowing(() => parseManifest(raw), /^datasets\/manifest\.json: /),
+      ),
+      { numRuns: RUNS },
+    );
   });
 
-  it("dataset files: gzip, idx and CIFAR-10 headers, tarballs", () => {
-    const idx = encodeIdx({ shape: [4, 4, 1], pixels: new Uint8Array(32).fill(3), labels: new Uint8Array([1, 2]), n: 2 });
+  it('dataset files: gzip, idx and CIFAR-10 headers, tarballs', () => {
+    const idx = encodeIdx({
+      shape: [4, 4, 1],
+      pixels: new Uint8Array(32).fill(3),
+      labels: new Uint8Array([1, 2]),
+      n: 2,
+    });
     const files = [idx.images, idx.labels, new Uint8Array(zlib.gzipSync(idx.images)), new Uint8Array(3073 * 2).fill(1)];
     const bytes = fc.oneof(
       fc.uint8Array({ maxLength: 4096 }),
-      fc.tuple(fc.constantFrom(...files), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat()).map(([f, edits, cut]) => {
-        const b = f.slice();
-        for (const [i, v] of edits) b[i % b.length] = v;
-        return b.subarray(0, b.length - (cut % 4 === 0 ? cut % b.length : 0));
-      }),
+      fc
+        .tuple(
+          fc.constantFrom(...files),
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+          fc.nat(),
+        )
+        .map(([f, edits, cut]) => {
+          const b = f.slice();
+          for (const [i, v] of edits) b[i % b.length] = v;
+          return b.subarray(0, b.length - (cut % 4 === 0 ? cut % b.length : 0));
+        }),
     );
     const named = /^(idx image file|idx label file|CIFAR-10|file|tar |bomb)/;
     fc.assert(

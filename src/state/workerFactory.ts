@@ -7,17 +7,26 @@ import type { FromWorker, ToWorker } from '../worker/protocol';
 import type { WorkerClient } from './workerClient';
 
 export function createRunWorker(): WorkerClient<ToWorker, FromWorker> {
-  return new Worker(new URL('../worker/runWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerClient<ToWorker, FromWorker>;
+  return new Worker(new URL('../worker/runWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerClient<
+    ToWorker,
+    FromWorker
+  >;
 }
 
 export function createProbeWorker(): WorkerClient<ProbeRequest, FromProbe> {
-  return new Worker(new URL('../worker/probeWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerClient<ProbeRequest, FromProbe>;
+  return new Worker(new URL('../worker/probeWorker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as WorkerClient<ProbeRequest, FromProbe>;
 }
 
 export function createImportWorker(): WorkerClient<ImportRequest, ImportReply> {
-  return new Worker(new URL('../worker/importWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerClient<ImportRequest, ImportReply>;
+  return new Worker(new URL('../worker/importWorker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as WorkerClient<ImportRequest, ImportReply>;
 }
 
 export function createClassroomWorker(): WorkerClient<ClassroomRequest, ClassroomReply> {
-  return new Worker(new URL('../worker/classroomWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerClient<ClassroomRequest, ClassroomReply>;
+  return new Worker(new URL('../worker/classroomWorker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as WorkerClient<ClassroomRequest, ClassroomReply>;
 }

@@ -27,8 +27,8 @@ export function App() {
       <header className="top">
         <h1>Duality Lab</h1>
         <p>
-          SGD, SAM and adversarial training side by side, with clean and robust accuracy live (after Zhang et al., “On the Duality Between
-          Sharpness-Aware Minimization and Adversarial Training”, ICML 2024).
+          SGD, SAM and adversarial training side by side, with clean and robust accuracy live (after Zhang et al., “On
+          the Duality Between Sharpness-Aware Minimization and Adversarial Training”, ICML 2024).
         </p>
         <ViewBar />
       </header>
@@ -37,11 +37,7 @@ export function App() {
       <Notice />
       <main>
         <aside className="setup">
-          {classroom ? (
-            <LessonPanel />
-          ) : (
-            <SetupForm />
-          )}
+          {classroom ? <LessonPanel /> : <SetupForm />}
           <HistoryPanel />
         </aside>
         <section className="results">

@@ -20,7 +20,13 @@ export function Controls() {
   };
   return (
     <div className="controls" data-testid="controls">
-      <button type="button" className="primary" disabled={active || issues.length > 0} onClick={train} title={issues.length ? formatIssues(issues) : undefined}>
+      <button
+        type="button"
+        className="primary"
+        disabled={active || issues.length > 0}
+        onClick={train}
+        title={issues.length ? formatIssues(issues) : undefined}
+      >
         Train
       </button>
       <button type="button" disabled={!anyTraining} onClick={() => controller.pause()}>

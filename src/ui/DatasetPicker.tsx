@@ -71,24 +71,27 @@ export function DatasetPicker({ disabled }: { disabled: boolean }) {
                 {CATALOG[name].title}
               </label>
               <span className="dataset-state">
-                {state === 'ready' && st?.ready && (st.where === 'browser' ? 'ready (kept in this browser)' : st.where === 'server' ? 'ready' : 'ready (generated)')}
+                {state === 'ready' &&
+                  st?.ready &&
+                  (st.where === 'browser'
+                    ? 'ready (kept in this browser)'
+                    : st.where === 'server'
+                      ? 'ready'
+                      : 'ready (generated)')}
                 {state === 'checking' && 'checking…'}
                 {state === 'missing' && 'missing'}
               </span>
               {load && (
                 <span className="dataset-loading">
-                  <progress max={load.total || 1} value={load.loaded} aria-label={`${name} loading`} /> {mb(load.loaded)} / {mb(load.total)}
+                  <progress max={load.total || 1} value={load.loaded} aria-label={`${name} loading`} />{' '}
+                  {mb(load.loaded)} / {mb(load.total)}
                 </span>
               )}
               {NOTES[name] && <small className="note">{NOTES[name]}</small>}
               {st && !st.ready && (
                 <small className="how">
                   {st.reason}. Prepare it with <code>npm run datasets</code>
-                  {DROP[name] && (
-                    <>
-                      , or drop {DROP[name]} onto this page.
-                    </>
-                  )}
+                  {DROP[name] && <>, or drop {DROP[name]} onto this page.</>}
                 </small>
               )}
             </li>
@@ -97,7 +100,12 @@ export function DatasetPicker({ disabled }: { disabled: boolean }) {
       </ul>
       <div className="drop-zone" onDragOver={(e) => e.preventDefault()} onDrop={onZoneDrop}>
         Drop {CIFAR10_TARBALL} or the four Fashion-MNIST files here, or{' '}
-        <button type="button" className="small" onClick={() => input.current?.click()} disabled={imported.phase === 'working'}>
+        <button
+          type="button"
+          className="small"
+          onClick={() => input.current?.click()}
+          disabled={imported.phase === 'working'}
+        >
           choose files
         </button>
         <input
@@ -115,7 +123,8 @@ export function DatasetPicker({ disabled }: { disabled: boolean }) {
       </div>
       {imported.phase === 'working' && (
         <div className="import-progress" role="status">
-          <progress max={imported.total || 1} value={imported.loaded} aria-label="import progress" /> {imported.step} ({mb(imported.loaded)} / {mb(imported.total)})
+          <progress max={imported.total || 1} value={imported.loaded} aria-label="import progress" /> {imported.step} (
+          {mb(imported.loaded)} / {mb(imported.total)})
         </div>
       )}
       {imported.phase === 'done' && (

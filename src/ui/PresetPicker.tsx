@@ -12,7 +12,12 @@ export function PresetPicker({ disabled }: { disabled: boolean }) {
     <section className="panel presets">
       <label>
         Preset{' '}
-        <select disabled={disabled} value={presetId ?? ''} onChange={(e) => store.getState().loadPreset(e.target.value)} aria-label="preset">
+        <select
+          disabled={disabled}
+          value={presetId ?? ''}
+          onChange={(e) => store.getState().loadPreset(e.target.value)}
+          aria-label="preset"
+        >
           {presetId === undefined && <option value="">(edited)</option>}
           {PRESETS.map((p) => (
             <option key={p.id} value={p.id}>

@@ -19,15 +19,26 @@ const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'a
 /** The card of run "a", done, as the page shows it: restored (opened, imported) or trained here. */
 function renderCard(restored: boolean): string {
   const lab = createLabStore({ spec });
-  const [view] = runViewsFromResults({ spec, backend: 'wasm', runs: [{ id: 'a', method: 'sgd', status: 'done', history: [], msPerStep: 1 }] });
+  const [view] = runViewsFromResults({
+    spec,
+    backend: 'wasm',
+    runs: [{ id: 'a', method: 'sgd', status: 'done', history: [], msPerStep: 1 }],
+  });
   lab.setState({ trainedSpec: spec, runs: { a: view }, runOrder: ['a'], restoredRuns: restored ? { a: true } : {} });
   // A server render reads the store's initial state: a store that starts from this one.
   const store = createStore<LabState>()(() => lab.getState());
   const noWorker = () => {
     throw new Error('no worker in a render');
   };
-  const context = { store, controller: createRunController(store, noWorker), datasets: createDatasetController(store, { createWorker: noWorker }), classroom: createClassroomController(noWorker) };
-  return renderToStaticMarkup(createElement(LabContext.Provider, { value: context }, createElement(RunCard, { id: 'a', index: 0 })));
+  const context = {
+    store,
+    controller: createRunController(store, noWorker),
+    datasets: createDatasetController(store, { createWorker: noWorker }),
+    classroom: createClassroomController(noWorker),
+  };
+  return renderToStaticMarkup(
+    createElement(LabContext.Provider, { value: context }, createElement(RunCard, { id: 'a', index: 0 })),
+  );
 }
 
 const sliceNow = (html: string) => html.match(/<button[^>]*class="small slice-now"[^>]*>/)![0];

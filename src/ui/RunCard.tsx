@@ -22,7 +22,12 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
   const fraction = run.totalSteps > 0 ? run.step / run.totalSteps : 0;
   const last = run.history.at(-1);
   return (
-    <article className={`run-card status-${run.status}`} data-run={id} data-status={run.status} style={{ borderColor: runColor(index) }}>
+    <article
+      className={`run-card status-${run.status}`}
+      data-run={id}
+      data-status={run.status}
+      style={{ borderColor: runColor(index) }}
+    >
       <header>
         <span className="swatch" style={{ background: runColor(index) }} aria-hidden />
         <strong>{runLabel(run.spec)}</strong>
@@ -53,7 +58,9 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
         <dt>clean</dt>
         <dd>{last ? `${(last.cleanAcc * 100).toFixed(1)} %` : '–'}</dd>
       </dl>
-      {run.status === 'diverged' && <p className="note">The loss became infinite or NaN: this run diverged (try a smaller learning rate).</p>}
+      {run.status === 'diverged' && (
+        <p className="note">The loss became infinite or NaN: this run diverged (try a smaller learning rate).</p>
+      )}
       {run.error && (
         <div className="error" role="alert">
           <p>{run.error.message}</p>
@@ -63,21 +70,42 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
         {!isFinal(run.status) && (
           <>
             {run.status === 'paused' ? (
-              <button type="button" className="small" onClick={() => controller.resume(id)} aria-label={`Resume ${runLabel(run.spec)}`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => controller.resume(id)}
+                aria-label={`Resume ${runLabel(run.spec)}`}
+              >
                 Resume
               </button>
             ) : (
-              <button type="button" className="small" onClick={() => controller.pause(id)} disabled={run.status !== 'training'} aria-label={`Pause ${runLabel(run.spec)}`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => controller.pause(id)}
+                disabled={run.status !== 'training'}
+                aria-label={`Pause ${runLabel(run.spec)}`}
+              >
                 Pause
               </button>
             )}
-            <button type="button" className="small" onClick={() => controller.stop(id)} aria-label={`Stop ${runLabel(run.spec)}`}>
+            <button
+              type="button"
+              className="small"
+              onClick={() => controller.stop(id)}
+              aria-label={`Stop ${runLabel(run.spec)}`}
+            >
               Stop
             </button>
           </>
         )}
         {isFinal(run.status) && run.status !== 'done' && (
-          <button type="button" className="small restart" onClick={() => controller.restart(id)} aria-label={`Restart ${runLabel(run.spec)}`}>
+          <button
+            type="button"
+            className="small restart"
+            onClick={() => controller.restart(id)}
+            aria-label={`Restart ${runLabel(run.spec)}`}
+          >
             Restart
           </button>
         )}

@@ -18,7 +18,12 @@ export function RunEditor({ disabled }: { disabled: boolean }) {
     <fieldset className="panel runs-editor" disabled={disabled}>
       <legend>Runs</legend>
       {spec.runs.map((run, i) => (
-        <RunRow key={`${i}:${run.id}`} run={run} index={i} update={(edit) => state().updateSpec((d) => edit(d.runs[i] as never, d))} />
+        <RunRow
+          key={`${i}:${run.id}`}
+          run={run}
+          index={i}
+          update={(edit) => state().updateSpec((d) => edit(d.runs[i] as never, d))}
+        />
       ))}
       <div className="add-runs">
         {METHODS.map((m) => (
@@ -43,17 +48,59 @@ function RunRow({ run, index, update }: { run: RunSpec; index: number; update: R
         <span className="swatch" style={{ background: runColor(index) }} aria-hidden />
         {runLabel(run)}
       </strong>
-      <SelectField label="Method" path={`${p}.method`} value={run.method} options={METHODS} optionLabel={(m) => METHOD_NAMES[m]} onChange={(m) => store.getState().setRunMethod(run.id, m)} />
-      {run.method === 'sam' && <NumberField label="rho" path={`${p}.rho`} value={run.rho} onChange={(v) => update((r) => void ((r as typeof run).rho = v))} />}
+      <SelectField
+        label="Method"
+        path={`${p}.method`}
+        value={run.method}
+        options={METHODS}
+        optionLabel={(m) => METHOD_NAMES[m]}
+        onChange={(m) => store.getState().setRunMethod(run.id, m)}
+      />
+      {run.method === 'sam' && (
+        <NumberField
+          label="rho"
+          path={`${p}.rho`}
+          value={run.rho}
+          onChange={(v) => update((r) => void ((r as typeof run).rho = v))}
+        />
+      )}
       {run.method === 'at' && (
         <>
-          <SelectField label="Norm" path={`${p}.norm`} value={run.norm} options={NORMS} onChange={(v) => update((r) => void ((r as typeof run).norm = v))} />
-          <NumberField label="eps" path={`${p}.eps`} value={run.eps} {...pixelUnits(run.norm)} onChange={(v) => update((r) => void ((r as typeof run).eps = v))} />
-          <NumberField label="Step size" path={`${p}.stepSize`} value={run.stepSize} {...pixelUnits(run.norm)} onChange={(v) => update((r) => void ((r as typeof run).stepSize = v))} />
-          <NumberField label="Steps" path={`${p}.steps`} value={run.steps} onChange={(v) => update((r) => void ((r as typeof run).steps = v))} />
+          <SelectField
+            label="Norm"
+            path={`${p}.norm`}
+            value={run.norm}
+            options={NORMS}
+            onChange={(v) => update((r) => void ((r as typeof run).norm = v))}
+          />
+          <NumberField
+            label="eps"
+            path={`${p}.eps`}
+            value={run.eps}
+            {...pixelUnits(run.norm)}
+            onChange={(v) => update((r) => void ((r as typeof run).eps = v))}
+          />
+          <NumberField
+            label="Step size"
+            path={`${p}.stepSize`}
+            value={run.stepSize}
+            {...pixelUnits(run.norm)}
+            onChange={(v) => update((r) => void ((r as typeof run).stepSize = v))}
+          />
+          <NumberField
+            label="Steps"
+            path={`${p}.steps`}
+            value={run.steps}
+            onChange={(v) => update((r) => void ((r as typeof run).steps = v))}
+          />
         </>
       )}
-      <button type="button" className="small" aria-label={`remove ${runLabel(run)}`} onClick={() => store.getState().removeRun(run.id)}>
+      <button
+        type="button"
+        className="small"
+        aria-label={`remove ${runLabel(run)}`}
+        onClick={() => store.getState().removeRun(run.id)}
+      >
         Remove
       </button>
     </div>

@@ -8,8 +8,8 @@ export function WebGpuNotice() {
   if (!show) return null;
   return (
     <div className="notice" role="status">
-      This browser has no WebGPU, so the runs train on WebGL or WebAssembly, which is several times slower. Chrome or Edge (and Firefox or Safari with
-      WebGPU turned on) train fastest.{' '}
+      This browser has no WebGPU, so the runs train on WebGL or WebAssembly, which is several times slower. Chrome or
+      Edge (and Firefox or Safari with WebGPU turned on) train fastest.{' '}
       <button
         type="button"
         className="small"

@@ -39,7 +39,8 @@ interface NumberFieldProps {
 /** L-inf budgets are typed in k/255, the paper's unit; L2 budgets as they are. */
 export const pixelUnits = (norm: Norm) => (norm === 'linf' ? { scale: 255, suffix: '/255' } : {});
 
-const shown = (value: number, scale: number) => (Number.isFinite(value) ? String(Number((value * scale).toPrecision(6))) : '');
+const shown = (value: number, scale: number) =>
+  Number.isFinite(value) ? String(Number((value * scale).toPrecision(6))) : '';
 
 export function NumberField({ label, path, value, onChange, scale = 1, step, suffix }: NumberFieldProps) {
   const id = useId();
@@ -78,7 +79,14 @@ interface SelectFieldProps<T extends string> {
   onChange(value: T): void;
 }
 
-export function SelectField<T extends string>({ label, path, value, options, optionLabel, onChange }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({
+  label,
+  path,
+  value,
+  options,
+  optionLabel,
+  onChange,
+}: SelectFieldProps<T>) {
   const id = useId();
   return (
     <FieldShell label={label} path={path} id={id}>

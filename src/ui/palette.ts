@@ -6,4 +6,5 @@ const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#E69F00', '#56B4E9', '#CC79
 export const runColor = (index: number) => OKABE_ITO[index % OKABE_ITO.length];
 
 const DASHES = ['', '6 3', '2 3', '8 3 2 3', '1 2'];
-export const attackDash = (attackIndex: number | undefined) => (attackIndex === undefined ? '' : DASHES[(attackIndex + 1) % DASHES.length]);
+export const attackDash = (attackIndex: number | undefined) =>
+  attackIndex === undefined ? '' : DASHES[(attackIndex + 1) % DASHES.length];

@@ -26,8 +26,16 @@ describe('shortcutFor', () => {
   });
 
   it('does nothing while the user types in a field, except Escape', () => {
-    for (const target of [{ tagName: 'INPUT', type: 'text' }, { tagName: 'INPUT' }, { tagName: 'input', type: 'number' }, { tagName: 'TEXTAREA' }, { tagName: 'SELECT' }, { tagName: 'DIV', isContentEditable: true }]) {
-      for (const key of [' ', 'r', 'n', 'p', 'f', '?']) expect(shortcutFor({ key, target }), `${key} in ${JSON.stringify(target)}`).toBeUndefined();
+    for (const target of [
+      { tagName: 'INPUT', type: 'text' },
+      { tagName: 'INPUT' },
+      { tagName: 'input', type: 'number' },
+      { tagName: 'TEXTAREA' },
+      { tagName: 'SELECT' },
+      { tagName: 'DIV', isContentEditable: true },
+    ]) {
+      for (const key of [' ', 'r', 'n', 'p', 'f', '?'])
+        expect(shortcutFor({ key, target }), `${key} in ${JSON.stringify(target)}`).toBeUndefined();
       expect(shortcutFor({ key: 'Escape', target })).toBe('close');
     }
     // A checkbox or a range slider takes no text: letters still act there.

@@ -25,7 +25,15 @@ export const SHORTCUTS: { keys: string; action: ShortcutAction; what: string }[]
   { keys: 'Esc', action: 'close', what: 'close this list' },
 ];
 
-const BY_KEY: Record<string, ShortcutAction> = { ' ': 'train-pause', r: 'reset', n: 'next-step', p: 'prev-step', f: 'fullscreen', '?': 'help', Escape: 'close' };
+const BY_KEY: Record<string, ShortcutAction> = {
+  ' ': 'train-pause',
+  r: 'reset',
+  n: 'next-step',
+  p: 'prev-step',
+  f: 'fullscreen',
+  '?': 'help',
+  Escape: 'close',
+};
 
 /** Inputs that take the typed characters (checkboxes and buttons do not). */
 const NON_TEXT_INPUTS = new Set(['button', 'checkbox', 'radio', 'range', 'reset', 'submit', 'color', 'file', 'image']);
@@ -59,7 +67,10 @@ export function shortcutFor(e: KeyLike): ShortcutAction | undefined {
  * What Space does now, from the runs' statuses: pause while one trains; resume what is paused; hold
  * runs still queued or starting (the worker takes the pause before its first step); else train.
  */
-export function trainPauseAction(runs: { statuses: readonly string[]; canTrain: boolean }): 'pause' | 'resume' | 'train' | undefined {
+export function trainPauseAction(runs: {
+  statuses: readonly string[];
+  canTrain: boolean;
+}): 'pause' | 'resume' | 'train' | undefined {
   const has = (status: string) => runs.statuses.includes(status);
   if (has('training')) return 'pause';
   if (has('paused')) return 'resume';

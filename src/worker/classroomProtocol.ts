@@ -7,4 +7,5 @@ export interface ClassroomRequest {
   experiment: ToyExperiment;
 }
 
-export type ClassroomReply = { id: number; ok: true; result: ToyComparison; ms: number } | { id: number; ok: false; error: string };
+export type ClassroomReply =
+  { id: number; ok: true; result: ToyComparison; ms: number } | { id: number; ok: false; error: string };

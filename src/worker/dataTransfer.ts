@@ -3,7 +3,11 @@
 import type { DatasetSplit } from '../core/data/dataset';
 
 export function copySplit(d: DatasetSplit): DatasetSplit {
-  return { ...d, train: { ...d.train, x: d.train.x.slice(), y: d.train.y.slice() }, test: { ...d.test, x: d.test.x.slice(), y: d.test.y.slice() } };
+  return {
+    ...d,
+    train: { ...d.train, x: d.train.x.slice(), y: d.train.y.slice() },
+    test: { ...d.test, x: d.test.x.slice(), y: d.test.y.slice() },
+  };
 }
 
 /** The buffers of a split's examples and labels, each once, to transfer with it. */

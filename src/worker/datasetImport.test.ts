@@ -17,9 +17,18 @@ function fashionFiles(side = 28): DroppedFile[] {
   for (const part of ['train', 't10k']) {
     const n = part === 'train' ? 30 : 20;
     const pixels = Uint8Array.from({ length: n * side * side }, (_, i) => (i * 13) % 256);
-    const idx = encodeIdx({ shape: [side, side, 1], pixels, labels: Uint8Array.from({ length: n }, (_, i) => i % 10), n });
+    const idx = encodeIdx({
+      shape: [side, side, 1],
+      pixels,
+      labels: Uint8Array.from({ length: n }, (_, i) => i % 10),
+      n,
+    });
     files.push({ name: `${part}-images-idx3-ubyte.gz`, bytes: new Uint8Array(zlib.gzipSync(idx.images)) });
-    files.push(part === 'train' ? { name: 'train-labels-idx1-ubyte', bytes: idx.labels } : { name: `${part}-labels-idx1-ubyte.gz`, bytes: new Uint8Array(zlib.gzipSync(idx.labels)) });
+    files.push(
+      part === 'train'
+        ? { name: 'train-labels-idx1-ubyte', bytes: idx.labels }
+        : { name: `${part}-labels-idx1-ubyte.gz`, bytes: new Uint8Array(zlib.gzipSync(idx.labels)) },
+    );
   }
   return files;
 }
@@ -46,35 +55,54 @@ describe('dataset import', () => {
 
     // Not served by datasets/ (404) but kept in the browser: loads from there (state/datasetStatus.test.ts: and is ready there).
     const store = { manifest: async () => local, read: async (p: string) => files.get(p) };
-    const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 20, testSize: 10 } };
+    const spec: ExperimentSpec = {
+      ...structuredClone(DEFAULT_SPEC),
+      dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 20, testSize: 10 },
+    };
     const loaded: number[] = [];
     const split = await loadSplitInWorker(spec, (p) => loaded.push(p.loaded), { fetch: notFound, local: store });
     expect([split.train.n, split.test.n]).toEqual([20, 10]);
     expect(loaded.at(-1)).toBe(entry.files.reduce((s, f) => s + f.bytes, 0));
     // A stored file gone missing asks for the drop again.
-    await expect(loadSplitInWorker(spec, undefined, { fetch: notFound, local: { ...store, read: async () => undefined } })).rejects.toThrow(/gone from browser storage: drop/);
+    await expect(
+      loadSplitInWorker(spec, undefined, { fetch: notFound, local: { ...store, read: async () => undefined } }),
+    ).rejects.toThrow(/gone from browser storage: drop/);
   });
 
   it("rejects corrupt, incomplete, wrong-sized and unknown files with the parsers' messages", async () => {
     const deps = { gzip };
     const garbage = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31) % 251);
-    await expect(prepareImport([{ name: 'cifar-10-binary.tar.gz', bytes: Uint8Array.from([0x1f, 0x8b, ...garbage]) }], deps)).rejects.toThrow(/gzip data is corrupt or truncated/);
-    await expect(prepareImport([{ name: 'cifar-10-binary.tar.gz', bytes: garbage }], deps)).rejects.toThrow(/not a tar archive or corrupt|bad numeric field/);
+    await expect(
+      prepareImport([{ name: 'cifar-10-binary.tar.gz', bytes: Uint8Array.from([0x1f, 0x8b, ...garbage]) }], deps),
+    ).rejects.toThrow(/gzip data is corrupt or truncated/);
+    await expect(prepareImport([{ name: 'cifar-10-binary.tar.gz', bytes: garbage }], deps)).rejects.toThrow(
+      /not a tar archive or corrupt|bad numeric field/,
+    );
     await expect(prepareImport(fashionFiles().slice(0, 3), deps)).rejects.toThrow(/missing t10k-labels-idx1-ubyte\.gz/);
     await expect(prepareImport(fashionFiles(8), deps)).rejects.toThrow(/images are 8x8x1, expected 28x28/);
     const cut = fashionFiles();
-    cut[0] = { name: cut[0].name, bytes: new Uint8Array(zlib.gzipSync(zlib.gunzipSync(cut[0].bytes).subarray(0, 1000))) };
+    cut[0] = {
+      name: cut[0].name,
+      bytes: new Uint8Array(zlib.gzipSync(zlib.gunzipSync(cut[0].bytes).subarray(0, 1000))),
+    };
     await expect(prepareImport(cut, deps)).rejects.toThrow(/truncated/);
-    await expect(prepareImport([{ name: 'holiday.jpg', bytes: garbage }], deps)).rejects.toThrow(/holiday\.jpg: not a dataset file the lab knows; drop the official cifar-10-binary\.tar\.gz/);
+    await expect(prepareImport([{ name: 'holiday.jpg', bytes: garbage }], deps)).rejects.toThrow(
+      /holiday\.jpg: not a dataset file the lab knows; drop the official cifar-10-binary\.tar\.gz/,
+    );
   });
 
   it('refuses a file whose gzip trailer is forged (a wrong CRC-32, or a size of 4 GiB declared), before anything is stored', async () => {
-    for (const forge of [(v: DataView, end: number) => v.setUint32(end - 8, v.getUint32(end - 8, true) ^ 1, true), (v: DataView, end: number) => v.setUint32(end - 4, 0xffffffff, true)]) {
+    for (const forge of [
+      (v: DataView, end: number) => v.setUint32(end - 8, v.getUint32(end - 8, true) ^ 1, true),
+      (v: DataView, end: number) => v.setUint32(end - 4, 0xffffffff, true),
+    ]) {
       const files = fashionFiles();
       const bytes = files[0].bytes.slice();
       forge(new DataView(bytes.buffer), bytes.length);
       files[0] = { name: files[0].name, bytes };
-      await expect(prepareImport(files, { gzip })).rejects.toThrow(/train-images-idx3-ubyte\.gz: gzip data is corrupt or truncated \((CRC-32 mismatch|the trailer declares 4294967295 bytes)/);
+      await expect(prepareImport(files, { gzip })).rejects.toThrow(
+        /train-images-idx3-ubyte\.gz: gzip data is corrupt or truncated \((CRC-32 mismatch|the trailer declares 4294967295 bytes)/,
+      );
     }
   });
 });

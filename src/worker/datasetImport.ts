@@ -19,8 +19,7 @@ export interface ImportDeps {
   onStep?(step: string): void;
 }
 
-const UNKNOWN =
-  `drop the official ${CIFAR10_TARBALL} (CIFAR-10 binary version), or the four Fashion-MNIST files together: ${FASHION_FILES.join(', ')}`;
+const UNKNOWN = `drop the official ${CIFAR10_TARBALL} (CIFAR-10 binary version), or the four Fashion-MNIST files together: ${FASHION_FILES.join(', ')}`;
 
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
@@ -30,7 +29,10 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 /** Parses the dropped files into a dataset to store; throws the parsers' message when they are corrupt or not a dataset. */
 export async function prepareImport(files: DroppedFile[], deps: ImportDeps): Promise<PreparedDataset> {
   const name = datasetOfFiles(files);
-  if (!name) throw new Error(`${files.map((f) => f.name).join(', ') || 'no file'}: not a dataset file the lab knows; ${UNKNOWN}`);
+  if (!name)
+    throw new Error(
+      `${files.map((f) => f.name).join(', ') || 'no file'}: not a dataset file the lab knows; ${UNKNOWN}`,
+    );
   const parsed = parseDatasetFiles(name, files, deps.onStep);
   deps.onStep?.('compressing and hashing the files');
   const kept: KeptBytes[] = [];

@@ -17,7 +17,10 @@ describe('worker dataset source', () => {
     const asked: string[] = [];
     const progress: LoadProgress[] = [];
     const s = spec('fashion-mnist', 30, 10);
-    const split = await loadSplitInWorker(s, (p) => progress.push(p), { base: '/datasets/', fetch: folderFetch(dir, asked) });
+    const split = await loadSplitInWorker(s, (p) => progress.push(p), {
+      base: '/datasets/',
+      fetch: folderFetch(dir, asked),
+    });
     const node = await loadSplit(s, { dir });
     expect(split.train.x).toEqual(node.train.x);
     expect(split.test.y).toEqual(node.test.y);
@@ -28,16 +31,16 @@ describe('worker dataset source', () => {
   });
 
   it('fails with a named error for a missing dataset and a file of the wrong size', async () => {
-    await expect(loadSplitInWorker(spec('cifar10', 100, 30), undefined, { base: '/datasets/', fetch: folderFetch(dir) })).rejects.toThrow(
-      /dataset cifar10 is not prepared/,
-    );
+    await expect(
+      loadSplitInWorker(spec('cifar10', 100, 30), undefined, { base: '/datasets/', fetch: folderFetch(dir) }),
+    ).rejects.toThrow(/dataset cifar10 is not prepared/);
     const cut = folderFetch(dir);
     const cutFetch = (async (url: string) => {
       const res = await cut(url);
       return url.endsWith('.gz') ? new Response((await res.arrayBuffer()).slice(0, 50)) : res;
     }) as typeof fetch;
-    await expect(loadSplitInWorker(spec('fashion-mnist', 30, 10), undefined, { base: '/datasets/', fetch: cutFetch })).rejects.toThrow(
-      /fashion-mnist\/[0-9a-f]{12}-train-images-idx3-ubyte\.gz has 50 bytes, the manifest says \d+/,
-    );
+    await expect(
+      loadSplitInWorker(spec('fashion-mnist', 30, 10), undefined, { base: '/datasets/', fetch: cutFetch }),
+    ).rejects.toThrow(/fashion-mnist\/[0-9a-f]{12}-train-images-idx3-ubyte\.gz has 50 bytes, the manifest says \d+/);
   });
 });

@@ -79,7 +79,11 @@ async function gunzipFast(bytes: Uint8Array, what: string): Promise<Uint8Array> 
 }
 
 /** The spec's DatasetSplit: generated from the seed, or fetched from datasets/ and subset by seed. */
-export async function loadSplitInWorker(spec: ExperimentSpec, onProgress?: (p: LoadProgress) => void, opts: SourceOptions = {}): Promise<DatasetSplit> {
+export async function loadSplitInWorker(
+  spec: ExperimentSpec,
+  onProgress?: (p: LoadProgress) => void,
+  opts: SourceOptions = {},
+): Promise<DatasetSplit> {
   const name = spec.dataset.name;
   if (CATALOG[name].origin === 'generated') return buildSplit(spec);
   const manifest = await fetchManifest(opts);
@@ -94,26 +98,37 @@ export async function loadSplitInWorker(spec: ExperimentSpec, onProgress?: (p: L
   const files = new Map<string, Uint8Array>();
   for (const f of entry.files) {
     const res = await (opts.fetch ?? fetch)(`${baseUrl(opts)}${f.path}`);
-    if (!res.ok) throw new Error(`dataset ${name}: ${f.path} could not be fetched (HTTP ${res.status}): run npm run datasets`);
+    if (!res.ok)
+      throw new Error(`dataset ${name}: ${f.path} could not be fetched (HTTP ${res.status}): run npm run datasets`);
     const bytes = await readBody(res, (n) => {
       loaded += n;
       onProgress?.({ loaded, total, file: f.path });
     });
     // A server may gunzip on the way (Content-Encoding: gzip): only bytes still gzipped are as stored.
-    if (isGzip(bytes) && bytes.length !== f.bytes) throw new Error(`dataset ${name}: ${f.path} has ${bytes.length} bytes, the manifest says ${f.bytes}: run npm run datasets`);
+    if (isGzip(bytes) && bytes.length !== f.bytes)
+      throw new Error(
+        `dataset ${name}: ${f.path} has ${bytes.length} bytes, the manifest says ${f.bytes}: run npm run datasets`,
+      );
     files.set(f.path, await gunzipFast(bytes, f.path));
   }
   return buildSplit(spec, sourceFromFiles(entry, files));
 }
 
 /** The files of a dataset kept in browser storage, gunzipped; a file gone from storage asks for the drop again. */
-async function readKept(entry: ManifestEntry, local: NonNullable<SourceOptions['local']>, onProgress?: (p: LoadProgress) => void): Promise<Map<string, Uint8Array>> {
+async function readKept(
+  entry: ManifestEntry,
+  local: NonNullable<SourceOptions['local']>,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<Map<string, Uint8Array>> {
   const total = entry.files.reduce((s, f) => s + f.bytes, 0);
   let loaded = 0;
   const files = new Map<string, Uint8Array>();
   for (const f of entry.files) {
     const bytes = await local.read(f.path);
-    if (!bytes) throw new Error(`dataset ${entry.name}: ${f.path} is gone from browser storage: drop the dataset's files onto the page again`);
+    if (!bytes)
+      throw new Error(
+        `dataset ${entry.name}: ${f.path} is gone from browser storage: drop the dataset's files onto the page again`,
+      );
     loaded += bytes.length;
     onProgress?.({ loaded, total, file: f.path });
     files.set(f.path, await gunzipFast(bytes, f.path));

@@ -22,7 +22,10 @@ async function describeWebGpu(): Promise<AdapterDescription> {
   if (!adapter) return { software: false };
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined;
-  return { software: Boolean(adapter.isFallbackAdapter || info.isFallbackAdapter || (name && SOFTWARE.test(name))), name };
+  return {
+    software: Boolean(adapter.isFallbackAdapter || info.isFallbackAdapter || (name && SOFTWARE.test(name))),
+    name,
+  };
 }
 
 function describeWebGl(): AdapterDescription {

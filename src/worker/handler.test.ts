@@ -10,17 +10,28 @@ import { openHandlerChannel } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type FromWorker, type StartMessage, type ToWorker } from './protocol';
 
 // 96 training images in batches of 16 for 2 epochs: 12 steps of a tiny CNN on the cpu backend.
-const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 2 });
+const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], {
+  epochs: 2,
+});
 const data: DatasetSplit = blobSplit('image');
 const ports: MessagePort[] = [];
 
 /** The handler on one end of a MessageChannel; the test talks to it from the other end. */
 function channel(deps: Partial<HandlerDeps> = {}, grantTurns = true) {
-  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data, ...deps }, { grantTurns });
+  const h = openHandlerChannel(
+    ports,
+    { initBackend: async () => 'cpu', loadData: async () => data, ...deps },
+    { grantTurns },
+  );
   return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.waitFor };
 }
 
-const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): StartMessage => ({ type: 'start', protocolVersion, runId: 'sgd', spec: s });
+const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): StartMessage => ({
+  type: 'start',
+  protocolVersion,
+  runId: 'sgd',
+  spec: s,
+});
 const progressSteps = (msgs: FromWorker[]) => msgs.flatMap((m) => (m.type === 'progress' ? [m.step] : []));
 
 beforeAll(async () => {
@@ -69,11 +80,14 @@ describe('run worker handler', () => {
     c.send({ type: 'turn', runId: 'sgd', steps: 100 });
     const done = await c.next((m) => m.type === 'done');
     // The adopted point is not evaluated again nor reported again; the run is otherwise the same.
-    expect(c.received.filter((m) => m.type === 'metrics').map((m) => m.type === 'metrics' && m.point.step)).toEqual([6, 12]);
+    expect(c.received.filter((m) => m.type === 'metrics').map((m) => m.type === 'metrics' && m.point.step)).toEqual([
+      6, 12,
+    ]);
     expect(done.type === 'done' && done.result.history).toEqual(reference.type === 'done' && reference.result.history);
     // Its duality view is computed at step 0 all the same (the model is the run's own).
     await c.next((m) => m.type === 'landscape-done' && m.requestId === 'duality-12');
-    const duality = (received: typeof c.received) => received.flatMap((m) => (m.type === 'landscape-start' && m.kinds.includes('duality') ? [m.step] : []));
+    const duality = (received: typeof c.received) =>
+      received.flatMap((m) => (m.type === 'landscape-start' && m.kinds.includes('duality') ? [m.step] : []));
     expect(duality(c.received)).toEqual(duality(alone.received));
     expect(duality(c.received)[0]).toBe(0);
   });
@@ -96,8 +110,10 @@ describe('run worker handler', () => {
     // Two copies, each its own buffers (they are transferred), equal to the data.
     const copies = c.received.filter((m) => m.type === 'data-ready');
     expect(copies).toHaveLength(2);
-    expect(copies.map((m) => m.type === 'data-ready' && Array.from(m.data.train.x.slice(0, 5)))).toEqual([Array.from(data.train.x.slice(0, 5)), Array.from(data.train.x.slice(0, 5))]);
-
+    expect(copies.map((m) => m.type === 'data-ready' && Array.from(m.data.train.x.slice(0, 5)))).toEqual([
+      Array.from(data.train.x.slice(0, 5)),
+      Array.from(data.train.x.slice(0, 5)),
+    ]);
 
     const given = channel(deps);
     given.send({ ...start(), data });
@@ -121,7 +137,14 @@ describe('run worker handler', () => {
     const steps = progressSteps(c.received);
     expect(steps[stepsAtPause.length]).toBe(last + 1);
     expect(steps).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(c.received.some((m) => m.type === 'status' && m.status === 'training' && c.received.indexOf(m) > c.received.findIndex((p) => p.type === 'status' && p.status === 'paused'))).toBe(true);
+    expect(
+      c.received.some(
+        (m) =>
+          m.type === 'status' &&
+          m.status === 'training' &&
+          c.received.indexOf(m) > c.received.findIndex((p) => p.type === 'status' && p.status === 'paused'),
+      ),
+    ).toBe(true);
   });
 
   it('stop ends the run early with status stopped', async () => {
@@ -137,7 +160,10 @@ describe('run worker handler', () => {
   it('refuses a start of another protocol version, a spec without the run and an invalid spec', async () => {
     const old = channel();
     old.send(start(spec, PROTOCOL_VERSION + 1));
-    expect(await old.next((m) => m.type === 'error')).toMatchObject({ kind: 'protocol', message: expect.stringContaining('protocol version') });
+    expect(await old.next((m) => m.type === 'error')).toMatchObject({
+      kind: 'protocol',
+      message: expect.stringContaining('protocol version'),
+    });
 
     const noRun = channel();
     noRun.send({ ...start(), runId: 'nope' });
@@ -145,19 +171,28 @@ describe('run worker handler', () => {
 
     const invalid = channel();
     invalid.send(start({ ...spec, train: { ...spec.train, lr: -1 } }));
-    expect(await invalid.next((m) => m.type === 'error')).toMatchObject({ kind: 'protocol', message: expect.stringContaining('train.lr') });
+    expect(await invalid.next((m) => m.type === 'error')).toMatchObject({
+      kind: 'protocol',
+      message: expect.stringContaining('train.lr'),
+    });
     expect(invalid.received.some((m) => m.type === 'progress' || m.type === 'done')).toBe(false);
   });
 
   it('reports a failing data load as an exception and a lost GPU device as device-lost', async () => {
     const broken = channel({ loadData: async () => Promise.reject(new Error('manifest missing')) });
     broken.send(start());
-    expect(await broken.next((m) => m.type === 'error')).toMatchObject({ kind: 'exception', message: 'manifest missing' });
+    expect(await broken.next((m) => m.type === 'error')).toMatchObject({
+      kind: 'exception',
+      message: 'manifest missing',
+    });
 
     // The device goes at the first chance the worker's event loop gets, i.e. during training.
     const gpu = channel({ onDeviceLost: (cb) => void setTimeout(() => cb('driver reset'), 0) });
     gpu.send(start());
-    expect(await gpu.next((m) => m.type === 'error')).toMatchObject({ kind: 'device-lost', message: expect.stringContaining('driver reset') });
+    expect(await gpu.next((m) => m.type === 'error')).toMatchObject({
+      kind: 'device-lost',
+      message: expect.stringContaining('driver reset'),
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect(gpu.received.filter((m) => m.type === 'error')).toHaveLength(1);
     expect(gpu.received.some((m) => m.type === 'done')).toBe(false);

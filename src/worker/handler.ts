@@ -11,7 +11,14 @@ import { transition, type RunEvent, type RunPhase } from '../core/run/lifecycle'
 import type { LoadProgress } from './datasetSource';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { createLandscapeJobs, type LandscapeJobs } from './landscapeJobs';
-import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type StartMessage, type ToWorker, type WorkerErrorKind } from './protocol';
+import {
+  PROTOCOL_VERSION,
+  type FromWorker,
+  type SharedStart,
+  type StartMessage,
+  type ToWorker,
+  type WorkerErrorKind,
+} from './protocol';
 import { createWeightsRequests } from './weightsExport';
 import { openWeightsReply } from './weightsOpen';
 import { copySplit, splitBuffers } from './dataTransfer';
@@ -91,11 +98,16 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     }
     if (msg.type === 'start') {
       const opening = msg.mode === 'open';
-      if (!move(opening ? 'open' : 'start')) return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
+      if (!move(opening ? 'open' : 'start'))
+        return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
       runId = msg.runId;
       jobs = landscapeJobs(msg.runId);
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
-        return fail(msg.runId, 'protocol', `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`);
+        return fail(
+          msg.runId,
+          'protocol',
+          `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`,
+        );
       }
       if (opening) loading = load(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
       else void train(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
@@ -142,7 +154,9 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         // After the model is built ('open' mode) and any landscape in progress, which must not see its weights change under it.
         void (loading ?? Promise.resolve())
           .then(() => jobs?.drain())
-          .then(async () => post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')));
+          .then(async () =>
+            post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')),
+          );
         return;
       case 'dispose':
         jobs?.cancelAll('the run was disposed');
@@ -222,7 +236,9 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     if (!checked) return;
     const split = await loadSplit(start, checked.spec);
     await deps.initBackend(start.backend ?? checked.spec.train.backend);
-    deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); open the weights again`));
+    deps.onDeviceLost?.((reason) =>
+      fail(id, 'device-lost', `the GPU device was lost (${reason}); open the weights again`),
+    );
     if (phase !== 'ended') return; // disposed or failed while loading: no model to keep
     data = split;
     trainer = createTrainer(checked.spec, id, split);
@@ -277,7 +293,16 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           const instant = spec.train.batchSize / dt;
           imagesPerSec = imagesPerSec === 0 ? instant : imagesPerSec + SPEED_SMOOTHING * (instant - imagesPerSec);
           mark = now();
-          post({ type: 'progress', runId: id, step: record.step, totalSteps: t.totalSteps, epoch: record.epoch, loss: record.loss, acc: record.acc, imagesPerSec });
+          post({
+            type: 'progress',
+            runId: id,
+            step: record.step,
+            totalSteps: t.totalSteps,
+            epoch: record.epoch,
+            loss: record.loss,
+            acc: record.acc,
+            imagesPerSec,
+          });
         },
         onEvalBatch() {
           if (now() - lastAlive < ALIVE_EVERY_MS) return;
@@ -317,7 +342,16 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     return createLandscapeJobs({
       runId: id,
       post,
-      subject: () => trainer && data && { model: trainer.model, data, spec: trainer.spec, run: trainer.run, step: trainer.stepsDone, epoch: trainer.stepsDone / trainer.stepsPerEpoch },
+      subject: () =>
+        trainer &&
+        data && {
+          model: trainer.model,
+          data,
+          spec: trainer.spec,
+          run: trainer.run,
+          step: trainer.stepsDone,
+          epoch: trainer.stepsDone / trainer.stepsPerEpoch,
+        },
       yieldToEvents,
       now,
     });
@@ -332,7 +366,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
 
   function finish(id: string, result: RunResult) {
     // runTrainer turns an exception in a step into an 'error' result; the page shows its message.
-    if (result.status === 'error') post({ type: 'error', runId: id, kind: 'exception', message: result.error ?? 'training failed' });
+    if (result.status === 'error')
+      post({ type: 'error', runId: id, kind: 'exception', message: result.error ?? 'training failed' });
     else post({ type: 'status', runId: id, status: result.status });
     post({ type: 'done', runId: id, result });
   }

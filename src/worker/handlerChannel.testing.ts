@@ -19,7 +19,8 @@ export function openHandlerChannel(ports: MessagePort[], deps: HandlerDeps, { gr
   const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
   port2.on('message', (m: FromWorker) => {
     received.push(m);
-    if (grantTurns && m.type === 'want-turn') port2.postMessage({ type: 'turn', runId: m.runId, steps: Number.MAX_SAFE_INTEGER });
+    if (grantTurns && m.type === 'want-turn')
+      port2.postMessage({ type: 'turn', runId: m.runId, steps: Number.MAX_SAFE_INTEGER });
     for (const w of waiters.filter((w) => w.test(m))) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(m);

@@ -30,6 +30,9 @@ async function importFiles(files: File[]): Promise<ImportReply> {
 
 self.onmessage = (e: MessageEvent<ImportRequest>) => {
   void importFiles(e.data.files)
-    .catch((err: unknown): ImportReply => ({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
+    .catch((err: unknown): ImportReply => ({
+      type: 'error',
+      message: err instanceof Error ? err.message : String(err),
+    }))
     .then(post);
 };

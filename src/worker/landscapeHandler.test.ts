@@ -27,8 +27,18 @@ function channel() {
   return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.next };
 }
 
-const start = (spec: ExperimentSpec): ToWorker => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sam', spec });
-const ask = (requestId: string, kinds = LANDSCAPE_KINDS): ToWorker => ({ type: 'landscape', runId: 'sam', requestId, kinds });
+const start = (spec: ExperimentSpec): ToWorker => ({
+  type: 'start',
+  protocolVersion: PROTOCOL_VERSION,
+  runId: 'sam',
+  spec,
+});
+const ask = (requestId: string, kinds = LANDSCAPE_KINDS): ToWorker => ({
+  type: 'landscape',
+  runId: 'sam',
+  requestId,
+  kinds,
+});
 
 /** Values present in a result: points of a 1-D slice, cells of a 2-D one, 1 for sharpness. */
 function valueCount(r: LandscapeResult): number {
@@ -74,7 +84,9 @@ describe('run handler landscapes', () => {
     expect(last.results.map((r) => r.kind)).toEqual(LANDSCAPE_KINDS);
     expect(last.results.map(valueCount)).toEqual([3, 3, 9, 9, 1]);
     expect(last.ms).toBeGreaterThan(0);
-    const progress = c.received.flatMap((m) => (m.type === 'landscape-partial' && m.requestId === 'eval-6' ? [m.progress] : []));
+    const progress = c.received.flatMap((m) =>
+      m.type === 'landscape-partial' && m.requestId === 'eval-6' ? [m.progress] : [],
+    );
     expect(progress.length).toBeGreaterThanOrEqual(3 + 3 + 3 + 3 + 1);
     expect(progress.every((p, i) => p > 0 && p <= 1 + 1e-12 && (i === 0 || p >= progress[i - 1]))).toBe(true);
     expect(progress.at(-1)).toBeCloseTo(1, 12);
@@ -98,7 +110,10 @@ describe('run handler landscapes', () => {
     c.send(ask('paused', ['weight-1d', 'sharpness']));
     const paused = await c.next('landscape-done', (m) => m.requestId === 'paused');
     expect(paused.results.map((r) => r.kind)).toEqual(['weight-1d', 'sharpness']);
-    expect(c.received.find((m) => m.type === 'landscape-start' && m.requestId === 'paused')).toMatchObject({ trigger: 'manual', step: stepsAtPause });
+    expect(c.received.find((m) => m.type === 'landscape-start' && m.requestId === 'paused')).toMatchObject({
+      trigger: 'manual',
+      step: stepsAtPause,
+    });
     expect(c.received.filter((m) => m.type === 'progress')).toHaveLength(stepsAtPause);
     c.send({ type: 'resume', runId: 'sam' });
     const done = await c.next('done');
@@ -114,7 +129,10 @@ describe('run handler landscapes', () => {
     const after = await c.next('landscape-done', (m) => m.requestId === 'after');
     expect(after.results.map(valueCount)).toEqual([3]);
     expect(c.received.some((m) => m.type === 'landscape-done' && m.requestId === 'cancel-me')).toBe(false);
-    expect(c.received.find((m) => m.type === 'landscape-start' && m.requestId === 'after')).toMatchObject({ step: 12, epoch: 2 });
+    expect(c.received.find((m) => m.type === 'landscape-start' && m.requestId === 'after')).toMatchObject({
+      step: 12,
+      epoch: 2,
+    });
     c.send({ type: 'dispose', runId: 'sam' });
   });
 
@@ -122,7 +140,9 @@ describe('run handler landscapes', () => {
     const c = channel();
     c.send(start(landscapeSpec('end')));
     await c.next('landscape-done', (m) => m.requestId === 'end');
-    const slices = c.received.flatMap((m) => (m.type === 'landscape-start' && m.kinds.includes('weight-1d') ? [[m.requestId, m.trigger, m.step]] : []));
+    const slices = c.received.flatMap((m) =>
+      m.type === 'landscape-start' && m.kinds.includes('weight-1d') ? [[m.requestId, m.trigger, m.step]] : [],
+    );
     expect(slices).toEqual([['end', 'end', 12]]);
     c.send({ type: 'dispose', runId: 'sam' });
   });

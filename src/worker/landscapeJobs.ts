@@ -4,7 +4,12 @@
 // BatchNorm buffers untouched, so training goes on exactly as if nothing had been computed.
 import { LandscapeCancelled } from '../core/landscape/cancel';
 import { computeLandscape } from '../core/landscape/computeLandscape';
-import { ALL_LANDSCAPE_KINDS, estimateLandscapeCost, sharpnessRho, type LandscapeRequest } from '../core/landscape/request';
+import {
+  ALL_LANDSCAPE_KINDS,
+  estimateLandscapeCost,
+  sharpnessRho,
+  type LandscapeRequest,
+} from '../core/landscape/request';
 import type { LandscapeKind, LandscapeResult } from '../core/landscape/results';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { Model } from '../core/model/model';
@@ -77,7 +82,12 @@ export function createLandscapeJobs(deps: LandscapeJobDeps): LandscapeJobs {
   let draining: Promise<void> | undefined;
 
   const cancelled = (requestId: string, message?: string) =>
-    deps.post({ type: 'landscape-cancelled', runId: deps.runId, requestId, ...(message === undefined ? {} : { message }) });
+    deps.post({
+      type: 'landscape-cancelled',
+      runId: deps.runId,
+      requestId,
+      ...(message === undefined ? {} : { message }),
+    });
 
   async function runJob(job: Job, s: LandscapeSubject): Promise<void> {
     const t0 = deps.now();
@@ -105,7 +115,13 @@ export function createLandscapeJobs(deps: LandscapeJobDeps): LandscapeJobs {
           const before = weights.slice(0, k).reduce((a, b) => a + b, 0);
           const progress = (before + weights[k] * resultFraction(partial)) / total;
           // Posting clones the partial at once, as computeLandscape requires.
-          deps.post({ type: 'landscape-partial', runId: deps.runId, requestId: job.requestId, result: partial, progress });
+          deps.post({
+            type: 'landscape-partial',
+            runId: deps.runId,
+            requestId: job.requestId,
+            result: partial,
+            progress,
+          });
           await deps.yieldToEvents();
         },
         job.signal,

@@ -33,17 +33,25 @@ export async function readLocalFile(path: string): Promise<Uint8Array | undefine
 
 /** Stores one dataset's files, then lists it in the manifest (replacing an older entry of the same name). */
 export async function storeLocalDataset(entry: ManifestEntry, files: Map<string, Uint8Array>): Promise<void> {
-  if (!available()) throw new Error('this browser has no Cache Storage: the dataset cannot be kept (use npm run datasets instead)');
+  if (!available())
+    throw new Error('this browser has no Cache Storage: the dataset cannot be kept (use npm run datasets instead)');
   const cache = await caches.open(CACHE);
   for (const f of entry.files) {
     const bytes = files.get(f.path);
     if (!bytes) throw new Error(`${entry.name}: no bytes for ${f.path}`);
-    await cache.put(KEY_ROOT + f.path, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }));
+    await cache.put(
+      KEY_ROOT + f.path,
+      new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }),
+    );
   }
   const manifest = await localManifest();
   const old = manifest.datasets[entry.name];
   manifest.datasets[entry.name] = entry;
-  await cache.put(MANIFEST_KEY, new Response(JSON.stringify(manifest), { headers: { 'Content-Type': 'application/json' } }));
+  await cache.put(
+    MANIFEST_KEY,
+    new Response(JSON.stringify(manifest), { headers: { 'Content-Type': 'application/json' } }),
+  );
   // Paths carry a content hash, so the files of an older entry are other keys: drop them now.
-  for (const f of old?.files ?? []) if (!entry.files.some((n) => n.path === f.path)) await cache.delete(KEY_ROOT + f.path);
+  for (const f of old?.files ?? [])
+    if (!entry.files.some((n) => n.path === f.path)) await cache.delete(KEY_ROOT + f.path);
 }

@@ -35,7 +35,11 @@ class FakeEndpoint implements ProbeEndpoint {
   }
 }
 
-function deps(endpoint: FakeEndpoint, over: Partial<ProbeDeps> = {}, adapter: AdapterDescription = { software: false }): ProbeDeps {
+function deps(
+  endpoint: FakeEndpoint,
+  over: Partial<ProbeDeps> = {},
+  adapter: AdapterDescription = { software: false },
+): ProbeDeps {
   let t = 0;
   return {
     describeAdapter: async (name) => {
@@ -146,7 +150,11 @@ describe('probe handler', () => {
         },
       }),
     );
-    expect((await failingStart.probe('webgpu')).at(-1)).toEqual({ type: 'probe-result', backend: 'webgpu', error: 'no WebGPU adapter' });
+    expect((await failingStart.probe('webgpu')).at(-1)).toEqual({
+      type: 'probe-result',
+      backend: 'webgpu',
+      error: 'no WebGPU adapter',
+    });
 
     const failingAdapter = new FakeEndpoint();
     attachProbeHandler(
@@ -156,7 +164,9 @@ describe('probe handler', () => {
       }),
     );
     // A non-Error rejection still becomes a message; the backend is never started.
-    expect(await failingAdapter.probe('webgl')).toEqual([{ type: 'probe-result', backend: 'webgl', error: 'lost context' }]);
+    expect(await failingAdapter.probe('webgl')).toEqual([
+      { type: 'probe-result', backend: 'webgl', error: 'lost context' },
+    ]);
     expect(failingAdapter.log.some((e) => typeof e === 'string' && e.startsWith('start'))).toBe(false);
   });
 

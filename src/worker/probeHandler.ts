@@ -29,12 +29,22 @@ export function attachProbeHandler(endpoint: ProbeEndpoint, deps: ProbeDeps): vo
     void (async () => {
       // Described before starting: an emulated GPU can take seconds just to start.
       const adapter = await deps.describeAdapter(backend);
-      endpoint.postMessage({ type: 'probe-adapter', backend, software: adapter.software, adapter: adapter.name, ...(adapter.known === false ? { known: false } : {}) });
+      endpoint.postMessage({
+        type: 'probe-adapter',
+        backend,
+        software: adapter.software,
+        adapter: adapter.name,
+        ...(adapter.known === false ? { known: false } : {}),
+      });
       // An emulated GPU is not started: its kernels would compile for seconds in the GPU process.
-      if (adapter.software) return endpoint.postMessage({ type: 'probe-result', backend, error: 'software renderer, not started' });
-      if (!(await deps.startBackend(backend))) return endpoint.postMessage({ type: 'probe-result', backend, error: 'did not start' });
+      if (adapter.software)
+        return endpoint.postMessage({ type: 'probe-result', backend, error: 'software renderer, not started' });
+      if (!(await deps.startBackend(backend)))
+        return endpoint.postMessage({ type: 'probe-result', backend, error: 'did not start' });
       const msPerStep = await timeTrainingStep(spec, { ...TIMING, now: deps.now });
       endpoint.postMessage({ type: 'probe-result', backend, msPerStep, note: deps.backendNote?.(backend) });
-    })().catch((err: unknown) => endpoint.postMessage({ type: 'probe-result', backend, error: err instanceof Error ? err.message : String(err) }));
+    })().catch((err: unknown) =>
+      endpoint.postMessage({ type: 'probe-result', backend, error: err instanceof Error ? err.message : String(err) }),
+    );
   });
 }

@@ -101,7 +101,18 @@ export interface OpenWeightsMessage {
   requestId: string;
   bytes: ArrayBuffer;
 }
-export type ToWorker = StartMessage | BackendMessage | TurnMessage | PauseMessage | ResumeMessage | StopMessage | LandscapeRequestMessage | LandscapeCancelMessage | DisposeMessage | WeightsRequestMessage | OpenWeightsMessage;
+export type ToWorker =
+  | StartMessage
+  | BackendMessage
+  | TurnMessage
+  | PauseMessage
+  | ResumeMessage
+  | StopMessage
+  | LandscapeRequestMessage
+  | LandscapeCancelMessage
+  | DisposeMessage
+  | WeightsRequestMessage
+  | OpenWeightsMessage;
 
 // ---- worker -> main ------------------------------------------------------------------------------
 
@@ -186,7 +197,8 @@ export interface DataProgressMessage {
   total: number;
   file: string;
 }
-export type LandscapeFromWorker = LandscapeStartMessage | LandscapePartialMessage | LandscapeDoneMessage | LandscapeCancelledMessage;
+export type LandscapeFromWorker =
+  LandscapeStartMessage | LandscapePartialMessage | LandscapeDoneMessage | LandscapeCancelledMessage;
 /** The answer to a WeightsRequestMessage: the file's bytes (transferred), or why there are none. */
 export interface WeightsReplyMessage {
   type: 'weights-reply';
@@ -221,4 +233,16 @@ export interface AliveMessage {
   type: 'alive';
   runId: string;
 }
-export type FromWorker = AliveMessage | DataReadyMessage | WantTurnMessage | StatusMessage | ProgressMessage | MetricsMessage | ErrorMessage | DoneMessage | LandscapeFromWorker | DataProgressMessage | WeightsReplyMessage | WeightsOpenedMessage;
+export type FromWorker =
+  | AliveMessage
+  | DataReadyMessage
+  | WantTurnMessage
+  | StatusMessage
+  | ProgressMessage
+  | MetricsMessage
+  | ErrorMessage
+  | DoneMessage
+  | LandscapeFromWorker
+  | DataProgressMessage
+  | WeightsReplyMessage
+  | WeightsOpenedMessage;

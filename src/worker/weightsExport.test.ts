@@ -17,7 +17,10 @@ afterEach(() => {
 });
 
 function worker(loadDelayMs = 0) {
-  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => (await new Promise((r) => setTimeout(r, loadDelayMs)), blobSplit('image')) });
+  const h = openHandlerChannel(ports, {
+    initBackend: async () => 'cpu',
+    loadData: async () => (await new Promise((r) => setTimeout(r, loadDelayMs)), blobSplit('image')),
+  });
   return { send: h.send, until: h.waitFor };
 }
 

@@ -6,7 +6,12 @@ import type { Model } from '../core/model/model';
 import type { ExperimentSpec } from '../core/spec';
 import type { WeightsReplyMessage, WeightsRequestMessage } from './protocol';
 
-export async function weightsReply(request: WeightsRequestMessage, model: Model | undefined, spec: ExperimentSpec | undefined, step: number): Promise<WeightsReplyMessage> {
+export async function weightsReply(
+  request: WeightsRequestMessage,
+  model: Model | undefined,
+  spec: ExperimentSpec | undefined,
+  step: number,
+): Promise<WeightsReplyMessage> {
   const base = { type: 'weights-reply' as const, runId: request.runId, requestId: request.requestId };
   if (!model) return { ...base, message: 'this run has no model yet (it has not started training) or it was freed' };
   try {
@@ -34,7 +39,10 @@ export interface WeightsSubject {
  * Weights requests wait for a moment when the weights are whole: a checkpoint between steps (SAM
  * and the landscapes perturb the weights inside a step or a job), a pause, or the end.
  */
-export function createWeightsRequests(post: (reply: WeightsReplyMessage) => void, subject: () => WeightsSubject | undefined) {
+export function createWeightsRequests(
+  post: (reply: WeightsReplyMessage) => void,
+  subject: () => WeightsSubject | undefined,
+) {
   const queue: WeightsRequestMessage[] = [];
   return {
     enqueue(request: WeightsRequestMessage) {

@@ -11,7 +11,9 @@ import { blobSplit, tinySpec } from '../core/train/testFixtures';
 import { openHandlerChannel } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type FromWorker } from './protocol';
 
-const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 1 });
+const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], {
+  epochs: 1,
+});
 const data = blobSplit('image');
 const ports: MessagePort[] = [];
 
@@ -24,28 +26,44 @@ const opened = (m: FromWorker) => m.type === 'weights-opened';
 
 describe('open weights in a run worker', () => {
   it("takes another model's weights into an ended run, evaluates them as the final evaluation does, and refuses a wrong file unchanged", async () => {
-    const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data }, { grantTurns: true });
+    const h = openHandlerChannel(
+      ports,
+      { initBackend: async () => 'cpu', loadData: async () => data },
+      { grantTurns: true },
+    );
     h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec });
     await h.waitFor((m) => m.type === 'done');
     // Weights trained elsewhere: here a differently seeded model, its expected scores computed directly.
     const other = createModel(spec.model, data.train, new Rng(77).derive('init'));
     const bytes = await modelSafetensors(other, { trained_with: 'pytorch', step: '9' });
-    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), { attacks: spec.eval.attacks, pgdSteps: spec.eval.pgdSteps, batchSize: spec.train.batchSize, seed: spec.seed });
+    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
+      attacks: spec.eval.attacks,
+      pgdSteps: spec.eval.pgdSteps,
+      batchSize: spec.train.batchSize,
+      seed: spec.seed,
+    });
     other.dispose();
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'w1', bytes: bytes.slice().buffer });
     const reply = await h.waitFor(opened);
-    expect(reply).toMatchObject({ requestId: 'w1', scores: expected, metadata: { trained_with: 'pytorch', step: '9' } });
+    expect(reply).toMatchObject({
+      requestId: 'w1',
+      scores: expected,
+      metadata: { trained_with: 'pytorch', step: '9' },
+    });
 
     const wrong = createModel({ ...spec.model, width: 5 }, data.train, new Rng(1).derive('init'));
     const wrongBytes = await modelSafetensors(wrong);
     wrong.dispose();
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'w2', bytes: wrongBytes.slice().buffer });
     const refused = await h.waitFor((m) => opened(m) && m.requestId === 'w2');
-    expect(refused).toMatchObject({ message: expect.stringMatching(/conv1\.weight: shape \[5, 3, 3, 3\], this model has \[4, 3, 3, 3\]/) });
+    expect(refused).toMatchObject({
+      message: expect.stringMatching(/conv1\.weight: shape \[5, 3, 3, 3\], this model has \[4, 3, 3, 3\]/),
+    });
     // The weights are still the opened ones: its weights export gives the file back.
     h.send({ type: 'weights', runId: 'sgd', requestId: 'r' });
     const back = await h.waitFor((m) => m.type === 'weights-reply');
-    const tensorsOf = (b: Uint8Array) => b.subarray(8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true)));
+    const tensorsOf = (b: Uint8Array) =>
+      b.subarray(8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true)));
     expect(back.type === 'weights-reply' && tensorsOf(new Uint8Array(back.bytes!))).toEqual(tensorsOf(bytes));
     const before = tf.memory().numTensors;
     h.send({ type: 'dispose', runId: 'sgd' });
@@ -59,23 +77,37 @@ describe('open weights in a run worker', () => {
     h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec, mode: 'open' });
     // Sent at once, before the model is built: it waits for it.
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'bad', bytes: new Uint8Array([1, 2, 3]).buffer });
-    expect(await h.next('weights-opened')).toMatchObject({ requestId: 'bad', message: expect.stringMatching(/^not a safetensors file/) });
+    expect(await h.next('weights-opened')).toMatchObject({
+      requestId: 'bad',
+      message: expect.stringMatching(/^not a safetensors file/),
+    });
     const other = createModel(spec.model, data.train, new Rng(77).derive('init'));
     const bytes = await modelSafetensors(other, { trained_with: 'pytorch' });
-    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), { attacks: spec.eval.attacks, pgdSteps: spec.eval.pgdSteps, batchSize: spec.train.batchSize, seed: spec.seed });
+    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
+      attacks: spec.eval.attacks,
+      pgdSteps: spec.eval.pgdSteps,
+      batchSize: spec.train.batchSize,
+      seed: spec.seed,
+    });
     other.dispose();
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'good', bytes: bytes.slice().buffer });
     expect(await h.next('weights-opened', (m) => m.requestId === 'good')).toMatchObject({ scores: expected });
     // Landscapes measure the opened weights at once (the run is ended from the start).
     h.send({ type: 'landscape', runId: 'sgd', requestId: 'l', kinds: ['weight-1d'] });
     expect(await h.next('landscape-done')).toMatchObject({ requestId: 'l', results: [{ kind: 'weight-1d' }] });
-    expect(h.received.map((m) => m.type).filter((t) => !t.startsWith('landscape') && t !== 'alive')).toEqual(['weights-opened', 'weights-opened']);
+    expect(h.received.map((m) => m.type).filter((t) => !t.startsWith('landscape') && t !== 'alive')).toEqual([
+      'weights-opened',
+      'weights-opened',
+    ]);
     h.send({ type: 'dispose', runId: 'sgd' });
     await expect.poll(() => tf.memory().numTensors).toBe(before);
   });
 
   it("'open' mode: a failed load is reported as the run's error (the page then refuses the weights with it)", async () => {
-    const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: () => Promise.reject(new Error('the dataset shapes is missing')) });
+    const h = openHandlerChannel(ports, {
+      initBackend: async () => 'cpu',
+      loadData: () => Promise.reject(new Error('the dataset shapes is missing')),
+    });
     h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec, mode: 'open' });
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'w', bytes: new ArrayBuffer(8) });
     expect(await h.next('error')).toMatchObject({ kind: 'exception', message: 'the dataset shapes is missing' });

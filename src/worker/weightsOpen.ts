@@ -9,9 +9,15 @@ import { evalSubset, evaluateModel } from '../core/train/evaluate';
 import type { Trainer } from '../core/train/trainer';
 import type { OpenWeightsMessage, WeightsOpenedMessage } from './protocol';
 
-export async function openWeightsReply(request: OpenWeightsMessage, trainer: Trainer | undefined, data: DatasetSplit | undefined, ended: boolean): Promise<WeightsOpenedMessage> {
+export async function openWeightsReply(
+  request: OpenWeightsMessage,
+  trainer: Trainer | undefined,
+  data: DatasetSplit | undefined,
+  ended: boolean,
+): Promise<WeightsOpenedMessage> {
   const base = { type: 'weights-opened' as const, runId: request.runId, requestId: request.requestId };
-  if (!trainer || !data) return { ...base, message: 'this run has no model here (it never started, or it was freed): train it first' };
+  if (!trainer || !data)
+    return { ...base, message: 'this run has no model here (it never started, or it was freed): train it first' };
   if (!ended) return { ...base, message: 'weights open into an ended run: stop the run (or let it finish) first' };
   if (!(request.bytes instanceof ArrayBuffer)) return { ...base, message: 'no file was sent' };
   try {

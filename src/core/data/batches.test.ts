@@ -37,7 +37,14 @@ describe('BatchSampler', () => {
 
   it('gives the same order for the same seed and another for another seed', () => {
     const ds = ids(40);
-    const order = (seed: number) => Array.from({ length: 6 }, ((s) => () => Array.from(s.next().x.filter((_, j) => j % 6 === 0)))(new BatchSampler(ds, 8, new Rng(seed), { augment: false })));
+    const order = (seed: number) =>
+      Array.from(
+        { length: 6 },
+        (
+          (s) => () =>
+            Array.from(s.next().x.filter((_, j) => j % 6 === 0))
+        )(new BatchSampler(ds, 8, new Rng(seed), { augment: false })),
+      );
     expect(order(3)).toEqual(order(3));
     expect(order(3)).not.toEqual(order(4));
   });

@@ -39,10 +39,13 @@ export class BatchSampler {
     rng: Rng,
     options: BatchSamplerOptions,
   ) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     if (batchSize > data.n) throw new Error(`batch size ${batchSize} exceeds the ${data.n} training examples`);
     if (options.augment && data.shape.length !== 3) {
-      throw new Error(`augmentation needs images [h, w, c]; ${data.name} has examples of shape [${data.shape.join(', ')}]`);
+      throw new Error(
+        `augmentation needs images [h, w, c]; ${data.name} has examples of shape [${data.shape.join(', ')}]`,
+      );
     }
     this.batchesPerEpoch = Math.floor(data.n / batchSize);
     this.order = rng.derive('batches');

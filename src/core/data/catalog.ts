@@ -17,7 +17,12 @@ export interface CatalogEntry extends DatasetMeta {
 
 /** The official files a user may drop or point `npm run datasets` at. */
 export const CIFAR10_TARBALL = 'cifar-10-binary.tar.gz';
-export const FASHION_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => `${f}.gz`);
+export const FASHION_FILES = [
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
+].map((f) => `${f}.gz`);
 
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -38,7 +43,18 @@ export const CATALOG: Record<DatasetName, CatalogEntry> = {
     name: 'fashion-mnist',
     title: 'Fashion-MNIST',
     numClasses: 10,
-    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    classNames: [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ],
     shape: [28, 28, 1],
     bounded: true,
     origin: 'files',

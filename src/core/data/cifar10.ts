@@ -47,7 +47,9 @@ export function cifar10BatchesFromTar(data: Uint8Array): { train: Uint8Array[]; 
     const m = members.get(`${TAR_DIR}/${file}`);
     if (!m) {
       const names = [...members.keys()].slice(0, 5).join(', ') || 'none';
-      throw new Error(`CIFAR-10 tarball has no member ${TAR_DIR}/${file} (members: ${names}): not the official cifar-10-binary.tar.gz`);
+      throw new Error(
+        `CIFAR-10 tarball has no member ${TAR_DIR}/${file} (members: ${names}): not the official cifar-10-binary.tar.gz`,
+      );
     }
     return m;
   };

@@ -20,7 +20,9 @@ export function featureSet(params: FeatureSetParams, n: number, rng: Rng): Datas
     const sign = y[i] === 1 ? 1 : -1;
     for (let j = 0; j < d; j++) {
       const robust = j < robustDims;
-      x[i * d + j] = sign * (robust ? params.robustShift : params.nonRobustShift) + rng.normal() * (robust ? params.robustNoise : params.nonRobustNoise);
+      x[i * d + j] =
+        sign * (robust ? params.robustShift : params.nonRobustShift) +
+        rng.normal() * (robust ? params.robustNoise : params.nonRobustNoise);
     }
   }
   const meta = CATALOG.toy;

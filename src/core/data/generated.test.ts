@@ -29,8 +29,12 @@ describe('toy robust / non-robust features', () => {
     expect(ds.bounded).toBe(false);
     expect(ds.mean).toEqual(new Array(d).fill(0));
     expect(ds.std).toEqual(new Array(d).fill(1));
-    expect(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x).toEqual(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x);
-    expect(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(4)).x).not.toEqual(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x);
+    expect(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x).toEqual(
+      featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x,
+    );
+    expect(featureSet(DEFAULT_FEATURE_SET, 50, new Rng(4)).x).not.toEqual(
+      featureSet(DEFAULT_FEATURE_SET, 50, new Rng(3)).x,
+    );
   });
 
   it('has each feature at y * shift with the given noise', () => {

@@ -43,7 +43,7 @@ export function gunzip(bytes: Uint8Array, what = 'file', maxBytes = MAX_GUNZIP_B
       if (final) ended = true;
     });
     stream.onmember = () => fail('it holds more than one gzip member');
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor((cap - size) / MAX_RATIO)));
       stream.push(bytes.subarray(at, at + chunk), at + chunk >= bytes.length);
       at += chunk;
@@ -55,7 +55,8 @@ export function gunzip(bytes: Uint8Array, what = 'file', maxBytes = MAX_GUNZIP_B
   if (!ended) fail('the stream ends early');
   const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
   if (trailer.getUint32(0, true) !== crc >>> 0) fail('CRC-32 mismatch');
-  if (trailer.getUint32(4, true) !== size % 2 ** 32) fail(`the trailer declares ${trailer.getUint32(4, true)} bytes, ${size} came out`);
+  if (trailer.getUint32(4, true) !== size % 2 ** 32)
+    fail(`the trailer declares ${trailer.getUint32(4, true)} bytes, ${size} came out`);
   const out = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {

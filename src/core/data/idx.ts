@@ -27,7 +27,10 @@ function checkLength(bytes: Uint8Array, headerBytes: number, expected: number, w
 }
 
 /** Images of an idx3 file as [rows, cols, 1] bytes; labels are filled by `withIdxLabels`. */
-export function parseIdxImages(data: Uint8Array, what = 'idx image file'): { shape: [number, number, 1]; pixels: Uint8Array; n: number } {
+export function parseIdxImages(
+  data: Uint8Array,
+  what = 'idx image file',
+): { shape: [number, number, 1]; pixels: Uint8Array; n: number } {
   const bytes = maybeGunzip(data, what);
   const [, n, rows, cols] = header(bytes, 4, IDX_IMAGES_MAGIC, 'idx3 images', what);
   if (rows === 0 || cols === 0 || rows > 4096 || cols > 4096) throw new Error(`${what} has image size ${rows}x${cols}`);

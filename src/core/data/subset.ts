@@ -6,7 +6,8 @@ import type { Dataset } from './dataset';
 /** Per-class quotas summing to `size`: floor(size * count / n), then +1 to the largest remainders (ties: lower class). */
 export function stratifiedQuotas(counts: number[], size: number): number[] {
   const n = counts.reduce((s, c) => s + c, 0);
-  if (!Number.isInteger(size) || size < 0 || size > n) throw new Error(`stratified sample of ${size} from ${n} examples is not possible`);
+  if (!Number.isInteger(size) || size < 0 || size > n)
+    throw new Error(`stratified sample of ${size} from ${n} examples is not possible`);
   const exact = counts.map((c) => (n === 0 ? 0 : (size * c) / n));
   const quotas = exact.map(Math.floor);
   let left = size - quotas.reduce((s, q) => s + q, 0);
@@ -23,13 +24,21 @@ export function stratifiedQuotas(counts: number[], size: number): number[] {
  * Indices of a stratified sample of `size` examples, in a seeded random order (so any prefix
  * mixes the classes). With `rest`, also the indices not taken, in their original order.
  */
-export function stratifiedIndices(labels: Uint8Array, numClasses: number, size: number, rng: Rng): { taken: Int32Array; rest: Int32Array } {
+export function stratifiedIndices(
+  labels: Uint8Array,
+  numClasses: number,
+  size: number,
+  rng: Rng,
+): { taken: Int32Array; rest: Int32Array } {
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   labels.forEach((l, i) => {
     if (l >= numClasses) throw new Error(`label ${l} at ${i} is outside 0..${numClasses - 1}`);
     byClass[l].push(i);
   });
-  const quotas = stratifiedQuotas(byClass.map((c) => c.length), size);
+  const quotas = stratifiedQuotas(
+    byClass.map((c) => c.length),
+    size,
+  );
   const taken = new Int32Array(size);
   const isTaken = new Uint8Array(labels.length);
   let t = 0;

@@ -29,16 +29,19 @@ export function readTar(bytes: Uint8Array): Map<string, Uint8Array> {
     // Checksum: byte sum of the header with the checksum field read as spaces.
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
-    if (sum !== octal(header, 148, 8, at)) throw new Error(`tar header at byte ${at} has a bad checksum: not a tar archive or corrupt`);
+    if (sum !== octal(header, 148, 8, at))
+      throw new Error(`tar header at byte ${at} has a bad checksum: not a tar archive or corrupt`);
     const size = octal(header, 124, 12, at);
     const type = String.fromCharCode(header[156]);
     const prefix = field(header, 345, 155);
     const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     const start = at + BLOCK;
-    if (start + size > bytes.length) throw new Error(`tar member ${name} is truncated: needs ${size} bytes, ${bytes.length - start} left`);
+    if (start + size > bytes.length)
+      throw new Error(`tar member ${name} is truncated: needs ${size} bytes, ${bytes.length - start} left`);
     const data = bytes.subarray(start, start + size);
     longName = null;
-    if (type === 'L') longName = field(data, 0, data.length); // GNU long name of the next member
+    if (type === 'L')
+      longName = field(data, 0, data.length); // GNU long name of the next member
     else if (type === '0' || type === '\0') members.set(name.replace(/^\.\//, ''), data);
     at = start + Math.ceil(size / BLOCK) * BLOCK;
   }

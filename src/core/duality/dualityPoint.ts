@@ -13,7 +13,15 @@ export interface DualityPoint {
 }
 
 export function dualityPoint(r: DualityResult, step: number, epoch: number): DualityPoint {
-  return { epoch, step, rho: r.rho, layer: r.layer, firstShare: r.firstShare, attack: { ...r.attack }, images: r.images.map((i) => ({ ...i })) };
+  return {
+    epoch,
+    step,
+    rho: r.rho,
+    layer: r.layer,
+    firstShare: r.firstShare,
+    attack: { ...r.attack },
+    images: r.images.map((i) => ({ ...i })),
+  };
 }
 
 /** Mean over the images of one number of each image. */

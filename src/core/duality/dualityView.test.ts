@@ -77,13 +77,30 @@ describe('the duality view of a trained CNN', () => {
     expect(await stateBytes(t.model)).toEqual(before);
   });
 
-  it('is a landscape kind: the AT run is attacked with its own PGD, the others with the evaluation\'s', async () => {
-    const spec = { ...t.spec, runs: [...t.spec.runs, { id: 'at', method: 'at' as const, norm: 'linf' as const, eps: 2 / 255, stepSize: 0.5 / 255, steps: 2 }] };
+  it("is a landscape kind: the AT run is attacked with its own PGD, the others with the evaluation's", async () => {
+    const spec = {
+      ...t.spec,
+      runs: [
+        ...t.spec.runs,
+        { id: 'at', method: 'at' as const, norm: 'linf' as const, eps: 2 / 255, stepSize: 0.5 / 255, steps: 2 },
+      ],
+    };
     expect(dualityAttack(spec, spec.runs[1])).toEqual({ norm: 'linf', eps: 2 / 255, stepSize: 0.5 / 255, steps: 2 });
     expect(dualityAttack(spec, spec.runs[0])).toMatchObject({ norm: 'linf', eps: 0.05, steps: 3 });
     // An evaluation without attacks (the lesson's first step): the input slices' budget.
-    expect(dualityAttack({ ...spec, eval: { ...spec.eval, attacks: [] } }, spec.runs[0])).toMatchObject({ norm: 'linf', eps: spec.landscape.inputEps });
-    const [r] = (await computeLandscape(t.model, t.data, spec, { kinds: ['duality'] }, undefined, undefined, spec.runs[1])) as DualityResult[];
+    expect(dualityAttack({ ...spec, eval: { ...spec.eval, attacks: [] } }, spec.runs[0])).toMatchObject({
+      norm: 'linf',
+      eps: spec.landscape.inputEps,
+    });
+    const [r] = (await computeLandscape(
+      t.model,
+      t.data,
+      spec,
+      { kinds: ['duality'] },
+      undefined,
+      undefined,
+      spec.runs[1],
+    )) as DualityResult[];
     expect(r.kind).toBe('duality');
     expect(r.attack.steps).toBe(2);
     expect(r.rho).toBe(0.05); // no SAM run in the spec: the default radius
@@ -96,7 +113,15 @@ describe('the duality view of a model without a first conv', () => {
     const t = await trainedTiny({ name: 'mlp', width: 8, depth: 1 }, 'vector', 1);
     const batch = landscapeBatch(t.data.test, 8, 3);
     try {
-      await expect(dualityView(t.model, batch, { rho: 0.05, attack: { norm: 'l2', eps: 0.1, stepSize: 0.05, steps: 1 }, images: 2, bounded: false, seed: 1 })).rejects.toThrow(/first layer is a convolution/);
+      await expect(
+        dualityView(t.model, batch, {
+          rho: 0.05,
+          attack: { norm: 'l2', eps: 0.1, stepSize: 0.05, steps: 1 },
+          images: 2,
+          bounded: false,
+          seed: 1,
+        }),
+      ).rejects.toThrow(/first layer is a convolution/);
     } finally {
       disposeBatch(batch);
       t.trainer.dispose();

@@ -58,9 +58,20 @@ function pickImages(labels: Int32Array, k: number): number[] {
 }
 
 /** The norms and cosine of each image, from the flattened d and delta. */
-function imageNumbers(d: Float32Array, delta: Float32Array, per: number, labels: number[], rel: number[], normal: number[]): DualityImage[] {
+function imageNumbers(
+  d: Float32Array,
+  delta: Float32Array,
+  per: number,
+  labels: number[],
+  rel: number[],
+  normal: number[],
+): DualityImage[] {
   return labels.map((label, i) => {
-    let dd = 0, pp = 0, dp = 0, dMax = 0, pMax = 0;
+    let dd = 0,
+      pp = 0,
+      dp = 0,
+      dMax = 0,
+      pMax = 0;
     for (let j = i * per; j < (i + 1) * per; j++) {
       dd += d[j] * d[j];
       pp += delta[j] * delta[j];
@@ -70,14 +81,24 @@ function imageNumbers(d: Float32Array, delta: Float32Array, per: number, labels:
     }
     // Clamped: float rounding can put |cos| a hair above 1.
     const cos = dd > 0 && pp > 0 ? Math.max(-1, Math.min(1, dp / Math.sqrt(dd * pp))) : 0;
-    return { label, relResidual: rel[i], normalResidual: normal[i], dL2: 255 * Math.sqrt(dd), dLinf: 255 * dMax, deltaL2: 255 * Math.sqrt(pp), deltaLinf: 255 * pMax, cos };
+    return {
+      label,
+      relResidual: rel[i],
+      normalResidual: normal[i],
+      dL2: 255 * Math.sqrt(dd),
+      dLinf: 255 * dMax,
+      deltaL2: 255 * Math.sqrt(pp),
+      deltaLinf: 255 * pMax,
+      cos,
+    };
   });
 }
 
 export async function dualityView(model: Model, batch: DeviceBatch, o: DualityOptions): Promise<DualityResult> {
   const t0 = performance.now();
   const conv = model.inputConv;
-  if (!conv) throw new Error(`the duality view needs a model whose first layer is a convolution; ${model.name} has none`);
+  if (!conv)
+    throw new Error(`the duality view needs a model whose first layer is a convolution; ${model.name} has none`);
   if (!(o.rho >= 0)) throw new Error(`the duality view needs rho >= 0, got ${o.rho}`);
   const layer = model.params.findIndex((p) => p.variable === conv.weight);
   if (layer < 0) throw new Error(`model ${model.name}: its input conv is not one of its parameters`);
@@ -98,13 +119,28 @@ export async function dualityView(model: Model, batch: DeviceBatch, o: DualityOp
       disposeLossAndGrads(first);
     }
     const E = e[layer] as tf.Tensor4D;
-    const shift = await impliedInputShift(picked.x, { weight: conv.weight as tf.Tensor4D, stride: conv.stride, pad: conv.pad, mean: conv.mean, std: conv.std }, E, o.shift ?? DEFAULT_SHIFT_OPTIONS);
+    const shift = await impliedInputShift(
+      picked.x,
+      { weight: conv.weight as tf.Tensor4D, stride: conv.stride, pad: conv.pad, mean: conv.mean, std: conv.std },
+      E,
+      o.shift ?? DEFAULT_SHIFT_OPTIONS,
+    );
     d = shift.d;
-    const xAdv = pgd(model, picked.x, picked.oneHot, { ...o.attack, bounded: o.bounded, mode: 'eval', rng: new Rng(o.seed).derive('duality-pgd') });
+    const xAdv = pgd(model, picked.x, picked.oneHot, {
+      ...o.attack,
+      bounded: o.bounded,
+      mode: 'eval',
+      rng: new Rng(o.seed).derive('duality-pgd'),
+    });
     delta = tf.tidy(() => tf.sub(xAdv, picked.x));
     xAdv.dispose();
     const eNorm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(E))));
-    const [xs, ds, deltas, en] = await Promise.all([picked.x.data(), d.data(), delta.data(), eNorm.data().finally(() => eNorm.dispose())]);
+    const [xs, ds, deltas, en] = await Promise.all([
+      picked.x.data(),
+      d.data(),
+      delta.data(),
+      eNorm.data().finally(() => eNorm.dispose()),
+    ]);
     const per = picked.x.size / idx.length;
     const labels = idx.map((i) => labelsAll[i]);
     return {
@@ -117,7 +153,14 @@ export async function dualityView(model: Model, batch: DeviceBatch, o: DualityOp
       x: Float32Array.from(xs),
       d: Float32Array.from(ds),
       delta: Float32Array.from(deltas),
-      images: imageNumbers(ds as Float32Array, deltas as Float32Array, per, labels, shift.relResidual, shift.normalResidual),
+      images: imageNumbers(
+        ds as Float32Array,
+        deltas as Float32Array,
+        per,
+        labels,
+        shift.relResidual,
+        shift.normalResidual,
+      ),
       iterations: shift.iterations,
       batchSize: batch.labels.shape[0],
       estimate: estimateCost('duality', { pgdSteps: o.attack.steps }),

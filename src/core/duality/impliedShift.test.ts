@@ -27,7 +27,10 @@ function inverse3(m: number[][]): number[][] {
 function residualNorm(x: tf.Tensor4D, c: PixelConv, e: tf.Tensor4D, d: tf.Tensor4D): number {
   return tf.tidy(() => {
     const z = tf.div(tf.sub(x, c.mean), c.std) as tf.Tensor4D;
-    const r = tf.sub(tf.conv2d(tf.div(d, c.std) as tf.Tensor4D, c.weight, c.stride, c.pad), tf.conv2d(z, e, c.stride, c.pad));
+    const r = tf.sub(
+      tf.conv2d(tf.div(d, c.std) as tf.Tensor4D, c.weight, c.stride, c.pad),
+      tf.conv2d(z, e, c.stride, c.pad),
+    );
     return Math.sqrt(tf.sum(tf.square(r)).dataSync()[0]);
   });
 }
@@ -37,7 +40,8 @@ function normalEquationResidual(x: tf.Tensor4D, c: PixelConv, e: tf.Tensor4D, d:
   return tf.tidy(() => {
     const z = tf.div(tf.sub(x, c.mean), c.std) as tf.Tensor4D;
     const b = tf.conv2d(z, e, c.stride, c.pad);
-    const halfSq = (v: tf.Tensor) => tf.mul(0.5, tf.sum(tf.square(tf.sub(tf.conv2d(tf.div(v, c.std) as tf.Tensor4D, c.weight, c.stride, c.pad), b))));
+    const halfSq = (v: tf.Tensor) =>
+      tf.mul(0.5, tf.sum(tf.square(tf.sub(tf.conv2d(tf.div(v, c.std) as tf.Tensor4D, c.weight, c.stride, c.pad), b))));
     const grad = tf.grad(halfSq);
     const perImage = (t: tf.Tensor) => tf.sqrt(tf.sum(tf.square(t), [1, 2, 3]));
     return Array.from(tf.div(perImage(grad(d)), perImage(grad(tf.zerosLike(d)))).dataSync());
@@ -131,7 +135,10 @@ describe.each([
       // Sizes from 1e-3 to 1e-1 of ||d||.
       const size = dNorm * 10 ** (-3 + (2 * trial) / 19);
       const p = tf.tidy(() => {
-        const u = tf.tensor(fill(x.size, rng, (r) => r.normal()), x.shape);
+        const u = tf.tensor(
+          fill(x.size, rng, (r) => r.normal()),
+          x.shape,
+        );
         return tf.mul(u, size / Math.sqrt(tf.sum(tf.square(u)).dataSync()[0])) as tf.Tensor4D;
       });
       const moved = tf.add(shift.d, p) as tf.Tensor4D;

@@ -49,7 +49,8 @@ export function pixelConvOperator(c: PixelConv, xShape: number[]) {
   const invStd = tf.tensor1d(c.std.map((s) => 1 / s));
   return {
     apply: (d: tf.Tensor4D) => tf.tidy(() => conv2d(tf.mul(d, invStd), c.weight, c.stride, c.pad)),
-    transpose: (u: tf.Tensor4D) => tf.tidy(() => tf.mul(inputGradByConv(u, c.weight, xShape, c.stride, c.pad), invStd) as tf.Tensor4D),
+    transpose: (u: tf.Tensor4D) =>
+      tf.tidy(() => tf.mul(inputGradByConv(u, c.weight, xShape, c.stride, c.pad), invStd) as tf.Tensor4D),
     dispose: () => invStd.dispose(),
   };
 }
@@ -63,7 +64,12 @@ export function weightEffect(x: tf.Tensor4D, c: PixelConv, e: tf.Tensor4D): tf.T
 }
 
 /** The minimum-norm least-squares d of conv(d / std, W) = conv(z, E), per image of x (pixels). */
-export async function impliedInputShift(x: tf.Tensor4D, c: PixelConv, e: tf.Tensor4D, o: ShiftOptions = DEFAULT_SHIFT_OPTIONS): Promise<ImpliedShift> {
+export async function impliedInputShift(
+  x: tf.Tensor4D,
+  c: PixelConv,
+  e: tf.Tensor4D,
+  o: ShiftOptions = DEFAULT_SHIFT_OPTIONS,
+): Promise<ImpliedShift> {
   const op = pixelConvOperator(c, x.shape);
   const b = weightEffect(x, c, e);
   // CGLS state: d, r = b - A d, s = A^T r, p, gamma = ||s||^2 (per image).
@@ -76,7 +82,7 @@ export async function impliedInputShift(x: tf.Tensor4D, c: PixelConv, e: tf.Tens
   const bNorm2 = sumSq(b);
   let iterations = 0;
   try {
-    for (; iterations < o.maxIterations; ) {
+    for (; iterations < o.maxIterations;) {
       // The stop test reads n numbers back every few iterations (the loop is a handful of small convs).
       if (iterations % 5 === 0) {
         const rel = tf.tidy(() => tf.sqrt(tf.divNoNan(gamma, gamma0)));

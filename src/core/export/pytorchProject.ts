@@ -6,7 +6,14 @@ import { CATALOG } from '../data/catalog';
 import type { ExperimentSpec } from '../spec';
 
 /** The project's hand-written files, as they are in pytorch/ of the repository. */
-export const PYTORCH_SOURCES = ['train.py', 'models.py', 'methods.py', 'data.py', 'safetensors_io.py', 'README.md'] as const;
+export const PYTORCH_SOURCES = [
+  'train.py',
+  'models.py',
+  'methods.py',
+  'data.py',
+  'safetensors_io.py',
+  'README.md',
+] as const;
 export type PytorchSources = Record<(typeof PYTORCH_SOURCES)[number], string>;
 
 interface ProjectFile {
@@ -37,12 +44,18 @@ function dataStep(spec: ExperimentSpec): string {
     case 'fashion-mnist':
       return 'DATA=/usr/share/datasets/fashion-mnist   # the official idx files (Debian: apt-get install dataset-fashion-mnist)';
     default:
-      return 'npm run datasets -- --export data --spec spec.json   # in a Duality Lab checkout: this experiment\'s own train and test sets\nDATA=data';
+      return "npm run datasets -- --export data --spec spec.json   # in a Duality Lab checkout: this experiment's own train and test sets\nDATA=data";
   }
 }
 
 export function pytorchProjectFiles(spec: ExperimentSpec, sources: PytorchSources): ProjectFile[] {
-  const runs = spec.runs.map((r) => (r.method === 'sgd' ? r.id : r.method === 'sam' ? `${r.id} (SAM rho ${r.rho})` : `${r.id} (AT ${r.norm} eps ${r.eps}, PGD-${r.steps})`));
+  const runs = spec.runs.map((r) =>
+    r.method === 'sgd'
+      ? r.id
+      : r.method === 'sam'
+        ? `${r.id} (SAM rho ${r.rho})`
+        : `${r.id} (AT ${r.norm} eps ${r.eps}, PGD-${r.steps})`,
+  );
   const header = [
     `# Duality Lab experiment: ${spec.model.name} on ${spec.dataset.name}, ${spec.train.epochs} epochs, seed ${spec.seed}`,
     '',
@@ -57,6 +70,9 @@ export function pytorchProjectFiles(spec: ExperimentSpec, sources: PytorchSource
   return [
     { path: 'spec.json', text: `${JSON.stringify(spec, null, 1)}\n` },
     { path: 'dataset.json', text: `${JSON.stringify(datasetInfo(spec), null, 1)}\n` },
-    ...PYTORCH_SOURCES.map((name) => ({ path: name, text: name === 'README.md' ? `${header}\n${sources[name]}` : sources[name] })),
+    ...PYTORCH_SOURCES.map((name) => ({
+      path: name,
+      text: name === 'README.md' ? `${header}\n${sources[name]}` : sources[name],
+    })),
   ];
 }

@@ -7,7 +7,12 @@ import { Rng } from '../rng';
 import { pytorchTensors, modelSafetensors } from './pytorchWeights';
 import { encodeSafetensors, readSafetensorsHeader, readSafetensorsTensor } from './safetensors';
 
-const image = (h: number, c: number, w = h) => ({ shape: [h, w, c], numClasses: 3, mean: new Array<number>(c).fill(0.5), std: new Array<number>(c).fill(0.25) });
+const image = (h: number, c: number, w = h) => ({
+  shape: [h, w, c],
+  numClasses: 3,
+  mean: new Array<number>(c).fill(0.5),
+  std: new Array<number>(c).fill(0.25),
+});
 
 beforeAll(() => useBackend('cpu'));
 
@@ -26,7 +31,9 @@ describe('safetensors writer', () => {
   });
 
   it('refuses a shape that does not match the data, and a truncated file', () => {
-    expect(() => encodeSafetensors([{ name: 'x', shape: [2, 2], data: new Float32Array(3) }])).toThrow(/holds 4 values/);
+    expect(() => encodeSafetensors([{ name: 'x', shape: [2, 2], data: new Float32Array(3) }])).toThrow(
+      /holds 4 values/,
+    );
     const bytes = encodeSafetensors([{ name: 'x', shape: [4], data: new Float32Array(4) }]);
     expect(() => readSafetensorsHeader(bytes.subarray(0, bytes.length - 4))).toThrow(/the file at/);
   });
@@ -53,7 +60,9 @@ describe('PyTorch layouts', () => {
       }
       const names = tensors.map((t) => t.name);
       expect(names.filter((n) => n.endsWith('.running_mean')).length).toBeGreaterThan(0);
-      expect(names.filter((n) => n.endsWith('.running_var')).length).toBe(names.filter((n) => n.endsWith('.running_mean')).length);
+      expect(names.filter((n) => n.endsWith('.running_var')).length).toBe(
+        names.filter((n) => n.endsWith('.running_mean')).length,
+      );
       const header = readSafetensorsHeader(await modelSafetensors(model));
       expect(Object.keys(header.tensors).sort()).toEqual([...names].sort());
       expect(header.metadata.format).toBe('pt');
@@ -66,29 +75,41 @@ describe('PyTorch layouts', () => {
     [4, 4, [2, 2, 2]],
     [6, 4, [3, 2, 2]],
     [5, 9, [2, 4, 2]],
-  ])('reorders a CNN first dense layer so NCHW-flattened inputs give the same outputs as tfjs (%ix%i input)', async (h, w, feat) => {
-    const model = createModel({ name: 'cnn', width: 2, depth: 1 }, image(h, 1, w), new Rng(4).derive('init'));
-    try {
-      const fc1 = model.params.find((p) => p.name === 'fc1.weight')!;
-      const [nIn, nOut] = fc1.variable.shape; // h/2 x w/2 x 2 features after one conv + pool
-      const before = tf.memory().numTensors;
-      const [outT, nchwT] = tf.tidy(() => {
-        const feats = tf.randomNormal([1, ...feat] as [number, number, number, number], 0, 1, 'float32', 7) as tf.Tensor4D;
-        return [tf.matMul(tf.reshape(feats, [1, nIn]), fc1.variable as tf.Tensor2D), tf.transpose(feats, [0, 3, 1, 2]).reshape([nIn])];
-      });
-      const tfOut = await outT.data();
-      const nchw = await nchwT.data();
-      tf.dispose([outT, nchwT]);
-      const pt = (await pytorchTensors(model)).find((t) => t.name === 'fc1.weight')!;
-      expect(pt.shape).toEqual([nOut, nIn]);
-      for (let o = 0; o < nOut; o++) {
-        let sum = 0;
-        for (let i = 0; i < nIn; i++) sum += pt.data[o * nIn + i] * nchw[i];
-        expect(sum).toBeCloseTo(tfOut[o], 5);
+  ])(
+    'reorders a CNN first dense layer so NCHW-flattened inputs give the same outputs as tfjs (%ix%i input)',
+    async (h, w, feat) => {
+      const model = createModel({ name: 'cnn', width: 2, depth: 1 }, image(h, 1, w), new Rng(4).derive('init'));
+      try {
+        const fc1 = model.params.find((p) => p.name === 'fc1.weight')!;
+        const [nIn, nOut] = fc1.variable.shape; // h/2 x w/2 x 2 features after one conv + pool
+        const before = tf.memory().numTensors;
+        const [outT, nchwT] = tf.tidy(() => {
+          const feats = tf.randomNormal(
+            [1, ...feat] as [number, number, number, number],
+            0,
+            1,
+            'float32',
+            7,
+          ) as tf.Tensor4D;
+          return [
+            tf.matMul(tf.reshape(feats, [1, nIn]), fc1.variable as tf.Tensor2D),
+            tf.transpose(feats, [0, 3, 1, 2]).reshape([nIn]),
+          ];
+        });
+        const tfOut = await outT.data();
+        const nchw = await nchwT.data();
+        tf.dispose([outT, nchwT]);
+        const pt = (await pytorchTensors(model)).find((t) => t.name === 'fc1.weight')!;
+        expect(pt.shape).toEqual([nOut, nIn]);
+        for (let o = 0; o < nOut; o++) {
+          let sum = 0;
+          for (let i = 0; i < nIn; i++) sum += pt.data[o * nIn + i] * nchw[i];
+          expect(sum).toBeCloseTo(tfOut[o], 5);
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      } finally {
+        model.dispose();
       }
-      expect(tf.memory().numTensors).toBe(before);
-    } finally {
-      model.dispose();
-    }
-  });
+    },
+  );
 });

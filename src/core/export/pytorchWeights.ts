@@ -17,7 +17,8 @@ export function convToPytorch(data: Float32Array, [kh, kw, cin, cout]: number[])
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < cin; i++)
-        for (let o = 0; o < cout; o++) out[((o * cin + i) * kh + y) * kw + x] = data[((y * kw + x) * cin + i) * cout + o];
+        for (let o = 0; o < cout; o++)
+          out[((o * cin + i) * kh + y) * kw + x] = data[((y * kw + x) * cin + i) * cout + o];
   return out;
 }
 
@@ -25,10 +26,15 @@ export function convToPytorch(data: Float32Array, [kh, kw, cin, cout]: number[])
  * [in, out] -> [out, in]. With `flattened` = [h, w, c], the input index is also moved from NHWC
  * flatten order to NCHW flatten order.
  */
-export function denseToPytorch(data: Float32Array, [nIn, nOut]: number[], flattened?: [number, number, number]): Float32Array {
+export function denseToPytorch(
+  data: Float32Array,
+  [nIn, nOut]: number[],
+  flattened?: [number, number, number],
+): Float32Array {
   const out = new Float32Array(data.length);
   const [h, w, c] = flattened ?? [1, 1, nIn];
-  if (h * w * c !== nIn) throw new Error(`a flattened [${h}, ${w}, ${c}] input has ${h * w * c} values, the layer takes ${nIn}`);
+  if (h * w * c !== nIn)
+    throw new Error(`a flattened [${h}, ${w}, ${c}] input has ${h * w * c} values, the layer takes ${nIn}`);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let ch = 0; ch < c; ch++) {
@@ -67,8 +73,14 @@ export async function pytorchTensors(model: Model): Promise<NamedTensor[]> {
   for (const p of model.params) {
     const shape = p.variable.shape as number[];
     const data = values.get(p.name)!;
-    if (p.kind === 'conv') out.push({ name: p.name, shape: [shape[3], shape[2], shape[0], shape[1]], data: convToPytorch(data, shape) });
-    else if (p.kind === 'dense') out.push({ name: p.name, shape: [shape[1], shape[0]], data: denseToPytorch(data, shape, flat?.param === p.name ? flat.hwc : undefined) });
+    if (p.kind === 'conv')
+      out.push({ name: p.name, shape: [shape[3], shape[2], shape[0], shape[1]], data: convToPytorch(data, shape) });
+    else if (p.kind === 'dense')
+      out.push({
+        name: p.name,
+        shape: [shape[1], shape[0]],
+        data: denseToPytorch(data, shape, flat?.param === p.name ? flat.hwc : undefined),
+      });
     else out.push({ name: p.name, shape: [...shape], data });
   }
   for (const b of model.buffers) out.push({ name: b.name, shape: [...b.variable.shape], data: values.get(b.name)! });

@@ -49,8 +49,14 @@ function expectedTensors(model: Model): Expected[] {
   const same = (v: Float32Array) => v;
   const out: Expected[] = model.params.map((p) => {
     const s = p.variable.shape as number[];
-    if (p.kind === 'conv') return { name: p.name, shape: [s[3], s[2], s[0], s[1]], toLab: (v) => convFromPytorch(v, s) };
-    if (p.kind === 'dense') return { name: p.name, shape: [s[1], s[0]], toLab: (v) => denseFromPytorch(v, s, flat?.param === p.name ? flat.hwc : undefined) };
+    if (p.kind === 'conv')
+      return { name: p.name, shape: [s[3], s[2], s[0], s[1]], toLab: (v) => convFromPytorch(v, s) };
+    if (p.kind === 'dense')
+      return {
+        name: p.name,
+        shape: [s[1], s[0]],
+        toLab: (v) => denseFromPytorch(v, s, flat?.param === p.name ? flat.hwc : undefined),
+      };
     return { name: p.name, shape: [...s], toLab: same };
   });
   for (const b of model.buffers) out.push({ name: b.name, shape: [...b.variable.shape], toLab: same });
@@ -58,14 +64,16 @@ function expectedTensors(model: Model): Expected[] {
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const shapeText = (s: unknown) => (Array.isArray(s) ? `[${s.slice(0, 8).join(', ')}]` : JSON.stringify(s)?.slice(0, 40));
+const shapeText = (s: unknown) =>
+  Array.isArray(s) ? `[${s.slice(0, 8).join(', ')}]` : JSON.stringify(s)?.slice(0, 40);
 
 /** The header's JSON, or why the file is not a safetensors file. */
 function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } | string {
   if (bytes.length < 8) return 'not a safetensors file: shorter than 8 bytes';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
-  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) return `not a safetensors file: its header length ${n} runs past the end of the file`;
+  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8)))
+    return `not a safetensors file: its header length ${n} runs past the end of the file`;
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + Number(n))));
@@ -90,7 +98,13 @@ export function loadPytorchWeights(model: Model, bytes: Uint8Array): WeightsRead
   const expected = expectedTensors(model);
   const known = new Set(expected.map((e) => e.name));
   const unexpected = Object.keys(entries).filter((k) => !known.has(k));
-  if (unexpected.length > 0) issues.push(`tensors this ${model.name} does not have: ${unexpected.slice(0, MAX_LISTED).map((k) => JSON.stringify(k.slice(0, 60))).join(', ')}${unexpected.length > MAX_LISTED ? ` and ${unexpected.length - MAX_LISTED} more` : ''}`);
+  if (unexpected.length > 0)
+    issues.push(
+      `tensors this ${model.name} does not have: ${unexpected
+        .slice(0, MAX_LISTED)
+        .map((k) => JSON.stringify(k.slice(0, 60)))
+        .join(', ')}${unexpected.length > MAX_LISTED ? ` and ${unexpected.length - MAX_LISTED} more` : ''}`,
+    );
   const values = new Map<string, Float32Array>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const e of expected) {
@@ -114,7 +128,13 @@ export function loadPytorchWeights(model: Model, bytes: Uint8Array): WeightsRead
     }
     const offsets = entry.data_offsets;
     const size = 4 * e.shape.reduce((a, b) => a * b, 1);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[1] - offsets[0] !== size || dataStart + offsets[1] > bytes.length) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offsets[1] - offsets[0] !== size ||
+      dataStart + offsets[1] > bytes.length
+    ) {
       issues.push(`${e.name}: data_offsets ${shapeText(offsets)} do not hold its ${size} bytes within the file`);
       continue;
     }
@@ -124,10 +144,16 @@ export function loadPytorchWeights(model: Model, bytes: Uint8Array): WeightsRead
   }
   if (issues.length > 0) {
     const listed = issues.slice(0, MAX_LISTED).join('; ');
-    return { ok: false, reason: `these weights do not fit this ${model.name}: ${listed}${issues.length > MAX_LISTED ? ` and ${issues.length - MAX_LISTED} more` : ''}` };
+    return {
+      ok: false,
+      reason: `these weights do not fit this ${model.name}: ${listed}${issues.length > MAX_LISTED ? ` and ${issues.length - MAX_LISTED} more` : ''}`,
+    };
   }
-  for (const { name, variable } of [...model.params, ...model.buffers]) tf.tidy(() => variable.assign(tf.tensor(values.get(name)!, variable.shape, 'float32')));
+  for (const { name, variable } of [...model.params, ...model.buffers])
+    tf.tidy(() => variable.assign(tf.tensor(values.get(name)!, variable.shape, 'float32')));
   const metadata: Record<string, string> = {};
-  if (isRecord(rawMeta)) for (const [k, v] of Object.entries(rawMeta)) if (typeof v === 'string') metadata[k.slice(0, 64)] = v.slice(0, 100_000);
+  if (isRecord(rawMeta))
+    for (const [k, v] of Object.entries(rawMeta))
+      if (typeof v === 'string') metadata[k.slice(0, 64)] = v.slice(0, 100_000);
   return { ok: true, metadata };
 }

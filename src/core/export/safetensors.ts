@@ -27,7 +27,8 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
   let offset = 0;
   for (const t of tensors) {
     const size = t.shape.reduce((a, b) => a * b, 1);
-    if (size !== t.data.length) throw new Error(`${t.name}: shape [${t.shape.join(', ')}] holds ${size} values, got ${t.data.length}`);
+    if (size !== t.data.length)
+      throw new Error(`${t.name}: shape [${t.shape.join(', ')}] holds ${size} values, got ${t.data.length}`);
     if (t.name in header) throw new Error(`duplicate tensor name ${t.name}`);
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * size] };
     offset += 4 * size;

@@ -20,7 +20,8 @@ function idxHeader(out: DataView, type: number, dims: number[]): number {
 /** A float32 idx file of `values` with dimensions `dims`. */
 function encodeFloatIdx(values: Float32Array, dims: number[]): Uint8Array {
   const count = dims.reduce((a, b) => a * b, 1);
-  if (count !== values.length) throw new Error(`idx dims [${dims.join(', ')}] hold ${count} values, got ${values.length}`);
+  if (count !== values.length)
+    throw new Error(`idx dims [${dims.join(', ')}] hold ${count} values, got ${values.length}`);
   const out = new Uint8Array(4 + 4 * dims.length + 4 * count);
   const view = new DataView(out.buffer);
   const at = idxHeader(view, IDX_FLOAT32, dims);

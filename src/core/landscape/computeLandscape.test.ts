@@ -22,8 +22,20 @@ describe('computeLandscape', () => {
     const results = await computeLandscape(t.model, t.data, t.spec, request, (p) => kinds.push(p.kind));
     expect(results.map((r) => r.kind)).toEqual(all);
     // points1d = 5 points, points2d = 3 rows, one sharpness.
-    expect(kinds).toEqual([...Array(5).fill('weight-1d'), ...Array(3).fill('weight-2d'), ...Array(5).fill('input-1d'), ...Array(3).fill('input-2d'), 'sharpness']);
-    const [w1, w2, i1, i2, s] = results as [Extract<LandscapeResult, { kind: 'weight-1d' }>, Extract<LandscapeResult, { kind: 'weight-2d' }>, Extract<LandscapeResult, { kind: 'input-1d' }>, Extract<LandscapeResult, { kind: 'input-2d' }>, Extract<LandscapeResult, { kind: 'sharpness' }>];
+    expect(kinds).toEqual([
+      ...Array(5).fill('weight-1d'),
+      ...Array(3).fill('weight-2d'),
+      ...Array(5).fill('input-1d'),
+      ...Array(3).fill('input-2d'),
+      'sharpness',
+    ]);
+    const [w1, w2, i1, i2, s] = results as [
+      Extract<LandscapeResult, { kind: 'weight-1d' }>,
+      Extract<LandscapeResult, { kind: 'weight-2d' }>,
+      Extract<LandscapeResult, { kind: 'input-1d' }>,
+      Extract<LandscapeResult, { kind: 'input-2d' }>,
+      Extract<LandscapeResult, { kind: 'sharpness' }>,
+    ];
     // Every slice's centre is the loss at the current weights and clean inputs on the same fixed batch.
     expect(w2.loss[1][1]).toBe(w1.loss[2]);
     expect(i1.lossAdv[0]).toBe(w1.loss[2]);
@@ -38,7 +50,9 @@ describe('computeLandscape', () => {
     expect(total).toEqual({ evals: 5 + 9 + 10 + 9 + 1, gradEvals: 2 * t.spec.eval.pgdSteps + 1 + 2 * 4 });
     // Plain data the worker can post as it is (structured clone), every number finite (so JSON keeps it too).
     expect(structuredClone(results)).toEqual(results);
-    const numbers = JSON.stringify(results, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? 'not finite' : v));
+    const numbers = JSON.stringify(results, (_, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? 'not finite' : v,
+    );
     expect(numbers).not.toContain('not finite');
     expect(await stateBytes(t.model)).toEqual(before);
   });
@@ -55,7 +69,14 @@ describe('computeLandscape', () => {
     const before = await stateBytes(t.model);
     const n = tf.memory().numTensors;
     const abort = new AbortController();
-    const run = computeLandscape(t.model, t.data, t.spec, { kinds: ['weight-2d', 'sharpness'] }, () => abort.abort(), abort.signal);
+    const run = computeLandscape(
+      t.model,
+      t.data,
+      t.spec,
+      { kinds: ['weight-2d', 'sharpness'] },
+      () => abort.abort(),
+      abort.signal,
+    );
     await expect(run).rejects.toBeInstanceOf(LandscapeCancelled);
     expect(tf.memory().numTensors).toBe(n);
     expect(await stateBytes(t.model)).toEqual(before);

@@ -51,7 +51,13 @@ export async function computeLandscape(
       else if (kind === 'input-2d') r = await inputSlice2d(model, batch, s.input(points2d, data.test.bounded), hooks);
       else if (kind === 'duality') {
         throwIfCancelled(signal);
-        const o = { rho: dualityRho(spec), attack: dualityAttack(spec, run), images: DUALITY_IMAGES, bounded: data.test.bounded, seed: spec.seed };
+        const o = {
+          rho: dualityRho(spec),
+          attack: dualityAttack(spec, run),
+          images: DUALITY_IMAGES,
+          bounded: data.test.bounded,
+          seed: spec.seed,
+        };
         r = await dualityView(model, batch, o);
       } else r = await sharpness(model, batch, s.rho, s.power, signal);
       if (kind === 'sharpness' || kind === 'duality') await onPartial?.(r);

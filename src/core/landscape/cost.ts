@@ -37,5 +37,8 @@ export function estimateCost(kind: LandscapeKind, p: CostParams): LandscapeCost 
 
 /** The sum of several estimates. */
 export function addCosts(costs: LandscapeCost[]): LandscapeCost {
-  return costs.reduce((s, c) => ({ evals: s.evals + c.evals, gradEvals: s.gradEvals + c.gradEvals }), { evals: 0, gradEvals: 0 });
+  return costs.reduce((s, c) => ({ evals: s.evals + c.evals, gradEvals: s.gradEvals + c.gradEvals }), {
+    evals: 0,
+    gradEvals: 0,
+  });
 }

@@ -12,7 +12,8 @@ import { countCorrect, crossEntropy, toDeviceBatch, type DeviceBatch } from '../
 /** The batch on the device (dispose with disposeBatch) and its size. */
 export function landscapeBatch(test: Dataset, size: number, seed: number): DeviceBatch {
   if (test.n === 0) throw new Error('the landscape needs a non-empty test set');
-  if (!Number.isInteger(size) || size < 1) throw new Error(`landscape batch size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`landscape batch size must be a positive integer, got ${size}`);
   const set = size >= test.n ? test : stratifiedSubset(test, size, new Rng(seed).derive('landscape-batch'));
   return toDeviceBatch(set.x, Int32Array.from(set.y), set.shape, test.numClasses);
 }
@@ -21,6 +22,9 @@ export function landscapeBatch(test: Dataset, size: number, seed: number): Devic
 export function batchScores(model: Model, batch: DeviceBatch, x: tf.Tensor = batch.x): tf.Tensor1D {
   return tf.tidy(() => {
     const logits = model.forward(x, 'eval');
-    return tf.stack([crossEntropy(logits, batch.oneHot), tf.div(countCorrect(logits, batch.labels), batch.labels.shape[0])]) as tf.Tensor1D;
+    return tf.stack([
+      crossEntropy(logits, batch.oneHot),
+      tf.div(countCorrect(logits, batch.labels), batch.labels.shape[0]),
+    ]) as tf.Tensor1D;
   });
 }

@@ -58,8 +58,10 @@ export async function topHessianEigenvalue(
   o: PowerIterationOptions,
   signal?: CancelSignal,
 ): Promise<PowerIterationResult> {
-  if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1) throw new Error(`the Hessian eigenvalue needs maxIterations >= 1, got ${o.maxIterations}`);
-  if (!(o.tolerance > 0) || !(o.relStep > 0)) throw new Error(`the Hessian eigenvalue needs tolerance > 0 and relStep > 0, got ${o.tolerance}, ${o.relStep}`);
+  if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1)
+    throw new Error(`the Hessian eigenvalue needs maxIterations >= 1, got ${o.maxIterations}`);
+  if (!(o.tolerance > 0) || !(o.relStep > 0))
+    throw new Error(`the Hessian eigenvalue needs tolerance > 0 and relStep > 0, got ${o.tolerance}, ${o.relStep}`);
   const origin = new WeightOrigin(vars);
   const rng = new Rng(o.seed).derive('hessian-start');
   let v: tf.Tensor[] = tf.tidy(() => {
@@ -69,7 +71,15 @@ export async function topHessianEigenvalue(
   });
   const wNorm = globalNorm(origin.weights);
   const h = Math.max((await wNorm.data().finally(() => wNorm.dispose()))[0] * o.relStep, 1e-6);
-  const out: PowerIterationResult = { eigenvalue: NaN, residual: Infinity, iterations: 0, relChange: Infinity, converged: false, h, gradEvals: 0 };
+  const out: PowerIterationResult = {
+    eigenvalue: NaN,
+    residual: Infinity,
+    iterations: 0,
+    relChange: Infinity,
+    converged: false,
+    h,
+    gradEvals: 0,
+  };
   const basis: tf.Tensor[][] = [];
   const alpha: number[] = [];
   const beta: number[] = [];
@@ -137,7 +147,9 @@ export async function topHessianEigenvalue(
  */
 export function topOfTridiagonal(a: readonly number[], b: readonly number[]): { value: number; last: number } {
   const n = a.length;
-  const m = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? a[i] : Math.abs(i - j) === 1 ? b[Math.min(i, j)] : 0)));
+  const m = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? a[i] : Math.abs(i - j) === 1 ? b[Math.min(i, j)] : 0)),
+  );
   const vec: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;

@@ -44,22 +44,25 @@ describe('input-space slices', () => {
     }
   });
 
-  it.each(['pgd', 'gradient-sign'] as const)('1-D (%s): starts at the clean loss; the adversarial direction raises the loss faster than the random one', async (adversary) => {
-    const before = await stateBytes(t.model);
-    const r = await inputSlice1d(t.model, batch, opts({ adversary }));
-    expect(r.ts[0]).toBe(0);
-    expect(r.ts[4]).toBeCloseTo(0.1, 12);
-    expect(r.lossAdv[0]).toBe(clean[0]);
-    expect(r.lossRand[0]).toBe(clean[0]);
-    for (let i = 1; i < r.ts.length; i++) {
-      expect(r.lossAdv[i]).toBeGreaterThan(r.lossRand[i]);
-      expect(r.lossAdv[i]).toBeGreaterThan(r.lossAdv[i - 1]);
-    }
-    expect(r.lossAdv[4] - r.lossAdv[0]).toBeGreaterThan(2 * Math.abs(r.lossRand[4] - r.lossRand[0]));
-    expect(r.evals).toBe(10);
-    expect(r.estimate).toEqual({ evals: 10, gradEvals: adversary === 'pgd' ? 3 : 1 });
-    expect(await stateBytes(t.model)).toEqual(before);
-  });
+  it.each(['pgd', 'gradient-sign'] as const)(
+    '1-D (%s): starts at the clean loss; the adversarial direction raises the loss faster than the random one',
+    async (adversary) => {
+      const before = await stateBytes(t.model);
+      const r = await inputSlice1d(t.model, batch, opts({ adversary }));
+      expect(r.ts[0]).toBe(0);
+      expect(r.ts[4]).toBeCloseTo(0.1, 12);
+      expect(r.lossAdv[0]).toBe(clean[0]);
+      expect(r.lossRand[0]).toBe(clean[0]);
+      for (let i = 1; i < r.ts.length; i++) {
+        expect(r.lossAdv[i]).toBeGreaterThan(r.lossRand[i]);
+        expect(r.lossAdv[i]).toBeGreaterThan(r.lossAdv[i - 1]);
+      }
+      expect(r.lossAdv[4] - r.lossAdv[0]).toBeGreaterThan(2 * Math.abs(r.lossRand[4] - r.lossRand[0]));
+      expect(r.evals).toBe(10);
+      expect(r.estimate).toEqual({ evals: 10, gradEvals: adversary === 'pgd' ? 3 : 1 });
+      expect(await stateBytes(t.model)).toEqual(before);
+    },
+  );
 
   it('2-D: centre is the clean loss, rows stream, no tensors left behind', async () => {
     await inputSlice2d(t.model, batch, opts({ points: 3 }));

@@ -48,7 +48,9 @@ export function inputDirections(model: Model, batch: DeviceBatch, o: InputSliceO
   for (let i = 0; i < signs.length; i++) signs[i] = rng.uniform() < 0.5 ? -1 : 1;
   const rand = tf.tensor(signs, x.shape, 'float32');
   if (o.adversary === 'gradient-sign') {
-    const adv = tf.tidy(() => tf.sign(tf.grad((xi: tf.Tensor) => crossEntropy(model.forward(xi, 'eval'), batch.oneHot))(x)));
+    const adv = tf.tidy(() =>
+      tf.sign(tf.grad((xi: tf.Tensor) => crossEntropy(model.forward(xi, 'eval'), batch.oneHot))(x)),
+    );
     return { adv, rand, gradEvals: 1 };
   }
   const xAdv = pgd(model, x, batch.oneHot, {
@@ -100,7 +102,12 @@ async function sweepAlong<R extends InputSlice1d | InputSlice2d>(
   }
 }
 
-export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice1d> = {}): Promise<InputSlice1d> {
+export async function inputSlice1d(
+  model: Model,
+  batch: DeviceBatch,
+  o: InputSliceOptions,
+  hooks: SliceHooks<InputSlice1d> = {},
+): Promise<InputSlice1d> {
   const t0 = performance.now();
   const ts = linspace(0, o.eps, o.points);
   const out: InputSlice1d = {
@@ -118,7 +125,10 @@ export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSli
     ms: 0,
   };
   const scoreRow = (dirs: InputDirections, i: number) =>
-    tf.concat([batchScores(model, batch, moved(batch.x, [dirs.adv], [ts[i]], o.bounded)), batchScores(model, batch, moved(batch.x, [dirs.rand], [ts[i]], o.bounded))]);
+    tf.concat([
+      batchScores(model, batch, moved(batch.x, [dirs.adv], [ts[i]], o.bounded)),
+      batchScores(model, batch, moved(batch.x, [dirs.rand], [ts[i]], o.bounded)),
+    ]);
   const store = (_: number, [lossAdv, accAdv, lossRand, accRand]: Float32Array) => {
     out.lossAdv.push(lossAdv);
     out.accAdv.push(accAdv);
@@ -128,7 +138,12 @@ export async function inputSlice1d(model: Model, batch: DeviceBatch, o: InputSli
   return sweepAlong(model, batch, o, hooks, out, t0, ts.length, scoreRow, store);
 }
 
-export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSliceOptions, hooks: SliceHooks<InputSlice2d> = {}): Promise<InputSlice2d> {
+export async function inputSlice2d(
+  model: Model,
+  batch: DeviceBatch,
+  o: InputSliceOptions,
+  hooks: SliceHooks<InputSlice2d> = {},
+): Promise<InputSlice2d> {
   const t0 = performance.now();
   const alphas = linspace(-o.eps, o.eps, o.points);
   const betas = linspace(-o.eps, o.eps, o.points);
@@ -146,6 +161,8 @@ export async function inputSlice2d(model: Model, batch: DeviceBatch, o: InputSli
     ms: 0,
   };
   const scoreRow = (dirs: InputDirections, i: number) =>
-    tf.stack(betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [alphas[i], b], o.bounded))));
+    tf.stack(
+      betas.map((b) => batchScores(model, batch, moved(batch.x, [dirs.adv, dirs.rand], [alphas[i], b], o.bounded))),
+    );
   return sweepAlong(model, batch, o, hooks, out, t0, alphas.length, scoreRow, gridRows(out));
 }

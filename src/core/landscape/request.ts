@@ -15,7 +15,11 @@ export const ALL_LANDSCAPE_KINDS: LandscapeKind[] = [...LANDSCAPE_KINDS, 'dualit
 /** The default SAM radius for runs that are not SAM runs (Foret et al.'s common setting). */
 export const DEFAULT_SHARPNESS_RHO = 0.05;
 
-export const DEFAULT_POWER_ITERATION: Omit<PowerIterationOptions, 'seed'> = { maxIterations: 20, tolerance: 1e-3, relStep: 1e-3 };
+export const DEFAULT_POWER_ITERATION: Omit<PowerIterationOptions, 'seed'> = {
+  maxIterations: 20,
+  tolerance: 1e-3,
+  relStep: 1e-3,
+};
 
 export interface LandscapeRequest {
   kinds: LandscapeKind[];
@@ -60,8 +64,12 @@ export function estimateLandscapeCost(spec: ExperimentSpec, what: LandscapeReque
   return addCosts(
     what.kinds.map((kind) => {
       const points = kind.endsWith('2d') ? points2d : points1d;
-      return estimateCost(kind, { points, adversary: s.adversary, pgdSteps: spec.eval.pgdSteps, maxIterations: s.power.maxIterations });
+      return estimateCost(kind, {
+        points,
+        adversary: s.adversary,
+        pgdSteps: spec.eval.pgdSteps,
+        maxIterations: s.power.maxIterations,
+      });
     }),
   );
 }
-

@@ -136,4 +136,5 @@ export interface DualityResult extends Measured {
   iterations: number;
 }
 
-export type LandscapeResult = WeightSlice1d | WeightSlice2d | InputSlice1d | InputSlice2d | SharpnessResult | DualityResult;
+export type LandscapeResult =
+  WeightSlice1d | WeightSlice2d | InputSlice1d | InputSlice2d | SharpnessResult | DualityResult;

@@ -22,7 +22,9 @@ function symmetricWithEigenvalues(eigs: number[], seed: number): number[][] {
     const norm = Math.hypot(...v);
     q.push(v.map((x) => x / norm));
   }
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => q.reduce((s, u, k) => s + eigs[k] * u[i] * u[j], 0)));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => q.reduce((s, u, k) => s + eigs[k] * u[i] * u[j], 0)),
+  );
 }
 
 describe('Lanczos on a known quadratic', () => {
@@ -41,7 +43,12 @@ describe('Lanczos on a known quadratic', () => {
         return [g.slice(0, 4), g.slice(4, 2).reshape([2, 1])];
       });
     const n = tf.memory().numTensors;
-    const r = await topHessianEigenvalue([w1, w2], gradient, { maxIterations: 60, tolerance: 1e-6, relStep: 1e-3, seed: 1 });
+    const r = await topHessianEigenvalue([w1, w2], gradient, {
+      maxIterations: 60,
+      tolerance: 1e-6,
+      relStep: 1e-3,
+      seed: 1,
+    });
     expect(tf.memory().numTensors).toBe(n);
     expect(r.converged).toBe(true);
     expect(r.iterations).toBeLessThan(60);
@@ -60,7 +67,12 @@ describe('Lanczos on a known quadratic', () => {
     const eigs = Float32Array.from({ length: n }, (_, i) => (i === 0 ? 10 : i === 1 ? 9.9 : (9 * i) / n - 2));
     const diag = tf.tensor1d(eigs);
     const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 3));
-    const r = await topHessianEigenvalue([w], () => [tf.mul(diag, w)], { maxIterations: 20, tolerance: 1e-6, relStep: 1e-3, seed: 2 });
+    const r = await topHessianEigenvalue([w], () => [tf.mul(diag, w)], {
+      maxIterations: 20,
+      tolerance: 1e-6,
+      relStep: 1e-3,
+      seed: 2,
+    });
     expect(r.iterations).toBeLessThanOrEqual(20);
     expect(Math.abs(r.eigenvalue - 10)).toBeLessThan(0.02);
     expect(Math.abs(r.eigenvalue - 10)).toBeLessThanOrEqual(r.residual + 1e-3);
@@ -76,8 +88,12 @@ describe('Lanczos on a known quadratic', () => {
 
   it('refuses a zero iteration cap or tolerance', async () => {
     const w = tf.variable(tf.zeros([2]));
-    await expect(topHessianEigenvalue([w], () => [tf.zeros([2])], { ...DEFAULT_POWER_ITERATION, maxIterations: 0, seed: 1 })).rejects.toThrow(/maxIterations/);
-    await expect(topHessianEigenvalue([w], () => [tf.zeros([2])], { ...DEFAULT_POWER_ITERATION, tolerance: 0, seed: 1 })).rejects.toThrow(/tolerance/);
+    await expect(
+      topHessianEigenvalue([w], () => [tf.zeros([2])], { ...DEFAULT_POWER_ITERATION, maxIterations: 0, seed: 1 }),
+    ).rejects.toThrow(/maxIterations/);
+    await expect(
+      topHessianEigenvalue([w], () => [tf.zeros([2])], { ...DEFAULT_POWER_ITERATION, tolerance: 0, seed: 1 }),
+    ).rejects.toThrow(/tolerance/);
     w.dispose();
   });
 });

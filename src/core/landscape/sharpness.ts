@@ -29,7 +29,13 @@ export async function samSharpness(model: Model, batch: DeviceBatch, rho: number
     const e = samPerturbation(first.grads, rho);
     origin.moveTo([e], [1]);
     tf.dispose(e);
-    scores = tf.tidy(() => tf.stack([first.loss, batchScores(model, batch).gather(0), tf.sqrt(tf.addN(first.grads.map((g) => tf.sum(tf.square(g)))))]));
+    scores = tf.tidy(() =>
+      tf.stack([
+        first.loss,
+        batchScores(model, batch).gather(0),
+        tf.sqrt(tf.addN(first.grads.map((g) => tf.sum(tf.square(g))))),
+      ]),
+    );
   } finally {
     origin.dispose();
     tf.dispose([first.loss, first.correct, ...first.grads]);
@@ -47,7 +53,13 @@ export function evalGradient(model: Model, batch: DeviceBatch): () => tf.Tensor[
   };
 }
 
-export async function sharpness(model: Model, batch: DeviceBatch, rho: number, power: PowerIterationOptions, signal?: CancelSignal): Promise<SharpnessResult> {
+export async function sharpness(
+  model: Model,
+  batch: DeviceBatch,
+  rho: number,
+  power: PowerIterationOptions,
+  signal?: CancelSignal,
+): Promise<SharpnessResult> {
   const t0 = performance.now();
   throwIfCancelled(signal);
   const sam = await samSharpness(model, batch, rho);

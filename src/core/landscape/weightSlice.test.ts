@@ -36,7 +36,11 @@ describe('filter-normalised directions', () => {
 
   it("give every filter its weight filter's norm, and zero to biases and BatchNorm", async () => {
     const [d] = landscapeDirections(a, 5, 1);
-    expect(a.params.some((p) => p.kind === 'conv') && a.params.some((p) => p.kind === 'dense') && a.params.some((p) => p.kind === 'bn-gamma')).toBe(true);
+    expect(
+      a.params.some((p) => p.kind === 'conv') &&
+        a.params.some((p) => p.kind === 'dense') &&
+        a.params.some((p) => p.kind === 'bn-gamma'),
+    ).toBe(true);
     for (const [i, p] of a.params.entries()) {
       if (isFiltered(p)) {
         const dn = await perFilterNorms(d[i]);
@@ -61,7 +65,8 @@ describe('filter-normalised directions', () => {
     expect(await read(other[conv])).not.toEqual(await read(d1[conv]));
     expect(await read(d2[conv])).not.toEqual(await read(d1[conv]));
     // d / ||w filter|| is the unit-filter draw, the same for both runs of the experiment.
-    const unit = async (m: Model, d: WeightDirection) => read(tf.tidy(() => tf.div(d[conv], filterNorms(m.params[conv].variable))));
+    const unit = async (m: Model, d: WeightDirection) =>
+      read(tf.tidy(() => tf.div(d[conv], filterNorms(m.params[conv].variable))));
     const ua = await unit(a, d1);
     const ub = await unit(b, runB);
     ua.forEach((v, k) => expect(ub[k]).toBeCloseTo(v, 5));

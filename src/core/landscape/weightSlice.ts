@@ -14,7 +14,13 @@ import type { WeightSlice1d, WeightSlice2d } from './results';
 import { gridRows, sweep, type SliceHooks } from './sweep';
 import { WeightOrigin } from './weightOrigin';
 
-export async function weightSlice1d(model: Model, batch: DeviceBatch, d: WeightDirection, points: number, hooks: SliceHooks<WeightSlice1d> = {}): Promise<WeightSlice1d> {
+export async function weightSlice1d(
+  model: Model,
+  batch: DeviceBatch,
+  d: WeightDirection,
+  points: number,
+  hooks: SliceHooks<WeightSlice1d> = {},
+): Promise<WeightSlice1d> {
   const t0 = performance.now();
   const alphas = linspace(-1, 1, points);
   const out: WeightSlice1d = {

@@ -36,22 +36,35 @@ describe('batchNorm', () => {
     const x = tf.randomNormal([3, 2, 2, 2], 1, 2, 'float32', 4);
     const xv = x.dataSync() as Float32Array;
     const { mean, variance, n } = channelStats(xv, 2);
-    const expected = (m: number[], v: number[]) => Array.from(xv, (xi, i) => ((xi - m[i % 2]) / Math.sqrt(v[i % 2] + BN_EPS)) * [2, 0.5][i % 2] + [1, -1][i % 2]);
+    const expected = (m: number[], v: number[]) =>
+      Array.from(xv, (xi, i) => ((xi - m[i % 2]) / Math.sqrt(v[i % 2] + BN_EPS)) * [2, 0.5][i % 2] + [1, -1][i % 2]);
 
     const reports: [string, number[], number[], number][] = [];
     const sink: BatchStatsSink = (prefix, m, v, count) => {
       reports.push([prefix, [...m.dataSync()], [...v.dataSync()], count]);
       tf.dispose([m, v]);
     };
-    close(tf.tidy(() => batchNorm(x, layer, 'train', sink).dataSync()), expected(mean, variance), 1e-4);
+    close(
+      tf.tidy(() => batchNorm(x, layer, 'train', sink).dataSync()),
+      expected(mean, variance),
+      1e-4,
+    );
     expect(reports).toHaveLength(1);
     expect(reports[0][0]).toBe('bn');
     close(reports[0][1], mean);
     close(reports[0][2], variance, 1e-4);
     expect(reports[0][3]).toBe(n);
 
-    close(tf.tidy(() => batchNorm(x, layer, 'train-frozen', sink).dataSync()), expected(mean, variance), 1e-4);
-    close(tf.tidy(() => batchNorm(x, layer, 'eval', sink).dataSync()), expected([0.3, -0.2], [4, 0.25]), 1e-4);
+    close(
+      tf.tidy(() => batchNorm(x, layer, 'train-frozen', sink).dataSync()),
+      expected(mean, variance),
+      1e-4,
+    );
+    close(
+      tf.tidy(() => batchNorm(x, layer, 'eval', sink).dataSync()),
+      expected([0.3, -0.2], [4, 0.25]),
+      1e-4,
+    );
     expect(reports).toHaveLength(1);
     expect(() => tf.tidy(() => batchNorm(x, layer, 'train'))).toThrow(/BatchStatsSink/);
     x.dispose();
@@ -59,12 +72,18 @@ describe('batchNorm', () => {
   });
 
   it("a model reports each BatchNorm once in 'train', none in 'train-frozen', and never writes its buffers itself", async () => {
-    const model = createModel({ name: 'preact-resnet18', width: 2, depth: 1 }, { shape: [8, 8, 3], numClasses: 3, mean: [0], std: [1] }, new Rng(1));
+    const model = createModel(
+      { name: 'preact-resnet18', width: 2, depth: 1 },
+      { shape: [8, 8, 3], numClasses: 3, mean: [0], std: [1] },
+      new Rng(1),
+    );
     const x = tf.randomUniform([5, 8, 8, 3], 0, 1, 'float32', 2);
     const before = await Promise.all(model.buffers.map((b) => b.variable.data()));
     const { sink, collected } = createBatchStatsCollector();
     tf.dispose(model.forward(x, 'train', sink));
-    const prefixes = model.buffers.filter((b) => b.name.endsWith('.running_mean')).map((b) => b.name.replace('.running_mean', ''));
+    const prefixes = model.buffers
+      .filter((b) => b.name.endsWith('.running_mean'))
+      .map((b) => b.name.replace('.running_mean', ''));
     expect([...collected.keys()].sort()).toEqual(prefixes.sort());
     // count = batch * h * w at that layer: 8x8 in stage 1, 1x1 at the end.
     expect(collected.get('layer1.0.bn1')!.count).toBe(5 * 8 * 8);
@@ -113,7 +132,10 @@ describe('batchNorm', () => {
     const sink: BatchStatsSink = (_, m, v) => tf.dispose([m, v]);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(batchNorm(x, layer, 'train', sink), r)), [gamma, beta]);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(batchNorm(x, layer, 'train', sink), r)),
+        [gamma, beta],
+      );
       tf.dispose([value, ...Object.values(grads)]);
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -122,7 +144,11 @@ describe('batchNorm', () => {
   });
 
   it('eval output does not depend on the rest of the batch; train-frozen output does', () => {
-    const model = createModel({ name: 'preact-resnet10', width: 2, depth: 1 }, { shape: [6, 6, 2], numClasses: 3, mean: [0.5], std: [0.25] }, new Rng(2));
+    const model = createModel(
+      { name: 'preact-resnet10', width: 2, depth: 1 },
+      { shape: [6, 6, 2], numClasses: 3, mean: [0.5], std: [0.25] },
+      new Rng(2),
+    );
     const x = tf.randomUniform([6, 6, 6, 2], 0, 1, 'float32', 3);
     const diff = (mode: 'eval' | 'train-frozen') =>
       tf.tidy(() => {
@@ -141,11 +167,17 @@ describe('applyBatchStats', () => {
   beforeAll(() => useBackend('cpu'));
 
   it("folds batch statistics into running buffers with PyTorch's rule (unbiased variance), then frees them", () => {
-    const model = createModel({ name: 'preact-resnet10', width: 2, depth: 1 }, { shape: [4, 4, 1], numClasses: 2, mean: [0], std: [1] }, new Rng(3));
+    const model = createModel(
+      { name: 'preact-resnet10', width: 2, depth: 1 },
+      { shape: [4, 4, 1], numClasses: 2, mean: [0], std: [1] },
+      new Rng(3),
+    );
     const get = (name: string) => model.buffers.find((b) => b.name === name)!.variable;
     get('bn.running_mean').assign(tf.tensor1d(new Array(16).fill(2)));
     const before = tf.memory().numTensors;
-    const collected = new Map([['bn', { mean: tf.fill([16], 1) as tf.Tensor1D, variance: tf.fill([16], 3) as tf.Tensor1D, count: 4 }]]);
+    const collected = new Map([
+      ['bn', { mean: tf.fill([16], 1) as tf.Tensor1D, variance: tf.fill([16], 3) as tf.Tensor1D, count: 4 }],
+    ]);
     applyBatchStats(model, collected);
     expect(collected.size).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
@@ -154,7 +186,9 @@ describe('applyBatchStats', () => {
     // Untouched layers keep their buffers.
     close(get('layer1.0.bn1.running_var').dataSync(), [1, 1]);
 
-    const bad = new Map([['nope', { mean: tf.zeros([2]) as tf.Tensor1D, variance: tf.ones([2]) as tf.Tensor1D, count: 4 }]]);
+    const bad = new Map([
+      ['nope', { mean: tf.zeros([2]) as tf.Tensor1D, variance: tf.ones([2]) as tf.Tensor1D, count: 4 }],
+    ]);
     expect(() => applyBatchStats(model, bad)).toThrow(/no BatchNorm buffers named nope/);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();

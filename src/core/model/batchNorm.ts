@@ -17,7 +17,12 @@ import type { BatchNormLayer } from './modelBuilder';
 /** PyTorch's BatchNorm eps. */
 export const BN_EPS = 1e-5;
 
-export function batchNorm<T extends tf.Tensor>(x: T, layer: BatchNormLayer, mode: ForwardMode, sink?: BatchStatsSink): T {
+export function batchNorm<T extends tf.Tensor>(
+  x: T,
+  layer: BatchNormLayer,
+  mode: ForwardMode,
+  sink?: BatchStatsSink,
+): T {
   if (mode === 'eval') {
     // Running statistics are constants: y = x scale + shift broadcasts, and its input gradient is dy scale.
     const scale = tf.mul(layer.gamma, tf.rsqrt(tf.add(layer.runningVar, BN_EPS)));

@@ -39,7 +39,8 @@ export function applyBatchStats(model: Model, collected: Map<string, BatchStats>
     for (const [prefix, stats] of collected) {
       const runningMean = buffers.get(`${prefix}.running_mean`);
       const runningVar = buffers.get(`${prefix}.running_var`);
-      if (!runningMean || !runningVar) throw new Error(`model ${model.name} has no BatchNorm buffers named ${prefix}.running_mean / running_var`);
+      if (!runningMean || !runningVar)
+        throw new Error(`model ${model.name} has no BatchNorm buffers named ${prefix}.running_mean / running_var`);
       const unbias = stats.count > 1 ? stats.count / (stats.count - 1) : 1;
       tf.tidy(() => {
         runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(stats.mean, momentum)));

@@ -8,7 +8,8 @@ import { applyConv, applyDense, flatten } from './layers';
 import { buildWith, outSize, type ConvLayer } from './modelBuilder';
 
 export function createCnn(data: ModelData, width: number, depth: number, rng: Rng): FunctionalModel {
-  if (data.shape.length !== 3) throw new Error(`cnn takes images [h, w, c], got input shape [${data.shape.join(', ')}]`);
+  if (data.shape.length !== 3)
+    throw new Error(`cnn takes images [h, w, c], got input shape [${data.shape.join(', ')}]`);
   let [h, w, c] = data.shape;
   return buildWith(rng, (b) => {
     const convs: ConvLayer[] = [];
@@ -18,15 +19,24 @@ export function createCnn(data: ModelData, width: number, depth: number, rng: Rn
       c = cOut;
       h = outSize(h, 2, 2, 0);
       w = outSize(w, 2, 2, 0);
-      if (h < 1 || w < 1) throw new Error(`cnn of depth ${depth} pools a ${data.shape[0]}x${data.shape[1]} input below 1x1: use depth <= ${i}`);
+      if (h < 1 || w < 1)
+        throw new Error(
+          `cnn of depth ${depth} pools a ${data.shape[0]}x${data.shape[1]} input below 1x1: use depth <= ${i}`,
+        );
     }
     const hidden = 4 * width;
     const fc1 = b.dense('fc1', h * w * c, hidden);
     const fc2 = b.dense('fc2', hidden, data.numClasses);
-    return new FunctionalModel('cnn', data, b, (x) => {
-      let y = x as tf.Tensor4D;
-      for (const conv of convs) y = tf.maxPool(tf.relu(applyConv(y, conv)), 2, 2, 'valid');
-      return applyDense(tf.relu(applyDense(flatten(y), fc1)), fc2);
-    }, convs[0]);
+    return new FunctionalModel(
+      'cnn',
+      data,
+      b,
+      (x) => {
+        let y = x as tf.Tensor4D;
+        for (const conv of convs) y = tf.maxPool(tf.relu(applyConv(y, conv)), 2, 2, 'valid');
+        return applyDense(tf.relu(applyDense(flatten(y), fc1)), fc2);
+      },
+      convs[0],
+    );
   });
 }

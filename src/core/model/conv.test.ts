@@ -88,10 +88,12 @@ describe("conv2d with the lab's conv gradient", () => {
   it('trains on wasm, which has no Conv2DBackpropFilter, with its default plan, matching cpu, leaking nothing', async () => {
     await useBackend('cpu');
     setConvGradientPlan(TFJS);
-    const cpu = CASES.map((c, i) => tf.tidy(() => {
-      const { x, w, r, stride, pad } = caseTensors(c, i + 1);
-      return grads(x, w, r, stride, pad);
-    }));
+    const cpu = CASES.map((c, i) =>
+      tf.tidy(() => {
+        const { x, w, r, stride, pad } = caseTensors(c, i + 1);
+        return grads(x, w, r, stride, pad);
+      }),
+    );
     await useBackend('wasm');
     const { x, w, r, stride, pad } = caseTensors(CASES[2], 3);
     expect(() => grads(x, w, r, stride, pad)).toThrow();
@@ -120,7 +122,8 @@ describe("conv2d with the lab's conv gradient", () => {
       tf.dispose(info.result as tf.Tensor);
       return new Set(info.kernels.map((k) => k.name));
     };
-    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r));
+    const loss = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r));
     const inputOnly = await kernelsOf(() => tf.grad((a: tf.Tensor) => loss(a, w))(x));
     const weightOnly = await kernelsOf(() => tf.grad((b: tf.Tensor) => loss(x, b))(w));
     expect(inputOnly.has('Conv2DBackpropInput')).toBe(true);

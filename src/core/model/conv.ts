@@ -82,7 +82,9 @@ function installGradient(): void {
       const d = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
       const p = a.pad === 'valid' ? 0 : a.pad;
       if (s[0] !== s[1] || d[0] !== 1 || d[1] !== 1 || a.dataFormat !== 'NHWC' || typeof p !== 'number') {
-        throw new Error(`conv gradient: the lab's convs are NHWC with square strides, no dilation and numeric padding (got ${JSON.stringify(attrs)})`);
+        throw new Error(
+          `conv gradient: the lab's convs are NHWC with square strides, no dilation and numeric padding (got ${JSON.stringify(attrs)})`,
+        );
       }
       const plan = convGradientPlan();
       const native = () => tfjsGradient!.gradFunc(dy, saved, attrs) as Record<string, () => tf.Tensor>;
@@ -104,17 +106,35 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: numb
 }
 
 /** dW = P^T dy with P the kh*kw strided shifts of xpad side by side (im2col). */
-export function filterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: FilterShape, stride: number, pad: number): tf.Tensor4D {
+export function filterGradIm2col(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  wShape: FilterShape,
+  stride: number,
+  pad: number,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, cIn, cOut] = wShape;
     const [n, ho, wo] = dy.shape;
-    const xp: tf.Tensor4D = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
+    const xp: tf.Tensor4D =
+      pad > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [pad, pad],
+            [pad, pad],
+            [0, 0],
+          ])
+        : x;
     const shifts: tf.Tensor4D[] = [];
     for (let a = 0; a < kh; a++) {
       for (let b = 0; b < kw; b++) {
         const span = [a + stride * (ho - 1) + 1, b + stride * (wo - 1) + 1];
         const whole = a === 0 && b === 0 && stride === 1 && span[0] === xp.shape[1] && span[1] === xp.shape[2];
-        shifts.push(whole ? xp : (tf.stridedSlice(xp, [0, a, b, 0], [n, span[0], span[1], cIn], [1, stride, stride, 1]) as tf.Tensor4D));
+        shifts.push(
+          whole
+            ? xp
+            : (tf.stridedSlice(xp, [0, a, b, 0], [n, span[0], span[1], cIn], [1, stride, stride, 1]) as tf.Tensor4D),
+        );
       }
     }
     const rows = n * ho * wo;
@@ -124,12 +144,23 @@ export function filterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: Filter
 }
 
 /** dW by a forward convolution with the batch as the contracted channel axis. */
-export function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: FilterShape, stride: number, pad: number): tf.Tensor4D {
+export function filterGradByConv(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  wShape: FilterShape,
+  stride: number,
+  pad: number,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = wShape;
     const xT = tf.transpose(x, [3, 1, 2, 0]); // [cIn, H, W, N]
     const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, cOut]
-    const padding: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+    const padding: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [pad, pad],
+      [pad, pad],
+      [0, 0],
+    ];
     let g = tf.conv2d(xT, dyT, 1, pad > 0 ? padding : 'valid', 'NHWC', stride); // [cIn, >=kh, >=kw, cOut]
     // Stride 2 can leave the last padded row unused: one row more than kh, cropped.
     if (g.shape[1] !== kh || g.shape[2] !== kw) g = tf.slice(g, [0, 0, 0, 0], [-1, kh, kw, -1]);
@@ -138,7 +169,13 @@ export function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: Filter
 }
 
 /** dX as a forward conv of dy (dilated by the stride) with the rotated, channel-swapped kernel. */
-export function inputGradByConv(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], stride: number, pad: number): tf.Tensor4D {
+export function inputGradByConv(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: number[],
+  stride: number,
+  pad: number,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = w.shape;
     const [, h, wd] = xShape;
@@ -168,7 +205,16 @@ export function inputGradByConv(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[
  */
 function dilate(dy: tf.Tensor4D, stride: number): tf.Tensor4D {
   const [n, ho, wo, c] = dy.shape;
-  const cols = tf.pad(tf.reshape(dy, [n * ho, wo, 1, c]), [[0, 0], [0, 0], [0, stride - 1], [0, 0]]);
-  const rows = tf.pad(tf.reshape(cols, [n * ho, 1, wo * stride * c]), [[0, 0], [0, stride - 1], [0, 0]]);
+  const cols = tf.pad(tf.reshape(dy, [n * ho, wo, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, stride - 1],
+    [0, 0],
+  ]);
+  const rows = tf.pad(tf.reshape(cols, [n * ho, 1, wo * stride * c]), [
+    [0, 0],
+    [0, stride - 1],
+    [0, 0],
+  ]);
   return tf.reshape(rows, [n, ho * stride, wo * stride, c]);
 }

@@ -17,7 +17,8 @@ export function createModel(spec: ModelSpec, data: ModelData, rng: Rng): Model {
   if (data.shape.length === 0 || data.shape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new Error(`input shape must be positive integers, got [${data.shape.join(', ')}]`);
   }
-  if (!Number.isInteger(data.numClasses) || data.numClasses < 2) throw new Error(`need at least 2 classes, got ${data.numClasses}`);
+  if (!Number.isInteger(data.numClasses) || data.numClasses < 2)
+    throw new Error(`need at least 2 classes, got ${data.numClasses}`);
   if (!Number.isInteger(spec.width) || spec.width < 1 || !Number.isInteger(spec.depth) || spec.depth < 1) {
     throw new Error(`model width and depth must be positive integers, got ${spec.width} and ${spec.depth}`);
   }

@@ -48,7 +48,13 @@ export class FunctionalModel implements Model {
     if (stem) {
       const channels = data.shape[data.shape.length - 1];
       const perChannel = (v: number[]) => (v.length === 1 ? new Array<number>(channels).fill(v[0]) : [...v]);
-      this.inputConv = { weight: stem.weight, stride: stem.stride, pad: stem.pad, mean: perChannel(data.mean), std: perChannel(data.std) };
+      this.inputConv = {
+        weight: stem.weight,
+        stride: stem.stride,
+        pad: stem.pad,
+        mean: perChannel(data.mean),
+        std: perChannel(data.std),
+      };
     }
   }
 

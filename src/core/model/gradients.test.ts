@@ -9,7 +9,12 @@ import { applyBatchStats, createBatchStatsCollector } from './batchStats';
 import { createModel } from './createModel';
 import type { ForwardMode, Model } from './model';
 
-const data = (h: number, c: number, numClasses: number) => ({ shape: [h, h, c], numClasses, mean: new Array<number>(c).fill(0.5), std: new Array<number>(c).fill(0.3) });
+const data = (h: number, c: number, numClasses: number) => ({
+  shape: [h, h, c],
+  numClasses,
+  mean: new Array<number>(c).fill(0.5),
+  std: new Array<number>(c).fill(0.3),
+});
 
 function batch(n: number, shape: number[], numClasses: number, seed: number) {
   const rng = new Rng(seed);
@@ -31,7 +36,10 @@ function checkAgainstFiniteDifferences(model: Model, names: string[], mode: Forw
     if (!p) throw new Error(`no param ${n}`);
     return p;
   });
-  const { grads } = tf.variableGrads(loss, params.map((p) => p.variable));
+  const { grads } = tf.variableGrads(
+    loss,
+    params.map((p) => p.variable),
+  );
   const rng = new Rng(seed + 100);
   // Small enough not to cross many ReLU / max-pool kinks (1e-2 does), large enough for float32 round-off.
   const eps = 1e-3;
@@ -53,7 +61,9 @@ function checkAgainstFiniteDifferences(model: Model, names: string[], mode: Forw
     p.variable.assign(theta);
     tf.dispose([v, theta]);
     expect(Math.abs(analytic), `${p.name}: gradient vanishes`).toBeGreaterThan(1e-3);
-    expect(Math.abs(numeric - analytic), `${p.name}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThan(2e-2 * Math.abs(analytic));
+    expect(Math.abs(numeric - analytic), `${p.name}: numeric ${numeric} vs analytic ${analytic}`).toBeLessThan(
+      2e-2 * Math.abs(analytic),
+    );
   }
   tf.dispose([x, y, ...Object.values(grads)]);
 }
@@ -93,7 +103,12 @@ describe('model gradients', () => {
   it('cnn matches finite differences (conv bias, max-pool, dense)', async () => {
     await useBackend('cpu');
     const model = build('cnn', 3, data(9, 2, 3));
-    checkAgainstFiniteDifferences(model, ['conv1.weight', 'conv1.bias', 'conv2.weight', 'fc1.weight', 'fc2.bias'], 'eval', 3);
+    checkAgainstFiniteDifferences(
+      model,
+      ['conv1.weight', 'conv1.bias', 'conv2.weight', 'fc1.weight', 'fc2.bias'],
+      'eval',
+      3,
+    );
     model.dispose();
   });
 
@@ -103,12 +118,16 @@ describe('model gradients', () => {
     const { x, y } = batch(16, model.inputShape, 4, 9);
     const vars = model.params.map((p) => p.variable);
     const optimizer = tf.train.sgd(0.2);
-    const lossAt = () => tf.tidy(() => tf.losses.softmaxCrossEntropy(y, model.forward(x, 'train-frozen')).dataSync()[0]);
+    const lossAt = () =>
+      tf.tidy(() => tf.losses.softmaxCrossEntropy(y, model.forward(x, 'train-frozen')).dataSync()[0]);
     const first = lossAt();
     const before = tf.memory().numTensors;
     for (let step = 0; step < 15; step++) {
       const { sink, collected } = createBatchStatsCollector();
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.forward(x, 'train', sink)), vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(y, model.forward(x, 'train', sink)),
+        vars,
+      );
       optimizer.applyGradients(grads);
       // bn1 and bn2 in each of the 4 blocks, and the final bn.
       expect(collected.size).toBe(9);

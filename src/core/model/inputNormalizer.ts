@@ -10,12 +10,18 @@ export interface InputNormalizer {
 /** `mean` and `std` hold one value per channel (the last axis of `shape`) or a single value for all. */
 export function createInputNormalizer(shape: number[], mean: number[], std: number[]): InputNormalizer {
   const channels = shape[shape.length - 1];
-  for (const [label, v] of [['mean', mean], ['std', std]] as const) {
+  for (const [label, v] of [
+    ['mean', mean],
+    ['std', std],
+  ] as const) {
     if (v.length !== channels && v.length !== 1) {
-      throw new Error(`normalisation ${label} has ${v.length} values; the input has ${channels} channels (last axis of [${shape.join(', ')}])`);
+      throw new Error(
+        `normalisation ${label} has ${v.length} values; the input has ${channels} channels (last axis of [${shape.join(', ')}])`,
+      );
     }
   }
-  if (std.some((s) => !(s > 0) || !Number.isFinite(s))) throw new Error(`normalisation std must be positive, got [${std.join(', ')}]`);
+  if (std.some((s) => !(s > 0) || !Number.isFinite(s)))
+    throw new Error(`normalisation std must be positive, got [${std.join(', ')}]`);
   const perChannel = (v: number[]) => (v.length === 1 ? new Array<number>(channels).fill(v[0]) : v);
   const m = perChannel(mean);
   const s = perChannel(std);

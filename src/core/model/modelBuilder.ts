@@ -95,7 +95,16 @@ export class ModelBuilder {
    * PyTorch's default Conv2d init: kaiming_uniform(a = sqrt(5)) = U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
    * bias U(-1/sqrt(fanIn), 1/sqrt(fanIn)); fanIn = cIn * k * k. `outHW` is the output's h * w, for FLOPs.
    */
-  conv(prefix: string, cIn: number, cOut: number, kernel: number, stride: number, pad: number, bias: boolean, outHW: number): ConvLayer {
+  conv(
+    prefix: string,
+    cIn: number,
+    cOut: number,
+    kernel: number,
+    stride: number,
+    pad: number,
+    bias: boolean,
+    outHW: number,
+  ): ConvLayer {
     const bound = 1 / Math.sqrt(cIn * kernel * kernel);
     const weight = this.uniform(`${prefix}.weight`, 'conv', [kernel, kernel, cIn, cOut], bound);
     const layer: ConvLayer = { weight, kernel, stride, pad };

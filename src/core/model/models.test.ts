@@ -7,7 +7,12 @@ import { createModel } from './createModel';
 import type { Model } from './model';
 import { countParams, flopsPerExample, readParams } from './paramUtils';
 
-const image = (h: number, c: number, numClasses = 10) => ({ shape: [h, h, c], numClasses, mean: new Array<number>(c).fill(0.5), std: new Array<number>(c).fill(0.25) });
+const image = (h: number, c: number, numClasses = 10) => ({
+  shape: [h, h, c],
+  numClasses,
+  mean: new Array<number>(c).fill(0.5),
+  std: new Array<number>(c).fill(0.25),
+});
 const build = (name: ModelName, width: number, depth: number, data: ReturnType<typeof image>, seed = 1) =>
   createModel({ name, width, depth }, data, new Rng(seed).derive('init'));
 
@@ -45,7 +50,9 @@ describe('models', () => {
       const bnChannels = m.params.filter((p) => p.kind === 'bn-gamma').reduce((n, p) => n + p.variable.size, 0);
       expect(m.buffers.reduce((n, b) => n + b.variable.size, 0)).toBe(2 * bnChannels);
     });
-    withModel(build('preact-resnet10', 8, 1, image(16, 1, 4)), (m) => expect(countParams(m)).toBe(preactCount(8, 1, 1, 4)));
+    withModel(build('preact-resnet10', 8, 1, image(16, 1, 4)), (m) =>
+      expect(countParams(m)).toBe(preactCount(8, 1, 1, 4)),
+    );
   });
 
   it('cnn at width 32, depth 2 on 28x28x1 is the reference conv(32)-pool-conv(64)-pool-FC 128-FC 10 (0.42 M)', () => {
@@ -76,19 +83,22 @@ describe('models', () => {
     withModel(build('preact-resnet18', 2, 1, image(8, 3)), (m) => {
       const names = [...m.params, ...m.buffers].map((p) => p.name);
       expect(new Set(names).size).toBe(names.length);
-      for (const n of names) expect(n).toMatch(/^(conv1|bn|linear|layer[1-4]\.[01]\.(bn1|bn2|conv1|conv2|shortcut\.0))\.(weight|bias|running_mean|running_var)$/);
+      for (const n of names)
+        expect(n).toMatch(
+          /^(conv1|bn|linear|layer[1-4]\.[01]\.(bn1|bn2|conv1|conv2|shortcut\.0))\.(weight|bias|running_mean|running_var)$/,
+        );
       expect(names).toContain('layer2.0.shortcut.0.weight');
       expect(names).not.toContain('layer1.0.shortcut.0.weight');
       expect(names).not.toContain('layer2.1.shortcut.0.weight');
       expect(m.buffers.map((b) => b.name)).toContain('layer3.1.bn2.running_var');
       const kind = new Map(m.params.map((p) => [p.name, p.kind]));
-      expect([kind.get('conv1.weight'), kind.get('bn.weight'), kind.get('bn.bias'), kind.get('linear.weight'), kind.get('linear.bias')]).toEqual([
-        'conv',
-        'bn-gamma',
-        'bn-beta',
-        'dense',
-        'bias',
-      ]);
+      expect([
+        kind.get('conv1.weight'),
+        kind.get('bn.weight'),
+        kind.get('bn.bias'),
+        kind.get('linear.weight'),
+        kind.get('linear.bias'),
+      ]).toEqual(['conv', 'bn-gamma', 'bn-beta', 'dense', 'bias']);
       expect(m.params.some((p) => p.name.startsWith('conv1.bias'))).toBe(false);
     });
   });
@@ -138,10 +148,16 @@ describe('models', () => {
     const before = tf.memory().numTensors;
     const toy = { shape: [24], numClasses: 2, mean: [0], std: [1] };
     expect(() => createModel({ name: 'cnn', width: 4, depth: 2 }, toy, new Rng(1))).toThrow(/cnn takes images/);
-    expect(() => createModel({ name: 'preact-resnet18', width: 4, depth: 1 }, toy, new Rng(1))).toThrow(/preact-resnet18 takes images/);
+    expect(() => createModel({ name: 'preact-resnet18', width: 4, depth: 1 }, toy, new Rng(1))).toThrow(
+      /preact-resnet18 takes images/,
+    );
     expect(() => build('cnn', 4, 4, image(8, 1))).toThrow(/below 1x1/);
-    expect(() => createModel({ name: 'mlp', width: 4, depth: 1 }, { ...image(8, 3), mean: [0, 0] }, new Rng(1))).toThrow(/mean has 2 values/);
-    expect(() => createModel({ name: 'mlp', width: 0, depth: 1 }, image(8, 3), new Rng(1))).toThrow(/positive integers/);
+    expect(() =>
+      createModel({ name: 'mlp', width: 4, depth: 1 }, { ...image(8, 3), mean: [0, 0] }, new Rng(1)),
+    ).toThrow(/mean has 2 values/);
+    expect(() => createModel({ name: 'mlp', width: 0, depth: 1 }, image(8, 3), new Rng(1))).toThrow(
+      /positive integers/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     withModel(build('linear', 1, 1, image(4, 1)), (m) => {
       const x = tf.zeros([2, 4, 4, 3]);
@@ -159,7 +175,10 @@ describe('models', () => {
         const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10));
         const vars = m.params.map((p) => p.variable);
         const step = () => {
-          const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, m.forward(x, 'train-frozen')), vars);
+          const { value, grads } = tf.variableGrads(
+            () => tf.losses.softmaxCrossEntropy(labels, m.forward(x, 'train-frozen')),
+            vars,
+          );
           value.dispose();
           tf.dispose(grads);
           tf.dispose(tf.grad((xi: tf.Tensor) => tf.sum(m.forward(xi, 'eval')))(x));

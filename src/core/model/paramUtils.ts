@@ -5,7 +5,8 @@ import type { Model } from './model';
 /** Parameters (and buffers) read back as Float32Array copies (sliced: the cpu backend hands out its own storage), by name: for exports and checks. */
 export async function readParams(model: Model): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (const { name, variable } of [...model.params, ...model.buffers]) out.set(name, ((await variable.data()) as Float32Array).slice());
+  for (const { name, variable } of [...model.params, ...model.buffers])
+    out.set(name, ((await variable.data()) as Float32Array).slice());
   return out;
 }
 

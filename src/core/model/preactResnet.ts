@@ -27,8 +27,15 @@ function applyBlock(x: tf.Tensor4D, block: PreActBlock, ctx: ForwardContext): tf
 }
 
 /** `blocksPerStage` 2 gives PreAct ResNet-18, 1 gives the 10-layer variant. */
-export function createPreactResnet(name: string, data: ModelData, width: number, blocksPerStage: number, rng: Rng): FunctionalModel {
-  if (data.shape.length !== 3) throw new Error(`${name} takes images [h, w, c], got input shape [${data.shape.join(', ')}]`);
+export function createPreactResnet(
+  name: string,
+  data: ModelData,
+  width: number,
+  blocksPerStage: number,
+  rng: Rng,
+): FunctionalModel {
+  if (data.shape.length !== 3)
+    throw new Error(`${name} takes images [h, w, c], got input shape [${data.shape.join(', ')}]`);
   let [h, w, c] = data.shape;
   return buildWith(rng, (b) => {
     const stem = b.conv('conv1', c, width, 3, 1, 1, false, h * w);
@@ -47,18 +54,25 @@ export function createPreactResnet(name: string, data: ModelData, width: number,
           bn2: b.batchNorm(`${prefix}.bn2`, planes),
           conv2: b.conv(`${prefix}.conv2`, planes, planes, 3, 1, 1, false, ho * wo),
         };
-        if (stride !== 1 || c !== planes) block.shortcut = b.conv(`${prefix}.shortcut.0`, c, planes, 1, stride, 0, false, ho * wo);
+        if (stride !== 1 || c !== planes)
+          block.shortcut = b.conv(`${prefix}.shortcut.0`, c, planes, 1, stride, 0, false, ho * wo);
         blocks.push(block);
         [h, w, c] = [ho, wo, planes];
       }
     });
     const bn = b.batchNorm('bn', c);
     const linear = b.dense('linear', c, data.numClasses);
-    return new FunctionalModel(name, data, b, (x, ctx) => {
-      let y = applyConv(x as tf.Tensor4D, stem);
-      for (const block of blocks) y = applyBlock(y, block, ctx);
-      const features = tf.mean(tf.relu(applyBatchNorm(y, bn, ctx)), [1, 2]) as tf.Tensor2D;
-      return applyDense(features, linear);
-    }, stem);
+    return new FunctionalModel(
+      name,
+      data,
+      b,
+      (x, ctx) => {
+        let y = applyConv(x as tf.Tensor4D, stem);
+        for (const block of blocks) y = applyBlock(y, block, ctx);
+        const features = tf.mean(tf.relu(applyBatchNorm(y, bn, ctx)), [1, 2]) as tf.Tensor2D;
+        return applyDense(features, linear);
+      },
+      stem,
+    );
   });
 }

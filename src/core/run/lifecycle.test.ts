@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createLifecycleAnnouncements, isTraining, RUN_EVENTS, RUN_PHASES, transition, type LifecycleAnnouncement, type RunEvent, type RunPhase } from './lifecycle';
+import {
+  createLifecycleAnnouncements,
+  isTraining,
+  RUN_EVENTS,
+  RUN_PHASES,
+  transition,
+  type LifecycleAnnouncement,
+  type RunEvent,
+  type RunPhase,
+} from './lifecycle';
 
 // Every move the worker and the page make, written out as the lives they describe.
 const LEGAL: [RunPhase, RunEvent, RunPhase][] = [
@@ -37,26 +46,30 @@ const LEGAL: [RunPhase, RunEvent, RunPhase][] = [
   ['failed', 'requeue', 'queued'],
 ];
 
-const walk = (from: RunPhase, events: RunEvent[]) => events.reduce<RunPhase | undefined>((p, e) => p && transition(p, e), from);
+const walk = (from: RunPhase, events: RunEvent[]) =>
+  events.reduce<RunPhase | undefined>((p, e) => p && transition(p, e), from);
 
 describe('run lifecycle', () => {
   it('makes every legal move and refuses every other (phase, event) pair', () => {
     const legal = new Map(LEGAL.map(([p, e, to]) => [`${p} ${e}`, to]));
     for (const phase of RUN_PHASES)
-      for (const event of RUN_EVENTS) expect(transition(phase, event), `${phase} --${event}-->`).toBe(legal.get(`${phase} ${event}`));
+      for (const event of RUN_EVENTS)
+        expect(transition(phase, event), `${phase} --${event}-->`).toBe(legal.get(`${phase} ${event}`));
   });
 
   it('refuses a second start, a pause of a run not training, a resume of one not paused, and anything but a Restart after a failure', () => {
     for (const phase of RUN_PHASES.filter((p) => p !== 'queued')) expect(transition(phase, 'start')).toBeUndefined();
-    for (const phase of ['queued', 'held', 'pausing', 'paused', 'stopping', 'ended', 'released', 'failed'] as const) expect(transition(phase, 'pause')).toBeUndefined();
-    for (const phase of ['queued', 'held', 'training', 'stopping', 'ended'] as const) expect(transition(phase, 'resume')).toBeUndefined();
+    for (const phase of ['queued', 'held', 'pausing', 'paused', 'stopping', 'ended', 'released', 'failed'] as const)
+      expect(transition(phase, 'pause')).toBeUndefined();
+    for (const phase of ['queued', 'held', 'training', 'stopping', 'ended'] as const)
+      expect(transition(phase, 'resume')).toBeUndefined();
     expect(RUN_EVENTS.filter((e) => transition('failed', e) !== undefined)).toEqual(['requeue']);
   });
 
   it('every phase can fail, and every phase is reachable from queued', () => {
     for (const phase of RUN_PHASES.filter((p) => p !== 'failed')) expect(transition(phase, 'fail')).toBe('failed');
     const seen = new Set<RunPhase>(['queued']);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const p of [...seen])
         for (const e of RUN_EVENTS) {
@@ -82,7 +95,8 @@ describe('run lifecycle', () => {
 
   it('opens a run for a weights file without training: ended at once, never training, and trained again only through a Restart', () => {
     expect(walk('queued', ['open'])).toBe('ended');
-    for (const event of ['start', 'pause', 'resume', 'stop', 'finish', 'open'] as const) expect(transition('ended', event), event).toBeUndefined();
+    for (const event of ['start', 'pause', 'resume', 'stop', 'finish', 'open'] as const)
+      expect(transition('ended', event), event).toBeUndefined();
     expect(walk('queued', ['hold', 'open'])).toBeUndefined();
     // A failed open (its worker died) is opened again in a new worker; an opened run restarted trains.
     expect(walk('queued', ['open', 'fail', 'requeue', 'open'])).toBe('ended');

@@ -4,7 +4,17 @@
 // it sends and on what the worker reports, so the two agree once the messages have crossed.
 // Persistence (state/persistence.ts) hears the experiment-level announcements below.
 
-export const RUN_PHASES = ['queued', 'held', 'training', 'pausing', 'paused', 'stopping', 'ended', 'released', 'failed'] as const;
+export const RUN_PHASES = [
+  'queued',
+  'held',
+  'training',
+  'pausing',
+  'paused',
+  'stopping',
+  'ended',
+  'released',
+  'failed',
+] as const;
 /**
  * - queued: waits for a place among the live workers (page); has had no start message (worker).
  *   'open' skips training: the worker loads the data and builds the model to take a weights file
@@ -20,15 +30,42 @@ export const RUN_PHASES = ['queued', 'held', 'training', 'pausing', 'paused', 's
  */
 export type RunPhase = (typeof RUN_PHASES)[number];
 
-export const RUN_EVENTS = ['start', 'open', 'hold', 'unhold', 'pause', 'park', 'resume', 'stop', 'finish', 'release', 'fail', 'requeue'] as const;
+export const RUN_EVENTS = [
+  'start',
+  'open',
+  'hold',
+  'unhold',
+  'pause',
+  'park',
+  'resume',
+  'stop',
+  'finish',
+  'release',
+  'fail',
+  'requeue',
+] as const;
 export type RunEvent = (typeof RUN_EVENTS)[number];
 
 const NEXT: Record<RunPhase, Partial<Record<RunEvent, RunPhase>>> = {
   queued: { start: 'training', open: 'ended', hold: 'held', stop: 'released', fail: 'failed' },
   held: { unhold: 'queued', stop: 'released', fail: 'failed' },
   // 'park' from training: the worker reports a pause the page has since taken back (the resume is on its way).
-  training: { pause: 'pausing', park: 'paused', stop: 'stopping', finish: 'ended', release: 'released', fail: 'failed' },
-  pausing: { park: 'paused', resume: 'training', stop: 'stopping', finish: 'ended', release: 'released', fail: 'failed' },
+  training: {
+    pause: 'pausing',
+    park: 'paused',
+    stop: 'stopping',
+    finish: 'ended',
+    release: 'released',
+    fail: 'failed',
+  },
+  pausing: {
+    park: 'paused',
+    resume: 'training',
+    stop: 'stopping',
+    finish: 'ended',
+    release: 'released',
+    fail: 'failed',
+  },
   paused: { resume: 'training', stop: 'stopping', release: 'released', fail: 'failed' },
   stopping: { finish: 'ended', release: 'released', fail: 'failed' },
   ended: { release: 'released', fail: 'failed' },
@@ -43,14 +80,16 @@ export function transition(phase: RunPhase, event: RunEvent): RunPhase | undefin
 }
 
 /** Started and not yet ended: counts against the live workers, and takes pause, resume and stop. */
-export const isTraining = (phase: RunPhase) => phase === 'training' || phase === 'pausing' || phase === 'paused' || phase === 'stopping';
+export const isTraining = (phase: RunPhase) =>
+  phase === 'training' || phase === 'pausing' || phase === 'paused' || phase === 'stopping';
 
 /**
  * What the run controller announces to whoever keeps the experiment (persistence): a Train began a
  * new experiment, one run was restarted, or Reset cleared the runs. The store's own changes then
  * say what each run did.
  */
-export type LifecycleAnnouncement = { type: 'experimentStarted' } | { type: 'runRestarted'; runId: string } | { type: 'experimentReset' };
+export type LifecycleAnnouncement =
+  { type: 'experimentStarted' } | { type: 'runRestarted'; runId: string } | { type: 'experimentReset' };
 
 export interface LifecycleAnnouncements {
   announce(a: LifecycleAnnouncement): void;

@@ -68,9 +68,20 @@ describe('weight / input perturbation duality', () => {
   });
 
   it('rejects mismatched shapes', () => {
-    expect(() => inputPerturbationForWeightPerturbation(new Float64Array(6), new Float64Array(5), new Float64Array(3))).toThrow(/rows x 3/);
-    expect(() => inputPerturbationForWeightPerturbation(new Float64Array(7), new Float64Array(7), new Float64Array(3))).toThrow(/rows x 3/);
-    expect(() => inputPerturbationForWeightPerturbation(new Float64Array(6), new Float64Array(6), new Float64Array(3), new Float64Array(3))).toThrow(/biasShift/);
+    expect(() =>
+      inputPerturbationForWeightPerturbation(new Float64Array(6), new Float64Array(5), new Float64Array(3)),
+    ).toThrow(/rows x 3/);
+    expect(() =>
+      inputPerturbationForWeightPerturbation(new Float64Array(7), new Float64Array(7), new Float64Array(3)),
+    ).toThrow(/rows x 3/);
+    expect(() =>
+      inputPerturbationForWeightPerturbation(
+        new Float64Array(6),
+        new Float64Array(6),
+        new Float64Array(3),
+        new Float64Array(3),
+      ),
+    ).toThrow(/biasShift/);
   });
 
   it("reads a SAM step of the linear model and of the MLP's first layer as an input perturbation, exactly", () => {

@@ -65,11 +65,18 @@ function matVec(M: Float64Array, v: Float64Array, rows: number, cols: number): F
  * (dualityResidual says how far). `biasShift` folds a bias perturbation e_b into the target:
  * (W + E) x + b + e_b = W (x + d) + b.
  */
-export function inputPerturbationForWeightPerturbation(W: Float64Array, E: Float64Array, x: Float64Array, biasShift?: Float64Array): Float64Array {
+export function inputPerturbationForWeightPerturbation(
+  W: Float64Array,
+  E: Float64Array,
+  x: Float64Array,
+  biasShift?: Float64Array,
+): Float64Array {
   const cols = x.length;
   const rows = W.length / cols;
-  if (!Number.isInteger(rows) || rows < 1 || E.length !== W.length) throw new Error(`W and E must be rows x ${cols}, got ${W.length} and ${E.length} entries`);
-  if (biasShift && biasShift.length !== rows) throw new Error(`biasShift must have ${rows} entries, got ${biasShift.length}`);
+  if (!Number.isInteger(rows) || rows < 1 || E.length !== W.length)
+    throw new Error(`W and E must be rows x ${cols}, got ${W.length} and ${E.length} entries`);
+  if (biasShift && biasShift.length !== rows)
+    throw new Error(`biasShift must have ${rows} entries, got ${biasShift.length}`);
   const target = matVec(E, x, rows, cols);
   if (biasShift) for (let r = 0; r < rows; r++) target[r] += biasShift[r];
   if (rows <= cols) {
@@ -108,7 +115,13 @@ export interface DualityCheck {
   maxAbsError: number;
 }
 
-export function dualityCheck(W: Float64Array, E: Float64Array, b: Float64Array, eb: Float64Array, x: Float64Array): DualityCheck {
+export function dualityCheck(
+  W: Float64Array,
+  E: Float64Array,
+  b: Float64Array,
+  eb: Float64Array,
+  x: Float64Array,
+): DualityCheck {
   const cols = x.length;
   const rows = W.length / cols;
   const d = inputPerturbationForWeightPerturbation(W, E, x, eb);
@@ -147,7 +160,15 @@ export interface SamStepDuality extends DualityCheck {
  * SAM's ascent step e_w = rho g / ||g||_2 at `params` (g: the gradient on the batch x, y), read as an
  * input perturbation of example `index` through the first layer.
  */
-export function samStepDuality(model: ToyModel, params: Float64Array, x: Float64Array, y: Float64Array, n: number, rho: number, index: number): SamStepDuality {
+export function samStepDuality(
+  model: ToyModel,
+  params: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  rho: number,
+  index: number,
+): SamStepDuality {
   const g = new Float64Array(model.paramCount);
   model.lossAndGrad(params, x, y, n, g);
   let norm = 0;
@@ -166,5 +187,16 @@ export function samStepDuality(model: ToyModel, params: Float64Array, x: Float64
     dNorm2 += v * v;
     dNormInf = Math.max(dNormInf, Math.abs(v));
   }
-  return { ...check, rho, x: xi, W: Float64Array.from(W), b: Float64Array.from(b), E: Float64Array.from(layer.W), eb: Float64Array.from(layer.b), rows, dNorm2: Math.sqrt(dNorm2), dNormInf };
+  return {
+    ...check,
+    rho,
+    x: xi,
+    W: Float64Array.from(W),
+    b: Float64Array.from(b),
+    E: Float64Array.from(layer.W),
+    eb: Float64Array.from(layer.b),
+    rows,
+    dNorm2: Math.sqrt(dNorm2),
+    dNormInf,
+  };
 }

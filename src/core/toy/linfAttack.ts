@@ -5,7 +5,15 @@
 // starting at x (deterministic, so the comparison stays seeded with no extra draws).
 import type { ToyModel } from './toyModel';
 
-export function linfAttack(model: ToyModel, params: Float64Array, x: Float64Array, y: Float64Array, n: number, eps: number, steps: number): Float64Array {
+export function linfAttack(
+  model: ToyModel,
+  params: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  eps: number,
+  steps: number,
+): Float64Array {
   const d = model.inputDim;
   const adv = Float64Array.from(x.subarray(0, n * d));
   if (eps === 0) return adv;

@@ -22,7 +22,14 @@ export function makeToyData(params: FeatureSetParams, n: number, rng: Rng): ToyD
 }
 
 /** Rows [start, start + count) of the set, wrapping over a permutation (mini-batches). */
-export function gatherRows(data: ToyData, order: Int32Array, start: number, count: number, x: Float64Array, y: Float64Array): void {
+export function gatherRows(
+  data: ToyData,
+  order: Int32Array,
+  start: number,
+  count: number,
+  x: Float64Array,
+  y: Float64Array,
+): void {
   const { d } = data;
   for (let r = 0; r < count; r++) {
     const i = order[(start + r) % order.length];

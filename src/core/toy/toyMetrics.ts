@@ -40,7 +40,13 @@ export function accuracy(model: ToyModel, params: Float64Array, x: Float64Array,
  * min_{||delta||_inf <= eps} y (w . (x + delta) + b) = y (w . x + b) - eps ||w||_1.
  * MLP: under PGD (a lower bound on the true robust error).
  */
-export function robustAccuracy(model: ToyModel, params: Float64Array, data: ToyData, eps: number, pgdSteps: number): number {
+export function robustAccuracy(
+  model: ToyModel,
+  params: Float64Array,
+  data: ToyData,
+  eps: number,
+  pgdSteps: number,
+): number {
   const { n, d } = data;
   if (model.kind === 'linear') {
     let w1 = 0;
@@ -90,7 +96,13 @@ export function projectInputs(data: ToyData, count: number): { u: Float64Array; 
   return { u, v, y: data.y.slice(0, m) };
 }
 
-export function decisionGrid(model: ToyModel, params: Float64Array, axes: ProjectionAxes, robustDims: number, resolution: number): BoundaryGrid {
+export function decisionGrid(
+  model: ToyModel,
+  params: Float64Array,
+  axes: ProjectionAxes,
+  robustDims: number,
+  resolution: number,
+): BoundaryGrid {
   const d = model.inputDim;
   const pts = new Float64Array(resolution * resolution * d);
   for (let r = 0; r < resolution; r++) {

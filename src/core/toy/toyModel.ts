@@ -41,7 +41,12 @@ function sigmoidNeg(m: number): number {
  * Mean logistic loss of n rows with logits f and labels y in {-1, +1}: (1/n) sum log(1 + exp(-y f)).
  * `backprop(i, g)` gets each row's derivative of that mean, g = dL/df_i = -y_i sigma(-y_i f_i) / n.
  */
-export function logisticLoss(f: Float64Array, y: Float64Array, n: number, backprop: (i: number, dldf: number) => void): number {
+export function logisticLoss(
+  f: Float64Array,
+  y: Float64Array,
+  n: number,
+  backprop: (i: number, dldf: number) => void,
+): number {
   let loss = 0;
   for (let i = 0; i < n; i++) {
     const m = y[i] * f[i];

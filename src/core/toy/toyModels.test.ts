@@ -63,7 +63,9 @@ describe('toy models', () => {
       const adv = linfAttack(model, params, x, y, n, eps, 5);
       for (let t = 0; t < n * d; t++) expect(Math.abs(adv[t] - x[t])).toBeLessThanOrEqual(eps + 1e-12);
       const scratch = new Float64Array(model.paramCount);
-      expect(model.lossAndGrad(params, adv, y, n, scratch)).toBeGreaterThan(model.lossAndGrad(params, x, y, n, scratch));
+      expect(model.lossAndGrad(params, adv, y, n, scratch)).toBeGreaterThan(
+        model.lossAndGrad(params, x, y, n, scratch),
+      );
     });
   }
 
@@ -75,7 +77,8 @@ describe('toy models', () => {
     const clean = model.logits(params, x, n);
     const attacked = model.logits(params, adv, n);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) expect(adv[i * d + j]).toBeCloseTo(x[i * d + j] - eps * y[i] * Math.sign(params[j]), 12);
+      for (let j = 0; j < d; j++)
+        expect(adv[i * d + j]).toBeCloseTo(x[i * d + j] - eps * y[i] * Math.sign(params[j]), 12);
       expect(y[i] * attacked[i]).toBeCloseTo(y[i] * clean[i] - eps * 3.75, 12);
     }
     const data = { x, y, n, d, robustDims: 2 };

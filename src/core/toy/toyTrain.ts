@@ -7,7 +7,15 @@ import { linearToy } from './linearToy';
 import { linfAttack } from './linfAttack';
 import { mlpToy } from './mlpToy';
 import { gatherRows, makeToyData, type ToyData } from './toyData';
-import { accuracy, decisionGrid, projectInputs, robustAccuracy, robustShare, type BoundaryGrid, type ProjectionAxes } from './toyMetrics';
+import {
+  accuracy,
+  decisionGrid,
+  projectInputs,
+  robustAccuracy,
+  robustShare,
+  type BoundaryGrid,
+  type ProjectionAxes,
+} from './toyMetrics';
 import type { ToyModel, ToyModelKind } from './toyModel';
 import { samStepDuality, type SamStepDuality } from './duality';
 
@@ -71,7 +79,8 @@ export function toyModelFor(exp: Pick<ToyExperiment, 'model' | 'hidden' | 'data'
 
 /** The projection's ranges: each class mean +- 3 standard deviations of the averaged features. */
 function axesFor(p: FeatureSetParams): ProjectionAxes {
-  const half = (shift: number, noise: number, dims: number) => Math.max(shift + (3 * noise) / Math.sqrt(Math.max(dims, 1)), 1e-3);
+  const half = (shift: number, noise: number, dims: number) =>
+    Math.max(shift + (3 * noise) / Math.sqrt(Math.max(dims, 1)), 1e-3);
   const u = half(p.robustShift, p.robustNoise, p.robustDims);
   const v = half(p.nonRobustShift, p.nonRobustNoise, p.nonRobustDims);
   return { u: [-u, u], v: [-v, v] };
@@ -84,7 +93,10 @@ export interface ToySets {
 
 export function toySets(exp: ToyExperiment): ToySets {
   const rng = new Rng(exp.seed);
-  return { train: makeToyData(exp.data, exp.trainSize, rng.derive('toy-train')), test: makeToyData(exp.data, exp.testSize, rng.derive('toy-test')) };
+  return {
+    train: makeToyData(exp.data, exp.trainSize, rng.derive('toy-train')),
+    test: makeToyData(exp.data, exp.testSize, rng.derive('toy-test')),
+  };
 }
 
 export function trainToy(exp: ToyExperiment, method: ToyMethod, sets: ToySets = toySets(exp)): ToyRun {
@@ -133,7 +145,12 @@ export function trainToy(exp: ToyExperiment, method: ToyMethod, sets: ToySets = 
     for (let i = 0; i < params.length; i++) params[i] -= exp.lr * grad[i];
     if (step % exp.evalEvery === 0 || step === exp.steps) record(step, loss);
   }
-  return { method, history, params, boundary: decisionGrid(model, params, axesFor(exp.data), exp.data.robustDims, exp.gridResolution) };
+  return {
+    method,
+    history,
+    params,
+    boundary: decisionGrid(model, params, axesFor(exp.data), exp.data.robustDims, exp.gridResolution),
+  };
 }
 
 /** The three methods on the same data, init and batch order, plus the projection and SAM's duality view. */

@@ -27,13 +27,25 @@ describe('APGD cascade on a trained model', () => {
   let trained: Trainer;
   beforeAll(async () => {
     await useBackend('wasm');
-    trained = createTrainer(tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3, testSize: 60 }), 'sgd', data);
+    trained = createTrainer(
+      tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3, testSize: 60 }),
+      'sgd',
+      data,
+    );
     await runTrainer(trained);
   });
   afterAll(() => trained.dispose());
 
   const apgd = (norm: Norm, eps: number, seed = 3) =>
-    autoAttackAccuracy(trained.model, data.test, { norm, eps, steps: 20, restarts: 1, targets: 3, batchSize: 16, rng: new Rng(seed) });
+    autoAttackAccuracy(trained.model, data.test, {
+      norm,
+      eps,
+      steps: 20,
+      restarts: 1,
+      targets: 3,
+      batchSize: 16,
+      rng: new Rng(seed),
+    });
 
   it.each([
     ['linf', [0.02, 0.05, 0.1]],
@@ -41,7 +53,9 @@ describe('APGD cascade on a trained model', () => {
   ] as const)('%s: at least as strong as PGD-10 at every eps, and breaks more than nothing', async (norm, epss) => {
     for (const eps of epss) {
       const a: AttackSpec = { norm, eps };
-      const pgd10 = (await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps: 10, batchSize: 16, seed: 5 })).robust[attackKey(a)];
+      const pgd10 = (
+        await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps: 10, batchSize: 16, seed: 5 })
+      ).robust[attackKey(a)];
       const strong = await apgd(norm, eps);
       expect(strong).toBeLessThanOrEqual(pgd10);
       if (eps === epss[1]) expect(strong).toBeLessThan(0.95);
@@ -49,7 +63,8 @@ describe('APGD cascade on a trained model', () => {
   });
 
   it('equals clean accuracy at eps 0 and is repeatable with a seed', async () => {
-    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 1, batchSize: 16, seed: 5 })).cleanAcc;
+    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 1, batchSize: 16, seed: 5 }))
+      .cleanAcc;
     expect(await apgd('linf', 0)).toBe(clean);
     expect(await apgd('linf', 0.05, 11)).toBe(await apgd('linf', 0.05, 11));
   });

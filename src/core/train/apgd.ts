@@ -63,7 +63,8 @@ const topLogits = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   save([indices]);
   return {
     value: values,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.sum(tf.mul(tf.oneHot(saved[0] as tf.Tensor2D, logits.shape[1]!), tf.expandDims(dy, -1)), 1),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.sum(tf.mul(tf.oneHot(saved[0] as tf.Tensor2D, logits.shape[1]!), tf.expandDims(dy, -1)), 1),
   };
 }) as (logits: tf.Tensor2D) => tf.Tensor2D;
 
@@ -80,7 +81,10 @@ function perExampleMax(v: tf.Tensor): tf.Tensor {
 function project(x: tf.Tensor, adv: tf.Tensor, o: ApgdOptions): tf.Tensor {
   return tf.tidy(() => {
     const d = tf.sub(adv, x);
-    const inBall = o.norm === 'linf' ? tf.clipByValue(d, -o.eps, o.eps) : tf.mul(d, tf.minimum(1, tf.div(o.eps, tf.maximum(perExampleNorm(d), TINY))));
+    const inBall =
+      o.norm === 'linf'
+        ? tf.clipByValue(d, -o.eps, o.eps)
+        : tf.mul(d, tf.minimum(1, tf.div(o.eps, tf.maximum(perExampleNorm(d), TINY))));
     const out = tf.add(x, inBall);
     return o.bounded ? tf.clipByValue(out, 0, 1) : out;
   });
@@ -89,7 +93,10 @@ function project(x: tf.Tensor, adv: tf.Tensor, o: ApgdOptions): tf.Tensor {
 /** Per example: the row of `a` where `rows` has a 1, else the row of `b`. */
 function pick(rows: Uint8Array, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const cond = tf.cast(tf.tensor(Int32Array.from(rows), [rows.length, ...a.shape.slice(1).map(() => 1)], 'int32'), 'bool');
+    const cond = tf.cast(
+      tf.tensor(Int32Array.from(rows), [rows.length, ...a.shape.slice(1).map(() => 1)], 'int32'),
+      'bool',
+    );
     return tf.where(tf.broadcastTo(cond, a.shape), a, b);
   });
 }
@@ -99,10 +106,19 @@ function pick(rows: Uint8Array, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  * broken); returns, for each row, 1 when some iterate was misclassified. `target` (dlr-targeted) is
  * the target class of each row. Stops early once every active row is broken (the answer is then known).
  */
-export async function apgdRun(model: Model, x: tf.Tensor, labels: Int32Array, target: Int32Array | null, active: Uint8Array, o: ApgdOptions): Promise<Uint8Array> {
-  if (!(o.eps > 0) || !Number.isInteger(o.steps) || o.steps < 1) throw new Error(`APGD needs eps > 0 and integer steps >= 1, got eps ${o.eps}, steps ${o.steps}`);
+export async function apgdRun(
+  model: Model,
+  x: tf.Tensor,
+  labels: Int32Array,
+  target: Int32Array | null,
+  active: Uint8Array,
+  o: ApgdOptions,
+): Promise<Uint8Array> {
+  if (!(o.eps > 0) || !Number.isInteger(o.steps) || o.steps < 1)
+    throw new Error(`APGD needs eps > 0 and integer steps >= 1, got eps ${o.eps}, steps ${o.steps}`);
   if (o.mode === 'train') throw new Error("APGD runs with BatchNorm 'train-frozen' or 'eval', not 'train'");
-  if ((o.loss === 'dlr-targeted') !== (target !== null)) throw new Error('APGD: a target class per row goes with the dlr-targeted loss, and only with it');
+  if ((o.loss === 'dlr-targeted') !== (target !== null))
+    throw new Error('APGD: a target class per row goes with the dlr-targeted loss, and only with it');
   const batch = labels.length;
   const broken = new Uint8Array(batch);
   const pending = () => active.some((a, i) => a === 1 && broken[i] === 0);
@@ -111,7 +127,9 @@ export async function apgdRun(model: Model, x: tf.Tensor, labels: Int32Array, ta
   if (target && numClasses < 4) throw new Error(`targeted DLR needs at least 4 classes, got ${numClasses}`);
   const labelT = tf.tensor1d(labels, 'int32');
   const oneHot = tf.oneHot(labelT, numClasses) as tf.Tensor2D;
-  const targetOneHot = target ? tf.tidy(() => tf.oneHot(tf.tensor1d(target, 'int32'), numClasses) as tf.Tensor2D) : null;
+  const targetOneHot = target
+    ? tf.tidy(() => tf.oneHot(tf.tensor1d(target, 'int32'), numClasses) as tf.Tensor2D)
+    : null;
   const t = new Float32Array(x.size);
   if (o.norm === 'linf') o.rng.fillUniform(t, -1, 1);
   else o.rng.fillNormal(t);
@@ -134,7 +152,10 @@ export async function apgdRun(model: Model, x: tf.Tensor, labels: Int32Array, ta
   const stepSize = new Float32Array(batch).fill(2 * o.eps);
   let xAdv = tf.tidy(() => {
     const start = tf.tensor(t, x.shape, 'float32');
-    const unit = o.norm === 'linf' ? tf.div(start, tf.maximum(perExampleMax(start), TINY)) : tf.div(start, tf.maximum(perExampleNorm(start), TINY));
+    const unit =
+      o.norm === 'linf'
+        ? tf.div(start, tf.maximum(perExampleMax(start), TINY))
+        : tf.div(start, tf.maximum(perExampleNorm(start), TINY));
     return project(x, tf.add(x, tf.mul(unit, o.eps)), o);
   });
   let xOld = xAdv.clone();

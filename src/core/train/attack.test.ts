@@ -45,7 +45,12 @@ describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
     expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...values)).toBeLessThanOrEqual(1);
     const [clean, robust] = await Promise.all(
-      [batch.x, adv].map((x) => tf.tidy(() => crossEntropy(model.forward(x, 'eval'), batch.oneHot)).data().then((v) => v[0])),
+      [batch.x, adv].map((x) =>
+        tf
+          .tidy(() => crossEntropy(model.forward(x, 'eval'), batch.oneHot))
+          .data()
+          .then((v) => v[0]),
+      ),
     );
     expect(robust).toBeGreaterThan(clean);
     adv.dispose();
@@ -61,7 +66,17 @@ describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
     const before = tf.memory().numTensors;
     tf.dispose(attack('l2', 0.3, 3));
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => pgd(model, batch.x, batch.oneHot, { norm: 'linf', eps: 0.1, stepSize: 0.1, steps: 1, bounded: true, mode: 'train', rng: new Rng(1) })).toThrow(/train/);
+    expect(() =>
+      pgd(model, batch.x, batch.oneHot, {
+        norm: 'linf',
+        eps: 0.1,
+        stepSize: 0.1,
+        steps: 1,
+        bounded: true,
+        mode: 'train',
+        rng: new Rng(1),
+      }),
+    ).toThrow(/train/);
   });
 });
 
@@ -75,7 +90,9 @@ describe('random start', () => {
   it('is uniform in the l2 ball: (r / eps)^d is U[0, 1], and directions have no preferred axis', () => {
     const [n, d, eps] = [4000, 20, 0.5];
     const l2 = randomStart('l2', eps, n, d, new Rng(1));
-    const radii = Array.from({ length: n }, (_, b) => Math.sqrt(l2.subarray(b * d, (b + 1) * d).reduce((s, v) => s + v * v, 0)));
+    const radii = Array.from({ length: n }, (_, b) =>
+      Math.sqrt(l2.subarray(b * d, (b + 1) * d).reduce((s, v) => s + v * v, 0)),
+    );
     expect(Math.max(...radii)).toBeLessThanOrEqual(eps + 1e-6);
     // Volume below radius r is (r / eps)^d of the ball's: uniform in the ball <=> u = (r / eps)^d ~ U[0, 1].
     // (The former start, radius eps * U, gives E[u] = 1 / (d + 1) ~ 0.05.)
@@ -101,7 +118,11 @@ describe('PGD on a saturated softmax', () => {
   let trained: Trainer;
   beforeAll(async () => {
     await useBackend('wasm');
-    trained = createTrainer(tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3 }), 'sgd', blobSplit('image', 96, 48, 4, 0.3));
+    trained = createTrainer(
+      tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3 }),
+      'sgd',
+      blobSplit('image', 96, 48, 4, 0.3),
+    );
     await runTrainer(trained);
     const last = trained.model.params.filter((p) => p.kind === 'dense' || p.kind === 'bias').slice(-2);
     for (const p of last) p.variable.assign(tf.tidy(() => tf.mul(p.variable, 400)));
@@ -110,7 +131,15 @@ describe('PGD on a saturated softmax', () => {
 
   it('L-inf 64/255 leaves no example standing', async () => {
     const batch = toDeviceBatch(data.x, Int32Array.from(data.y), data.shape, data.numClasses);
-    const adv = pgd(trained.model, batch.x, batch.oneHot, { norm: 'linf', eps: 64 / 255, stepSize: 16 / 255, steps: 10, bounded: true, mode: 'eval', rng: new Rng(2) });
+    const adv = pgd(trained.model, batch.x, batch.oneHot, {
+      norm: 'linf',
+      eps: 64 / 255,
+      stepSize: 16 / 255,
+      steps: 10,
+      bounded: true,
+      mode: 'eval',
+      rng: new Rng(2),
+    });
     const standing = tf.tidy(() => countCorrect(trained.model.forward(adv, 'eval'), batch.labels));
     expect((await standing.data())[0]).toBe(0);
     tf.dispose([adv, standing]);

@@ -33,7 +33,9 @@ const TINY = 1e-12;
 /** Adversarial inputs for `x` against labels `oneHot` (same shape as x; the caller disposes it). */
 export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptions): tf.Tensor {
   if (!(o.eps >= 0) || !(o.stepSize >= 0) || !Number.isInteger(o.steps) || o.steps < 0) {
-    throw new Error(`PGD needs eps >= 0, stepSize >= 0 and integer steps >= 0, got eps ${o.eps}, stepSize ${o.stepSize}, steps ${o.steps}`);
+    throw new Error(
+      `PGD needs eps >= 0, stepSize >= 0 and integer steps >= 0, got eps ${o.eps}, stepSize ${o.stepSize}, steps ${o.steps}`,
+    );
   }
   // Attack passes must never move the BatchNorm running statistics.
   if (o.mode === 'train') throw new Error("PGD runs with BatchNorm 'train-frozen' or 'eval', not 'train'");

@@ -46,27 +46,48 @@ function largestRise(seq: number[]): number {
  * The checks for one run's final evaluation `point` on an evaluation subset of `n` examples.
  * Undefined point (no evaluation yet) or one without a probe (not a final one): every check 'na'.
  */
-export function attackChecks(attacks: readonly AttackSpec[], point: HistoryPoint | undefined, n: number): AttackCheck[] {
+export function attackChecks(
+  attacks: readonly AttackSpec[],
+  point: HistoryPoint | undefined,
+  n: number,
+): AttackCheck[] {
   const slack = 1 / Math.max(1, n) + 1e-9;
   const probe = point?.probe;
   const na = (id: CheckId): AttackCheck => ({ id, status: 'na', value: '–' });
   if (!point || !probe) return (Object.keys(CHECK_TITLES) as CheckId[]).map(na);
   const out: AttackCheck[] = [];
   if (probe.largeEpsAcc === undefined) out.push(na('large-eps'));
-  else out.push({ id: 'large-eps', status: probe.largeEpsAcc <= LARGE_EPS_MAX_ACC ? 'pass' : 'fail', value: pct(probe.largeEpsAcc) });
+  else
+    out.push({
+      id: 'large-eps',
+      status: probe.largeEpsAcc <= LARGE_EPS_MAX_ACC ? 'pass' : 'fail',
+      value: pct(probe.largeEpsAcc),
+    });
 
   let rise = 0;
   for (const norm of ['linf', 'l2'] as const) {
     const sorted = attacks.filter((a) => a.norm === norm).sort((a, b) => a.eps - b.eps);
     for (const key of [attackKey, apgdKey]) {
       const seq = [point.cleanAcc, ...sorted.map((a) => point.robust[key(a)]).filter((v) => v !== undefined)];
-      if (norm === 'linf' && probe.largeEps !== undefined && probe.largeEpsAcc !== undefined && sorted.every((a) => a.eps <= probe.largeEps!)) seq.push(probe.largeEpsAcc);
+      if (
+        norm === 'linf' &&
+        probe.largeEps !== undefined &&
+        probe.largeEpsAcc !== undefined &&
+        sorted.every((a) => a.eps <= probe.largeEps!)
+      )
+        seq.push(probe.largeEpsAcc);
       rise = Math.max(rise, largestRise(seq));
     }
   }
-  out.push({ id: 'monotone', status: rise <= slack ? 'pass' : 'fail', value: rise > 0 ? `rises ${pts(rise)}` : 'never rises' });
+  out.push({
+    id: 'monotone',
+    status: rise <= slack ? 'pass' : 'fail',
+    value: rise > 0 ? `rises ${pts(rise)}` : 'never rises',
+  });
 
-  const pairs = attacks.map((a) => [point.robust[attackKey(a)], point.robust[apgdKey(a)]] as const).filter(([p, s]) => p !== undefined && s !== undefined);
+  const pairs = attacks
+    .map((a) => [point.robust[attackKey(a)], point.robust[apgdKey(a)]] as const)
+    .filter(([p, s]) => p !== undefined && s !== undefined);
   if (pairs.length === 0) out.push(na('steps'), na('gap'));
   else {
     // gap = PGD - APGD per budget: negative when APGD left more standing than PGD.

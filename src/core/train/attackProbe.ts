@@ -39,15 +39,27 @@ export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): 
     const { batch, real } = paddedBatch(set, start, bs, model.numClasses);
     try {
       // The gradient the attacks follow (attackLoss.ts).
-      const grad = tf.grad((xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, 'eval'), batch.oneHot)))(batch.x);
+      const grad = tf.grad((xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, 'eval'), batch.oneHot)))(
+        batch.x,
+      );
       const axes = set.shape.map((_, i) => i + 1);
       const size = tf.tidy(() => tf.max(tf.abs(grad), axes));
       grad.dispose();
       const sizes = await size.data().finally(() => size.dispose());
       for (let i = 0; i < real; i++) if (sizes[i] === 0) zero++;
       if (set.bounded) {
-        const adv = pgd(model, batch.x, batch.oneHot, { norm: 'linf', eps: LARGE_EPS, stepSize: Math.max(LARGE_EPS / 4, (2.5 * LARGE_EPS) / o.pgdSteps), steps: o.pgdSteps, bounded: true, mode: 'eval', rng: o.rng });
-        const right = tf.tidy(() => tf.cast(tf.equal(tf.argMax(model.forward(adv, 'eval'), -1), batch.labels), 'float32'));
+        const adv = pgd(model, batch.x, batch.oneHot, {
+          norm: 'linf',
+          eps: LARGE_EPS,
+          stepSize: Math.max(LARGE_EPS / 4, (2.5 * LARGE_EPS) / o.pgdSteps),
+          steps: o.pgdSteps,
+          bounded: true,
+          mode: 'eval',
+          rng: o.rng,
+        });
+        const right = tf.tidy(() =>
+          tf.cast(tf.equal(tf.argMax(model.forward(adv, 'eval'), -1), batch.labels), 'float32'),
+        );
         adv.dispose();
         const r = await right.data().finally(() => right.dispose());
         for (let i = 0; i < real; i++) standing += r[i];

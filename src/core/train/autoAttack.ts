@@ -24,7 +24,11 @@ export interface AutoAttackOptions {
 }
 
 /** Rows of `set` packed into a padded batch: inputs (zeros past the end), labels, and which rows are real. */
-function gather(set: Dataset, rows: ArrayLike<number>, bs: number): { x: Float32Array; labels: Int32Array; real: Uint8Array } {
+function gather(
+  set: Dataset,
+  rows: ArrayLike<number>,
+  bs: number,
+): { x: Float32Array; labels: Int32Array; real: Uint8Array } {
   const dim = set.x.length / set.n;
   const x = new Float32Array(bs * dim);
   const labels = new Int32Array(bs);
@@ -38,7 +42,11 @@ function gather(set: Dataset, rows: ArrayLike<number>, bs: number): { x: Float32
 }
 
 /** Calls `each` on the rows in padded batches of `bs`; each returns the rows (of its batch) that stay. */
-async function filterRows(rows: number[], bs: number, each: (batchRows: number[]) => Promise<number[]>): Promise<number[]> {
+async function filterRows(
+  rows: number[],
+  bs: number,
+  each: (batchRows: number[]) => Promise<number[]>,
+): Promise<number[]> {
   const out: number[] = [];
   for (let start = 0; start < rows.length; start += bs) out.push(...(await each(rows.slice(start, start + bs))));
   return out;
@@ -62,7 +70,9 @@ export async function cleanCorrectRows(model: Model, set: Dataset, batchSize: nu
 /** Robust accuracy of `model` on `set` under the APGD cascade. */
 export async function autoAttackAccuracy(model: Model, set: Dataset, o: AutoAttackOptions): Promise<number> {
   if (!Number.isInteger(o.restarts) || o.restarts < 1 || !Number.isInteger(o.targets) || o.targets < 0) {
-    throw new Error(`APGD needs integer restarts >= 1 and targets >= 0, got restarts ${o.restarts}, targets ${o.targets}`);
+    throw new Error(
+      `APGD needs integer restarts >= 1 and targets >= 0, got restarts ${o.restarts}, targets ${o.targets}`,
+    );
   }
   if (set.n === 0) throw new Error('cannot evaluate on an empty set');
   const bs = Math.max(1, Math.min(o.batchSize, set.n));

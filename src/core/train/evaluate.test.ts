@@ -15,7 +15,11 @@ describe('evaluation', () => {
   let trained: Trainer;
   beforeAll(async () => {
     await useBackend('wasm');
-    trained = createTrainer(tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3, testSize: 60 }), 'sgd', data);
+    trained = createTrainer(
+      tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3, testSize: 60 }),
+      'sgd',
+      data,
+    );
     await runTrainer(trained);
   });
   afterAll(() => trained.dispose());
@@ -30,17 +34,20 @@ describe('evaluation', () => {
   it.each([
     ['linf', [0, 0.02, 0.05, 0.1, 0.2]],
     ['l2', [0, 0.5, 1, 2, 4]],
-  ] as const)('%s robust accuracy does not grow with eps, equals clean at 0 and falls to ~0 at a large eps', async (norm, epss) => {
-    const acc = [];
-    for (const eps of epss) acc.push(await robust(norm, eps, 5));
-    expect(acc[0].clean).toBeGreaterThan(0.8);
-    expect(acc[0].robust).toBe(acc[0].clean);
-    for (let i = 1; i < acc.length; i++) expect(acc[i].robust).toBeLessThanOrEqual(acc[i - 1].robust);
-    // ...and does fall over the range (a flat curve would make the check empty).
-    expect(acc.at(-1)!.robust).toBeLessThan(acc[0].clean - 0.3);
-    const huge = await robust(norm, norm === 'linf' ? 1 : 30, 10);
-    expect(huge.robust).toBeLessThanOrEqual(0.05);
-  });
+  ] as const)(
+    '%s robust accuracy does not grow with eps, equals clean at 0 and falls to ~0 at a large eps',
+    async (norm, epss) => {
+      const acc = [];
+      for (const eps of epss) acc.push(await robust(norm, eps, 5));
+      expect(acc[0].clean).toBeGreaterThan(0.8);
+      expect(acc[0].robust).toBe(acc[0].clean);
+      for (let i = 1; i < acc.length; i++) expect(acc[i].robust).toBeLessThanOrEqual(acc[i - 1].robust);
+      // ...and does fall over the range (a flat curve would make the check empty).
+      expect(acc.at(-1)!.robust).toBeLessThan(acc[0].clean - 0.3);
+      const huge = await robust(norm, norm === 'linf' ? 1 : 30, 10);
+      expect(huge.robust).toBeLessThanOrEqual(0.05);
+    },
+  );
 
   it('robust accuracy does not grow with the number of PGD steps', async () => {
     const acc = [];
@@ -79,8 +86,17 @@ describe('evaluation', () => {
   const byHand = async (a: AttackSpec, steps: number, stepSize: number, seed = 5) => {
     const set = data.test;
     const batch = toDeviceBatch(set.x, Int32Array.from(set.y), set.shape, set.numClasses);
-    const xAdv = pgd(trained.model, batch.x, batch.oneHot, { ...a, stepSize, steps, bounded: set.bounded, mode: 'eval', rng: new Rng(seed).derive('eval-attack') });
-    const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(trained.model.forward(xAdv, 'eval'), -1), batch.labels), 'float32')));
+    const xAdv = pgd(trained.model, batch.x, batch.oneHot, {
+      ...a,
+      stepSize,
+      steps,
+      bounded: set.bounded,
+      mode: 'eval',
+      rng: new Rng(seed).derive('eval-attack'),
+    });
+    const correct = tf.tidy(() =>
+      tf.sum(tf.cast(tf.equal(tf.argMax(trained.model.forward(xAdv, 'eval'), -1), batch.labels), 'float32')),
+    );
     const count = (await correct.data())[0];
     tf.dispose([correct, xAdv]);
     disposeBatch(batch);
@@ -88,7 +104,9 @@ describe('evaluation', () => {
   };
   /** evaluateModel's robust accuracy, one batch of the whole test set. */
   const evaluated = async (a: AttackSpec, pgdSteps: number, seed = 5) =>
-    (await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps, batchSize: data.test.n, seed })).robust[attackKey(a)];
+    (await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps, batchSize: data.test.n, seed })).robust[
+      attackKey(a)
+    ];
 
   it.each([
     { norm: 'linf', eps: 0.05 },
@@ -98,12 +116,16 @@ describe('evaluation', () => {
     const got = await evaluated(a, 10);
     expect(got).toBe(await byHand(a, 10, a.eps / 4));
     // The attack does something here (a perfect or a useless attack would make the check empty).
-    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 10, batchSize: 60, seed: 5 })).cleanAcc;
+    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 10, batchSize: 60, seed: 5 }))
+      .cleanAcc;
     expect(got).toBeLessThan(clean);
   });
 
   it.each([1, 2, 4, 10, 20, 40])('a %i-step attack steps by max(eps/4, 2.5 eps/k)', async (k) => {
-    for (const a of [{ norm: 'linf', eps: 0.05 }, { norm: 'l2', eps: 1 }] as AttackSpec[]) {
+    for (const a of [
+      { norm: 'linf', eps: 0.05 },
+      { norm: 'l2', eps: 1 },
+    ] as AttackSpec[]) {
       // Madry et al.'s 2.5 eps/k for short attacks, never below eps/4 for long ones.
       const step = k <= 10 ? (2.5 * a.eps) / k : a.eps / 4;
       expect(await evaluated(a, k)).toBe(await byHand(a, k, step));
@@ -112,7 +134,14 @@ describe('evaluation', () => {
 
   it('a 1-step attack is at least as strong as a 1-step attack of step eps/4', async () => {
     let stronger = 0;
-    for (const a of [{ norm: 'linf', eps: 0.02 }, { norm: 'linf', eps: 0.05 }, { norm: 'linf', eps: 0.1 }, { norm: 'l2', eps: 0.5 }, { norm: 'l2', eps: 1 }, { norm: 'l2', eps: 2 }] as AttackSpec[]) {
+    for (const a of [
+      { norm: 'linf', eps: 0.02 },
+      { norm: 'linf', eps: 0.05 },
+      { norm: 'linf', eps: 0.1 },
+      { norm: 'l2', eps: 0.5 },
+      { norm: 'l2', eps: 1 },
+      { norm: 'l2', eps: 2 },
+    ] as AttackSpec[]) {
       const now = await evaluated(a, 1);
       const before = await byHand(a, 1, a.eps / 4);
       expect(now, `${a.norm} ${a.eps}`).toBeLessThanOrEqual(before);

@@ -56,13 +56,19 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
   for (let start = 0; start < set.n; start += bs) {
     const { batch, real } = paddedBatch(set, start, bs, model.numClasses);
     // Only the first `real` rows count (mask 1), the zero padding does not (mask 0).
-    const mask = tf.tensor1d(Array.from({ length: bs }, (_, i) => (i < real ? 1 : 0)), 'float32');
+    const mask = tf.tensor1d(
+      Array.from({ length: bs }, (_, i) => (i < real ? 1 : 0)),
+      'float32',
+    );
     const scores: tf.Tensor[] = [];
     try {
       scores.push(
         ...tf.tidy(() => {
           const logits = model.forward(batch.x, 'eval');
-          return [countCorrect(logits, batch.labels, mask), tf.sum(tf.mul(perExampleCrossEntropy(logits, batch.oneHot), mask))];
+          return [
+            countCorrect(logits, batch.labels, mask),
+            tf.sum(tf.mul(perExampleCrossEntropy(logits, batch.oneHot), mask)),
+          ];
         }),
       );
       for (const a of o.attacks) {
@@ -102,10 +108,22 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
     if (apgd.enabled) {
       for (const a of o.attacks) {
         const rng = new Rng(o.seed).derive(`eval-apgd:${attackKey(a)}`);
-        scores.robust[apgdKey(a)] = await autoAttackAccuracy(model, set, { norm: a.norm, eps: a.eps, steps: apgd.steps, restarts: apgd.restarts, targets: apgd.targets, batchSize: bs, rng });
+        scores.robust[apgdKey(a)] = await autoAttackAccuracy(model, set, {
+          norm: a.norm,
+          eps: a.eps,
+          steps: apgd.steps,
+          restarts: apgd.restarts,
+          targets: apgd.targets,
+          batchSize: bs,
+          rng,
+        });
       }
     }
-    scores.probe = await attackProbe(model, set, { pgdSteps: o.pgdSteps, batchSize: bs, rng: new Rng(o.seed).derive('eval-probe') });
+    scores.probe = await attackProbe(model, set, {
+      pgdSteps: o.pgdSteps,
+      batchSize: bs,
+      rng: new Rng(o.seed).derive('eval-probe'),
+    });
   }
   return scores;
 }

@@ -32,7 +32,11 @@ export interface DeviceBatch {
 export function toDeviceBatch(x: Float32Array, labels: Int32Array, shape: number[], numClasses: number): DeviceBatch {
   return tf.tidy(() => {
     const l = tf.tensor1d(labels, 'int32');
-    return { x: tf.tensor(x, [labels.length, ...shape], 'float32'), labels: l, oneHot: tf.oneHot(l, numClasses) as tf.Tensor2D };
+    return {
+      x: tf.tensor(x, [labels.length, ...shape], 'float32'),
+      labels: l,
+      oneHot: tf.oneHot(l, numClasses) as tf.Tensor2D,
+    };
   });
 }
 
@@ -40,7 +44,12 @@ export function toDeviceBatch(x: Float32Array, labels: Int32Array, shape: number
  * Rows start..start+bs of `set` as one batch of fixed size `bs` (fixed shapes keep the backend's
  * compiled kernels warm); rows past the end are zeros, and `real` says how many are not.
  */
-export function paddedBatch(set: Dataset, start: number, bs: number, numClasses: number): { batch: DeviceBatch; real: number } {
+export function paddedBatch(
+  set: Dataset,
+  start: number,
+  bs: number,
+  numClasses: number,
+): { batch: DeviceBatch; real: number } {
   const dim = set.x.length / set.n;
   const real = Math.min(bs, set.n - start);
   const x = new Float32Array(bs * dim);
@@ -69,7 +78,13 @@ export function disposeLossAndGrads(r: LossAndGrads): void {
  * Gradient of the mean cross-entropy at the model's current weights on inputs `x`. In 'train' mode
  * the BatchNorm layers report their batch statistics to `sink` (the caller applies them once).
  */
-export function lossAndGrads(model: Model, x: tf.Tensor, batch: DeviceBatch, mode: ForwardMode, sink?: BatchStatsSink): LossAndGrads {
+export function lossAndGrads(
+  model: Model,
+  x: tf.Tensor,
+  batch: DeviceBatch,
+  mode: ForwardMode,
+  sink?: BatchStatsSink,
+): LossAndGrads {
   const vars = model.params.map((p) => p.variable);
   const kept: { correct?: tf.Scalar } = {};
   const { value, grads } = tf.variableGrads(() => {

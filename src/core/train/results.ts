@@ -4,7 +4,16 @@ import type { DualityPoint } from '../duality/dualityPoint';
 import type { ExperimentSpec, Method } from '../spec';
 import type { AttackProbe } from './attackProbe';
 
-export const RUN_STATUSES = ['queued', 'training', 'paused', 'done', 'diverged', 'stopped', 'interrupted', 'error'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'training',
+  'paused',
+  'done',
+  'diverged',
+  'stopped',
+  'interrupted',
+  'error',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface HistoryPoint {

@@ -6,14 +6,26 @@ import { parseResults, parseResultsText, resultsToCsv, resultsToJson } from './r
 const spec: ExperimentSpec = {
   ...structuredClone(DEFAULT_SPEC),
   eval: { ...DEFAULT_SPEC.eval, attacks: [{ norm: 'linf', eps: 2 / 255 }] },
-  runs: [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }],
+  runs: [
+    { id: 'sgd', method: 'sgd' },
+    { id: 'sam', method: 'sam', rho: 0.1 },
+  ],
 };
 const key = attackKey(spec.eval.attacks[0]);
 const results: Results = {
   spec,
   backend: 'wasm',
   runs: [
-    { id: 'sgd', method: 'sgd', status: 'done', msPerStep: 12.5, history: [{ epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [key]: 0.05 } }, { epoch: 1, step: 8, trainLoss: 1.2, trainAcc: 0.6, cleanAcc: 0.7, cleanLoss: 0.9, robust: { [key]: 0.4 } }] },
+    {
+      id: 'sgd',
+      method: 'sgd',
+      status: 'done',
+      msPerStep: 12.5,
+      history: [
+        { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [key]: 0.05 } },
+        { epoch: 1, step: 8, trainLoss: 1.2, trainAcc: 0.6, cleanAcc: 0.7, cleanLoss: 0.9, robust: { [key]: 0.4 } },
+      ],
+    },
     { id: 'sam', method: 'sam', status: 'interrupted', msPerStep: 20, history: [] },
   ],
 };
@@ -46,9 +58,13 @@ describe('results file', () => {
     expect(bad((r) => (r.runs[1].method = 'at'))).toMatch(/runs\[1\]\.method: must be "sam"/);
     expect(bad((r) => (r.runs[0].status = 'great'))).toMatch(/runs\[0\]\.status/);
     expect(bad((r) => (r.runs[0].msPerStep = '5'))).toMatch(/msPerStep/);
-    expect(bad((r) => (r.runs[0].history[1].cleanAcc = 'high'))).toMatch(/runs\[0\]\.history\[1\]\.cleanAcc: must be a number in \[0, 1\], got \"high\"/);
+    expect(bad((r) => (r.runs[0].history[1].cleanAcc = 'high'))).toMatch(
+      /runs\[0\]\.history\[1\]\.cleanAcc: must be a number in \[0, 1\], got \"high\"/,
+    );
     expect(bad((r) => (r.runs[0].history[1].robust = { 'l2:9': 0.5 }))).toMatch(/not an attack of the spec/);
-    expect(bad((r) => (r.runs[0].history[1].robust[key] = 1.5))).toMatch(/robust\["linf:0\.00784\d*"\]: must be a number in \[0, 1\], got 1\.5/);
+    expect(bad((r) => (r.runs[0].history[1].robust[key] = 1.5))).toMatch(
+      /robust\["linf:0\.00784\d*"\]: must be a number in \[0, 1\], got 1\.5/,
+    );
     expect(bad((r) => (r.runs[0].history[1].step = -3))).toMatch(/step: must be an integer in \[0, 50000000\], got -3/);
     expect(bad((r) => r.runs[0].history.reverse())).toMatch(/goes backwards/);
     expect(bad((r) => r.runs.push(r.runs[0]))).toMatch(/twice/);
@@ -62,13 +78,24 @@ describe('results file', () => {
       const read = parseResults(raw);
       return read.ok ? 'accepted' : read.reason;
     };
-    expect(bad((r) => (r.runs[0].history[1].cleanAcc = 1e308))).toMatch(/runs\[0\]\.history\[1\]\.cleanAcc: must be a number in \[0, 1\], got 1e\+308/);
-    expect(bad((r) => (r.runs[0].history[1].trainAcc = -5))).toMatch(/trainAcc: must be a number in \[0, 1\] or null, got -5/);
-    expect(bad((r) => (r.runs[0].history[1].trainLoss = -1))).toMatch(/trainLoss: must be a number in \[0, 1e\+30\] or null/);
+    expect(bad((r) => (r.runs[0].history[1].cleanAcc = 1e308))).toMatch(
+      /runs\[0\]\.history\[1\]\.cleanAcc: must be a number in \[0, 1\], got 1e\+308/,
+    );
+    expect(bad((r) => (r.runs[0].history[1].trainAcc = -5))).toMatch(
+      /trainAcc: must be a number in \[0, 1\] or null, got -5/,
+    );
+    expect(bad((r) => (r.runs[0].history[1].trainLoss = -1))).toMatch(
+      /trainLoss: must be a number in \[0, 1e\+30\] or null/,
+    );
     expect(bad((r) => (r.runs[0].history[1].epoch = 1e9))).toMatch(/epoch: must be a number in \[0, 500\]/);
     expect(bad((r) => (r.runs[0].history[1].epoch = 7))).toMatch(/epoch: must not exceed the spec's 6 epochs, got 7/);
     expect(bad((r) => (r.runs[0].msPerStep = -1))).toMatch(/msPerStep: must be a number in \[0, 1000000000\]/);
-    expect(bad((r) => (r.runs[0].history[1].robust = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 0.5]))))).toMatch(/robust: must have at most 32 entries, got 100/);
+    expect(
+      bad(
+        (r) =>
+          (r.runs[0].history[1].robust = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 0.5]))),
+      ),
+    ).toMatch(/robust: must have at most 32 entries, got 100/);
     expect(bad((r) => (r.runs[0].extra = 1))).toMatch(/runs\[0\]\.extra: is not a known field/);
   });
 

@@ -29,7 +29,9 @@ const pointSchema = obj({
   cleanLoss: v.optional(metric(0, MAX_LOSS)),
   /** PGD per attack, and on the last point APGD per attack ("<key>:apgd"): twice the spec's 16 attacks at most. */
   robust: dict(num(0, 1), 32),
-  probe: v.optional(obj({ largeEps: v.optional(num(0, 1)), largeEpsAcc: v.optional(num(0, 1)), zeroGradShare: num(0, 1) })),
+  probe: v.optional(
+    obj({ largeEps: v.optional(num(0, 1)), largeEpsAcc: v.optional(num(0, 1)), zeroGradShare: num(0, 1) }),
+  ),
 });
 
 /** The duality view's numbers at one evaluation (core/duality/dualityPoint.ts). */
@@ -60,21 +62,41 @@ const issue = (path: string, message: string): InputIssue => ({ path, message })
 /** The checks between a run and its spec that a schema cannot make. */
 function checkAgainstSpec(run: v.InferOutput<typeof runSchema>, at: string, spec: ExperimentSpec): InputIssue[] {
   const specRun = spec.runs.find((r) => r.id === run.id);
-  if (!specRun) return [issue(`${at}.id`, `must name a run of the spec (${spec.runs.map((r) => r.id).join(', ')}), got ${JSON.stringify(run.id)}`)];
+  if (!specRun)
+    return [
+      issue(
+        `${at}.id`,
+        `must name a run of the spec (${spec.runs.map((r) => r.id).join(', ')}), got ${JSON.stringify(run.id)}`,
+      ),
+    ];
   const out: InputIssue[] = [];
-  if (run.method !== specRun.method) out.push(issue(`${at}.method`, `must be "${specRun.method}", the method of run "${run.id}" in the spec`));
+  if (run.method !== specRun.method)
+    out.push(issue(`${at}.method`, `must be "${specRun.method}", the method of run "${run.id}" in the spec`));
   const keys = new Set([...spec.eval.attacks.map(attackKey), ...spec.eval.attacks.map(apgdKey)]);
   run.history.forEach((p, i) => {
     const key = Object.keys(p.robust).find((k) => !keys.has(k));
-    if (key !== undefined) out.push(issue(`${at}.history[${i}].robust`, `has ${JSON.stringify(key.slice(0, 40))}, which is not an attack of the spec`));
-    if (p.epoch > spec.train.epochs * (1 + 1e-9)) out.push(issue(`${at}.history[${i}].epoch`, `must not exceed the spec's ${spec.train.epochs} epochs, got ${p.epoch}`));
+    if (key !== undefined)
+      out.push(
+        issue(
+          `${at}.history[${i}].robust`,
+          `has ${JSON.stringify(key.slice(0, 40))}, which is not an attack of the spec`,
+        ),
+      );
+    if (p.epoch > spec.train.epochs * (1 + 1e-9))
+      out.push(
+        issue(`${at}.history[${i}].epoch`, `must not exceed the spec's ${spec.train.epochs} epochs, got ${p.epoch}`),
+      );
     if (i > 0 && p.step < run.history[i - 1].step) out.push(issue(`${at}.history[${i}].step`, 'goes backwards'));
   });
   return out;
 }
 
 /** Checks one untrusted run result against `spec` as parseResults does: the run, or the issues naming the bad fields (`at` prefixes them). */
-export function readRunResult(raw: unknown, at: string, spec: ExperimentSpec): { ok: true; run: RunResult } | { ok: false; issues: InputIssue[] } {
+export function readRunResult(
+  raw: unknown,
+  at: string,
+  spec: ExperimentSpec,
+): { ok: true; run: RunResult } | { ok: false; issues: InputIssue[] } {
   const r = v.safeParse(runSchema, raw);
   if (!r.success) return { ok: false, issues: toIssues(r.issues, at) };
   const issues = checkAgainstSpec(r.output, at, spec);
@@ -83,7 +105,8 @@ export function readRunResult(raw: unknown, at: string, spec: ExperimentSpec): {
 
 /** Checks an untrusted results object field by field; the reason lists the bad fields. */
 export function parseResults(raw: unknown): ParsedResults {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'a results file is a JSON object {spec, backend, runs}' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, reason: 'a results file is a JSON object {spec, backend, runs}' };
   if (!Object.hasOwn(raw, 'spec')) return { ok: false, reason: 'the results have no spec object' };
   const top = v.safeParse(resultsSchema, raw);
   if (!top.success) return { ok: false, reason: formatIssues(toIssues(top.issues), 'results') };
@@ -98,7 +121,9 @@ export function parseResults(raw: unknown): ParsedResults {
   });
   const ids = runs.map((r) => r.id);
   if (new Set(ids).size !== ids.length) issues.push(issue('runs', 'lists a run twice'));
-  return issues.length > 0 ? { ok: false, reason: formatIssues(issues, 'results') } : { ok: true, results: { spec, backend: top.output.backend, runs } };
+  return issues.length > 0
+    ? { ok: false, reason: formatIssues(issues, 'results') }
+    : { ok: true, results: { spec, backend: top.output.backend, runs } };
 }
 
 export function parseResultsText(text: string): ParsedResults {

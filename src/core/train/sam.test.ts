@@ -14,14 +14,19 @@ import { blobs } from './testFixtures';
 /** Gradient of the mean cross-entropy, written here with tfjs's own loss (independent of objective.ts). */
 async function gradientAt(model: Model, batch: DeviceBatch): Promise<Float32Array[]> {
   const vars = model.params.map((p) => p.variable);
-  const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(batch.oneHot, model.forward(batch.x, 'train-frozen')) as tf.Scalar, vars);
+  const { value, grads } = tf.variableGrads(
+    () => tf.losses.softmaxCrossEntropy(batch.oneHot, model.forward(batch.x, 'train-frozen')) as tf.Scalar,
+    vars,
+  );
   const out = await Promise.all(vars.map((v) => grads[v.name].data() as Promise<Float32Array>));
   tf.dispose([value, ...Object.values(grads)]);
   return out;
 }
 
 function setParams(model: Model, values: ArrayLike<number>[]): void {
-  model.params.forEach((p, i) => tf.tidy(() => p.variable.assign(tf.tensor(Float32Array.from(values[i]), p.variable.shape))));
+  model.params.forEach((p, i) =>
+    tf.tidy(() => p.variable.assign(tf.tensor(Float32Array.from(values[i]), p.variable.shape))),
+  );
 }
 
 describe.each(['wasm', 'cpu'] as const)('SAM on %s', (backend) => {
@@ -58,7 +63,10 @@ describe.each(['wasm', 'cpu'] as const)('SAM on %s', (backend) => {
     // Independent SAM: g at w, e_w in float64, g' at w + e_w.
     const g = await gradientAt(model, batch);
     const norm = Math.sqrt(g.reduce((s, gi) => s + gi.reduce((t, v) => t + v * v, 0), 0));
-    setParams(model, w0.map((w, i) => Array.from(w, (v, j) => v + (rho * g[i][j]) / (norm + 1e-12))));
+    setParams(
+      model,
+      w0.map((w, i) => Array.from(w, (v, j) => v + (rho * g[i][j]) / (norm + 1e-12))),
+    );
     const gAdv = await gradientAt(model, batch);
     setParams(model, w0);
     const expected = w0.map((w, i) => Array.from(w, (v, j) => v - lr * (gAdv[i][j] + wd * v)));

@@ -4,7 +4,14 @@ import { learningRate } from './schedule';
 describe('learning-rate schedules', () => {
   it('piecewise divides by 10 at 75% and again at 90% of the steps', () => {
     const at = (s: number) => learningRate('piecewise', 0.1, s, 100);
-    expect([at(0), at(74), at(75), at(89), at(90), at(99)]).toEqual([0.1, 0.1, 0.1 * 0.1, 0.1 * 0.1, 0.1 * 0.01, 0.1 * 0.01]);
+    expect([at(0), at(74), at(75), at(89), at(90), at(99)]).toEqual([
+      0.1,
+      0.1,
+      0.1 * 0.1,
+      0.1 * 0.1,
+      0.1 * 0.01,
+      0.1 * 0.01,
+    ]);
   });
 
   it('cosine starts at the base rate, halves at mid-run and decreases to ~0', () => {

@@ -11,7 +11,11 @@ describe('Sgd (PyTorch semantics)', () => {
     const w0 = [0.5, -1, 2];
     const params: Param[] = [{ name: 'w', kind: 'dense', variable: tf.variable(tf.tensor1d(w0)) }];
     const sgd = new Sgd(params, 0.9, 0.1);
-    const gradsSeq = [[1, 0, -2], [0.5, 0.5, 0.5], [-1, 2, 0]];
+    const gradsSeq = [
+      [1, 0, -2],
+      [0.5, 0.5, 0.5],
+      [-1, 2, 0],
+    ];
     const lrs = [0.5, 0.25, 0.1];
     const w = [...w0];
     const buf = [0, 0, 0];

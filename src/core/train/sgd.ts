@@ -20,7 +20,8 @@ export class Sgd {
 
   /** One update with `grads` (model.params order) and learning rate `lr`; the grads stay the caller's. */
   apply(grads: tf.Tensor[], lr: number): void {
-    if (grads.length !== this.params.length) throw new Error(`SGD got ${grads.length} gradients for ${this.params.length} parameters`);
+    if (grads.length !== this.params.length)
+      throw new Error(`SGD got ${grads.length} gradients for ${this.params.length} parameters`);
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const w = p.variable;

@@ -71,7 +71,12 @@ describe('timeTrainingStep', () => {
   it('stops at minSteps when a clock that gains 1000 ms per reading is already past minMs', async () => {
     reset();
     let t = 0;
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), { minSteps: 3, minMs: 600, maxSteps: 20, now: () => (t += 1000) });
+    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
+      minSteps: 3,
+      minMs: 600,
+      maxSteps: 20,
+      now: () => (t += 1000),
+    });
     expect(watch.steps).toBe(1 + 3);
     // Each timed step spans two consecutive readings, 1000 ms apart.
     expect(ms).toBe(1000);
@@ -80,7 +85,12 @@ describe('timeTrainingStep', () => {
   it('keeps timing until minMs has passed, counting from after the warm-up', async () => {
     // The warm-up costs 10 s (compiling) and must not count towards minMs; each timed step costs 100 ms.
     reset((n) => (n === 0 ? 10_000 : 100));
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), { minSteps: 3, minMs: 600, maxSteps: 20, now: simulated });
+    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
+      minSteps: 3,
+      minMs: 600,
+      maxSteps: 20,
+      now: simulated,
+    });
     // 600 ms at 100 ms a step: 6 timed steps.
     expect(watch.steps).toBe(1 + 6);
     expect(ms).toBe(100);
@@ -88,7 +98,12 @@ describe('timeTrainingStep', () => {
 
   it('stops at maxSteps when the clock never reaches minMs', async () => {
     reset(() => 1);
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), { minSteps: 3, minMs: 60_000, maxSteps: 7, now: simulated });
+    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
+      minSteps: 3,
+      minMs: 60_000,
+      maxSteps: 7,
+      now: simulated,
+    });
     expect(watch.steps).toBe(1 + 7);
     expect(ms).toBe(1);
     // The probe trainer has room for the warm-up and maxSteps steps (it would throw after its last step).
@@ -98,15 +113,23 @@ describe('timeTrainingStep', () => {
   it('reports the median, so one slow step does not decide, and ignores the warm-up step', async () => {
     const costs = [99_999, 5, 100_000, 7, 3, 9];
     reset((n) => costs[n]);
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), { minSteps: 5, minMs: 0, maxSteps: 5, now: simulated });
+    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
+      minSteps: 5,
+      minMs: 0,
+      maxSteps: 5,
+      now: simulated,
+    });
     expect(watch.steps).toBe(6);
     // Timed: 5, 100000, 7, 3, 9 -> sorted 3, 5, 7, 9, 100000 -> 7.
     expect(ms).toBe(7);
   });
 
-  it('times one SGD run of the spec\'s model and batch, whatever the spec\'s runs and epochs', async () => {
+  it("times one SGD run of the spec's model and batch, whatever the spec's runs and epochs", async () => {
     reset();
-    const spec = tinySpec(MLP, [{ id: 'at', method: 'at', norm: 'linf', eps: 0.1, stepSize: 0.01, steps: 7 }], { batchSize: 12, epochs: 0.01 });
+    const spec = tinySpec(MLP, [{ id: 'at', method: 'at', norm: 'linf', eps: 0.1, stepSize: 0.01, steps: 7 }], {
+      batchSize: 12,
+      epochs: 0.01,
+    });
     await timeTrainingStep(spec, { minSteps: 2, minMs: 0, maxSteps: 2, now: simulated });
     const probe = watch.specs[0] as ExperimentSpec;
     expect(probe.runs).toEqual([{ id: 'probe', method: 'sgd' }]);
@@ -118,7 +141,9 @@ describe('timeTrainingStep', () => {
   });
 
   it('leaves no tensors behind, also when a step fails', async () => {
-    const spec = tinySpec({ name: 'preact-resnet10', width: 2, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { batchSize: 4 });
+    const spec = tinySpec({ name: 'preact-resnet10', width: 2, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], {
+      batchSize: 4,
+    });
     // Warm the kernels up once so that lazily created backend state does not count.
     reset();
     await timeTrainingStep(spec, { minSteps: 1, minMs: 0, maxSteps: 1, now: simulated });
@@ -128,7 +153,9 @@ describe('timeTrainingStep', () => {
     expect(tf.memory().numTensors).toBe(before);
     reset();
     watch.failAt = 2;
-    await expect(timeTrainingStep(spec, { minSteps: 5, minMs: 0, maxSteps: 5, now: simulated })).rejects.toThrow(/step exploded/);
+    await expect(timeTrainingStep(spec, { minSteps: 5, minMs: 0, maxSteps: 5, now: simulated })).rejects.toThrow(
+      /step exploded/,
+    );
     expect(watch.disposed).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
   });

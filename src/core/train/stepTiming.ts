@@ -19,7 +19,8 @@ export interface StepTimingOptions {
 /** Random examples of the spec's dataset shape: enough for one batch. */
 function syntheticSplit(spec: ExperimentSpec): DatasetSplit {
   const meta = CATALOG[spec.dataset.name];
-  const shape = spec.dataset.name === 'toy' ? [spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims] : meta.shape;
+  const shape =
+    spec.dataset.name === 'toy' ? [spec.dataset.toy.robustDims + spec.dataset.toy.nonRobustDims] : meta.shape;
   const n = spec.train.batchSize;
   const rng = new Rng(spec.seed).derive('step-timing');
   const size = shape.reduce((a, b) => a * b, 1);
@@ -31,13 +32,28 @@ function syntheticSplit(spec: ExperimentSpec): DatasetSplit {
   const toy = spec.dataset.name === 'toy';
   const mean = toy ? new Array<number>(size).fill(0) : meta.mean;
   const std = toy ? new Array<number>(size).fill(1) : meta.std;
-  const set: Dataset = { name: meta.name, shape, numClasses: meta.numClasses, classNames: meta.classNames, x, y, n, bounded: meta.bounded, mean, std };
+  const set: Dataset = {
+    name: meta.name,
+    shape,
+    numClasses: meta.numClasses,
+    classNames: meta.classNames,
+    x,
+    y,
+    n,
+    bounded: meta.bounded,
+    mean,
+    std,
+  };
   return { train: set, test: set };
 }
 
 /** Median milliseconds of one SGD step of the spec's model and batch size on the current tfjs backend. */
 export async function timeTrainingStep(spec: ExperimentSpec, o: StepTimingOptions): Promise<number> {
-  const probe: ExperimentSpec = { ...spec, train: { ...spec.train, epochs: o.maxSteps + 1 }, runs: [{ id: 'probe', method: 'sgd' }] };
+  const probe: ExperimentSpec = {
+    ...spec,
+    train: { ...spec.train, epochs: o.maxSteps + 1 },
+    runs: [{ id: 'probe', method: 'sgd' }],
+  };
   const trainer = createTrainer(probe, 'probe', syntheticSplit(probe));
   try {
     await trainer.step();

@@ -12,7 +12,9 @@ export function blobs(kind: 'image' | 'vector', n: number, seed: number, classes
   const shape = kind === 'image' ? [8, 8, 3] : [6];
   const dim = shape.reduce((a, b) => a * b, 1);
   const centres = new Rng(1234).derive('centres');
-  const mu = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => (kind === 'image' ? 0.25 + 0.5 * centres.uniform() : centres.normal())));
+  const mu = Array.from({ length: classes }, () =>
+    Float32Array.from({ length: dim }, () => (kind === 'image' ? 0.25 + 0.5 * centres.uniform() : centres.normal())),
+  );
   const rng = new Rng(seed);
   const x = new Float32Array(n * dim);
   const y = new Uint8Array(n);
@@ -43,13 +45,33 @@ export function blobSplit(kind: 'image' | 'vector', train = 96, test = 48, class
 }
 
 /** A small spec: constant rate, one linf attack, evaluation once per epoch on the whole test set. */
-export function tinySpec(model: ModelSpec, runs: RunSpec[], over: { epochs?: number; seed?: number; batchSize?: number; testSize?: number } = {}): ExperimentSpec {
+export function tinySpec(
+  model: ModelSpec,
+  runs: RunSpec[],
+  over: { epochs?: number; seed?: number; batchSize?: number; testSize?: number } = {},
+): ExperimentSpec {
   const spec = structuredClone(DEFAULT_SPEC);
   spec.seed = over.seed ?? 7;
   spec.dataset = { ...spec.dataset, trainSize: 96, testSize: over.testSize ?? 48 };
   spec.model = model;
-  spec.train = { ...spec.train, epochs: over.epochs ?? 1, batchSize: over.batchSize ?? 16, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'constant', augment: false };
-  spec.eval = { subsetSize: over.testSize ?? 48, attacks: [{ norm: 'linf', eps: 0.05 }], pgdSteps: 3, every: 1, during: { subsetSize: over.testSize ?? 48, pgdSteps: 3 }, apgd: { ...spec.eval.apgd, enabled: false } };
+  spec.train = {
+    ...spec.train,
+    epochs: over.epochs ?? 1,
+    batchSize: over.batchSize ?? 16,
+    lr: 0.1,
+    momentum: 0.9,
+    weightDecay: 5e-4,
+    schedule: 'constant',
+    augment: false,
+  };
+  spec.eval = {
+    subsetSize: over.testSize ?? 48,
+    attacks: [{ norm: 'linf', eps: 0.05 }],
+    pgdSteps: 3,
+    every: 1,
+    during: { subsetSize: over.testSize ?? 48, pgdSteps: 3 },
+    apgd: { ...spec.eval.apgd, enabled: false },
+  };
   spec.runs = runs;
   return spec;
 }

@@ -37,7 +37,12 @@ describe.each(['wasm', 'cpu'] as const)('trainer on %s', (backend) => {
   const data = blobSplit('image');
 
   it('SAM with rho 0 and AT with eps 0 give exactly the losses and weights of SGD', async () => {
-    const runs: RunSpec[] = [SGD, { id: 'sam0', method: 'sam', rho: 0 }, { id: 'at0', method: 'at', norm: 'linf', eps: 0, stepSize: 0.01, steps: 2 }, { id: 'at0l2', method: 'at', norm: 'l2', eps: 0, stepSize: 0.1, steps: 1 }];
+    const runs: RunSpec[] = [
+      SGD,
+      { id: 'sam0', method: 'sam', rho: 0 },
+      { id: 'at0', method: 'at', norm: 'linf', eps: 0, stepSize: 0.01, steps: 2 },
+      { id: 'at0l2', method: 'at', norm: 'l2', eps: 0, stepSize: 0.1, steps: 1 },
+    ];
     const spec = tinySpec(RESNET, runs);
     const out = [];
     for (const run of runs) {
@@ -65,7 +70,12 @@ describe.each(['wasm', 'cpu'] as const)('trainer on %s', (backend) => {
     const batch = toDeviceBatch(b.x, b.y, data.train.shape, data.train.numClasses);
     const x =
       run.method === 'at'
-        ? pgd(ref, batch.x, batch.oneHot, { ...run, bounded: true, mode: 'train-frozen', rng: new Rng(spec.seed).derive('at-start') })
+        ? pgd(ref, batch.x, batch.oneHot, {
+            ...run,
+            bounded: true,
+            mode: 'train-frozen',
+            rng: new Rng(spec.seed).derive('at-start'),
+          })
         : batch.x.clone();
     const stats = createBatchStatsCollector();
     tf.dispose(ref.forward(x, 'train', stats.sink));
@@ -91,7 +101,11 @@ describe.each(['wasm', 'cpu'] as const)('trainer on %s', (backend) => {
 
   it('leaks no tensors over 50 steps of each method and over repeated evaluations', async () => {
     // Per-op overhead dominates here: the BatchNorm ResNet on wasm, the MLP on the slower cpu backend.
-    const spec = tinySpec(backend === 'wasm' ? RESNET : MLP, [SGD, SAM, AT], { epochs: 10, batchSize: 8, testSize: 16 });
+    const spec = tinySpec(backend === 'wasm' ? RESNET : MLP, [SGD, SAM, AT], {
+      epochs: 10,
+      batchSize: 8,
+      testSize: 16,
+    });
     for (const run of spec.runs) {
       const t = createTrainer(spec, run.id, data);
       await t.step();
@@ -166,13 +180,24 @@ describe('trainer', () => {
     expect(t.stepsDone).toBeLessThan(t.totalSteps);
     await expect(t.step()).rejects.toThrow(/diverged/);
     t.dispose();
-    const ok = createTrainer(tinySpec({ name: 'linear', width: 1, depth: 1 }, [SGD], { epochs: 2 }), 'sgd', blobSplit('vector'));
+    const ok = createTrainer(
+      tinySpec({ name: 'linear', width: 1, depth: 1 }, [SGD], { epochs: 2 }),
+      'sgd',
+      blobSplit('vector'),
+    );
     expect((await runTrainer(ok)).status).toBe('done');
     ok.dispose();
   });
 
   it('a run with its own huge learning rate diverges while its sibling in the same experiment trains', async () => {
-    const spec = tinySpec(MLP, [{ id: 'wild', method: 'sgd', lr: 1e6 }, { id: 'calm', method: 'sgd' }], { epochs: 2 });
+    const spec = tinySpec(
+      MLP,
+      [
+        { id: 'wild', method: 'sgd', lr: 1e6 },
+        { id: 'calm', method: 'sgd' },
+      ],
+      { epochs: 2 },
+    );
     const statuses: string[] = [];
     for (const id of ['wild', 'calm']) {
       const t = createTrainer(spec, id, data);
@@ -193,7 +218,12 @@ describe('trainer', () => {
 
   it('rejects an unknown run and a batch larger than the training set', () => {
     expect(() => createTrainer(tinySpec(MLP, [SGD]), 'nope', data)).toThrow(/no run "nope"/);
-    expect(() => createTrainer(tinySpec(MLP, [SGD], { batchSize: 200 }), 'sgd', { train: blobs('image', 50, 1), test: blobs('image', 48, 2) })).toThrow(/batchSize 200/);
+    expect(() =>
+      createTrainer(tinySpec(MLP, [SGD], { batchSize: 200 }), 'sgd', {
+        train: blobs('image', 50, 1),
+        test: blobs('image', 48, 2),
+      }),
+    ).toThrow(/batchSize 200/);
   });
 });
 
@@ -224,19 +254,31 @@ describe('trainer evaluations during and after training', () => {
       { n: 48, pgdSteps: 3 },
     ]);
     // Intermediate accuracies count 12 examples, the final ones 48.
-    for (const p of r.history.slice(0, 2)) for (const acc of [p.cleanAcc, ...Object.values(p.robust)]) expect(multipleOf(acc, 12)).toBe(true);
-    for (const acc of [r.history[2].cleanAcc, ...Object.values(r.history[2].robust)]) expect(multipleOf(acc, 48)).toBe(true);
+    for (const p of r.history.slice(0, 2))
+      for (const acc of [p.cleanAcc, ...Object.values(p.robust)]) expect(multipleOf(acc, 12)).toBe(true);
+    for (const acc of [r.history[2].cleanAcc, ...Object.values(r.history[2].robust)])
+      expect(multipleOf(acc, 48)).toBe(true);
     // The intermediate point is exactly the during subset's evaluation of the same weights.
     const mid = createTrainer(s, 'sgd', data);
     await steps(mid, 6);
     const point = await mid.evaluate();
-    const direct = await evaluateModel(mid.model, evalSubset(data.test, 12, s.seed), { attacks: s.eval.attacks, pgdSteps: 2, batchSize: s.train.batchSize, seed: s.seed });
+    const direct = await evaluateModel(mid.model, evalSubset(data.test, 12, s.seed), {
+      attacks: s.eval.attacks,
+      pgdSteps: 2,
+      batchSize: s.train.batchSize,
+      seed: s.seed,
+    });
     expect({ cleanAcc: point.cleanAcc, robust: point.robust, cleanLoss: point.cleanLoss }).toEqual(direct);
     expect(point).toEqual(r.history[1]);
     // ... and the last one the full subset's.
     await steps(mid, 6);
     const last = await mid.evaluate();
-    const full = await evaluateModel(mid.model, data.test, { attacks: s.eval.attacks, pgdSteps: 3, batchSize: s.train.batchSize, seed: s.seed });
+    const full = await evaluateModel(mid.model, data.test, {
+      attacks: s.eval.attacks,
+      pgdSteps: 3,
+      batchSize: s.train.batchSize,
+      seed: s.seed,
+    });
     expect({ cleanAcc: last.cleanAcc, robust: last.robust, cleanLoss: last.cleanLoss }).toEqual(full);
     expect(last).toEqual(r.history[2]);
     t.dispose();
@@ -294,7 +336,15 @@ describe('trainer evaluations during and after training', () => {
     const evaluationsWithout = asked().length;
 
     // A recognisable step-0 point, not the one the trainer would compute: it must be taken as given.
-    const initialPoint: HistoryPoint = { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.123, robust: { 'linf:0.05': 0.0456 }, cleanLoss: 9.87 };
+    const initialPoint: HistoryPoint = {
+      epoch: 0,
+      step: 0,
+      trainLoss: NaN,
+      trainAcc: NaN,
+      cleanAcc: 0.123,
+      robust: { 'linf:0.05': 0.0456 },
+      cleanLoss: 9.87,
+    };
     vi.mocked(evaluateModel).mockClear();
     const reported: HistoryPoint[] = [];
     const t = createTrainer(s, 'sgd', data);
@@ -311,7 +361,9 @@ describe('trainer evaluations during and after training', () => {
 
   it('runTrainer ends with an error for an initial point that is not at step 0', async () => {
     const t = createTrainer(spec({ subsetSize: 12, pgdSteps: 2 }), 'sgd', data);
-    const r = await runTrainer(t, { initialPoint: { epoch: 1, step: 6, trainLoss: 1, trainAcc: 0.5, cleanAcc: 0.5, robust: {} } });
+    const r = await runTrainer(t, {
+      initialPoint: { epoch: 1, step: 6, trainLoss: 1, trainAcc: 0.5, cleanAcc: 0.5, robust: {} },
+    });
     expect(r.status).toBe('error');
     expect(r.error).toMatch(/step-0/);
     expect(t.stepsDone).toBe(0);

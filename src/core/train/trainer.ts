@@ -87,7 +87,8 @@ class MethodTrainer implements Trainer {
     this.run = run;
     this.train = data.train;
     const { batchSize, epochs, augment, momentum, weightDecay } = spec.train;
-    if (batchSize > data.train.n) throw new Error(`train.batchSize ${batchSize} exceeds the ${data.train.n} training examples`);
+    if (batchSize > data.train.n)
+      throw new Error(`train.batchSize ${batchSize} exceeds the ${data.train.n} training examples`);
     const root = new Rng(spec.seed);
     // Augmentation is for images only; feature vectors train as they are.
     this.sampler = new BatchSampler(data.train, batchSize, root, { augment: augment && data.train.shape.length === 3 });
@@ -104,7 +105,12 @@ class MethodTrainer implements Trainer {
 
   async step(): Promise<StepRecord> {
     if (this.status !== 'training') throw new Error(`run ${this.run.id} is ${this.status}: no more steps`);
-    const lr = learningRate(this.spec.train.schedule, this.run.lr ?? this.spec.train.lr, this.stepsDone, this.totalSteps);
+    const lr = learningRate(
+      this.spec.train.schedule,
+      this.run.lr ?? this.spec.train.lr,
+      this.stepsDone,
+      this.totalSteps,
+    );
     const b = this.sampler.next();
     const batch = toDeviceBatch(b.x, b.y, this.train.shape, this.train.numClasses);
     const stats = createBatchStatsCollector();
@@ -155,7 +161,8 @@ class MethodTrainer implements Trainer {
   }
 
   adoptInitialEvaluation(point: HistoryPoint): void {
-    if (this.stepsDone !== 0 || point.step !== 0) throw new Error('only a step-0 evaluation can be shared between runs');
+    if (this.stepsDone !== 0 || point.step !== 0)
+      throw new Error('only a step-0 evaluation can be shared between runs');
     this.record(point);
   }
 
@@ -240,7 +247,13 @@ export async function runTrainer(trainer: Trainer, control: TrainerControl = {})
     status = 'error';
     error = e instanceof Error ? e.message : String(e);
   }
-  const result: RunResult = { id: trainer.run.id, method: trainer.run.method, status, history, msPerStep: steps > 0 ? stepMs / steps : 0 };
+  const result: RunResult = {
+    id: trainer.run.id,
+    method: trainer.run.method,
+    status,
+    history,
+    msPerStep: steps > 0 ? stepMs / steps : 0,
+  };
   if (error !== undefined) result.error = error;
   return result;
 }

@@ -7,7 +7,15 @@ import { ChartFrame, linePath } from './svgChart';
 
 const percent = (v: number) => `${Math.round(v * 100)}%`;
 
-export const AccuracyChart = memo(function AccuracyChart({ title, kind, series }: { title: string; kind: string; series: AccuracySeriesData[] }) {
+export const AccuracyChart = memo(function AccuracyChart({
+  title,
+  kind,
+  series,
+}: {
+  title: string;
+  kind: string;
+  series: AccuracySeriesData[];
+}) {
   let points = 0;
   let maxEpoch = 0;
   for (const s of series) {
@@ -16,7 +24,13 @@ export const AccuracyChart = memo(function AccuracyChart({ title, kind, series }
   }
   const apgdPoints = series.filter((s) => s.apgd).length;
   return (
-    <figure className="chart" data-chart={kind} data-points={points} data-apgd-points={apgdPoints} data-series={series.filter((s) => !s.apgd && s.points.length > 0).length}>
+    <figure
+      className="chart"
+      data-chart={kind}
+      data-points={points}
+      data-apgd-points={apgdPoints}
+      data-series={series.filter((s) => !s.apgd && s.points.length > 0).length}
+    >
       <figcaption>{title}</figcaption>
       <ChartFrame label={title} xDomain={[0, Math.max(maxEpoch, 1)]} yDomain={[0, 1]} xLabel="epoch" yFormat={percent}>
         {(scale) =>
@@ -30,14 +44,24 @@ export const AccuracyChart = memo(function AccuracyChart({ title, kind, series }
                 ))}
               </g>
             ) : (
-            <g key={s.key} stroke={runColor(s.index)} fill={runColor(s.index)}>
-              <path className="series-line" data-testid="series-line" d={linePath(s.points.map((p) => ({ x: p.epoch, y: p.acc })), scale)} fill="none" strokeWidth={2} strokeDasharray={attackDash(s.attackIndex)} />
-              {s.points.map((p, i) => (
-                <circle key={i} cx={scale.x(p.epoch)} cy={scale.y(p.acc)} r={2.5} stroke="none">
-                  <title>{`${s.name}: ${percent(p.acc)} at epoch ${p.epoch.toFixed(2)}`}</title>
-                </circle>
-              ))}
-            </g>
+              <g key={s.key} stroke={runColor(s.index)} fill={runColor(s.index)}>
+                <path
+                  className="series-line"
+                  data-testid="series-line"
+                  d={linePath(
+                    s.points.map((p) => ({ x: p.epoch, y: p.acc })),
+                    scale,
+                  )}
+                  fill="none"
+                  strokeWidth={2}
+                  strokeDasharray={attackDash(s.attackIndex)}
+                />
+                {s.points.map((p, i) => (
+                  <circle key={i} cx={scale.x(p.epoch)} cy={scale.y(p.acc)} r={2.5} stroke="none">
+                    <title>{`${s.name}: ${percent(p.acc)} at epoch ${p.epoch.toFixed(2)}`}</title>
+                  </circle>
+                ))}
+              </g>
             ),
           )
         }

@@ -14,12 +14,20 @@ export function runChecks(spec: ExperimentSpec, histories: HistoryPoint[][]): At
   return spec.runs.map((_, i) => attackChecks(spec.eval.attacks, histories[i]?.at(-1), spec.eval.subsetSize));
 }
 
-export const AttackChecksPanel = memo(function AttackChecksPanel({ spec, checks }: { spec: ExperimentSpec; checks: AttackCheck[][] }) {
+export const AttackChecksPanel = memo(function AttackChecksPanel({
+  spec,
+  checks,
+}: {
+  spec: ExperimentSpec;
+  checks: AttackCheck[][];
+}) {
   const ids = Object.keys(CHECK_TITLES) as CheckId[];
   return (
     <div className="attack-checks" data-attack-checks>
       <table>
-        <caption>Attack checks of the final evaluation (Carlini et al., 2019): green passes, red fails, · not measured</caption>
+        <caption>
+          Attack checks of the final evaluation (Carlini et al., 2019): green passes, red fails, · not measured
+        </caption>
         <thead>
           <tr>
             <th scope="col">check</th>
@@ -52,7 +60,9 @@ export const AttackChecksPanel = memo(function AttackChecksPanel({ spec, checks 
 
 /** One line above the charts naming every failed check, or nothing. */
 export function AttackChecksAlert({ spec, checks }: { spec: ExperimentSpec; checks: AttackCheck[][] }) {
-  const failed = checks.flatMap((run, i) => run.filter((c) => c.status === 'fail').map((c) => `${runLabel(spec.runs[i])}: ${CHECK_TITLES[c.id]} (${c.value})`));
+  const failed = checks.flatMap((run, i) =>
+    run.filter((c) => c.status === 'fail').map((c) => `${runLabel(spec.runs[i])}: ${CHECK_TITLES[c.id]} (${c.value})`),
+  );
   if (failed.length === 0) return null;
   return (
     <p className="attack-checks-alert" role="alert" data-attack-checks-alert>

@@ -9,9 +9,20 @@ import { runColor } from '../palette';
 import { samGainRows, summaryRows } from './summaryRows';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
-const gain = (v: number | undefined) => (v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`);
+const gain = (v: number | undefined) =>
+  v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
 
-export const ChartSummary = memo(function ChartSummary({ runs, histories, attacks, pgdSteps }: { runs: RunSpec[]; histories: HistoryPoint[][]; attacks: AttackSpec[]; pgdSteps: number }) {
+export const ChartSummary = memo(function ChartSummary({
+  runs,
+  histories,
+  attacks,
+  pgdSteps,
+}: {
+  runs: RunSpec[];
+  histories: HistoryPoint[][];
+  attacks: AttackSpec[];
+  pgdSteps: number;
+}) {
   const rows = summaryRows(runs, histories, attacks);
   const gains = samGainRows(runs, rows);
   const withApgd = rows.some((r) => r.apgd.some((v) => v !== undefined));
@@ -48,7 +59,10 @@ export const ChartSummary = memo(function ChartSummary({ runs, histories, attack
               </th>
               <td>{r.epoch === undefined ? '–' : r.epoch.toFixed(2)}</td>
               <td>{pct(r.clean)}</td>
-              {r.robust.map((v, i) => [<td key={i}>{pct(v)}</td>, withApgd && <td key={`${i}:apgd`}>{pct(r.apgd[i])}</td>])}
+              {r.robust.map((v, i) => [
+                <td key={i}>{pct(v)}</td>,
+                withApgd && <td key={`${i}:apgd`}>{pct(r.apgd[i])}</td>,
+              ])}
             </tr>
           ))}
           {gains.map((g) => (
@@ -56,7 +70,10 @@ export const ChartSummary = memo(function ChartSummary({ runs, histories, attack
               <th scope="row">{g.name} (points)</th>
               <td />
               <td>{gain(g.clean)}</td>
-              {g.robust.map((v, i) => [<td key={i}>{gain(v)}</td>, withApgd && <td key={`${i}:apgd`}>{gain(g.apgd[i])}</td>])}
+              {g.robust.map((v, i) => [
+                <td key={i}>{gain(v)}</td>,
+                withApgd && <td key={`${i}:apgd`}>{gain(g.apgd[i])}</td>,
+              ])}
             </tr>
           ))}
         </tbody>

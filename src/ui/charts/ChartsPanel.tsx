@@ -31,7 +31,12 @@ export function ChartsPanel() {
   const attacks = useMemo(() => spec?.eval.attacks ?? [], [spec]);
   const keys = attacks.map(attackKey);
   const attackNames = useMemo(() => attacks.map(attackLabel), [attacks]);
-  const only = chosen !== undefined && keys.includes(chosen) ? chosen : attacks.length > MAX_ATTACKS_TOGETHER ? keys[0] : undefined;
+  const only =
+    chosen !== undefined && keys.includes(chosen)
+      ? chosen
+      : attacks.length > MAX_ATTACKS_TOGETHER
+        ? keys[0]
+        : undefined;
 
   const loss = useMemo(() => lossChartData(runs, lossPoints), [runs, lossPoints]);
   const clean = useMemo(() => cleanAccuracyData(runs, histories), [runs, histories]);
@@ -56,7 +61,10 @@ export function ChartsPanel() {
         <div className="robust-header">
           <label>
             Robust accuracy (PGD-{spec.eval.pgdSteps}) at{' '}
-            <select value={only ?? 'all'} onChange={(e) => store.getState().setChartAttack(e.target.value === 'all' ? undefined : e.target.value)}>
+            <select
+              value={only ?? 'all'}
+              onChange={(e) => store.getState().setChartAttack(e.target.value === 'all' ? undefined : e.target.value)}
+            >
               {attacks.length <= MAX_ATTACKS_TOGETHER && <option value="all">every budget</option>}
               {attacks.map((a) => (
                 <option key={attackKey(a)} value={attackKey(a)}>
@@ -81,11 +89,15 @@ export function ChartsPanel() {
       )}
       {attacks.length > 0 && <AccuracyChart title="Robust accuracy" kind="robust" series={robust} />}
       <p className="chart-note" data-testid="eval-note">
-        Points during training: {spec.eval.attacks.length > 0 ? `PGD-${Math.min(spec.eval.during.pgdSteps, spec.eval.pgdSteps)} on ` : ''}
-        {Math.min(spec.eval.during.subsetSize, spec.eval.subsetSize)} test images, a quick look; the last point of each run, its result:{' '}
-        {spec.eval.attacks.length > 0 ? `PGD-${spec.eval.pgdSteps} on ` : ''}
+        Points during training:{' '}
+        {spec.eval.attacks.length > 0 ? `PGD-${Math.min(spec.eval.during.pgdSteps, spec.eval.pgdSteps)} on ` : ''}
+        {Math.min(spec.eval.during.subsetSize, spec.eval.subsetSize)} test images, a quick look; the last point of each
+        run, its result: {spec.eval.attacks.length > 0 ? `PGD-${spec.eval.pgdSteps} on ` : ''}
         {spec.eval.subsetSize}
-        {spec.eval.attacks.length > 0 && spec.eval.apgd.enabled ? `, and APGD (□, ${spec.eval.apgd.steps} steps, CE then ${spec.eval.apgd.targets} targets of DLR)` : ''}.
+        {spec.eval.attacks.length > 0 && spec.eval.apgd.enabled
+          ? `, and APGD (□, ${spec.eval.apgd.steps} steps, CE then ${spec.eval.apgd.targets} targets of DLR)`
+          : ''}
+        .
       </p>
       {attacks.length > 0 && <TradeoffChart points={tradeoff} attackNames={attackNames} />}
       <ChartSummary runs={runs} histories={histories} attacks={attacks} pgdSteps={spec.eval.pgdSteps} />

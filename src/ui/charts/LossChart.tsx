@@ -18,10 +18,27 @@ export const LossChart = memo(function LossChart({ series }: { series: LossSerie
   return (
     <figure className="chart" data-chart="loss" data-points={points}>
       <figcaption>Training loss (smoothed)</figcaption>
-      <ChartFrame label="training loss per step" xDomain={[0, maxStep]} yDomain={[0, maxLoss > 0 ? maxLoss * 1.05 : 1]} xLabel="step" yFormat={(v) => (v >= 1000 ? v.toExponential(0) : v.toFixed(v < 1 ? 2 : 1))}>
+      <ChartFrame
+        label="training loss per step"
+        xDomain={[0, maxStep]}
+        yDomain={[0, maxLoss > 0 ? maxLoss * 1.05 : 1]}
+        xLabel="step"
+        yFormat={(v) => (v >= 1000 ? v.toExponential(0) : v.toFixed(v < 1 ? 2 : 1))}
+      >
         {(scale) =>
           series.map((s) => (
-            <path key={s.runId} className="series-line" data-testid="series-line" d={linePath(s.points.map((p) => ({ x: p.step, y: p.loss })), scale)} stroke={runColor(s.index)} fill="none" strokeWidth={2}>
+            <path
+              key={s.runId}
+              className="series-line"
+              data-testid="series-line"
+              d={linePath(
+                s.points.map((p) => ({ x: p.step, y: p.loss })),
+                scale,
+              )}
+              stroke={runColor(s.index)}
+              fill="none"
+              strokeWidth={2}
+            >
               <title>{s.name}</title>
             </path>
           ))

@@ -13,10 +13,22 @@ const percent = (v: number) => `${Math.round(v * 100)}%`;
 const X_TICKS = 6;
 const Y_TICKS = 5;
 
-export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }: { points: TradeoffPoint[]; attackNames: string[] }) {
+export const TradeoffChart = memo(function TradeoffChart({
+  points,
+  attackNames,
+}: {
+  points: TradeoffPoint[];
+  attackNames: string[];
+}) {
   const clipId = `tradeoff-clip-${useId().replace(/[^\w-]/g, '')}`;
-  const xDomain = fitDomain(points.map((p) => p.clean), X_TICKS);
-  const yDomain = fitDomain(points.map((p) => p.robust), Y_TICKS);
+  const xDomain = fitDomain(
+    points.map((p) => p.clean),
+    X_TICKS,
+  );
+  const yDomain = fitDomain(
+    points.map((p) => p.robust),
+    Y_TICKS,
+  );
   return (
     <figure
       className="chart"
@@ -39,9 +51,22 @@ export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }
           ))}
         </span>
       </figcaption>
-      <ChartFrame label="clean versus robust accuracy" xDomain={xDomain} yDomain={yDomain} xLabel="clean accuracy" yLabel="robust accuracy" xFormat={percent} yFormat={percent}>
+      <ChartFrame
+        label="clean versus robust accuracy"
+        xDomain={xDomain}
+        yDomain={yDomain}
+        xLabel="clean accuracy"
+        yLabel="robust accuracy"
+        xFormat={percent}
+        yFormat={percent}
+      >
         {(scale) => {
-          const bounds = { x0: scale.x(xDomain[0]), x1: scale.x(xDomain[1]), y0: scale.y(yDomain[1]), y1: scale.y(yDomain[0]) };
+          const bounds = {
+            x0: scale.x(xDomain[0]),
+            x1: scale.x(xDomain[1]),
+            y0: scale.y(yDomain[1]),
+            y1: scale.y(yDomain[0]),
+          };
           const labels = placeLabels(
             points.map((p) => ({ x: scale.x(p.clean), y: scale.y(p.robust), text: p.run })),
             { bounds, charWidth: 6.2, lineHeight: 12, gap: 8 },
@@ -53,8 +78,22 @@ export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }
               </clipPath>
               <g clipPath={`url(#${clipId})`}>
                 {points.map((p) => (
-                  <g key={`${p.runId}|${p.attackIndex}`} className="tradeoff-trail" data-testid="tradeoff-trail" data-run={p.runId} data-evaluations={p.trail.length} stroke={runColor(p.index)} fill={runColor(p.index)}>
-                    <path d={linePath(p.trail.map((t) => ({ x: t.clean, y: t.robust })), scale)} fill="none" />
+                  <g
+                    key={`${p.runId}|${p.attackIndex}`}
+                    className="tradeoff-trail"
+                    data-testid="tradeoff-trail"
+                    data-run={p.runId}
+                    data-evaluations={p.trail.length}
+                    stroke={runColor(p.index)}
+                    fill={runColor(p.index)}
+                  >
+                    <path
+                      d={linePath(
+                        p.trail.map((t) => ({ x: t.clean, y: t.robust })),
+                        scale,
+                      )}
+                      fill="none"
+                    />
                     {p.trail.slice(0, -1).map((t, i) => (
                       <circle key={i} cx={scale.x(t.clean)} cy={scale.y(t.robust)} r={2} stroke="none" />
                     ))}
@@ -62,12 +101,28 @@ export const TradeoffChart = memo(function TradeoffChart({ points, attackNames }
                 ))}
               </g>
               {points.map((p) => (
-                <Marker key={`${p.runId}|${p.attackIndex}`} shape={p.attackIndex} cx={scale.x(p.clean)} cy={scale.y(p.robust)} r={5.5} fill={runColor(p.index)}>
+                <Marker
+                  key={`${p.runId}|${p.attackIndex}`}
+                  shape={p.attackIndex}
+                  cx={scale.x(p.clean)}
+                  cy={scale.y(p.robust)}
+                  r={5.5}
+                  fill={runColor(p.index)}
+                >
                   <title>{`${p.name}: clean ${percent(p.clean)}, robust ${percent(p.robust)}`}</title>
                 </Marker>
               ))}
               {points.map((p, i) => (
-                <text key={`${p.runId}|${p.attackIndex}`} className="tradeoff-label" data-testid="tradeoff-label" data-run={p.runId} x={labels[i].x} y={labels[i].y} textAnchor={labels[i].anchor} dominantBaseline="middle">
+                <text
+                  key={`${p.runId}|${p.attackIndex}`}
+                  className="tradeoff-label"
+                  data-testid="tradeoff-label"
+                  data-run={p.runId}
+                  x={labels[i].x}
+                  y={labels[i].y}
+                  textAnchor={labels[i].anchor}
+                  dominantBaseline="middle"
+                >
                   {p.run}
                 </text>
               ))}

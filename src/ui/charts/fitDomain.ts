@@ -28,5 +28,8 @@ export function fitDomain(values: number[], ticks = 5): [number, number] {
   if (hi > 1) [lo, hi] = [Math.max(0, lo - (hi - 1)), 1];
   const step = niceStep(hi - lo, ticks);
   const round = (v: number) => Number(v.toPrecision(12));
-  return [round(Math.max(0, Math.floor(lo / step + 1e-9) * step)), round(Math.min(1, Math.ceil(hi / step - 1e-9) * step))];
+  return [
+    round(Math.max(0, Math.floor(lo / step + 1e-9) * step)),
+    round(Math.min(1, Math.ceil(hi / step - 1e-9) * step)),
+  ];
 }

@@ -8,7 +8,8 @@ const box = (p: PlacedLabel, text: string) => {
   const x0 = p.anchor === 'start' ? p.x : p.anchor === 'end' ? p.x - w : p.x - w / 2;
   return { x0, x1: x0 + w, y0: p.y - 6, y1: p.y + 6 };
 };
-const overlaps = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+const overlaps = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) =>
+  a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 describe('placeLabels', () => {
   it('puts a lone label to the right of its point', () => {
@@ -27,7 +28,8 @@ describe('placeLabels', () => {
     ];
     const placed = placeLabels(anchors, o);
     const boxes = placed.map((p, i) => box(p, anchors[i].text));
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j]), `${i} and ${j}`).toBe(false);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j]), `${i} and ${j}`).toBe(false);
     // Each stays next to its point.
     placed.forEach((p, i) => expect(Math.hypot(p.x - anchors[i].x, p.y - anchors[i].y)).toBeLessThan(30));
   });

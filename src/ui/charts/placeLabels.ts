@@ -32,7 +32,8 @@ export interface LabelOptions {
   gap: number;
 }
 
-const overlap = (a: Box, b: Box) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+const overlap = (a: Box, b: Box) =>
+  Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
 
 function boxOf(p: PlacedLabel, width: number, height: number): Box {
   const x0 = p.anchor === 'start' ? p.x : p.anchor === 'end' ? p.x - width : p.x - width / 2;
@@ -40,7 +41,12 @@ function boxOf(p: PlacedLabel, width: number, height: number): Box {
 }
 
 export function placeLabels(anchors: LabelAnchor[], o: LabelOptions): PlacedLabel[] {
-  const taken: Box[] = anchors.map((a) => ({ x0: a.x - o.gap / 2, y0: a.y - o.gap / 2, x1: a.x + o.gap / 2, y1: a.y + o.gap / 2 }));
+  const taken: Box[] = anchors.map((a) => ({
+    x0: a.x - o.gap / 2,
+    y0: a.y - o.gap / 2,
+    x1: a.x + o.gap / 2,
+    y1: a.y + o.gap / 2,
+  }));
   return anchors.map((a) => {
     const w = a.text.length * o.charWidth;
     const h = o.lineHeight;
@@ -56,7 +62,11 @@ export function placeLabels(anchors: LabelAnchor[], o: LabelOptions): PlacedLabe
     ];
     const cost = (p: PlacedLabel) => {
       const b = boxOf(p, w, h);
-      const outside = Math.max(0, o.bounds.x0 - b.x0) + Math.max(0, b.x1 - o.bounds.x1) + Math.max(0, o.bounds.y0 - b.y0) + Math.max(0, b.y1 - o.bounds.y1);
+      const outside =
+        Math.max(0, o.bounds.x0 - b.x0) +
+        Math.max(0, b.x1 - o.bounds.x1) +
+        Math.max(0, o.bounds.y0 - b.y0) +
+        Math.max(0, b.y1 - o.bounds.y1);
       return outside * 1000 + taken.reduce((s, t) => s + overlap(b, t), 0);
     };
     // The first candidate of least cost: beside the point when that is free.

@@ -45,7 +45,8 @@ export function summaryRows(runs: RunSpec[], histories: HistoryPoint[][], attack
   });
 }
 
-const minus = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+const minus = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : a - b;
 
 /** Each SAM run's gain over the experiment's first SGD run, from summaryRows' rows; none without an SGD run. */
 export function samGainRows(runs: RunSpec[], rows: SummaryRow[]): GainRow[] {
@@ -54,6 +55,14 @@ export function samGainRows(runs: RunSpec[], rows: SummaryRow[]): GainRow[] {
   return runs.flatMap((r, i) =>
     r.method !== 'sam'
       ? []
-      : [{ runId: r.id, name: `${rows[i].name} − ${base.name}`, clean: minus(rows[i].clean, base.clean), robust: rows[i].robust.map((v, k) => minus(v, base.robust[k])), apgd: rows[i].apgd.map((v, k) => minus(v, base.apgd[k])) }],
+      : [
+          {
+            runId: r.id,
+            name: `${rows[i].name} − ${base.name}`,
+            clean: minus(rows[i].clean, base.clean),
+            robust: rows[i].robust.map((v, k) => minus(v, base.robust[k])),
+            apgd: rows[i].apgd.map((v, k) => minus(v, base.apgd[k])),
+          },
+        ],
   );
 }

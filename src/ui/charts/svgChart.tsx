@@ -44,7 +44,16 @@ interface FrameProps {
   label: string;
 }
 
-export function ChartFrame({ xDomain, yDomain, xLabel, yLabel, yFormat, xFormat = (v) => String(v), children, label }: FrameProps) {
+export function ChartFrame({
+  xDomain,
+  yDomain,
+  xLabel,
+  yLabel,
+  yFormat,
+  xFormat = (v) => String(v),
+  children,
+  label,
+}: FrameProps) {
   const scale = makeScale(xDomain, yDomain);
   const xt = niceTicks(xDomain[0], xDomain[1], 6);
   const yt = niceTicks(yDomain[0], yDomain[1], 5);
@@ -75,7 +84,14 @@ export function ChartFrame({ xDomain, yDomain, xLabel, yLabel, yFormat, xFormat 
           {xLabel}
         </text>
         {yLabel && (
-          <text x={9} y={M.top + PLOT_H / 2} textAnchor="middle" dominantBaseline="middle" transform={`rotate(-90 9 ${M.top + PLOT_H / 2})`} className="axis-label">
+          <text
+            x={9}
+            y={M.top + PLOT_H / 2}
+            textAnchor="middle"
+            dominantBaseline="middle"
+            transform={`rotate(-90 9 ${M.top + PLOT_H / 2})`}
+            className="axis-label"
+          >
             {yLabel}
           </text>
         )}
@@ -96,12 +112,48 @@ export function linePath(points: { x: number; y: number }[], scale: Scale): stri
 }
 
 /** A marker of one of a few shapes, centred on (cx, cy): attacks are told apart by shape. */
-export function Marker({ shape, cx, cy, r, fill, children }: { shape: number; cx: number; cy: number; r: number; fill: string; children?: ReactNode }) {
+export function Marker({
+  shape,
+  cx,
+  cy,
+  r,
+  fill,
+  children,
+}: {
+  shape: number;
+  cx: number;
+  cy: number;
+  r: number;
+  fill: string;
+  children?: ReactNode;
+}) {
   const kind = shape % 4;
   const common = { fill, stroke: '#fff', strokeWidth: 1, className: 'scatter-point', 'data-testid': 'scatter-point' };
-  if (kind === 0) return <circle cx={cx} cy={cy} r={r} {...common}>{children}</circle>;
-  if (kind === 1) return <rect x={cx - r} y={cy - r} width={2 * r} height={2 * r} {...common}>{children}</rect>;
-  const pts = kind === 2 ? [[0, -1.2], [1.1, 0.8], [-1.1, 0.8]] : [[0, -1.3], [1.3, 0], [0, 1.3], [-1.3, 0]];
+  if (kind === 0)
+    return (
+      <circle cx={cx} cy={cy} r={r} {...common}>
+        {children}
+      </circle>
+    );
+  if (kind === 1)
+    return (
+      <rect x={cx - r} y={cy - r} width={2 * r} height={2 * r} {...common}>
+        {children}
+      </rect>
+    );
+  const pts =
+    kind === 2
+      ? [
+          [0, -1.2],
+          [1.1, 0.8],
+          [-1.1, 0.8],
+        ]
+      : [
+          [0, -1.3],
+          [1.3, 0],
+          [0, 1.3],
+          [-1.3, 0],
+        ];
   return (
     <polygon points={pts.map(([x, y]) => `${cx + x * r},${cy + y * r}`).join(' ')} {...common}>
       {children}

@@ -69,10 +69,15 @@ export function BoundaryCanvas({ title, color, grid, points, description }: Boun
         <span className="swatch" style={{ background: color }} aria-hidden />
         {title}
       </figcaption>
-      <canvas ref={ref} width={SIZE} height={SIZE} role="img" aria-label={description} style={{ border: '1px solid #ccc', display: 'block' }} />
-      <div style={{ fontSize: '0.75rem', color: '#555' }}>
-        → mean robust feature; ↑ mean non-robust feature
-      </div>
+      <canvas
+        ref={ref}
+        width={SIZE}
+        height={SIZE}
+        role="img"
+        aria-label={description}
+        style={{ border: '1px solid #ccc', display: 'block' }}
+      />
+      <div style={{ fontSize: '0.75rem', color: '#555' }}>→ mean robust feature; ↑ mean non-robust feature</div>
     </figure>
   );
 }

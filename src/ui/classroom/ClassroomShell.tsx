@@ -23,7 +23,10 @@ function perform(action: ShortcutAction, store: LabStore, controller: RunControl
   const s = store.getState();
   switch (action) {
     case 'train-pause': {
-      const what = trainPauseAction({ statuses: s.runOrder.map((id) => s.runs[id].status), canTrain: s.issues.length === 0 });
+      const what = trainPauseAction({
+        statuses: s.runOrder.map((id) => s.runs[id].status),
+        canTrain: s.issues.length === 0,
+      });
       if (what === 'pause') controller.pause();
       else if (what === 'resume') controller.resume();
       else if (what === 'train') controller.train();
@@ -58,7 +61,14 @@ export function ClassroomShell() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const action = shortcutFor({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, repeat: e.repeat, target: e.target as HTMLElement | null });
+      const action = shortcutFor({
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        repeat: e.repeat,
+        target: e.target as HTMLElement | null,
+      });
       if (!action) return;
       if (action === 'close' && !store.getState().helpOpen) return;
       e.preventDefault(); // Space would scroll the page
@@ -81,7 +91,12 @@ export function ViewBar() {
   const view = useLab((s) => s.view);
   const presentation = useLab((s) => s.presentation);
   const tab = (v: PageView, label: string) => (
-    <button type="button" aria-pressed={view === v} className={view === v ? 'view-tab selected' : 'view-tab'} onClick={() => showView(store, v)}>
+    <button
+      type="button"
+      aria-pressed={view === v}
+      className={view === v ? 'view-tab selected' : 'view-tab'}
+      onClick={() => showView(store, v)}
+    >
       {label}
     </button>
   );

@@ -16,15 +16,11 @@ export function DualityView({ duality, eps }: { duality: SamStepDuality; eps: nu
     <section aria-labelledby="duality-title">
       <h3 id="duality-title">The duality, numerically</h3>
       <p>
-        A weight perturbation <var>E</var> of the first layer and an input perturbation <var>d</var> change the pre-activations alike:{' '}
-        <code>(W + E) x = W (x + d)</code> whenever <code>W d = E x</code>. Below, <var>E</var> is the first-layer part of SAM's next step{' '}
-        <code>e_w = ρ g / ‖g‖₂</code> (ρ = {rho}) at its trained weights, on training example 0, and <var>d</var> is the minimum-norm solution{' '}
-        {rows === 1 ? (
-          <code>d = ((e·x + e_b) / ‖w‖²) w</code>
-        ) : (
-          <code>d = Wᵀ(W Wᵀ)⁻¹(E x + e_b)</code>
-        )}
-        .
+        A weight perturbation <var>E</var> of the first layer and an input perturbation <var>d</var> change the
+        pre-activations alike: <code>(W + E) x = W (x + d)</code> whenever <code>W d = E x</code>. Below, <var>E</var>{' '}
+        is the first-layer part of SAM's next step <code>e_w = ρ g / ‖g‖₂</code> (ρ = {rho}) at its trained weights, on
+        training example 0, and <var>d</var> is the minimum-norm solution{' '}
+        {rows === 1 ? <code>d = ((e·x + e_b) / ‖w‖²) w</code> : <code>d = Wᵀ(W Wᵀ)⁻¹(E x + e_b)</code>}.
       </p>
       <table className="duality">
         <thead>
@@ -46,21 +42,25 @@ export function DualityView({ duality, eps }: { duality: SamStepDuality; eps: nu
           ))}
         </tbody>
       </table>
-      {rows > shown && <p>(first {shown} of {rows} hidden units shown)</p>}
+      {rows > shown && (
+        <p>
+          (first {shown} of {rows} hidden units shown)
+        </p>
+      )}
       <p>
         d = ({Array.from(d.subarray(0, 4), fmt).join(', ')}
         {d.length > 4 ? ', …' : ''})
       </p>
       <p>
         Largest gap between the two sides: <strong>{maxAbsError.toExponential(1)}</strong> (float rounding
-        {maxAbsError > 1e-9 ? '; the layer is wider than its input here, so d is only the least-squares fit' : ''}). The input perturbation this SAM
-        step amounts to has ‖d‖₂ = {fmt(dNorm2)} and ‖d‖∞ = {fmt(dNormInf)}, against AT's L∞ radius ε = {eps}
-        .
+        {maxAbsError > 1e-9 ? '; the layer is wider than its input here, so d is only the least-squares fit' : ''}). The
+        input perturbation this SAM step amounts to has ‖d‖₂ = {fmt(dNorm2)} and ‖d‖∞ = {fmt(dNormInf)}, against AT's L∞
+        radius ε = {eps}.
       </p>
       {rows === 1 && (
         <p>
-          Here <code>e·x + e_b</code> = {fmt(dot(E, x) + eb[0])} and <code>‖w‖²</code> = {fmt(dot(W, W))}, so d is w scaled by{' '}
-          {fmt((dot(E, x) + eb[0]) / dot(W, W))}: a shift along w, the direction an L2 adversary pushes in.
+          Here <code>e·x + e_b</code> = {fmt(dot(E, x) + eb[0])} and <code>‖w‖²</code> = {fmt(dot(W, W))}, so d is w
+          scaled by {fmt((dot(E, x) + eb[0]) / dot(W, W))}: a shift along w, the direction an L2 adversary pushes in.
         </p>
       )}
     </section>

@@ -22,7 +22,8 @@ function useRecordings(): Record<string, Recording> {
       const source = recordingSource(step);
       if (!source) continue;
       void loadRecording(source).then((r) => {
-        if (live && r.status === 'ready' && recordsSpec(r.recording, step.spec)) setRecs((all) => ({ ...all, [step.id]: r.recording }));
+        if (live && r.status === 'ready' && recordsSpec(r.recording, step.spec))
+          setRecs((all) => ({ ...all, [step.id]: r.recording }));
       });
     }
     return () => {
@@ -42,7 +43,11 @@ export function Handout() {
         {steps.map((step, i) => {
           const rec = recs[step.id];
           const frame = rec && replayAt(rec, Infinity);
-          const panels = stepPanels(step.spec, frame && { histories: frame.histories, landscapes: step.spec.runs.map((r) => rec.landscapes[r.id]) }, undefined);
+          const panels = stepPanels(
+            step.spec,
+            frame && { histories: frame.histories, landscapes: step.spec.runs.map((r) => rec.landscapes[r.id]) },
+            undefined,
+          );
           const [a, b] = handoutSentences(step, rec);
           return (
             <li key={step.id} data-step={step.id}>
@@ -61,7 +66,10 @@ export function Handout() {
           );
         })}
       </ol>
-      <p className="handout-foot">Duality Lab, after Zhang et al., “On the Duality Between Sharpness-Aware Minimization and Adversarial Training”, ICML 2024.</p>
+      <p className="handout-foot">
+        Duality Lab, after Zhang et al., “On the Duality Between Sharpness-Aware Minimization and Adversarial Training”,
+        ICML 2024.
+      </p>
     </section>
   );
 }

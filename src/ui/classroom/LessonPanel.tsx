@@ -21,7 +21,11 @@ export function LessonPanel() {
       <p className="lesson-data">
         On {LESSON_DATASETS[dataset].label}. {LESSON_DATASETS[dataset].checked}{' '}
         {offered.length > 1 && (
-          <select aria-label="the lesson's data" value={dataset} onChange={(e) => store.getState().setLessonDataset(e.target.value as LessonDataset)}>
+          <select
+            aria-label="the lesson's data"
+            value={dataset}
+            onChange={(e) => store.getState().setLessonDataset(e.target.value as LessonDataset)}
+          >
             {offered.map((d) => (
               <option key={d} value={d}>
                 {LESSON_DATASETS[d].label}
@@ -32,7 +36,12 @@ export function LessonPanel() {
       </p>
       <ol className="lesson-steps">
         {steps.map((s, i) => (
-          <li key={s.id} className={i === index ? 'current' : undefined} aria-current={i === index ? 'step' : undefined} data-step={s.id}>
+          <li
+            key={s.id}
+            className={i === index ? 'current' : undefined}
+            aria-current={i === index ? 'step' : undefined}
+            data-step={s.id}
+          >
             {i === index ? (
               <>
                 <h3>
@@ -52,10 +61,19 @@ export function LessonPanel() {
         <button type="button" disabled={index === 0} onClick={() => store.getState().goToStep(index - 1)}>
           ← Previous
         </button>
-        <button type="button" className="primary" onClick={trainLive} aria-label={`Train it live: step ${index + 1}, ${step.title}`}>
+        <button
+          type="button"
+          className="primary"
+          onClick={trainLive}
+          aria-label={`Train it live: step ${index + 1}, ${step.title}`}
+        >
           Train it live
         </button>
-        <button type="button" disabled={index === steps.length - 1} onClick={() => store.getState().goToStep(index + 1)}>
+        <button
+          type="button"
+          disabled={index === steps.length - 1}
+          onClick={() => store.getState().goToStep(index + 1)}
+        >
           Next →
         </button>
         <button type="button" onClick={() => window.print()}>

@@ -30,7 +30,8 @@ export function useCurrentStep(): LessonStep {
 }
 
 /** The recordings are of the default variant: `lesson:<id>` for a shapes step, none for another. */
-export const recordingSource = (step: LessonStep) => (step.spec.dataset.name === 'shapes' ? `lesson:${step.id}` : undefined);
+export const recordingSource = (step: LessonStep) =>
+  step.spec.dataset.name === 'shapes' ? `lesson:${step.id}` : undefined;
 
 export function LessonStage() {
   const step = useCurrentStep();
@@ -46,16 +47,26 @@ export function LessonStage() {
     if (!recording) return undefined;
     const frame = replayAt(recording, replay.step);
     const end = replay.step >= replay.steps;
-    return { histories: frame.histories, landscapes: step.spec.runs.map((r) => (end ? recording.landscapes[r.id] : undefined)) };
+    return {
+      histories: frame.histories,
+      landscapes: step.spec.runs.map((r) => (end ? recording.landscapes[r.id] : undefined)),
+    };
   }, [recording, replay.step, replay.steps, step]);
-  const live = useMemo<StepSource | undefined>(() => (isLive ? { histories, landscapes } : undefined), [isLive, histories, landscapes]);
+  const live = useMemo<StepSource | undefined>(
+    () => (isLive ? { histories, landscapes } : undefined),
+    [isLive, histories, landscapes],
+  );
   const panels = useMemo(() => stepPanels(step.spec, recorded, live), [step, recorded, live]);
 
   return (
     <section className="panel lesson-stage" aria-label={`step chart: ${step.title}`} data-step={step.id}>
       <div className="stage-head">
         <RecordingBadge state={rec} recording={recording} />
-        {isLive && <span className="badge live-badge" data-testid="live-badge">live: drawn solid over the recording</span>}
+        {isLive && (
+          <span className="badge live-badge" data-testid="live-badge">
+            live: drawn solid over the recording
+          </span>
+        )}
       </div>
       <div className="legend">
         {step.spec.runs.map((r, i) => (
@@ -79,7 +90,11 @@ export function LessonStage() {
 function RecordingBadge({ state, recording }: { state: ReturnType<typeof useRecording>; recording?: Recording }) {
   if (recording) {
     return (
-      <span className="badge recorded-badge" data-testid="recorded-badge" data-recorded-on={recording.recording.recordedOn}>
+      <span
+        className="badge recorded-badge"
+        data-testid="recorded-badge"
+        data-recorded-on={recording.recording.recordedOn}
+      >
         recorded on {recording.recording.recordedOn}, {recording.results.backend}, seed {recording.results.spec.seed}
       </span>
     );

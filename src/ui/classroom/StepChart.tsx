@@ -38,8 +38,18 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
     if (!el) return;
     const measure = () => {
       const font = parseFloat(getComputedStyle(el).fontSize) || 14;
-      const next = { w: size?.w ?? el.clientWidth, h: size?.h ?? el.clientHeight, yText: widestText(yLabels.split('\n'), el), xLast: widestText([xLastLabel], el), font };
-      setBox((b) => (b.w === next.w && b.h === next.h && b.yText === next.yText && b.xLast === next.xLast && b.font === next.font ? b : next));
+      const next = {
+        w: size?.w ?? el.clientWidth,
+        h: size?.h ?? el.clientHeight,
+        yText: widestText(yLabels.split('\n'), el),
+        xLast: widestText([xLastLabel], el),
+        font,
+      };
+      setBox((b) =>
+        b.w === next.w && b.h === next.h && b.yText === next.yText && b.xLast === next.xLast && b.font === next.font
+          ? b
+          : next,
+      );
     };
     measure();
     const ro = new ResizeObserver(measure);
@@ -55,14 +65,20 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
 
   const { w, h, font } = box;
   const gap = font * 0.4;
-  const m = { top: font * 0.7, right: Math.max(font * 0.5, box.xLast / 2 + 4), bottom: font * 2.8, left: font * 1.4 + gap * 2 + box.yText };
+  const m = {
+    top: font * 0.7,
+    right: Math.max(font * 0.5, box.xLast / 2 + 4),
+    bottom: font * 2.8,
+    left: font * 1.4 + gap * 2 + box.yText,
+  };
   const pw = Math.max(1, w - m.left - m.right);
   const ph = Math.max(1, h - m.top - m.bottom);
   const [x0, x1] = panel.xDomain;
   const [y0, y1] = panel.yDomain;
   const sx = (v: number) => m.left + ((v - x0) / (x1 - x0 || 1)) * pw;
   const sy = (v: number) => m.top + ph - ((Math.min(y1, Math.max(y0, v)) - y0) / (y1 - y0 || 1)) * ph;
-  const path = (pts: { x: number; y: number }[]) => pts.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join('');
+  const path = (pts: { x: number; y: number }[]) =>
+    pts.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join('');
   const recorded = panel.lines.filter((l) => l.recorded).length + panel.dots.filter((d) => d.recorded).length;
   const live = panel.lines.length + panel.dots.length - recorded;
 
@@ -71,7 +87,12 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
       <figcaption>{panel.title}</figcaption>
       <div className="step-chart-box" ref={ref}>
         {w > 0 && h > 0 && (
-          <svg width={w} height={h} role="img" aria-label={`${panel.title}: ${recorded > 0 ? 'recorded' : 'no recorded'} curves${live > 0 ? ', live curves over them' : ''}`}>
+          <svg
+            width={w}
+            height={h}
+            role="img"
+            aria-label={`${panel.title}: ${recorded > 0 ? 'recorded' : 'no recorded'} curves${live > 0 ? ', live curves over them' : ''}`}
+          >
             <g className="grid">
               {yt.map((v) => (
                 <line key={`y${v}`} x1={m.left} x2={m.left + pw} y1={sy(v)} y2={sy(v)} />
@@ -93,7 +114,14 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
               <text x={m.left + pw / 2} y={h - gap / 2} textAnchor="middle" className="axis-label">
                 {panel.xLabel}
               </text>
-              <text x={0} y={0} textAnchor="middle" dominantBaseline="hanging" transform={`translate(${gap / 2} ${m.top + ph / 2}) rotate(-90)`} className="axis-label">
+              <text
+                x={0}
+                y={0}
+                textAnchor="middle"
+                dominantBaseline="hanging"
+                transform={`translate(${gap / 2} ${m.top + ph / 2}) rotate(-90)`}
+                className="axis-label"
+              >
                 {panel.yLabel}
               </text>
             </g>
@@ -108,16 +136,36 @@ export function StepChart({ panel, size }: { panel: ChartPanel; size?: { w: numb
             </clipPath>
             <g className="plot" clipPath={`url(#${clipId})`}>
               {panel.lines.map((l) => (
-                <g key={l.key} className={l.recorded ? 'recorded' : 'live'} data-series={l.recorded ? 'recorded' : 'live'} stroke={l.color} fill={l.color}>
+                <g
+                  key={l.key}
+                  className={l.recorded ? 'recorded' : 'live'}
+                  data-series={l.recorded ? 'recorded' : 'live'}
+                  stroke={l.color}
+                  fill={l.color}
+                >
                   <path d={path(l.points)} fill="none" strokeDasharray={l.dash}>
                     <title>{`${l.recorded ? 'recorded' : 'live'}: ${l.name}`}</title>
                   </path>
-                  {panel.dots.length === 0 && l.points.map((p, i) => <circle key={i} cx={sx(p.x)} cy={sy(p.y)} r={l.recorded ? 2.5 : 3.5} stroke="none" />)}
+                  {panel.dots.length === 0 &&
+                    l.points.map((p, i) => (
+                      <circle key={i} cx={sx(p.x)} cy={sy(p.y)} r={l.recorded ? 2.5 : 3.5} stroke="none" />
+                    ))}
                 </g>
               ))}
               {panel.dots.map((d) => (
-                <g key={d.key} className={d.recorded ? 'recorded' : 'live'} data-series={d.recorded ? 'recorded' : 'live'}>
-                  <circle cx={sx(d.x)} cy={sy(d.y)} r={d.recorded ? 6 : 8} fill={d.color} stroke="#fff" strokeWidth={1.5}>
+                <g
+                  key={d.key}
+                  className={d.recorded ? 'recorded' : 'live'}
+                  data-series={d.recorded ? 'recorded' : 'live'}
+                >
+                  <circle
+                    cx={sx(d.x)}
+                    cy={sy(d.y)}
+                    r={d.recorded ? 6 : 8}
+                    fill={d.color}
+                    stroke="#fff"
+                    strokeWidth={1.5}
+                  >
                     <title>{`${d.recorded ? 'recorded' : 'live'}: ${d.name}, clean ${formatters.percent(d.x)}, robust ${formatters.percent(d.y)}`}</title>
                   </circle>
                 </g>

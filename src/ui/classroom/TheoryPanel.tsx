@@ -35,25 +35,36 @@ export function TheoryPanel() {
     <section className="panel theory" aria-labelledby="theory-title" aria-busy={busy}>
       <h2 id="theory-title">The theory, live: SAM and AT both lean on robust features</h2>
       <p>
-        Each example has <strong>robust</strong> features (y · shift + big noise: far from the boundary, so an ε-attack cannot flip them, but each
-        is only weakly predictive) and <strong>non-robust</strong> ones (y · small shift + small noise: together strongly predictive, but an ε equal
-        to their shift erases them). Plain SGD leans on the non-robust ones. AT trains on the worst case inside an L∞ ball of radius ε, which
-        cancels the non-robust shift outright, so it moves far toward the robust features and pays in clean accuracy. SAM perturbs the{' '}
-        <em>weights</em> instead (e_w = ρ g/‖g‖); for a first layer that is the same as perturbing each input by some d (below), a weaker and
-        differently shaped perturbation, so it moves part of the way.
+        Each example has <strong>robust</strong> features (y · shift + big noise: far from the boundary, so an ε-attack
+        cannot flip them, but each is only weakly predictive) and <strong>non-robust</strong> ones (y · small shift +
+        small noise: together strongly predictive, but an ε equal to their shift erases them). Plain SGD leans on the
+        non-robust ones. AT trains on the worst case inside an L∞ ball of radius ε, which cancels the non-robust shift
+        outright, so it moves far toward the robust features and pays in clean accuracy. SAM perturbs the{' '}
+        <em>weights</em> instead (e_w = ρ g/‖g‖); for a first layer that is the same as perturbing each input by some d
+        (below), a weaker and differently shaped perturbation, so it moves part of the way.
       </p>
 
       <div className="grid" role="group" aria-label="model and training">
         <div className="field">
           <label htmlFor="toy-model">model</label>
-          <select id="toy-model" value={experiment.model} onChange={(e) => setExperiment({ ...(e.target.value === 'mlp' ? MLP_REGIME : THEORY_REGIME), seed: experiment.seed, data })}>
+          <select
+            id="toy-model"
+            value={experiment.model}
+            onChange={(e) =>
+              setExperiment({ ...(e.target.value === 'mlp' ? MLP_REGIME : THEORY_REGIME), seed: experiment.seed, data })
+            }
+          >
             <option value="linear">linear (logistic)</option>
             <option value="mlp">two-layer MLP (8 ReLU units)</option>
           </select>
         </div>
         <div className="field">
           <label htmlFor="toy-batch">batch</label>
-          <select id="toy-batch" value={experiment.batchSize} onChange={(e) => set({ batchSize: Number(e.target.value) })}>
+          <select
+            id="toy-batch"
+            value={experiment.batchSize}
+            onChange={(e) => set({ batchSize: Number(e.target.value) })}
+          >
             <option value={20}>mini-batch 20</option>
             <option value={50}>mini-batch 50</option>
             <option value={100}>mini-batch 100</option>
@@ -62,21 +73,88 @@ export function TheoryPanel() {
         </div>
         <div className="field">
           <label htmlFor="toy-seed">seed</label>
-          <input id="toy-seed" type="number" min={0} step={1} value={experiment.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+          <input
+            id="toy-seed"
+            type="number"
+            min={0}
+            step={1}
+            value={experiment.seed}
+            onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+          />
         </div>
-        <ToySlider label="SAM ρ" value={experiment.rho} min={0} max={isLinear ? 30 : 1} step={isLinear ? 0.5 : 0.05} onChange={(rho) => set({ rho })} hint="radius of SAM's weight perturbation" />
-        <ToySlider label="AT and attack ε (L∞)" value={experiment.eps} min={0} max={0.3} step={0.01} onChange={(eps) => set({ eps })} />
+        <ToySlider
+          label="SAM ρ"
+          value={experiment.rho}
+          min={0}
+          max={isLinear ? 30 : 1}
+          step={isLinear ? 0.5 : 0.05}
+          onChange={(rho) => set({ rho })}
+          hint="radius of SAM's weight perturbation"
+        />
+        <ToySlider
+          label="AT and attack ε (L∞)"
+          value={experiment.eps}
+          min={0}
+          max={0.3}
+          step={0.01}
+          onChange={(eps) => set({ eps })}
+        />
       </div>
       <div className="grid" role="group" aria-label="data">
-        <ToySlider label="robust dims" value={data.robustDims} min={1} max={16} step={1} onChange={(robustDims) => setData({ robustDims })} />
-        <ToySlider label="robust shift" value={data.robustShift} min={0} max={2} step={0.05} onChange={(robustShift) => setData({ robustShift })} />
-        <ToySlider label="robust noise" value={data.robustNoise} min={0.1} max={4} step={0.1} onChange={(robustNoise) => setData({ robustNoise })} />
-        <ToySlider label="non-robust dims" value={data.nonRobustDims} min={1} max={48} step={1} onChange={(nonRobustDims) => setData({ nonRobustDims })} />
-        <ToySlider label="non-robust shift" value={data.nonRobustShift} min={0} max={0.5} step={0.01} onChange={(nonRobustShift) => setData({ nonRobustShift })} />
-        <ToySlider label="non-robust noise" value={data.nonRobustNoise} min={0.05} max={1} step={0.05} onChange={(nonRobustNoise) => setData({ nonRobustNoise })} />
+        <ToySlider
+          label="robust dims"
+          value={data.robustDims}
+          min={1}
+          max={16}
+          step={1}
+          onChange={(robustDims) => setData({ robustDims })}
+        />
+        <ToySlider
+          label="robust shift"
+          value={data.robustShift}
+          min={0}
+          max={2}
+          step={0.05}
+          onChange={(robustShift) => setData({ robustShift })}
+        />
+        <ToySlider
+          label="robust noise"
+          value={data.robustNoise}
+          min={0.1}
+          max={4}
+          step={0.1}
+          onChange={(robustNoise) => setData({ robustNoise })}
+        />
+        <ToySlider
+          label="non-robust dims"
+          value={data.nonRobustDims}
+          min={1}
+          max={48}
+          step={1}
+          onChange={(nonRobustDims) => setData({ nonRobustDims })}
+        />
+        <ToySlider
+          label="non-robust shift"
+          value={data.nonRobustShift}
+          min={0}
+          max={0.5}
+          step={0.01}
+          onChange={(nonRobustShift) => setData({ nonRobustShift })}
+        />
+        <ToySlider
+          label="non-robust noise"
+          value={data.nonRobustNoise}
+          min={0.05}
+          max={1}
+          step={0.05}
+          onChange={(nonRobustNoise) => setData({ nonRobustNoise })}
+        />
       </div>
       <div className="controls" role="group" aria-label="leave the regime">
-        <button type="button" onClick={() => setExperiment({ ...(isLinear ? THEORY_REGIME : MLP_REGIME), seed: experiment.seed })}>
+        <button
+          type="button"
+          onClick={() => setExperiment({ ...(isLinear ? THEORY_REGIME : MLP_REGIME), seed: experiment.seed })}
+        >
           back to the regime
         </button>
         {EXITS.map((x) => (
@@ -87,7 +165,13 @@ export function TheoryPanel() {
       </div>
 
       <p role="status" aria-live="polite">
-        {error ? `The toy failed: ${error}` : busy ? 'training…' : ms !== undefined ? `trained all three in ${Math.round(ms)} ms` : ''}
+        {error
+          ? `The toy failed: ${error}`
+          : busy
+            ? 'training…'
+            : ms !== undefined
+              ? `trained all three in ${Math.round(ms)} ms`
+              : ''}
       </p>
 
       {result && (
@@ -137,17 +221,18 @@ export function TheoryPanel() {
 
       <h3>Where it shows, and where it fades</h3>
       <p>
-        With the default data, 50-example mini-batches, ρ = 10 for the linear model (about half of ‖w‖₂ ≈ 20) and ε = 0.1, over seeds 1, 2, 3 the
-        robust-feature share ends near 4–7% for SGD, 8–12% for SAM and 43–46% for AT; robust accuracy follows (SGD 71–81%, SAM 75–84%, AT 79–84%)
-        while AT loses the most clean accuracy. Leave the regime and the effect fades: at ρ → 0 SAM is SGD; at ε → 0 AT is SGD; with no robust
-        shift there is nothing robust to lean on; and with <strong>full-batch</strong> steps SAM does not beat SGD at all — near the optimum the
-        full gradient vanishes and its direction is noise, so SAM's step stops acting like an attack on the margins. The MLP shows the same
-        order more weakly at ρ ≈ 0.3 (its ρ spans every parameter; ρ ≥ 1 kills its ReLUs).
+        With the default data, 50-example mini-batches, ρ = 10 for the linear model (about half of ‖w‖₂ ≈ 20) and ε =
+        0.1, over seeds 1, 2, 3 the robust-feature share ends near 4–7% for SGD, 8–12% for SAM and 43–46% for AT; robust
+        accuracy follows (SGD 71–81%, SAM 75–84%, AT 79–84%) while AT loses the most clean accuracy. Leave the regime
+        and the effect fades: at ρ → 0 SAM is SGD; at ε → 0 AT is SGD; with no robust shift there is nothing robust to
+        lean on; and with <strong>full-batch</strong> steps SAM does not beat SGD at all — near the optimum the full
+        gradient vanishes and its direction is noise, so SAM's step stops acting like an attack on the margins. The MLP
+        shows the same order more weakly at ρ ≈ 0.3 (its ρ spans every parameter; ρ ≥ 1 kills its ReLUs).
       </p>
       <p>
-        What this does <em>not</em> show: for a linear model SAM's weight step is exactly an input shift along w, acting like a regulariser on the
-        norm of w, and the radii that work here are not the paper's. It is an illustration of the mechanism, not the paper's ResNet result; the
-        lab's main view trains the real thing.
+        What this does <em>not</em> show: for a linear model SAM's weight step is exactly an input shift along w, acting
+        like a regulariser on the norm of w, and the radii that work here are not the paper's. It is an illustration of
+        the mechanism, not the paper's ResNet result; the lab's main view trains the real thing.
       </p>
     </section>
   );

@@ -20,12 +20,25 @@ export const ShareChart = memo(function ShareChart({ rows }: { rows: ToyChartRow
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -8 }} />
+          <XAxis
+            type="number"
+            dataKey="step"
+            domain={[0, 'dataMax']}
+            label={{ value: 'step', position: 'insideBottom', offset: -8 }}
+          />
           <YAxis type="number" domain={[0, 1]} ticks={SHARE_TICKS} width={yWidth} tickFormatter={percent} />
           <Tooltip formatter={tooltipValue} labelFormatter={(s) => `step ${s}`} />
           <Legend verticalAlign="top" height={24} />
           {TOY_METHODS.map((m) => (
-            <Line key={m} dataKey={`${m}Share`} name={METHOD_NAMES[m]} stroke={METHOD_COLORS[m]} dot={false} strokeWidth={2} isAnimationActive={false} />
+            <Line
+              key={m}
+              dataKey={`${m}Share`}
+              name={METHOD_NAMES[m]}
+              stroke={METHOD_COLORS[m]}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>
@@ -41,13 +54,42 @@ export const ToyAccuracyChart = memo(function ToyAccuracyChart({ rows, eps }: { 
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -8 }} />
-          <YAxis type="number" domain={[0.4, 1]} ticks={ACCURACY_TICKS} width={yWidth} tickFormatter={percent} allowDataOverflow />
+          <XAxis
+            type="number"
+            dataKey="step"
+            domain={[0, 'dataMax']}
+            label={{ value: 'step', position: 'insideBottom', offset: -8 }}
+          />
+          <YAxis
+            type="number"
+            domain={[0.4, 1]}
+            ticks={ACCURACY_TICKS}
+            width={yWidth}
+            tickFormatter={percent}
+            allowDataOverflow
+          />
           <Tooltip formatter={tooltipValue} labelFormatter={(s) => `step ${s}`} />
           <Legend verticalAlign="top" height={24} />
           {TOY_METHODS.flatMap((m) => [
-            <Line key={`${m}c`} dataKey={`${m}Clean`} name={`${METHOD_NAMES[m]} clean`} stroke={METHOD_COLORS[m]} dot={false} strokeWidth={2} isAnimationActive={false} />,
-            <Line key={`${m}r`} dataKey={`${m}Robust`} name={`${METHOD_NAMES[m]} robust`} stroke={METHOD_COLORS[m]} strokeDasharray="6 3" dot={false} strokeWidth={2} isAnimationActive={false} />,
+            <Line
+              key={`${m}c`}
+              dataKey={`${m}Clean`}
+              name={`${METHOD_NAMES[m]} clean`}
+              stroke={METHOD_COLORS[m]}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />,
+            <Line
+              key={`${m}r`}
+              dataKey={`${m}Robust`}
+              name={`${METHOD_NAMES[m]} robust`}
+              stroke={METHOD_COLORS[m]}
+              strokeDasharray="6 3"
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />,
           ])}
         </LineChart>
       </ResponsiveContainer>

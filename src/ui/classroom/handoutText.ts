@@ -15,8 +15,14 @@ export function handoutSentences(step: LessonStep, rec: Recording | undefined): 
   const runs = spec.runs.map((r) => {
     const last = rec.results.runs.find((x) => x.id === r.id)?.history.at(-1);
     if (!last) return `${runLabel(r)} did not finish`;
-    const robust = attack && last.robust[attackKey(attack)] !== undefined ? `, ${pct(last.robust[attackKey(attack)])} at ${attackLabel(attack)}` : '';
+    const robust =
+      attack && last.robust[attackKey(attack)] !== undefined
+        ? `, ${pct(last.robust[attackKey(attack)])} at ${attackLabel(attack)}`
+        : '';
     return `${runLabel(r)} ${pct(last.cleanAcc)} clean${robust}`;
   });
-  return [first, `Recorded on ${rec.recording.recordedOn} (${rec.results.backend}, seed ${spec.seed}), test accuracy after ${spec.train.epochs} epochs: ${runs.join('; ')}.`];
+  return [
+    first,
+    `Recorded on ${rec.recording.recordedOn} (${rec.results.backend}, seed ${spec.seed}), test accuracy after ${spec.train.epochs} epochs: ${runs.join('; ')}.`,
+  ];
 }

@@ -65,7 +65,14 @@ function accuracyPanel(spec: ExperimentSpec, sources: [StepSource | undefined, b
     spec.runs.forEach((run, i) => {
       const h = src.histories[i] ?? [];
       const name = runLabel(run);
-      lines.push({ key: `${tag(recorded)}|${run.id}|clean`, name: `${name} clean`, color: runColor(i), dash: '', recorded, points: h.map((p) => ({ x: p.epoch, y: p.cleanAcc })) });
+      lines.push({
+        key: `${tag(recorded)}|${run.id}|clean`,
+        name: `${name} clean`,
+        color: runColor(i),
+        dash: '',
+        recorded,
+        points: h.map((p) => ({ x: p.epoch, y: p.cleanAcc })),
+      });
       spec.eval.attacks.forEach((a, k) => {
         const key = attackKey(a);
         lines.push({
@@ -79,7 +86,8 @@ function accuracyPanel(spec: ExperimentSpec, sources: [StepSource | undefined, b
       });
     });
   }
-  const attacks = spec.eval.attacks.length > 0 ? `, robust (dashed: ${spec.eval.attacks.map(attackLabel).join(', ')})` : '';
+  const attacks =
+    spec.eval.attacks.length > 0 ? `, robust (dashed: ${spec.eval.attacks.map(attackLabel).join(', ')})` : '';
   return {
     id: 'accuracy',
     title: `Test accuracy: clean (solid)${attacks}`,
@@ -104,10 +112,19 @@ function tradeoffPanel(spec: ExperimentSpec, sources: [StepSource | undefined, b
   for (const [src, recorded] of sources) {
     if (!src) continue;
     spec.runs.forEach((run, i) => {
-      const path = (src.histories[i] ?? []).filter((p) => p.robust[key] !== undefined).map((p) => ({ x: p.cleanAcc, y: p.robust[key] }));
+      const path = (src.histories[i] ?? [])
+        .filter((p) => p.robust[key] !== undefined)
+        .map((p) => ({ x: p.cleanAcc, y: p.robust[key] }));
       if (path.length === 0) return;
       const last = path[path.length - 1];
-      lines.push({ key: `${tag(recorded)}|${run.id}`, name: runLabel(run), color: runColor(i), dash: '', recorded, points: path });
+      lines.push({
+        key: `${tag(recorded)}|${run.id}`,
+        name: runLabel(run),
+        color: runColor(i),
+        dash: '',
+        recorded,
+        points: path,
+      });
       dots.push({ key: `${tag(recorded)}|${run.id}`, name: runLabel(run), color: runColor(i), recorded, ...last });
     });
   }
@@ -116,8 +133,14 @@ function tradeoffPanel(spec: ExperimentSpec, sources: [StepSource | undefined, b
     title: `Clean vs robust accuracy at ${attackLabel(attack)} (dot: latest; line: its path)`,
     xLabel: 'clean accuracy',
     yLabel: `robust at ${formatEps(attack.eps)}`,
-    xDomain: fitDomain(dots.map((d) => d.x), 5),
-    yDomain: fitDomain(dots.map((d) => d.y), 5),
+    xDomain: fitDomain(
+      dots.map((d) => d.x),
+      5,
+    ),
+    yDomain: fitDomain(
+      dots.map((d) => d.y),
+      5,
+    ),
     xFormat: 'percent',
     yFormat: 'percent',
     lines,
@@ -134,12 +157,28 @@ function slicePanels(spec: ExperimentSpec, sources: [StepSource | undefined, boo
     spec.runs.forEach((run, i) => {
       for (const r of src.landscapes[i] ?? []) {
         const base = { name: runLabel(run), color: runColor(i), dash: '', recorded };
-        if (r.kind === 'weight-1d') weight.push({ ...base, key: `${tag(recorded)}|${run.id}`, points: r.alphas.map((x, k) => ({ x, y: r.loss[k] })).filter((p) => Number.isFinite(p.y)) });
-        if (r.kind === 'input-1d') input.push({ ...base, key: `${tag(recorded)}|${run.id}`, points: r.ts.map((x, k) => ({ x, y: r.lossAdv[k] })).filter((p) => Number.isFinite(p.y)) });
+        if (r.kind === 'weight-1d')
+          weight.push({
+            ...base,
+            key: `${tag(recorded)}|${run.id}`,
+            points: r.alphas.map((x, k) => ({ x, y: r.loss[k] })).filter((p) => Number.isFinite(p.y)),
+          });
+        if (r.kind === 'input-1d')
+          input.push({
+            ...base,
+            key: `${tag(recorded)}|${run.id}`,
+            points: r.ts.map((x, k) => ({ x, y: r.lossAdv[k] })).filter((p) => Number.isFinite(p.y)),
+          });
       }
     });
   }
-  const panel = (id: string, title: string, xLabel: string, lines: ChartLine[], xFormat: ChartPanel['xFormat']): ChartPanel => {
+  const panel = (
+    id: string,
+    title: string,
+    xLabel: string,
+    lines: ChartLine[],
+    xFormat: ChartPanel['xFormat'],
+  ): ChartPanel => {
     const xs = lines.flatMap((l) => l.points.map((p) => p.x));
     const ys = lines.flatMap((l) => l.points.map((p) => p.y));
     return {
@@ -158,12 +197,22 @@ function slicePanels(spec: ExperimentSpec, sources: [StepSource | undefined, boo
   };
   return [
     panel('weight-1d', 'Loss around the weights (1-D slice)', 'step along a random weight direction', weight, 'number'),
-    panel('input-1d', `Loss around the inputs (adversarial direction, up to ${formatEps(spec.landscape.inputEps)})`, 'input step (of 255)', input, 'eps'),
+    panel(
+      'input-1d',
+      `Loss around the inputs (adversarial direction, up to ${formatEps(spec.landscape.inputEps)})`,
+      'input step (of 255)',
+      input,
+      'eps',
+    ),
   ];
 }
 
 /** The step's key chart: its panels, the recording's lines first (drawn underneath), then the live ones. */
-export function stepPanels(spec: ExperimentSpec, recorded: StepSource | undefined, live: StepSource | undefined): ChartPanel[] {
+export function stepPanels(
+  spec: ExperimentSpec,
+  recorded: StepSource | undefined,
+  live: StepSource | undefined,
+): ChartPanel[] {
   const sources: [StepSource | undefined, boolean][] = [
     [recorded, true],
     [live, false],

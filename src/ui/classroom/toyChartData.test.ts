@@ -8,7 +8,9 @@ describe('classroom chart rows', () => {
     const result = runToyComparison({ ...THEORY_REGIME, steps: 40, evalEvery: 15 });
     const rows = toyChartRows(result);
     expect(rows.map((r) => r.step)).toEqual([0, 15, 30, 40]);
-    for (const r of rows) for (const key of ['sgdShare', 'samShare', 'atShare', 'sgdClean', 'atRobust'] as const) expect(r[key]).toBeTypeOf('number');
+    for (const r of rows)
+      for (const key of ['sgdShare', 'samShare', 'atShare', 'sgdClean', 'atRobust'] as const)
+        expect(r[key]).toBeTypeOf('number');
     const finals = finalNumbers(result);
     expect(finals.map((f) => f.method)).toEqual(['sgd', 'sam', 'at']);
     expect(rows[3].samShare).toBe(finals[1].robustShare);

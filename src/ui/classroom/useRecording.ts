@@ -20,6 +20,7 @@ export function useRecording(source: string | undefined, spec: ExperimentSpec): 
   if (!source) return { status: 'missing' };
   if (state.source !== source) return { status: 'loading' };
   const v = state.value;
-  if (v.status === 'ready' && !recordsSpec(v.recording, spec)) return { status: 'error', reason: 'was made from another version of this step: run npm run record' };
+  if (v.status === 'ready' && !recordsSpec(v.recording, spec))
+    return { status: 'error', reason: 'was made from another version of this step: run npm run record' };
   return v;
 }

@@ -40,8 +40,14 @@ export function useReplay(rec: Recording | undefined): Replay {
     return () => cancelAnimationFrame(frame);
   }, [state.playing, rec, steps]);
 
-  const play = useCallback(() => setState((s) => ({ ...s, step: s.step >= steps ? 0 : s.step, playing: true })), [steps]);
+  const play = useCallback(
+    () => setState((s) => ({ ...s, step: s.step >= steps ? 0 : s.step, playing: true })),
+    [steps],
+  );
   const pause = useCallback(() => setState((s) => ({ ...s, playing: false })), []);
-  const seek = useCallback((step: number) => setState((s) => ({ ...s, step: Math.max(0, Math.min(steps, step)), playing: false })), [steps]);
+  const seek = useCallback(
+    (step: number) => setState((s) => ({ ...s, step: Math.max(0, Math.min(steps, step)), playing: false })),
+    [steps],
+  );
   return { step: state.step, steps, playing: state.playing, speed, play, pause, seek, setSpeed };
 }

@@ -50,10 +50,29 @@ export function ExportPanel() {
   return (
     <section className="panel export" aria-label="export">
       <strong>Export</strong>{' '}
-      <button type="button" className="small" onClick={() => run('Results', () => downloadBlob('duality-lab-results.json', new Blob([resultsToJson(results())], { type: 'application/json' })))}>
+      <button
+        type="button"
+        className="small"
+        onClick={() =>
+          run('Results', () =>
+            downloadBlob(
+              'duality-lab-results.json',
+              new Blob([resultsToJson(results())], { type: 'application/json' }),
+            ),
+          )
+        }
+      >
         Results JSON
       </button>{' '}
-      <button type="button" className="small" onClick={() => run('CSV', () => downloadBlob('duality-lab-curves.csv', new Blob([resultsToCsv(results())], { type: 'text/csv' })))}>
+      <button
+        type="button"
+        className="small"
+        onClick={() =>
+          run('CSV', () =>
+            downloadBlob('duality-lab-curves.csv', new Blob([resultsToCsv(results())], { type: 'text/csv' })),
+          )
+        }
+      >
         Curves CSV
       </button>
       <div className="export-row">
@@ -61,10 +80,29 @@ export function ExportPanel() {
         {charts.map((c) => (
           <span key={c.kind} className="export-item">
             {c.title}{' '}
-            <button type="button" className="small" aria-label={`${c.title} SVG`} onClick={() => run('SVG', () => downloadBlob(`duality-lab-${c.kind}.svg`, new Blob([chartSvgText(chartSvg(c.kind))], { type: 'image/svg+xml' })))}>
+            <button
+              type="button"
+              className="small"
+              aria-label={`${c.title} SVG`}
+              onClick={() =>
+                run('SVG', () =>
+                  downloadBlob(
+                    `duality-lab-${c.kind}.svg`,
+                    new Blob([chartSvgText(chartSvg(c.kind))], { type: 'image/svg+xml' }),
+                  ),
+                )
+              }
+            >
               SVG
             </button>
-            <button type="button" className="small" aria-label={`${c.title} PNG`} onClick={() => run('PNG', async () => downloadBlob(`duality-lab-${c.kind}.png`, await chartPng(chartSvg(c.kind))))}>
+            <button
+              type="button"
+              className="small"
+              aria-label={`${c.title} PNG`}
+              onClick={() =>
+                run('PNG', async () => downloadBlob(`duality-lab-${c.kind}.png`, await chartPng(chartSvg(c.kind))))
+              }
+            >
               PNG
             </button>
           </span>
@@ -81,7 +119,14 @@ export function ExportPanel() {
             disabled={restored[id]}
             aria-describedby={restored[id] ? reasonId : undefined}
             title={active ? 'the current weights, taken between two steps' : undefined}
-            onClick={() => run(`Weights of ${id}`, async () => downloadBlob(`duality-lab-${id}.safetensors`, new Blob([await controller.requestWeights(id)], { type: 'application/octet-stream' })))}
+            onClick={() =>
+              run(`Weights of ${id}`, async () =>
+                downloadBlob(
+                  `duality-lab-${id}.safetensors`,
+                  new Blob([await controller.requestWeights(id)], { type: 'application/octet-stream' }),
+                ),
+              )
+            }
           >
             {id}
           </button>
@@ -93,7 +138,10 @@ export function ExportPanel() {
         )}
       </div>
       {/* A restored run opens weights too: the controller gives it a worker that builds its model without training. */}
-      <OpenWeightsRow order={order} ended={Object.fromEntries(order.map((id) => [id, runs[id] !== undefined && isFinal(runs[id].status)]))} />
+      <OpenWeightsRow
+        order={order}
+        ended={Object.fromEntries(order.map((id) => [id, runs[id] !== undefined && isFinal(runs[id].status)]))}
+      />
       {message && (
         <p className="issue" role="alert">
           {message}

@@ -29,9 +29,18 @@ export function OpenWeightsRow({ order, ended }: { order: string[]; ended: Recor
       const { scores, metadata } = await controller.openWeights(id, await file.arrayBuffer());
       const origin = metadata.trained_with === 'pytorch' ? 'trained with PyTorch' : 'from the lab';
       const step = metadata.step ? `, step ${metadata.step}` : '';
-      setNotes((n) => ({ ...n, [id]: { text: `${file.name} (${origin}${step}): ${describeScores(scores)}. "Slice now" measures these weights.`, ok: true } }));
+      setNotes((n) => ({
+        ...n,
+        [id]: {
+          text: `${file.name} (${origin}${step}): ${describeScores(scores)}. "Slice now" measures these weights.`,
+          ok: true,
+        },
+      }));
     } catch (err) {
-      setNotes((n) => ({ ...n, [id]: { text: `${file.name} was not opened: ${err instanceof Error ? err.message : String(err)}`, ok: false } }));
+      setNotes((n) => ({
+        ...n,
+        [id]: { text: `${file.name} was not opened: ${err instanceof Error ? err.message : String(err)}`, ok: false },
+      }));
     }
   };
   return (
@@ -40,7 +49,14 @@ export function OpenWeightsRow({ order, ended }: { order: string[]; ended: Recor
       {order.map((id) => (
         <label key={id} className="export-item">
           {id}{' '}
-          <input type="file" accept=".safetensors" aria-label={`open weights for ${id}`} disabled={!ended[id]} title={ended[id] ? undefined : 'weights open into an ended run'} onChange={(e) => void open(id, e)} />
+          <input
+            type="file"
+            accept=".safetensors"
+            aria-label={`open weights for ${id}`}
+            disabled={!ended[id]}
+            title={ended[id] ? undefined : 'weights open into an ended run'}
+            onChange={(e) => void open(id, e)}
+          />
         </label>
       ))}
       {order

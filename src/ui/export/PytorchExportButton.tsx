@@ -23,7 +23,15 @@ export function PytorchExportButton() {
   };
   return (
     <>
-      <button type="button" className="small" disabled={issues.length > 0} title={issues.length > 0 ? 'the spec has issues: fix them first' : 'train.py, the spec and a README, for torchrun'} onClick={save}>
+      <button
+        type="button"
+        className="small"
+        disabled={issues.length > 0}
+        title={
+          issues.length > 0 ? 'the spec has issues: fix them first' : 'train.py, the spec and a README, for torchrun'
+        }
+        onClick={save}
+      >
         Export as PyTorch project
       </button>
       {message && (

@@ -3,7 +3,24 @@
 // background and explicit pixel size. The PNG is that SVG drawn on a canvas.
 
 /** Presentation properties the chart CSS sets; copied onto each element of the exported clone. */
-const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linejoin', 'paint-order', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility', 'display'];
+const STYLE_PROPS = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'stroke-linejoin',
+  'paint-order',
+  'stroke-opacity',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+  'visibility',
+  'display',
+];
 
 function size(svg: SVGSVGElement): { width: number; height: number } {
   const box = svg.viewBox.baseVal;
@@ -50,7 +67,9 @@ export async function chartPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2-D canvas');
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

@@ -21,6 +21,8 @@ const SOURCES: PytorchSources = {
 
 /** The zip of the project, every file under `folder`/. */
 export function pytorchProjectZip(spec: ExperimentSpec, folder: string): Uint8Array<ArrayBuffer> {
-  const files = Object.fromEntries(pytorchProjectFiles(spec, SOURCES).map((f) => [`${folder}/${f.path}`, strToU8(f.text)]));
+  const files = Object.fromEntries(
+    pytorchProjectFiles(spec, SOURCES).map((f) => [`${folder}/${f.path}`, strToU8(f.text)]),
+  );
   return new Uint8Array(zipSync(files, { level: 6 }));
 }

@@ -29,7 +29,12 @@ export function HistoryPanel() {
     }
     setMessage(undefined);
     controller.reset();
-    if (archive) await archive.showResults(read.results, { source: 'imported', save: true, name: file.name.replace(/\.json$/i, '') });
+    if (archive)
+      await archive.showResults(read.results, {
+        source: 'imported',
+        save: true,
+        name: file.name.replace(/\.json$/i, ''),
+      });
     else showUnsavedResults(store, read.results);
   }
 
@@ -47,7 +52,13 @@ export function HistoryPanel() {
       <strong>History</strong>
       <label className="import">
         Import results{' '}
-        <input type="file" accept=".json,application/json" disabled={active} onChange={(e) => void importFile(e)} aria-label="import results file" />
+        <input
+          type="file"
+          accept=".json,application/json"
+          disabled={active}
+          onChange={(e) => void importFile(e)}
+          aria-label="import results file"
+        />
       </label>
       {(message || error) && (
         <p className="issue" role="alert">
@@ -67,7 +78,17 @@ export function HistoryPanel() {
   );
 }
 
-const HistoryItem = memo(function HistoryItem({ entry, shown, disabled, onOpen }: { entry: ExperimentSummary; shown: boolean; disabled: boolean; onOpen(id: string): Promise<void> }) {
+const HistoryItem = memo(function HistoryItem({
+  entry,
+  shown,
+  disabled,
+  onOpen,
+}: {
+  entry: ExperimentSummary;
+  shown: boolean;
+  disabled: boolean;
+  onOpen(id: string): Promise<void>;
+}) {
   const archive = useArchive();
   const [renaming, setRenaming] = useState<string>();
   const [confirming, setConfirming] = useState(false);

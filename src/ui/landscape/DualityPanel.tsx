@@ -17,12 +17,32 @@ const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 const ZOOM = 3;
 
-function PixelCanvas({ rgba, width, height, label }: { rgba: Uint8ClampedArray<ArrayBuffer>; width: number; height: number; label: string }) {
+function PixelCanvas({
+  rgba,
+  width,
+  height,
+  label,
+}: {
+  rgba: Uint8ClampedArray<ArrayBuffer>;
+  width: number;
+  height: number;
+  label: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     ref.current?.getContext('2d')?.putImageData(new ImageData(rgba, width, height), 0, 0);
   }, [rgba, width, height]);
-  return <canvas ref={ref} width={width} height={height} className="duality-cell" role="img" aria-label={label} style={{ width: width * ZOOM, height: height * ZOOM, imageRendering: 'pixelated' }} />;
+  return (
+    <canvas
+      ref={ref}
+      width={width}
+      height={height}
+      className="duality-cell"
+      role="img"
+      aria-label={label}
+      style={{ width: width * ZOOM, height: height * ZOOM, imageRendering: 'pixelated' }}
+    />
+  );
 }
 
 /** The numbers under each column of image i. */
@@ -34,31 +54,67 @@ function cellLines(sam: DualityResult, at: DualityResult | undefined, i: number)
     [`class ${im.label}`],
     [`‖d‖₂ ${f2(im.dL2)}, ‖d‖∞ ${f2(im.dLinf)} /255`, `residual ${f3(im.relResidual)}`, `cos(d, δ) ${f3(im.cos)}`],
     [`‖δ‖₂ ${f2(im.deltaL2)}, ‖δ‖∞ ${f2(im.deltaLinf)} /255`],
-    ...(at && a ? [[`‖δ‖₂ ${f2(a.deltaL2)}, ‖δ‖∞ ${f2(a.deltaLinf)} /255`, `cos(d, δ_AT) ${f3(imageCosine(sam.d, at.delta, per, i))}`]] : []),
+    ...(at && a
+      ? [
+          [
+            `‖δ‖₂ ${f2(a.deltaL2)}, ‖δ‖∞ ${f2(a.deltaLinf)} /255`,
+            `cos(d, δ_AT) ${f3(imageCosine(sam.d, at.delta, per, i))}`,
+          ],
+        ]
+      : []),
   ];
 }
 
 /** A small line chart of one number over training, the shown evaluation marked. */
 function MiniChart({ title, points, at }: { title: string; points: { epoch: number; value: number }[]; at: number }) {
-  const W = 240, H = 90, P = 24;
+  const W = 240,
+    H = 90,
+    P = 24;
   const xs = points.map((p) => p.epoch);
   const vs = points.map((p) => p.value).filter(Number.isFinite);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const [v0, v1] = [Math.min(0, ...vs), Math.max(0, ...vs)];
   const sx = (e: number) => P + ((e - x0) / (x1 - x0 || 1)) * (W - 2 * P);
   const sy = (v: number) => H - P + 6 - ((v - v0) / (v1 - v0 || 1)) * (H - 2 * P);
-  const path = points.filter((p) => Number.isFinite(p.value)).map((p) => `${sx(p.epoch).toFixed(1)},${sy(p.value).toFixed(1)}`).join(' ');
+  const path = points
+    .filter((p) => Number.isFinite(p.value))
+    .map((p) => `${sx(p.epoch).toFixed(1)},${sy(p.value).toFixed(1)}`)
+    .join(' ');
   return (
-    <figure className="chart duality-chart" data-testid="duality-chart" style={{ margin: 0 }} data-points={points.length}>
+    <figure
+      className="chart duality-chart"
+      data-testid="duality-chart"
+      style={{ margin: 0 }}
+      data-points={points.length}
+    >
       <figcaption>{title}</figcaption>
       <svg width={W} height={H} role="img" aria-label={title}>
         <line x1={P} x2={W - P} y1={sy(0)} y2={sy(0)} stroke="#bbb" />
         <polyline points={path} fill="none" stroke="#b2182b" strokeWidth={2} />
-        {points.map((p, i) => Number.isFinite(p.value) && <circle key={i} cx={sx(p.epoch)} cy={sy(p.value)} r={p.epoch === at ? 4 : 2.5} fill={p.epoch === at ? '#000' : '#b2182b'} />)}
-        <text x={2} y={sy(v1) + 4} fontSize={10}>{v1.toPrecision(2)}</text>
-        <text x={2} y={sy(v0)} fontSize={10}>{v0.toPrecision(2)}</text>
-        <text x={P} y={H - 2} fontSize={10}>epoch {x0.toFixed(1)}</text>
-        <text x={W - P} y={H - 2} fontSize={10} textAnchor="end">{x1.toFixed(1)}</text>
+        {points.map(
+          (p, i) =>
+            Number.isFinite(p.value) && (
+              <circle
+                key={i}
+                cx={sx(p.epoch)}
+                cy={sy(p.value)}
+                r={p.epoch === at ? 4 : 2.5}
+                fill={p.epoch === at ? '#000' : '#b2182b'}
+              />
+            ),
+        )}
+        <text x={2} y={sy(v1) + 4} fontSize={10}>
+          {v1.toPrecision(2)}
+        </text>
+        <text x={2} y={sy(v0)} fontSize={10}>
+          {v0.toPrecision(2)}
+        </text>
+        <text x={P} y={H - 2} fontSize={10}>
+          epoch {x0.toFixed(1)}
+        </text>
+        <text x={W - P} y={H - 2} fontSize={10} textAnchor="end">
+          {x1.toFixed(1)}
+        </text>
       </svg>
     </figure>
   );
@@ -68,7 +124,17 @@ const Grid = memo(function Grid({ sam, at, headers }: { sam: DualityResult; at?:
   const rows = useMemo(() => dualityRows(sam, at), [sam, at]);
   const [h, w] = sam.shape;
   return (
-    <div className="duality-grid" data-testid="duality-grid" style={{ display: 'grid', gridTemplateColumns: `repeat(${headers.length}, max-content)`, gap: '6px 14px', fontSize: 12 }} data-images={rows.length}>
+    <div
+      className="duality-grid"
+      data-testid="duality-grid"
+      style={{
+        display: 'grid',
+        gridTemplateColumns: `repeat(${headers.length}, max-content)`,
+        gap: '6px 14px',
+        fontSize: 12,
+      }}
+      data-images={rows.length}
+    >
       {headers.map((t) => (
         <strong key={t} data-testid="duality-header">
           {t}
@@ -84,7 +150,12 @@ const Grid = memo(function Grid({ sam, at, headers }: { sam: DualityResult; at?:
           </div>,
           ...maps.map((m, j) => (
             <div key={`${i}-${j}`} className="duality-numbers" data-testid="duality-numbers">
-              <PixelCanvas rgba={mapRgba(m, row.scale)} width={w} height={h} label={`${headers[j + 1]}, image ${i + 1}`} />
+              <PixelCanvas
+                rgba={mapRgba(m, row.scale)}
+                width={w}
+                height={h}
+                label={`${headers[j + 1]}, image ${i + 1}`}
+              />
               {lines[j + 1].map((t) => (
                 <div key={t}>{t}</div>
               ))}
@@ -105,7 +176,10 @@ function figure(sam: DualityResult, at: DualityResult | undefined, headers: stri
     rows: rows.map((row, i) => {
       const lines = cellLines(sam, at, i);
       const maps = [row.maps.d, row.maps.delta, ...(row.maps.atDelta ? [row.maps.atDelta] : [])];
-      return [{ rgba: row.image, width: w, height: h, lines: lines[0] }, ...maps.map((m, j) => ({ rgba: mapRgba(m, row.scale), width: w, height: h, lines: lines[j + 1] }))];
+      return [
+        { rgba: row.image, width: w, height: h, lines: lines[0] },
+        ...maps.map((m, j) => ({ rgba: mapRgba(m, row.scale), width: w, height: h, lines: lines[j + 1] })),
+      ];
     }),
   };
 }
@@ -129,10 +203,13 @@ export function DualityPanel() {
   const last = samHistory.length - 1;
   const k = pinned !== undefined && pinned <= last ? pinned : last;
   const shown: DualityStamp = samHistory[k];
-  const atShown = roles.at ? ([...atHistory].reverse().find((s) => s.epoch <= shown.epoch + 1e-9) ?? atHistory[0]) : undefined;
+  const atShown = roles.at
+    ? ([...atHistory].reverse().find((s) => s.epoch <= shown.epoch + 1e-9) ?? atHistory[0])
+    : undefined;
   const sam = shown.result;
   const samName = runLabel(roles.sam);
-  const atk = (r: DualityResult) => `${r.attack.norm === 'linf' ? 'L∞' : 'L2'} ${(r.attack.eps * 255).toFixed(1)}/255, ${r.attack.steps} steps`;
+  const atk = (r: DualityResult) =>
+    `${r.attack.norm === 'linf' ? 'L∞' : 'L2'} ${(r.attack.eps * 255).toFixed(1)}/255, ${r.attack.steps} steps`;
   const headers = [
     'image',
     `${samName}: implied d (ρ ${sam.rho})`,
@@ -146,18 +223,24 @@ export function DualityPanel() {
     downloadBlob(name, kind === 'svg' ? new Blob([gridSvg(fig)], { type: 'image/svg+xml' }) : await gridPng(fig));
   };
   return (
-    <section className="duality-panel" aria-label="what SAM's weight perturbation does to the input" data-evaluations={samHistory.length}>
+    <section
+      className="duality-panel"
+      aria-label="what SAM's weight perturbation does to the input"
+      data-evaluations={samHistory.length}
+    >
       <h4>What SAM&apos;s weight perturbation does to the input</h4>
       <p className="duality-text" style={{ maxWidth: '60em', fontSize: 13 }}>
-        SAM moves the weights by e = ρ g/‖g‖; on the first layer, (W + E)x = W(x + d), so the first conv&apos;s share E of that move acts on each
-        image like the pixel shift d shown here (the closest one, of least norm, where no shift matches it exactly: the residual says how much of E
-        no input shift can express). If SAM is a hidden adversarial training, d should resemble the adversarial δ; the identity covers the first
-        layer only, and SAM perturbs every later layer too, which no input shift of this kind accounts for.
+        SAM moves the weights by e = ρ g/‖g‖; on the first layer, (W + E)x = W(x + d), so the first conv&apos;s share E
+        of that move acts on each image like the pixel shift d shown here (the closest one, of least norm, where no
+        shift matches it exactly: the residual says how much of E no input shift can express). If SAM is a hidden
+        adversarial training, d should resemble the adversarial δ; the identity covers the first layer only, and SAM
+        perturbs every later layer too, which no input shift of this kind accounts for.
       </p>
       <p style={{ fontSize: 12, color: '#555' }}>
-        Colours: the mean over the colour channels, blue negative, red positive, one scale per row across the columns. First conv&apos;s share of
-        the perturbation ‖E‖/ρ = {f3(sam.firstShare)}; mean over these images: residual {f3(meanOver(sam.images, 'relResidual'))}, cos(d, δ){' '}
-        {f3(meanOver(sam.images, 'cos'))}, ‖d‖₂ {f2(meanOver(sam.images, 'dL2'))}/255.
+        Colours: the mean over the colour channels, blue negative, red positive, one scale per row across the columns.
+        First conv&apos;s share of the perturbation ‖E‖/ρ = {f3(sam.firstShare)}; mean over these images: residual{' '}
+        {f3(meanOver(sam.images, 'relResidual'))}, cos(d, δ) {f3(meanOver(sam.images, 'cos'))}, ‖d‖₂{' '}
+        {f2(meanOver(sam.images, 'dL2'))}/255.
       </p>
       {samHistory.length > 1 && (
         <label className="duality-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>

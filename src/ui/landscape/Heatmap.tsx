@@ -22,7 +22,18 @@ export interface HeatmapProps {
 
 const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(2));
 
-export function Heatmap({ title, color, alphas, betas, values, scale, levels, xLabel, yLabel, size = 180 }: HeatmapProps) {
+export function Heatmap({
+  title,
+  color,
+  alphas,
+  betas,
+  values,
+  scale,
+  levels,
+  xLabel,
+  yLabel,
+  size = 180,
+}: HeatmapProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ i: number; j: number } | null>(null);
   const nx = alphas.length;
@@ -83,7 +94,11 @@ export function Heatmap({ title, color, alphas, betas, values, scale, levels, xL
   return (
     <figure className="heatmap" data-rows={values.length} style={{ margin: 0, width: size }}>
       <figcaption style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
-        <span className="swatch" style={{ background: color, width: 10, height: 10, display: 'inline-block' }} aria-hidden />
+        <span
+          className="swatch"
+          style={{ background: color, width: 10, height: 10, display: 'inline-block' }}
+          aria-hidden
+        />
         {title}
       </figcaption>
       <canvas

@@ -28,11 +28,23 @@ export const InputSliceChart = memo(function InputSliceChart({ runs }: { runs: R
             label={{ value: 'perturbation t (/255)', position: 'insideBottom', offset: -8 }}
           />
           <YAxis type="number" domain={[0, 'auto']} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(t) => `t = ${(Number(t) * 255).toFixed(2)}/255`} />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
+            labelFormatter={(t) => `t = ${(Number(t) * 255).toFixed(2)}/255`}
+          />
           {shown.flatMap((r) => {
             const s = r.result!;
             return [
-              <Line key={`${r.id}-adv`} data={s.lossAdv.map((y, i) => ({ t: s.ts[i], y }))} dataKey="y" name={`${r.name} adversarial`} stroke={r.color} dot={{ r: 2 }} strokeWidth={2} isAnimationActive={false} />,
+              <Line
+                key={`${r.id}-adv`}
+                data={s.lossAdv.map((y, i) => ({ t: s.ts[i], y }))}
+                dataKey="y"
+                name={`${r.name} adversarial`}
+                stroke={r.color}
+                dot={{ r: 2 }}
+                strokeWidth={2}
+                isAnimationActive={false}
+              />,
               <Line
                 key={`${r.id}-rand`}
                 data={s.lossRand.map((y, i) => ({ t: s.ts[i], y }))}

@@ -15,7 +15,13 @@ const HAS_MODEL: ReadonlySet<RunStatus> = new Set(['training', 'paused', 'done',
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export const LandscapeCardControls = memo(function LandscapeCardControls({ id, status }: { id: string; status: RunStatus }) {
+export const LandscapeCardControls = memo(function LandscapeCardControls({
+  id,
+  status,
+}: {
+  id: string;
+  status: RunStatus;
+}) {
   const { controller } = useLabContext();
   const spec = useLab(selectTrainedSpec);
   const rec = useLab((s) => s.landscapes[id]) ?? EMPTY_RUN_LANDSCAPES;
@@ -23,7 +29,9 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
   const reasonId = useId();
   const estimate = useMemo(() => {
     const run = spec?.runs.find((r) => r.id === id);
-    return spec && run ? passes(estimateLandscapeCost(spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(run) })) : undefined;
+    return spec && run
+      ? passes(estimateLandscapeCost(spec, { kinds: LANDSCAPE_KINDS, rho: sharpnessRho(run) }))
+      : undefined;
   }, [spec, id]);
   const slices = useMemo(() => sliceRecords(rec.slices), [rec.slices]);
   if (!spec || estimate === undefined) return null;
@@ -31,7 +39,12 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
   const last = slices.at(-1);
   const busy = current !== undefined || rec.queued.length > 0;
   return (
-    <div className="landscape-controls" data-testid="landscape-controls" data-landscapes={slices.length} data-busy={busy}>
+    <div
+      className="landscape-controls"
+      data-testid="landscape-controls"
+      data-landscapes={slices.length}
+      data-busy={busy}
+    >
       <button
         type="button"
         className="small slice-now"
@@ -41,13 +54,17 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
       >
         Slice now
       </button>
-      <span className="estimate" data-testid="landscape-estimate" title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}>
+      <span
+        className="estimate"
+        data-testid="landscape-estimate"
+        title={`${spec.landscape.points1d}-point 1-D and ${spec.landscape.points2d}×${spec.landscape.points2d} 2-D slices, sharpness`}
+      >
         ≈ {estimate.toLocaleString()} passes of {spec.landscape.batchSize}
       </span>
       {current ? (
         <span className="landscape-progress">
-          <progress max={1} value={current.progress} aria-label="landscape progress" /> epoch {current.epoch.toFixed(2)}, {Math.round(current.progress * 100)} %,{' '}
-          {seconds(current.ms)}
+          <progress max={1} value={current.progress} aria-label="landscape progress" /> epoch {current.epoch.toFixed(2)}
+          , {Math.round(current.progress * 100)} %, {seconds(current.ms)}
           <button type="button" className="small" onClick={() => controller.cancelLandscape(id, current.requestId)}>
             Cancel
           </button>
@@ -55,12 +72,20 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({ id, s
       ) : rec.queued.length > 0 ? (
         <span className="landscape-progress">
           waiting for a step boundary…
-          <button type="button" className="small" onClick={() => rec.queued.forEach((q) => controller.cancelLandscape(id, q))}>
+          <button
+            type="button"
+            className="small"
+            onClick={() => rec.queued.forEach((q) => controller.cancelLandscape(id, q))}
+          >
             Cancel
           </button>
         </span>
       ) : (
-        last && <span className="measured" data-testid="landscape-measured">last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})</span>
+        last && (
+          <span className="measured" data-testid="landscape-measured">
+            last: {seconds(last.ms)} (epoch {last.epoch.toFixed(2)})
+          </span>
+        )
       )}
       {weightsGone && (
         <small className="weights-gone" id={reasonId}>

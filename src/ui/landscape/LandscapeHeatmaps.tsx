@@ -17,15 +17,33 @@ export interface LandscapeHeatmapsProps {
   size?: number;
 }
 
-export const LandscapeHeatmaps = memo(function LandscapeHeatmaps({ title, runs, scale = 'log', contours = 8, size }: LandscapeHeatmapsProps) {
+export const LandscapeHeatmaps = memo(function LandscapeHeatmaps({
+  title,
+  runs,
+  scale = 'log',
+  contours = 8,
+  size,
+}: LandscapeHeatmapsProps) {
   const shown = useMemo(() => runs.filter((r): r is Required<typeof r> => r.result !== undefined), [runs]);
-  const shared = useMemo(() => sharedScale(shown.map((r) => r.result.loss), scale), [shown, scale]);
+  const shared = useMemo(
+    () =>
+      sharedScale(
+        shown.map((r) => r.result.loss),
+        scale,
+      ),
+    [shown, scale],
+  );
   const levels = useMemo(() => contourLevels(shared.lo, shared.hi, contours), [shared, contours]);
   if (shown.length === 0) return null;
   const input = shown[0].result.kind === 'input-2d';
   const [xLabel, yLabel] = input ? ['adversarial', 'random'] : ['α', 'β'];
   return (
-    <section className="landscape-heatmaps" data-testid="landscape-heatmaps" aria-label={title} data-runs={shown.length}>
+    <section
+      className="landscape-heatmaps"
+      data-testid="landscape-heatmaps"
+      aria-label={title}
+      data-runs={shown.length}
+    >
       <h4>{title}</h4>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>
         {shown.map((r) => (

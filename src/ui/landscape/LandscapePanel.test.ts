@@ -39,7 +39,12 @@ describe('LandscapePanel', () => {
   it('shows a heatmap per run with a result (partial rows too) and a sharpness row per run', () => {
     const runs: RunLandscape[] = [
       { id: 'sgd', name: 'SGD', color: '#0072B2', results: [weight2d(3), sharp({})] },
-      { id: 'sam', name: 'SAM', color: '#D55E00', results: [weight2d(1), sharp({ converged: false, relChange: 0.02, iterations: 20 })] },
+      {
+        id: 'sam',
+        name: 'SAM',
+        color: '#D55E00',
+        results: [weight2d(1), sharp({ converged: false, relChange: 0.02, iterations: 20 })],
+      },
       { id: 'at', name: 'AT', color: '#009E73', results: [] },
     ];
     const html = render(runs);
@@ -59,6 +64,8 @@ describe('LandscapePanel', () => {
 
   it('renders nothing but the section when no run has results', () => {
     const empty: LandscapeResult[] = [];
-    expect(render([{ id: 'a', name: 'A', color: '#000', results: empty }])).toBe('<section class="landscape" aria-label="loss landscapes"></section>');
+    expect(render([{ id: 'a', name: 'A', color: '#000', results: empty }])).toBe(
+      '<section class="landscape" aria-label="loss landscapes"></section>',
+    );
   });
 });

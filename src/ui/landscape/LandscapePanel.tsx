@@ -2,7 +2,15 @@
 // them, partial ones included): the 1-D charts, the 2-D small multiples per space, the sharpness
 // table. Views with no result yet are left out.
 import { memo } from 'react';
-import type { InputSlice1d, InputSlice2d, LandscapeKind, LandscapeResult, SharpnessResult, WeightSlice1d, WeightSlice2d } from '../../core/landscape/results';
+import type {
+  InputSlice1d,
+  InputSlice2d,
+  LandscapeKind,
+  LandscapeResult,
+  SharpnessResult,
+  WeightSlice1d,
+  WeightSlice2d,
+} from '../../core/landscape/results';
 import { InputSliceChart } from './InputSliceChart';
 import { LandscapeHeatmaps } from './LandscapeHeatmaps';
 import type { RunSlice } from './runSlices';
@@ -17,7 +25,12 @@ export interface RunLandscape {
 }
 
 function pick<R extends LandscapeResult>(runs: RunLandscape[], kind: LandscapeKind): RunSlice<R>[] {
-  return runs.map(({ id, name, color, results }) => ({ id, name, color, result: results.find((r) => r.kind === kind) as R | undefined }));
+  return runs.map(({ id, name, color, results }) => ({
+    id,
+    name,
+    color,
+    result: results.find((r) => r.kind === kind) as R | undefined,
+  }));
 }
 
 const has = (runs: RunSlice<LandscapeResult>[]) => runs.some((r) => r.result);

@@ -17,10 +17,16 @@ export function LandscapeSection() {
   const all = useLab((s) => s.landscapes);
   /** Index into the stamps; undefined follows the latest (and the landscape in progress). */
   const [pinned, setPinned] = useState<number | undefined>(undefined);
-  const runs = useMemo<RunInfo[]>(() => spec?.runs.map((r, i) => ({ id: r.id, name: runLabel(r), color: runColor(i) })) ?? [], [spec]);
+  const runs = useMemo<RunInfo[]>(
+    () => spec?.runs.map((r, i) => ({ id: r.id, name: runLabel(r), color: runColor(i) })) ?? [],
+    [spec],
+  );
   const stamps = useMemo(() => landscapeStamps(runs, all), [runs, all]);
   const at = pinned !== undefined && pinned < stamps.length ? pinned : undefined;
-  const shown = useMemo(() => landscapesAt(runs, all, at === undefined ? undefined : stamps[at]), [runs, all, at, stamps]);
+  const shown = useMemo(
+    () => landscapesAt(runs, all, at === undefined ? undefined : stamps[at]),
+    [runs, all, at, stamps],
+  );
   const sharpness = useMemo(() => sharpnessHistory(runs, all), [runs, all]);
   // The duality view comes at every evaluation, the slices only when asked for: it shows alone until then.
   if (!shown.some((r) => r.results.length > 0)) return <DualityPanel />;
@@ -29,7 +35,11 @@ export function LandscapeSection() {
     <section className="landscape-section" aria-label="loss landscapes and sharpness" data-stamps={stamps.length}>
       <h3>Loss landscapes</h3>
       {stamps.length > 1 && (
-        <label className="landscape-slider" data-testid="landscape-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <label
+          className="landscape-slider"
+          data-testid="landscape-slider"
+          style={{ display: 'flex', gap: 8, alignItems: 'center' }}
+        >
           <span>recorded at epoch</span>
           <input
             type="range"

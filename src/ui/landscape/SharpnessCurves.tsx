@@ -5,20 +5,45 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import type { RunInfo, SharpnessPoint } from './landscapeViews';
 
 type Metric = 'samSharpness' | 'hessianTop';
-const TITLES: Record<Metric, string> = { samSharpness: 'SAM sharpness over training', hessianTop: 'λ_max(H) over training' };
+const TITLES: Record<Metric, string> = {
+  samSharpness: 'SAM sharpness over training',
+  hessianTop: 'λ_max(H) over training',
+};
 
 function Curve({ series, metric }: { series: { run: RunInfo; points: SharpnessPoint[] }[]; metric: Metric }) {
   return (
-    <figure className="chart" data-chart={`sharpness-${metric}`} data-series={series.length} style={{ flex: '1 1 280px', margin: 0 }}>
+    <figure
+      className="chart"
+      data-chart={`sharpness-${metric}`}
+      data-series={series.length}
+      style={{ flex: '1 1 280px', margin: 0 }}
+    >
       <figcaption>{TITLES[metric]}</figcaption>
       <ResponsiveContainer width="100%" height={180}>
         <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis type="number" dataKey="epoch" domain={['dataMin', 'dataMax']} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
+          <XAxis
+            type="number"
+            dataKey="epoch"
+            domain={['dataMin', 'dataMax']}
+            label={{ value: 'epoch', position: 'insideBottom', offset: -8 }}
+          />
           <YAxis type="number" domain={['auto', 'auto']} width={56} tickFormatter={(v: number) => v.toPrecision(2)} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(e) => `epoch ${Number(e).toFixed(2)}`} />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))}
+            labelFormatter={(e) => `epoch ${Number(e).toFixed(2)}`}
+          />
           {series.map(({ run, points }) => (
-            <Line key={run.id} data={points} dataKey={metric} name={run.name} stroke={run.color} dot={{ r: 3 }} strokeWidth={2} isAnimationActive={false} />
+            <Line
+              key={run.id}
+              data={points}
+              dataKey={metric}
+              name={run.name}
+              stroke={run.color}
+              dot={{ r: 3 }}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>
@@ -26,7 +51,11 @@ function Curve({ series, metric }: { series: { run: RunInfo; points: SharpnessPo
   );
 }
 
-export const SharpnessCurves = memo(function SharpnessCurves({ series }: { series: { run: RunInfo; points: SharpnessPoint[] }[] }) {
+export const SharpnessCurves = memo(function SharpnessCurves({
+  series,
+}: {
+  series: { run: RunInfo; points: SharpnessPoint[] }[];
+}) {
   const shown = series.filter((s) => s.points.length > 0);
   // A curve needs two evaluations; one point is already in the table.
   if (!shown.some((s) => s.points.length > 1)) return null;

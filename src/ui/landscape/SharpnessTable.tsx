@@ -6,7 +6,8 @@ import { memo } from 'react';
 import type { SharpnessResult } from '../../core/landscape/results';
 import type { RunSlice } from './runSlices';
 
-const num = (v: number, digits = 4) => (!Number.isFinite(v) ? '–' : Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(digits) : v.toExponential(2));
+const num = (v: number, digits = 4) =>
+  !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(digits) : v.toExponential(2);
 
 export const SharpnessTable = memo(function SharpnessTable({ runs }: { runs: RunSlice<SharpnessResult>[] }) {
   const shown = runs.filter((r) => r.result);
@@ -18,10 +19,19 @@ export const SharpnessTable = memo(function SharpnessTable({ runs }: { runs: Run
         <tr>
           <th scope="col">run</th>
           <th scope="col">loss</th>
-          <th scope="col" title="L(w + ρ g/‖g‖) − L(w)">SAM sharpness (ρ)</th>
-          <th scope="col" title="top eigenvalue of the Hessian, Lanczos on finite-difference Hessian-vector products; ± the Ritz residual">λ_max(H)</th>
+          <th scope="col" title="L(w + ρ g/‖g‖) − L(w)">
+            SAM sharpness (ρ)
+          </th>
+          <th
+            scope="col"
+            title="top eigenvalue of the Hessian, Lanczos on finite-difference Hessian-vector products; ± the Ritz residual"
+          >
+            λ_max(H)
+          </th>
           <th scope="col">iterations</th>
-          <th scope="col" title="relative change of the estimate at the last iteration / stopping tolerance">rel. change / tol.</th>
+          <th scope="col" title="relative change of the estimate at the last iteration / stopping tolerance">
+            rel. change / tol.
+          </th>
           <th scope="col">time</th>
         </tr>
       </thead>
@@ -31,7 +41,11 @@ export const SharpnessTable = memo(function SharpnessTable({ runs }: { runs: Run
           return (
             <tr key={r.id} data-run={r.id}>
               <th scope="row">
-                <span className="swatch" style={{ background: r.color, width: 10, height: 10, display: 'inline-block', marginRight: 6 }} aria-hidden />
+                <span
+                  className="swatch"
+                  style={{ background: r.color, width: 10, height: 10, display: 'inline-block', marginRight: 6 }}
+                  aria-hidden
+                />
                 {r.name}
               </th>
               <td>{num(s.loss)}</td>

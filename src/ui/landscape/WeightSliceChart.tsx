@@ -6,17 +6,38 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import type { WeightSlice1d } from '../../core/landscape/results';
 import type { RunSlice } from './runSlices';
 
-export const WeightSliceChart = memo(function WeightSliceChart({ runs, metric = 'loss' }: { runs: RunSlice<WeightSlice1d>[]; metric?: 'loss' | 'acc' }) {
+export const WeightSliceChart = memo(function WeightSliceChart({
+  runs,
+  metric = 'loss',
+}: {
+  runs: RunSlice<WeightSlice1d>[];
+  metric?: 'loss' | 'acc';
+}) {
   const shown = runs.filter((r) => r.result);
   return (
     <figure className="chart" data-chart="weight-slice" data-series={shown.length}>
-      <figcaption>Weight-space slice: {metric === 'loss' ? 'loss' : 'accuracy'} along a filter-normalised direction</figcaption>
+      <figcaption>
+        Weight-space slice: {metric === 'loss' ? 'loss' : 'accuracy'} along a filter-normalised direction
+      </figcaption>
       <ResponsiveContainer width="100%" height={220}>
         <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis type="number" dataKey="a" domain={[-1, 1]} label={{ value: 'α (step along d)', position: 'insideBottom', offset: -8 }} />
-          <YAxis type="number" domain={metric === 'acc' ? [0, 1] : [0, 'auto']} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(a) => `α = ${Number(a).toFixed(2)}`} />
+          <XAxis
+            type="number"
+            dataKey="a"
+            domain={[-1, 1]}
+            label={{ value: 'α (step along d)', position: 'insideBottom', offset: -8 }}
+          />
+          <YAxis
+            type="number"
+            domain={metric === 'acc' ? [0, 1] : [0, 'auto']}
+            width={48}
+            tickFormatter={(v: number) => v.toFixed(2)}
+          />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
+            labelFormatter={(a) => `α = ${Number(a).toFixed(2)}`}
+          />
           {shown.map((r) => {
             const s = r.result!;
             const values = metric === 'loss' ? s.loss : s.acc;

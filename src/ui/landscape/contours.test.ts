@@ -20,7 +20,9 @@ describe('marching squares', () => {
 
   it('encloses the minimum of a bowl with segments on the circle of the level', () => {
     const n = 21;
-    const grid = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i - 10) ** 2 + (j - 10) ** 2));
+    const grid = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => (i - 10) ** 2 + (j - 10) ** 2),
+    );
     const segs = marchingSquares(grid, 36);
     expect(segs.length).toBeGreaterThan(20);
     // Linear interpolation across a cell puts the crossing within a fraction of a cell of radius 6.
@@ -30,8 +32,24 @@ describe('marching squares', () => {
   });
 
   it('resolves saddles into two segments, skips non-finite cells and missing rows', () => {
-    expect(marchingSquares([[1, 0], [0, 1]], 0.5)).toHaveLength(2);
-    expect(marchingSquares([[NaN, 0], [1, 1]], 0.5)).toHaveLength(0);
+    expect(
+      marchingSquares(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        0.5,
+      ),
+    ).toHaveLength(2);
+    expect(
+      marchingSquares(
+        [
+          [NaN, 0],
+          [1, 1],
+        ],
+        0.5,
+      ),
+    ).toHaveLength(0);
     // A partial 2-D result: only the first row has arrived.
     expect(marchingSquares([[0, 1]], 0.5)).toHaveLength(0);
     expect(contourLevels(0, 1, 3)).toEqual([0.25, 0.5, 0.75]);

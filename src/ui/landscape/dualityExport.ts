@@ -25,7 +25,13 @@ function layout(f: GridFigure) {
   const cols = f.headers.length;
   const colW = CELL + 2 * PAD + 60;
   const rowH = CELL + PAD + lines * LINE + PAD;
-  return { colW, rowH, width: cols * colW + PAD, height: HEADER + f.rows.length * rowH + PAD, at: (i: number, j: number) => ({ x: PAD + j * colW, y: HEADER + i * rowH }) };
+  return {
+    colW,
+    rowH,
+    width: cols * colW + PAD,
+    height: HEADER + f.rows.length * rowH + PAD,
+    at: (i: number, j: number) => ({ x: PAD + j * colW, y: HEADER + i * rowH }),
+  };
 }
 
 function cellCanvas(c: GridCell): HTMLCanvasElement {
@@ -49,7 +55,9 @@ export function gridSvg(f: GridFigure): string {
   f.rows.forEach((row, i) =>
     row.forEach((c, j) => {
       const { x, y } = L.at(i, j);
-      parts.push(`<image x="${x}" y="${y}" width="${CELL}" height="${CELL}" style="image-rendering:pixelated" href="${cellCanvas(c).toDataURL('image/png')}"/>`);
+      parts.push(
+        `<image x="${x}" y="${y}" width="${CELL}" height="${CELL}" style="image-rendering:pixelated" href="${cellCanvas(c).toDataURL('image/png')}"/>`,
+      );
       c.lines.forEach((t, k) => parts.push(`<text x="${x}" y="${y + CELL + PAD + k * LINE}">${escape(t)}</text>`));
     }),
   );
@@ -80,5 +88,7 @@ export function gridPng(f: GridFigure, scale = 2): Promise<Blob> {
       c.lines.forEach((t, k) => ctx.fillText(t, x, y + CELL + PAD + k * LINE));
     }),
   );
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'),
+  );
 }

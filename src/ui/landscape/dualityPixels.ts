@@ -4,11 +4,9 @@
 import type { DualityResult } from '../../core/landscape/results';
 
 /** Stops of a diverging map (ColorBrewer RdBu, reversed: blue negative, red positive). */
-const STOPS = ['#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#f7f7f7', '#fddbc7', '#f4a582', '#d6604d', '#b2182b'].map((h) => [
-  parseInt(h.slice(1, 3), 16),
-  parseInt(h.slice(3, 5), 16),
-  parseInt(h.slice(5, 7), 16),
-]);
+const STOPS = ['#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#f7f7f7', '#fddbc7', '#f4a582', '#d6604d', '#b2182b'].map(
+  (h) => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)],
+);
 
 /** RGB of t in [-1, 1] (clamped). */
 export function diverging(t: number): [number, number, number] {
@@ -67,7 +65,9 @@ export function imageRgba(x: ArrayLike<number>, shape: number[], index: number):
 
 /** cos(a, b) of image `index` of two flattened arrays of the same shape (0 when either is 0). */
 export function imageCosine(a: ArrayLike<number>, b: ArrayLike<number>, perImage: number, index: number): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let j = index * perImage; j < (index + 1) * perImage; j++) {
     ab += a[j] * b[j];
     aa += a[j] * a[j];
@@ -89,6 +89,10 @@ export function dualityRows(sam: DualityResult, at?: DualityResult): DualityRow[
     const d = channelMean(sam.d, sam.shape, i);
     const delta = channelMean(sam.delta, sam.shape, i);
     const atDelta = at && at.images.length > i ? channelMean(at.delta, at.shape, i) : undefined;
-    return { image: imageRgba(sam.x, sam.shape, i), maps: { d, delta, atDelta }, scale: symmetricScale(atDelta ? [d, delta, atDelta] : [d, delta]) };
+    return {
+      image: imageRgba(sam.x, sam.shape, i),
+      maps: { d, delta, atDelta },
+      scale: symmetricScale(atDelta ? [d, delta, atDelta] : [d, delta]),
+    };
   });
 }

@@ -18,7 +18,9 @@ const record = (step: number, results: LandscapeResult[]): LandscapeRecord => ({
 });
 
 describe('landscape views and the duality records', () => {
-  const all: Record<string, RunLandscapes> = { sam: { slices: [record(0, [s.duality]), record(10, [s['weight-1d']]), record(20, [s.duality])], queued: [] } };
+  const all: Record<string, RunLandscapes> = {
+    sam: { slices: [record(0, [s.duality]), record(10, [s['weight-1d']]), record(20, [s.duality])], queued: [] },
+  };
   const runs = [{ id: 'sam', name: 'SAM', color: '#000' }];
 
   it('keeps the slider and the slices to the slice records, and the duality history to its own', () => {
@@ -29,7 +31,11 @@ describe('landscape views and the duality records', () => {
   });
 
   it('shows the first SAM run beside the first AT run', () => {
-    const r = dualityRoles([{ id: 'a', method: 'sgd' }, { id: 'b', method: 'at', norm: 'linf', eps: 0.01, stepSize: 0.01, steps: 1 }, { id: 'c', method: 'sam', rho: 0.1 }]);
+    const r = dualityRoles([
+      { id: 'a', method: 'sgd' },
+      { id: 'b', method: 'at', norm: 'linf', eps: 0.01, stepSize: 0.01, steps: 1 },
+      { id: 'c', method: 'sam', rho: 0.1 },
+    ]);
     expect([r.sam?.id, r.at?.id]).toEqual(['c', 'b']);
     expect(dualityRoles([{ id: 'a', method: 'sgd' }]).sam?.id).toBe('a');
   });

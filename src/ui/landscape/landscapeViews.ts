@@ -44,7 +44,10 @@ export interface SharpnessPoint {
 }
 
 /** Per run, the sharpness numbers of every finished landscape that has them, in training order. */
-export function sharpnessHistory(runs: RunInfo[], all: Record<string, RunLandscapes>): { run: RunInfo; points: SharpnessPoint[] }[] {
+export function sharpnessHistory(
+  runs: RunInfo[],
+  all: Record<string, RunLandscapes>,
+): { run: RunInfo; points: SharpnessPoint[] }[] {
   return runs.map((run) => ({
     run,
     points: sliceRecords(all[run.id]?.slices ?? [])

@@ -45,9 +45,21 @@ export function ShareBar() {
       <button type="button" onClick={() => void copy()}>
         Copy link
       </button>
-      <input ref={input} readOnly value={url} aria-label="link to this experiment" onFocus={(e) => e.target.select()} data-with-results={withResults ? 'yes' : 'no'} />
+      <input
+        ref={input}
+        readOnly
+        value={url}
+        aria-label="link to this experiment"
+        onFocus={(e) => e.target.select()}
+        data-with-results={withResults ? 'yes' : 'no'}
+      />
       <span className="share-note" role="status">
-        {copied ?? (withResults ? 'with the results' : hadResults ? 'results too big for a link: share the results file' : 'the experiment; results once it has ended')}
+        {copied ??
+          (withResults
+            ? 'with the results'
+            : hadResults
+              ? 'results too big for a link: share the results file'
+              : 'the experiment; results once it has ended')}
       </span>
     </div>
   );
