@@ -5,6 +5,8 @@ import type { FromWorker, ToWorker } from '../worker/protocol';
 import { PROTOCOL_VERSION } from '../worker/protocol';
 import { createLabStore } from './labStore';
 import { createRunController, SILENCE_LIMIT_MS, type WorkerLike } from './runController';
+import { selectWeightsGone } from './selectors';
+import { showUnsavedResults } from './unsavedResults';
 
 class FakeWorker implements WorkerLike {
   sent: ToWorker[] = [];
@@ -340,6 +342,114 @@ describe('run controller', () => {
     controller.reset();
     expect(workers.every((w) => w.terminated)).toBe(true);
     expect(store.getState().runOrder).toEqual([]);
+  });
+});
+
+describe('open weights into an imported run', () => {
+  /** The default experiment imported from a cluster's results file: no worker holds its runs. */
+  function imported() {
+    const t = setup(2);
+    const spec = structuredClone(DEFAULT_SPEC);
+    const point = {
+      epoch: spec.train.epochs,
+      step: 90,
+      trainLoss: 0.4,
+      trainAcc: 0.9,
+      cleanAcc: 0.8,
+      robust: { 'linf:0.0157': 0.5 },
+    };
+    showUnsavedResults(t.store, {
+      spec,
+      backend: 'pytorch',
+      runs: spec.runs.map((r) => ({ id: r.id, method: r.method, status: 'done', history: [point], msPerStep: 5 })),
+    });
+    return { ...t, views: t.store.getState().runs };
+  }
+  const scores = { cleanAcc: 0.75, cleanLoss: 0.6, robust: { 'linf:0.0157': 0.4 } };
+  const opened = (w: FakeWorker) => w.sent.find((m) => m.type === 'open-weights')!;
+
+  it("starts one worker in open mode (no training turns), reports the weights' evaluation and keeps the shown history", async () => {
+    const { store, controller, workers, clock, views } = imported();
+    expect(selectWeightsGone('sam')(store.getState())).toBe(true);
+    const result = controller.openWeights('sam', new ArrayBuffer(8));
+    expect(workers).toHaveLength(1);
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['start', 'open-weights']);
+    expect(workers[0].sent[0]).toMatchObject({
+      type: 'start',
+      runId: 'sam',
+      mode: 'open',
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    // Loading a large dataset may take long: an opened run is ended, not a silent training run.
+    clock.advance(2 * SILENCE_LIMIT_MS);
+    workers[0].emit({ type: 'data-progress', runId: 'sam', dataset: 'shapes', loaded: 1, total: 2, file: 'x' });
+    workers[0].emit({
+      type: 'weights-opened',
+      runId: 'sam',
+      requestId: (opened(workers[0]) as { requestId: string }).requestId,
+      scores,
+      metadata: { trained_with: 'pytorch' },
+    });
+    await expect(result).resolves.toEqual({ scores, metadata: { trained_with: 'pytorch' } });
+    expect(workers[0].terminated).toBe(false);
+    expect(workers[0].sent.some((m) => m.type === 'turn')).toBe(false);
+    expect(store.getState().runs).toEqual(views);
+    expect(selectWeightsGone('sam')(store.getState())).toBe(false);
+    expect(selectWeightsGone('sgd')(store.getState())).toBe(true);
+    // Its worker now answers like a trained run's: landscapes, and the next file goes to the same worker.
+    expect(controller.landscape('sam')).toBe(true);
+    void controller.openWeights('sam', new ArrayBuffer(8));
+    expect(workers).toHaveLength(1);
+  });
+
+  it('a refused file ends the new worker with the reason and loses nothing; a worker that fails to load leaves the view as it was', async () => {
+    const { store, controller, workers, views } = imported();
+    const refused = controller.openWeights('sgd', new ArrayBuffer(8));
+    workers[0].emit({
+      type: 'weights-opened',
+      runId: 'sgd',
+      requestId: (opened(workers[0]) as { requestId: string }).requestId,
+      message: 'not a safetensors file',
+    });
+    await expect(refused).rejects.toThrow('not a safetensors file');
+    expect(workers[0].terminated).toBe(true);
+    expect(selectWeightsGone('sgd')(store.getState())).toBe(true);
+    expect(controller.landscape('sgd')).toBe(false);
+
+    const failed = controller.openWeights('sgd', new ArrayBuffer(8));
+    expect(workers).toHaveLength(2);
+    workers[1].emit({ type: 'error', runId: 'sgd', kind: 'exception', message: 'the dataset shapes is missing' });
+    await expect(failed).rejects.toThrow('the dataset shapes is missing');
+    expect(workers[1].terminated).toBe(true);
+    expect(store.getState().runs).toEqual(views);
+    expect(selectWeightsGone('sgd')(store.getState())).toBe(true);
+  });
+
+  it('a run whose opened worker crashes has no weights again; Restart trains it in a new worker', async () => {
+    const { store, controller, workers } = imported();
+    const result = controller.openWeights('at', new ArrayBuffer(8));
+    workers[0].emit({
+      type: 'weights-opened',
+      runId: 'at',
+      requestId: (opened(workers[0]) as { requestId: string }).requestId,
+      scores,
+      metadata: {},
+    });
+    await result;
+    workers[0].crash('out of memory');
+    expect(selectWeightsGone('at')(store.getState())).toBe(true);
+    expect(store.getState().runs.at.status).toBe('done');
+    controller.restart('at');
+    expect(workers[1].sent[0]).toMatchObject({ type: 'start', runId: 'at' });
+    expect(workers[1].sent[0]).not.toHaveProperty('mode');
+    expect(store.getState().runs.at.status).toBe('queued');
+  });
+
+  it('refuses a run that is still training', async () => {
+    const { controller, workers } = setup(2);
+    controller.train();
+    await expect(controller.openWeights('sam', new ArrayBuffer(8))).rejects.toThrow('weights open into an ended run');
+    expect(workers).toHaveLength(1);
   });
 });
 

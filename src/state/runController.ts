@@ -49,7 +49,12 @@ export interface RunController {
   cancelLandscape(id: string, requestId: string): void;
   /** The run's current weights as a .safetensors file, from its live worker (training, paused or ended); rejects with the reason when there are none. */
   requestWeights(id: string): Promise<ArrayBuffer>;
-  /** Gives an ended run's live worker the weights of a .safetensors file; resolves with their evaluation, rejects with why they were refused. */
+  /**
+   * Gives an ended run the weights of a .safetensors file; resolves with their evaluation, rejects
+   * with why they were refused. A run shown from saved or imported results first gets a worker that
+   * builds its model without training (start mode 'open'); it keeps that worker only once weights
+   * were taken, and its shown history is never touched.
+   */
   openWeights(id: string, bytes: ArrayBuffer): Promise<OpenedWeights>;
 }
 
@@ -79,6 +84,8 @@ interface RunEntry {
   worker?: WorkerLike;
   /** Start order while queued: the spec's order, a Restart before all. */
   rank: number;
+  /** Its worker was started in 'open' mode for a weights file (no training): it reports nothing into the run's view. */
+  opened?: boolean;
 }
 
 export function createRunController(
@@ -152,6 +159,16 @@ export function createRunController(
     options.timer,
   );
 
+  /** Rejects the run's weights and open-weights requests still waiting for an answer. */
+  function rejectWaiting(id: string, message: string) {
+    for (const waiting of [weightsWaiting, openWaiting] as Map<string, { runId: string; reject(e: Error): void }>[])
+      for (const [requestId, w] of waiting)
+        if (w.runId === id) {
+          waiting.delete(requestId);
+          w.reject(new Error(message));
+        }
+  }
+
   /** Ends a run's worker: 'release' when its run is over or trained again, 'fail' when it failed. */
   const end = (id: string, why: 'release' | 'fail') => {
     const run = runs.get(id);
@@ -159,12 +176,12 @@ export function createRunController(
     if (run) run.worker = undefined;
     move(id, why);
     leaveTurns(id);
-    for (const waiting of [weightsWaiting, openWaiting] as Map<string, { runId: string; reject(e: Error): void }>[])
-      for (const [requestId, w] of waiting)
-        if (w.runId === id) {
-          waiting.delete(requestId);
-          w.reject(new Error("the run's worker was ended before it answered"));
-        }
+    rejectWaiting(id, "the run's worker was ended before it answered");
+    // An opened run without its worker has no weights again.
+    if (run?.opened) {
+      run.opened = false;
+      store.getState().setRestored(id, true);
+    }
   };
 
   /**
@@ -278,7 +295,9 @@ export function createRunController(
         buffer.push(msg);
         return;
       case 'error':
-        buffer.push(msg);
+        // An opened run's worker failed to load: the weights were not opened, and the run's view stays as it was.
+        if (runs.get(id)?.opened) rejectWaiting(id, msg.message);
+        else buffer.push(msg);
         end(id, 'fail');
         pump();
         return;
@@ -304,14 +323,15 @@ export function createRunController(
     }
   }
 
-  function launch(id: string, data: { data?: DatasetSplit; shareData?: number }) {
+  function launch(id: string, data: { data?: DatasetSplit; shareData?: number }, mode: 'train' | 'open' = 'train') {
     const spec = store.getState().trainedSpec;
     if (!spec) return;
     const worker = createWorker();
     const run = runs.get(id)!;
     run.worker = worker;
-    move(id, 'start');
-    progress.set(id, 0);
+    move(id, mode === 'open' ? 'open' : 'start');
+    // An opened run takes no turns: it must not count as the slowest run of the turn order.
+    if (mode === 'train') progress.set(id, 0);
     lastHeard.set(id, clock.now());
     worker.addEventListener('message', (event) => {
       if (run.worker !== worker) return; // a terminated worker's last words
@@ -326,18 +346,34 @@ export function createRunController(
       end(id, 'fail');
       pump();
     });
-    worker.postMessage(
-      {
-        type: 'start',
-        protocolVersion: PROTOCOL_VERSION,
-        runId: id,
-        spec,
-        backend: chosen,
-        backendPending: choosing || undefined,
-        ...data,
-      },
-      data.data ? splitBuffers(data.data) : [],
-    );
+    if (mode === 'open')
+      worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, mode });
+    else
+      worker.postMessage(
+        {
+          type: 'start',
+          protocolVersion: PROTOCOL_VERSION,
+          runId: id,
+          spec,
+          backend: chosen,
+          backendPending: choosing || undefined,
+          ...data,
+        },
+        data.data ? splitBuffers(data.data) : [],
+      );
+  }
+
+  /** A worker for an ended run that has none (shown from saved or imported results): its model, built without training. */
+  function launchOpen(id: string): WorkerLike | undefined {
+    const s = store.getState();
+    const view = s.runs[id];
+    if (!view || !isFinal(view.status) || !s.trainedSpec?.runs.some((r) => r.id === id)) return undefined;
+    const run = runs.get(id) ?? { phase: 'released', rank: 0 };
+    runs.set(id, run);
+    if (run.phase !== 'queued') move(id, 'requeue');
+    run.opened = true;
+    launch(id, {}, 'open');
+    return run.worker;
   }
 
   function pump() {
@@ -467,6 +503,7 @@ export function createRunController(
       store.getState().clearLandscapes(id);
       // A run shown from saved data has no entry yet: it is queued like any other.
       const run = runs.get(id) ?? { phase: 'released', rank: 0 };
+      run.opened = false;
       runs.set(id, run);
       move(id, 'requeue');
       run.rank = -++restarts;
@@ -517,18 +554,27 @@ export function createRunController(
       });
     },
     openWeights(id, bytes) {
-      const worker = runs.get(id)?.worker;
+      const live = runs.get(id)?.worker;
+      const worker = live ?? launchOpen(id);
       if (!worker)
-        return Promise.reject(
-          new Error(
-            'this run has no worker here: weights open into a run trained (or started and stopped) in this page',
-          ),
-        );
+        return Promise.reject(new Error('weights open into an ended run: stop the run (or let it finish) first'));
       const requestId = `open-${++weightsRequests}`;
-      return new Promise<OpenedWeights>((resolve, reject) => {
+      const opened = new Promise<OpenedWeights>((resolve, reject) => {
         openWaiting.set(requestId, { runId: id, resolve, reject });
         worker.postMessage({ type: 'open-weights', runId: id, requestId, bytes }, [bytes]);
       });
+      if (live) return opened;
+      // A new worker keeps the run only with weights in it: a refused file ends it (its model is untrained).
+      return opened.then(
+        (result) => {
+          store.getState().setRestored(id, false);
+          return result;
+        },
+        (err: unknown) => {
+          if (runs.get(id)?.worker === worker) end(id, 'release');
+          throw err;
+        },
+      );
     },
   };
 }

@@ -7,7 +7,7 @@ import type { SliceCreator } from './sliceTypes';
 
 /** Why a restored run (RunsSlice.restoredRuns) offers no landscape or weights: shown beside those actions. */
 export const WEIGHTS_GONE_REASON =
-  'Weights are not kept after a reload or with saved results: train again to slice or export weights.';
+  'Weights are not kept after a reload or with saved results: train again, or open a weights file (Export), to slice or export weights.';
 
 /** What "auto" chose for the experiment being trained, and why (shown on every run card). */
 export type BackendChoiceView =
@@ -25,9 +25,11 @@ export interface RunsSlice {
   /**
    * Runs put on screen from saved data (a saved experiment, imported results, a results link): no
    * worker holds their weights, so they cannot be sliced or exported. Train, or a Restart of one
-   * run, trains them again in a new worker.
+   * run, trains them again in a new worker; opening a weights file gives them a worker with those weights.
    */
   restoredRuns: Readonly<Record<string, true>>;
+  /** A restored run took a weights file in a worker of its own (false), or lost that worker (true). */
+  setRestored(id: string, restored: boolean): void;
   /** Fresh, queued views of every run of `spec`; undefined clears them. */
   resetRuns(spec: ExperimentSpec | undefined): void;
   applyWorkerMessages(batch: FromWorker[]): void;
@@ -60,6 +62,11 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => ({
   applyWorkerMessages(batch) {
     const runs = applyMessages(get().runs, batch);
     if (runs !== get().runs) set({ runs });
+  },
+  setRestored(id, restored) {
+    if (!get().runs[id] || (get().restoredRuns[id] === true) === restored) return;
+    const { [id]: _live, ...others } = get().restoredRuns;
+    set({ restoredRuns: restored ? { ...others, [id]: true } : others });
   },
   requeueRun(id) {
     const run = get().runs[id];

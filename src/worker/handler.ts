@@ -73,6 +73,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   let trainer: Trainer | undefined;
   let data: DatasetSplit | undefined;
   let jobs: LandscapeJobs | undefined;
+  /** The 'open' start mode's loading of the data and the model: weights opened meanwhile wait for it. */
+  let loading: Promise<void> | undefined;
 
   const post = (message: FromWorker, transfer: Transferable[] = []) => {
     if (phase !== 'failed') endpoint.postMessage(message, transfer);
@@ -95,7 +97,9 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       return;
     }
     if (msg.type === 'start') {
-      if (!move('start')) return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
+      const opening = msg.mode === 'open';
+      if (!move(opening ? 'open' : 'start'))
+        return fail(msg.runId, 'protocol', `this worker already trains run "${runId}"`);
       runId = msg.runId;
       jobs = landscapeJobs(msg.runId);
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
@@ -105,7 +109,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           `protocol version ${msg.protocolVersion}, this worker speaks ${PROTOCOL_VERSION}: reload the page`,
         );
       }
-      void train(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
+      if (opening) loading = load(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
+      else void train(msg).catch((err: unknown) => fail(msg.runId, 'exception', errorText(err)));
       return;
     }
     if (msg.runId !== runId) return; // a message for another run: not ours
@@ -146,10 +151,12 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
         if (idle() || !trainer) void (jobs?.drain() ?? Promise.resolve()).then(() => weights.drain());
         return;
       case 'open-weights':
-        // After any landscape in progress, which must not see its weights change under it.
-        void (jobs?.drain() ?? Promise.resolve()).then(async () =>
-          post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')),
-        );
+        // After the model is built ('open' mode) and any landscape in progress, which must not see its weights change under it.
+        void (loading ?? Promise.resolve())
+          .then(() => jobs?.drain())
+          .then(async () =>
+            post(await openWeightsReply(msg, trainer, data, phase === 'ended' || phase === 'released')),
+          );
         return;
       case 'dispose':
         jobs?.cancelAll('the run was disposed');
@@ -198,24 +205,53 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
     }
   }
 
+  /** The start's spec, checked, and its run; undefined (after an error message) when either is wrong. */
+  function checkStart(start: StartMessage): { spec: ExperimentSpec; run: RunSpec } | undefined {
+    const checked = validateSpec(start.spec);
+    if (!checked.ok) return void fail(start.runId, 'protocol', `invalid spec:\n${formatIssues(checked.issues)}`);
+    const run = checked.spec.runs.find((r) => r.id === start.runId);
+    if (!run) return void fail(start.runId, 'protocol', `the spec has no run "${start.runId}"`);
+    return { spec: checked.spec, run };
+  }
+
+  function loadSplit(start: StartMessage, spec: ExperimentSpec): Promise<DatasetSplit> {
+    if (start.data) return Promise.resolve(start.data);
+    let lastPost = -Infinity;
+    return deps.loadData(spec, (p) => {
+      // At most ten progress messages a second, and always the last one.
+      if (now() - lastPost < 100 && p.loaded < p.total) return;
+      lastPost = now();
+      post({ type: 'data-progress', runId: start.runId, dataset: spec.dataset.name, ...p });
+    });
+  }
+
+  /**
+   * The 'open' start mode: the data, the backend and the run's model at its seeded initialisation,
+   * no training and nothing reported about the run (the page keeps the history it shows); the phase
+   * is already 'ended', so the opened weights' evaluation, landscapes and weights are answered at once.
+   */
+  async function load(start: StartMessage): Promise<void> {
+    const id = start.runId;
+    const checked = checkStart(start);
+    if (!checked) return;
+    const split = await loadSplit(start, checked.spec);
+    await deps.initBackend(start.backend ?? checked.spec.train.backend);
+    deps.onDeviceLost?.((reason) =>
+      fail(id, 'device-lost', `the GPU device was lost (${reason}); open the weights again`),
+    );
+    if (phase !== 'ended') return; // disposed or failed while loading: no model to keep
+    data = split;
+    trainer = createTrainer(checked.spec, id, split);
+  }
+
   async function train(start: StartMessage): Promise<void> {
     const id = start.runId;
-    const checked = validateSpec(start.spec);
-    if (!checked.ok) return fail(id, 'protocol', `invalid spec:\n${formatIssues(checked.issues)}`);
-    const spec = checked.spec;
-    const run = spec.runs.find((r) => r.id === id);
-    if (!run) return fail(id, 'protocol', `the spec has no run "${id}"`);
+    const checked = checkStart(start);
+    if (!checked) return;
+    const { spec, run } = checked;
 
-    let lastPost = -Infinity;
     // Data first: it loads while the page may still be timing the backends.
-    data =
-      start.data ??
-      (await deps.loadData(spec, (p) => {
-        // At most ten progress messages a second, and always the last one.
-        if (now() - lastPost < 100 && p.loaded < p.total) return;
-        lastPost = now();
-        post({ type: 'data-progress', runId: id, dataset: spec.dataset.name, ...p });
-      }));
+    data = await loadSplit(start, spec);
     // Copies made here and transferred: the page's main thread never copies the data itself.
     for (let i = 0; i < (start.shareData ?? 0) && phase !== 'failed'; i++) {
       const copy = copySplit(data);

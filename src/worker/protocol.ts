@@ -8,7 +8,7 @@ import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---- main -> worker ------------------------------------------------------------------------------
 
@@ -26,6 +26,12 @@ export interface StartMessage {
   data?: DatasetSplit;
   /** Post this many copies of the data once loaded ('data-ready', buffers transferred), for the page to hand to the other runs. */
   shareData?: number;
+  /**
+   * 'open': load the data and build the run's model without training (lifecycle event 'open'), for
+   * an OpenWeightsMessage; the worker reports no status, progress, metrics or result, so the run's
+   * shown history stays as it was. Absent: 'train'.
+   */
+  mode?: 'train' | 'open';
 }
 /**
  * Lets the run take `steps` optimiser steps (the page interleaves runs when fewer can run at once

@@ -70,4 +70,47 @@ describe('open weights in a run worker', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(tf.memory().numTensors).toBeLessThan(before);
   });
+
+  it("'open' mode: builds the model without a training step or a report on the run, takes the weights, and frees every tensor on dispose", async () => {
+    const before = tf.memory().numTensors;
+    const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data });
+    h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec, mode: 'open' });
+    // Sent at once, before the model is built: it waits for it.
+    h.send({ type: 'open-weights', runId: 'sgd', requestId: 'bad', bytes: new Uint8Array([1, 2, 3]).buffer });
+    expect(await h.next('weights-opened')).toMatchObject({
+      requestId: 'bad',
+      message: expect.stringMatching(/^not a safetensors file/),
+    });
+    const other = createModel(spec.model, data.train, new Rng(77).derive('init'));
+    const bytes = await modelSafetensors(other, { trained_with: 'pytorch' });
+    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
+      attacks: spec.eval.attacks,
+      pgdSteps: spec.eval.pgdSteps,
+      batchSize: spec.train.batchSize,
+      seed: spec.seed,
+    });
+    other.dispose();
+    h.send({ type: 'open-weights', runId: 'sgd', requestId: 'good', bytes: bytes.slice().buffer });
+    expect(await h.next('weights-opened', (m) => m.requestId === 'good')).toMatchObject({ scores: expected });
+    // Landscapes measure the opened weights at once (the run is ended from the start).
+    h.send({ type: 'landscape', runId: 'sgd', requestId: 'l', kinds: ['weight-1d'] });
+    expect(await h.next('landscape-done')).toMatchObject({ requestId: 'l', results: [{ kind: 'weight-1d' }] });
+    expect(h.received.map((m) => m.type).filter((t) => !t.startsWith('landscape') && t !== 'alive')).toEqual([
+      'weights-opened',
+      'weights-opened',
+    ]);
+    h.send({ type: 'dispose', runId: 'sgd' });
+    await expect.poll(() => tf.memory().numTensors).toBe(before);
+  });
+
+  it("'open' mode: a failed load is reported as the run's error (the page then refuses the weights with it)", async () => {
+    const h = openHandlerChannel(ports, {
+      initBackend: async () => 'cpu',
+      loadData: () => Promise.reject(new Error('the dataset shapes is missing')),
+    });
+    h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec, mode: 'open' });
+    h.send({ type: 'open-weights', runId: 'sgd', requestId: 'w', bytes: new ArrayBuffer(8) });
+    expect(await h.next('error')).toMatchObject({ kind: 'exception', message: 'the dataset shapes is missing' });
+    expect(h.received.map((m) => m.type)).toEqual(['error']);
+  });
 });

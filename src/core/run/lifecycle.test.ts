@@ -13,6 +13,7 @@ import {
 // Every move the worker and the page make, written out as the lives they describe.
 const LEGAL: [RunPhase, RunEvent, RunPhase][] = [
   ['queued', 'start', 'training'],
+  ['queued', 'open', 'ended'],
   ['queued', 'hold', 'held'],
   ['queued', 'stop', 'released'],
   ['queued', 'fail', 'failed'],
@@ -90,6 +91,16 @@ describe('run lifecycle', () => {
     expect(walk('queued', ['hold', 'start'])).toBeUndefined();
     expect(walk('queued', ['start', 'fail', 'requeue', 'start'])).toBe('training');
     expect(walk('queued', ['start', 'finish', 'release', 'requeue'])).toBe('queued');
+  });
+
+  it('opens a run for a weights file without training: ended at once, never training, and trained again only through a Restart', () => {
+    expect(walk('queued', ['open'])).toBe('ended');
+    for (const event of ['start', 'pause', 'resume', 'stop', 'finish', 'open'] as const)
+      expect(transition('ended', event), event).toBeUndefined();
+    expect(walk('queued', ['hold', 'open'])).toBeUndefined();
+    // A failed open (its worker died) is opened again in a new worker; an opened run restarted trains.
+    expect(walk('queued', ['open', 'fail', 'requeue', 'open'])).toBe('ended');
+    expect(walk('queued', ['open', 'release', 'requeue', 'start'])).toBe('training');
   });
 
   it('counts the started, unended phases as training', () => {

@@ -17,6 +17,8 @@ export const RUN_PHASES = [
 ] as const;
 /**
  * - queued: waits for a place among the live workers (page); has had no start message (worker).
+ *   'open' skips training: the worker loads the data and builds the model to take a weights file
+ *   (a run shown from saved or imported results), so the run is ended, with a model, from the start.
  * - held: queued, and kept from starting by "pause all" until "resume all".
  * - training: started: loads its data, starts its backend, then steps whenever it holds a turn.
  * - pausing: asked to pause; steps on until its next checkpoint.
@@ -30,6 +32,7 @@ export type RunPhase = (typeof RUN_PHASES)[number];
 
 export const RUN_EVENTS = [
   'start',
+  'open',
   'hold',
   'unhold',
   'pause',
@@ -44,7 +47,7 @@ export const RUN_EVENTS = [
 export type RunEvent = (typeof RUN_EVENTS)[number];
 
 const NEXT: Record<RunPhase, Partial<Record<RunEvent, RunPhase>>> = {
-  queued: { start: 'training', hold: 'held', stop: 'released', fail: 'failed' },
+  queued: { start: 'training', open: 'ended', hold: 'held', stop: 'released', fail: 'failed' },
   held: { unhold: 'queued', stop: 'released', fail: 'failed' },
   // 'park' from training: the worker reports a pause the page has since taken back (the resume is on its way).
   training: {

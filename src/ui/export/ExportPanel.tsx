@@ -137,11 +137,10 @@ export function ExportPanel() {
           </small>
         )}
       </div>
+      {/* A restored run opens weights too: the controller gives it a worker that builds its model without training. */}
       <OpenWeightsRow
         order={order}
-        ended={Object.fromEntries(
-          order.map((id) => [id, !restored[id] && runs[id] !== undefined && isFinal(runs[id].status)]),
-        )}
+        ended={Object.fromEntries(order.map((id) => [id, runs[id] !== undefined && isFinal(runs[id].status)]))}
       />
       {message && (
         <p className="issue" role="alert">

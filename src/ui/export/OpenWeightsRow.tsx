@@ -1,6 +1,7 @@
-// "Open weights": an ended run of the page takes the weights of a .safetensors file of the same model
-// (the lab's export, or the PyTorch project's out/weights/<run>.safetensors) in its worker; the
-// worker evaluates them at once, and "Slice now" then measures them (landscapes, sharpness).
+// "Open weights": an ended run takes the weights of a .safetensors file of the same model (the lab's
+// export, or the PyTorch project's out/weights/<run>.safetensors) in its worker (a run shown from
+// saved or imported results gets one that builds its model without training); the worker evaluates
+// them at once, and "Slice now" then measures them (landscapes, sharpness).
 import { useState, type ChangeEvent } from 'react';
 import type { EvalScores } from '../../core/train/evaluate';
 import { useLabContext } from '../labContext';
@@ -53,7 +54,7 @@ export function OpenWeightsRow({ order, ended }: { order: string[]; ended: Recor
             accept=".safetensors"
             aria-label={`open weights for ${id}`}
             disabled={!ended[id]}
-            title={ended[id] ? undefined : 'weights open into an ended run of this page'}
+            title={ended[id] ? undefined : 'weights open into an ended run'}
             onChange={(e) => void open(id, e)}
           />
         </label>
