@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ForwardMode, Model } from '../model/model';
 import type { Rng } from '../rng';
 import type { Norm } from '../spec';
+import { perExampleNorm, project } from './attack';
 import { attackCrossEntropy } from './attackLoss';
 
 export type ApgdLoss = 'ce' | 'dlr-targeted';
@@ -68,26 +69,9 @@ const topLogits = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 }) as (logits: tf.Tensor2D) => tf.Tensor2D;
 
-function perExampleNorm(v: tf.Tensor): tf.Tensor {
-  const axes = v.shape.slice(1).map((_, i) => i + 1);
-  return tf.sqrt(tf.sum(tf.square(v), axes, true));
-}
-
 function perExampleMax(v: tf.Tensor): tf.Tensor {
   const axes = v.shape.slice(1).map((_, i) => i + 1);
   return tf.max(tf.abs(v), axes, true);
-}
-
-function project(x: tf.Tensor, adv: tf.Tensor, o: ApgdOptions): tf.Tensor {
-  return tf.tidy(() => {
-    const d = tf.sub(adv, x);
-    const inBall =
-      o.norm === 'linf'
-        ? tf.clipByValue(d, -o.eps, o.eps)
-        : tf.mul(d, tf.minimum(1, tf.div(o.eps, tf.maximum(perExampleNorm(d), TINY))));
-    const out = tf.add(x, inBall);
-    return o.bounded ? tf.clipByValue(out, 0, 1) : out;
-  });
 }
 
 /** Per example: the row of `a` where `rows` has a 1, else the row of `b`. */

@@ -58,13 +58,13 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
 }
 
 /** ||v||_2 of each example, shaped [batch, 1, ...] to broadcast against v. */
-function perExampleNorm(v: tf.Tensor): tf.Tensor {
+export function perExampleNorm(v: tf.Tensor): tf.Tensor {
   const axes = v.shape.slice(1).map((_, i) => i + 1);
   return tf.sqrt(tf.sum(tf.square(v), axes, true));
 }
 
 /** Projection of `adv` onto the eps-ball around `x`, then onto [0, 1] when bounded. */
-function project(x: tf.Tensor, adv: tf.Tensor, o: PgdOptions): tf.Tensor {
+export function project(x: tf.Tensor, adv: tf.Tensor, o: Pick<PgdOptions, 'norm' | 'eps' | 'bounded'>): tf.Tensor {
   return tf.tidy(() => {
     const delta = tf.sub(adv, x);
     const inBall =
