@@ -137,7 +137,9 @@ test("presentation: a replay (20x, scrub bar) ends on the recorded file's final 
   };
   const history = file.results.runs[0].history;
   const last = history[history.length - 1];
-  const curves = 1 + Object.keys(last.robust).length;
+  // The step's chart draws PGD's curves; APGD's numbers (keys ending ':apgd') are in the attack checks.
+  const pgd = Object.keys(last.robust).filter((k) => !k.endsWith(':apgd'));
+  const curves = 1 + pgd.length;
   await expect(recordedPoints, 'the whole recording at once').toHaveCount(curves * history.length);
 
   const scrub = page.getByRole('slider', { name: /replay position/ });
@@ -160,7 +162,7 @@ test("presentation: a replay (20x, scrub bar) ends on the recorded file's final 
     const grid = [...fig.querySelectorAll('svg > g:first-of-type line')].map((l) => Number(l.getAttribute('y1')));
     return { ys, top: Math.min(...grid), bottom: Math.max(...grid) };
   });
-  const expected = [last.cleanAcc, ...Object.values(last.robust)].map(
+  const expected = [last.cleanAcc, ...pgd.map((k) => last.robust[k])].map(
     (v) => drawn.bottom - v * (drawn.bottom - drawn.top),
   );
   expect(
@@ -180,7 +182,7 @@ test("presentation: a replay (20x, scrub bar) ends on the recorded file's final 
   lab.expectNoErrors();
 });
 
-test('presentation: the handout prints the six steps, each with its recorded chart and two sentences, on one page', async ({
+test('presentation: the handout prints every lesson step, each with its recorded chart and two sentences, on one page', async ({
   lab,
   page,
 }) => {
@@ -193,11 +195,12 @@ test('presentation: the handout prints the six steps, each with its recorded cha
   ); // the landscapes step has two panels
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   fs.writeFileSync(path.join(ARTIFACTS, 'handout.pdf'), pdf);
-  expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length, 'pages in the PDF').toBe(1);
-  // The print layout as a picture, to look at (A4 at 96 dpi).
+  // The print layout as a picture, to look at (A4 less the 10 mm margins, at 96 dpi), also when the
+  // page count below fails.
   await page.emulateMedia({ media: 'print' });
-  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.setViewportSize({ width: 718, height: 1047 });
   await page.screenshot({ path: path.join(ARTIFACTS, 'handout-print.png'), fullPage: true });
+  expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length, 'pages in the PDF').toBe(1);
   for (const text of await items.evaluateAll((lis) => lis.map((li) => li.querySelector('p')?.textContent ?? ''))) {
     expect(text).toMatch(
       /^[^.]+\. Recorded on \d{4}-\d{2}-\d{2} \(wasm, seed \d+\), test accuracy after \d+ epochs: .+\.$/,

@@ -136,7 +136,7 @@ export function lessonSteps(dataset: LessonDataset = 'shapes'): LessonStep[] {
       base,
       'duality',
       "What SAM's weight perturbation does to the input",
-      'All three again: at every evaluation the page turns the first-layer part E of SAM’s weight perturbation into the input shift d with (W + E)x = W(x + d), and sets it beside the adversarial δ of the same image. Scroll to “What SAM’s weight perturbation does to the input” under the charts to see how much of E an input shift can express, and how close d comes to δ.',
+      'All three again: at every evaluation the page turns the first-layer part E of SAM’s weight perturbation into the input shift d with (W + E)x = W(x + d), and sets d beside the adversarial δ of the same image (the panel of this name, under the charts).',
       [SGD, SAM, at('at', 2)],
     ),
   ];

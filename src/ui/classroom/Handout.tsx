@@ -11,8 +11,8 @@ import { recordingSource } from './LessonStage';
 import { StepChart } from './StepChart';
 import { stepPanels } from './stepChartData';
 
-/** A chart's size on paper, in CSS px (96 per inch): two columns of an A4 page. */
-const CHART = { w: 330, h: 150 };
+/** A chart's size on paper, in CSS px (96 per inch): two columns of an A4 page, four rows for seven steps. */
+const CHART = { w: 330, h: 100 };
 
 function useRecordings(): Record<string, Recording> {
   const [recs, setRecs] = useState<Record<string, Recording>>({});
