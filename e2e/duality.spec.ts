@@ -29,14 +29,15 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
     const t0 = await at.page.evaluate(() => performance.now());
     await at.button('Train').click();
     const s = await at.until(
-      'three runs to end with their duality view (made at the end: the landscapes are not made at every evaluation)',
+      'three runs to end with a duality view per evaluation',
       (st) =>
-        st.runs.length === 3 && st.runs.every((r) => r.status === 'done' && st.landscapes[r.id]?.duality.length === 1),
+        st.runs.length === 3 &&
+        st.runs.every((r) => r.status === 'done' && st.landscapes[r.id]?.duality.length === r.evaluations),
       300_000,
     );
     await expect(at.region("what SAM's weight perturbation does to the input")).toHaveAttribute(
       'data-evaluations',
-      '1',
+      '3',
     );
     const scripts = await labScriptsSince(at.page, t0);
     return { lab: at, s, scripts, longest: Math.max(0, ...scripts.map(([, d]) => d)) };
@@ -52,8 +53,8 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
   for (const r of s.runs) {
     expect(
       s.landscapes[r.id].duality.map((d) => [d.trigger, d.values]),
-      `${r.id}: one duality view, at the end`,
-    ).toEqual([['end', { duality: 1 }]]);
+      `${r.id}: one duality view per evaluation`,
+    ).toEqual(Array(3).fill(['eval', { duality: 1 }]));
     expect(s.landscapes[r.id].slices, `${r.id}: no slices (landscape.when is never)`).toEqual([]);
   }
   const panel = lab.region("what SAM's weight perturbation does to the input");
@@ -81,15 +82,17 @@ test("duality: SAM's implied d beside PGD's and AT's delta for the default prese
     }),
   );
   expect(inked.filter(Boolean).length, `the cells are drawn: ${inked.join(',')}`).toBeGreaterThanOrEqual(12);
-  // One evaluation shown: no trend over training to draw (it needs two).
-  await expect(panel.getByTestId('duality-chart')).toHaveCount(0);
+  await expect(panel.getByTestId('duality-chart'), 'cos(d, delta) and ||d|| over training').toHaveCount(2);
+  await expect(panel.getByTestId('duality-chart').first()).toHaveAttribute('data-points', '3');
   await lab.shot('duality-panel');
-  // The export names the evaluation shown.
+  // The slider goes back to the step-0 evaluation; the export names it.
+  await panel.getByRole('slider').fill('0');
+  await expect(panel.getByRole('status')).toHaveText(/^0\.00/);
   const [file] = await Promise.all([
     lab.page.waitForEvent('download'),
     panel.getByRole('button', { name: 'SVG', exact: true }).click(),
   ]);
-  expect(file.suggestedFilename()).toMatch(/^duality-grid-epoch-\d+\.\d\d\.svg$/);
+  expect(file.suggestedFilename()).toBe('duality-grid-epoch-0.00.svg');
   const listed = scripts.map(([t, d, by]) => `${t}+${d} ${by}`).join(', ') || 'none';
   console.log(
     `the lab's longest script from the Train click to the panel: ${longest} ms; long frames' scripts: ${listed}`,

@@ -16,7 +16,14 @@ import { readShareLink, type LinkContents } from './state/shareLink';
 import { installTestHook } from './state/testHook';
 import { defaultParallelism } from './state/uiSlice';
 import { syncHashWithSpec } from './state/urlSync';
-import { createClassroomWorker, createImportWorker, createProbeWorker, createRunWorker } from './state/workerFactory';
+import { workerExperimentDb } from './state/experimentDb';
+import {
+  createClassroomWorker,
+  createDbWorker,
+  createImportWorker,
+  createProbeWorker,
+  createRunWorker,
+} from './state/workerFactory';
 import { App } from './ui/App';
 import { ArchiveProvider } from './ui/history/archiveContext';
 import { LabContext } from './ui/labContext';
@@ -70,7 +77,7 @@ const classroom = createClassroomController(createClassroomWorker);
 if (params.get('e2e') === '1') installTestHook(store);
 syncHashWithSpec(store, window);
 const archive = startArchive(store, link, {
-  indexedDB: globalThis.indexedDB,
+  openDb: globalThis.indexedDB ? (timeoutMs) => workerExperimentDb(createDbWorker(), undefined, timeoutMs) : undefined,
   sessionStorage: globalThis.sessionStorage,
   locks: navigator.locks,
   onPageHide: (callback) => addEventListener('pagehide', callback),

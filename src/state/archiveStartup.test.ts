@@ -53,7 +53,7 @@ describe('opening the history store', () => {
     const started = startArchive(
       store,
       { spec: results.spec, found: true, results, message: null },
-      { indexedDB: stuckFactory(), sessionStorage: undefined, openTimeoutMs: 5000 },
+      { openDb: (ms) => openExperimentDb(stuckFactory(), 'x', ms), sessionStorage: undefined, openTimeoutMs: 5000 },
     );
     await vi.advanceTimersByTimeAsync(5000);
     expect(await started).toBeUndefined();

@@ -3,7 +3,7 @@
 // a new tab starts clean and finds past experiments in the history list).
 import type { LifecycleAnnouncements } from '../core/run/lifecycle';
 import type { LabStore } from './labStore';
-import { openExperimentDb } from './experimentDb';
+import type { ExperimentDb } from './experimentDb';
 import { experimentLocks } from './experimentLocks';
 import { attachPersistence, type Persistence } from './persistence';
 import type { LinkContents } from './shareLink';
@@ -12,7 +12,8 @@ import { showUnsavedResults } from './unsavedResults';
 const SHOWN_KEY = 'duality-lab.shown-experiment';
 
 export interface ArchiveEnv {
-  indexedDB: IDBFactory | undefined;
+  /** Opens the history database (in its worker, in the page); undefined where the browser has no IndexedDB. */
+  openDb: ((timeoutMs?: number) => Promise<ExperimentDb>) | undefined;
   sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   /** The browser's Web Locks (navigator.locks): tell the experiments of open tabs from those of closed ones. */
   locks?: Pick<LockManager, 'request' | 'query'>;
@@ -38,11 +39,11 @@ export async function startArchive(
     if (link.results) showUnsavedResults(store, link.results);
     return undefined;
   };
-  if (!env.indexedDB)
+  if (!env.openDb)
     return without('This browser keeps no history here (IndexedDB is unavailable): export your results to keep them.');
   let persistence: Persistence;
   try {
-    persistence = attachPersistence(store, await openExperimentDb(env.indexedDB, undefined, env.openTimeoutMs), {
+    persistence = attachPersistence(store, await env.openDb(env.openTimeoutMs), {
       announcements: env.announcements,
       ...(env.locks ? { locks: experimentLocks(env.locks) } : {}),
     });

@@ -1,12 +1,13 @@
-// The saved experiments, in IndexedDB (raw API, no wrapper library). Two object stores:
-//   experiments  {id, name, createdAt, updatedAt, spec, runOrder, statuses}   keyed by id
-//   runs         {experimentId, id, view, extras}                             keyed by [experimentId, id]
-// A run record holds the whole RunView as the page had it (histories included) plus `extras`: the
-// run-level data other slices keep (landscapes...), see runData.ts. IndexedDB stores structured
-// clones, so typed arrays and nested objects are kept as they are.
+// The saved experiments as the page sees them: what a record holds, and the database in a worker
+// (worker/experimentStore.ts keeps it in IndexedDB; worker/dbWorker.ts, off the main thread). A run
+// record holds the whole RunView as the page had it (histories included) plus `extras`: the
+// run-level data other slices keep (landscapes...), see runData.ts.
 import type { ExperimentSpec } from '../core/spec';
 import type { RunStatus } from '../core/train/results';
+import type { DbMethod, DbReply, DbRequest } from '../worker/dbProtocol';
+import { OPEN_TIMEOUT_MS, openExperimentStore, type ExperimentStore } from '../worker/experimentStore';
 import type { RunView } from './runView';
+import type { WorkerClient } from './workerClient';
 
 export interface ExperimentRecord {
   id: string;
@@ -28,132 +29,97 @@ export interface RunRecord {
   extras: Record<string, unknown>;
 }
 
-export interface ExperimentDb {
-  putExperiment(record: ExperimentRecord): Promise<void>;
-  putRun(record: RunRecord): Promise<void>;
-  getExperiment(id: string): Promise<ExperimentRecord | undefined>;
-  /** Newest first. */
-  listExperiments(): Promise<ExperimentRecord[]>;
-  /** The experiment and its runs, in its run order; undefined when it is not (or no longer) saved. */
-  loadExperiment(id: string): Promise<{ experiment: ExperimentRecord; runs: RunRecord[] } | undefined>;
-  renameExperiment(id: string, name: string): Promise<void>;
-  deleteExperiment(id: string): Promise<void>;
-  close(): void;
-}
+export type ExperimentDb = ExperimentStore<ExperimentRecord, RunRecord>;
 
-const DB_VERSION = 1;
-const EXPERIMENTS = 'experiments';
-const RUNS = 'runs';
+/** The database on this thread (tests, Node); the page uses workerExperimentDb. */
+export const openExperimentDb = (factory: IDBFactory, name?: string, timeoutMs?: number): Promise<ExperimentDb> =>
+  openExperimentStore<ExperimentRecord, RunRecord>(factory, name, timeoutMs);
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
+export type DbWorker = WorkerClient<DbRequest, DbReply>;
 
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
-/** How long an open may take: a browser may never answer (a blocked upgrade, a stuck profile). */
-export const OPEN_TIMEOUT_MS = 5000;
+/** A request before it is given its id. */
+type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /**
- * Opens the database, or fails with the reason: an error, another tab blocking the upgrade, or no
- * answer within `timeoutMs` (a late answer is then closed at once).
+ * The database in its worker: each method posts its call and resolves with the worker's answer.
+ * Opening fails with the worker's reason (IndexedDB blocked, or not answering), and every call
+ * waiting or made later fails once the worker itself fails. close() ends the worker.
  */
-function openDb(factory: IDBFactory, name: string, timeoutMs: number): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const timer = setTimeout(
-      () =>
-        settle(() =>
-          reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`)),
-        ),
-      timeoutMs,
-    );
-    const open = factory.open(name, DB_VERSION);
-    open.onupgradeneeded = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains(EXPERIMENTS)) db.createObjectStore(EXPERIMENTS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(RUNS))
-        db.createObjectStore(RUNS, { keyPath: ['experimentId', 'id'] }).createIndex('experimentId', 'experimentId');
-    };
-    open.onblocked = () =>
-      settle(() =>
-        reject(new Error('another tab of the lab holds an older version of the history open: close it and reload')),
-      );
-    open.onerror = () => settle(() => reject(open.error ?? new Error('IndexedDB open failed')));
-    open.onsuccess = () => {
-      if (settled) open.result.close();
-      else settle(() => resolve(open.result));
-    };
-  });
-}
-
-export async function openExperimentDb(
-  factory: IDBFactory,
-  name = 'duality-lab',
+export async function workerExperimentDb(
+  worker: DbWorker,
+  name?: string,
   timeoutMs = OPEN_TIMEOUT_MS,
 ): Promise<ExperimentDb> {
-  const db = await openDb(factory, name, timeoutMs);
-  // Another tab opening a newer version of the database: let it, this tab's writes then fail loudly.
-  db.onversionchange = () => db.close();
-
-  const write = async (stores: string[], work: (tx: IDBTransaction) => void) => {
-    const tx = db.transaction(stores, 'readwrite');
-    work(tx);
-    await done(tx);
+  let nextId = 0;
+  let failed: string | undefined;
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(e: Error): void }>();
+  worker.addEventListener('message', ({ data }) => {
+    const w = waiting.get(data.id);
+    if (!w) return;
+    waiting.delete(data.id);
+    if (data.ok) w.resolve(data.value);
+    else w.reject(new Error(data.message));
+  });
+  worker.addEventListener('error', (event) => {
+    event.preventDefault?.();
+    failed = `the history database's worker failed${event.message ? `: ${event.message}` : ''}`;
+    for (const w of waiting.values()) w.reject(new Error(failed));
+    waiting.clear();
+  });
+  const ask = (request: Unsent<DbRequest>) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (failed !== undefined) return reject(new Error(failed));
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id } as DbRequest);
+    });
+  const call =
+    <T>(method: DbMethod) =>
+    (...args: unknown[]) =>
+      ask({ type: 'call', method, args }) as Promise<T>;
+  // The worker's own open gives up after timeoutMs; this one also covers a worker that never starts.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`)),
+      timeoutMs + 1000,
+    );
+  });
+  try {
+    await Promise.race([ask({ type: 'open', name, timeoutMs }), late]);
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  /** Per run (experimentId/id), the extras last sent: a part that is the same object is not cloned again. */
+  const sent = new Map<string, Record<string, unknown>>();
+  const putRun = (record: RunRecord) => {
+    const key = `${record.experimentId}/${record.id}`;
+    const last = sent.get(key);
+    const kept = last ? Object.keys(record.extras).filter((k) => record.extras[k] === last[k]) : [];
+    sent.set(key, record.extras);
+    const extras = Object.fromEntries(Object.entries(record.extras).filter(([k]) => !kept.includes(k)));
+    return (ask({ type: 'call', method: 'putRun', args: [{ ...record, extras }, kept] }) as Promise<void>).catch(
+      (e: unknown) => {
+        sent.delete(key); // not written: the next save sends everything
+        throw e;
+      },
+    );
   };
-
+  const deleteExperiment = (id: string) => {
+    for (const key of sent.keys()) if (key.startsWith(`${id}/`)) sent.delete(key);
+    return call<void>('deleteExperiment')(id);
+  };
   return {
-    putExperiment: (record) => write([EXPERIMENTS], (tx) => tx.objectStore(EXPERIMENTS).put(record)),
-    putRun: (record) => write([RUNS], (tx) => tx.objectStore(RUNS).put(record)),
-    async getExperiment(id) {
-      return (await request(db.transaction(EXPERIMENTS).objectStore(EXPERIMENTS).get(id))) as
-        ExperimentRecord | undefined;
-    },
-    async listExperiments() {
-      const all = (await request(db.transaction(EXPERIMENTS).objectStore(EXPERIMENTS).getAll())) as ExperimentRecord[];
-      return all.sort((a, b) => b.updatedAt - a.updatedAt);
-    },
-    async loadExperiment(id) {
-      const tx = db.transaction([EXPERIMENTS, RUNS]);
-      const experiment = (await request(tx.objectStore(EXPERIMENTS).get(id))) as ExperimentRecord | undefined;
-      if (!experiment) return undefined;
-      const runs = (await request(tx.objectStore(RUNS).index('experimentId').getAll(id))) as RunRecord[];
-      const order = new Map(experiment.runOrder.map((r, i) => [r, i]));
-      return {
-        experiment,
-        runs: runs.filter((r) => order.has(r.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!),
-      };
-    },
-    async renameExperiment(id, name) {
-      await write([EXPERIMENTS], (tx) => {
-        const store = tx.objectStore(EXPERIMENTS);
-        const get = store.get(id);
-        get.onsuccess = () => {
-          if (get.result) store.put({ ...get.result, name });
-        };
-      });
-    },
-    async deleteExperiment(id) {
-      await write([EXPERIMENTS, RUNS], (tx) => {
-        tx.objectStore(EXPERIMENTS).delete(id);
-        tx.objectStore(RUNS).delete(IDBKeyRange.bound([id], [id, []]));
-      });
-    },
-    close: () => db.close(),
+    putExperiment: call('putExperiment'),
+    putRun,
+    getExperiment: call('getExperiment'),
+    listExperiments: call('listExperiments'),
+    loadExperiment: call('loadExperiment'),
+    renameExperiment: call('renameExperiment'),
+    deleteExperiment,
+    close: () => worker.terminate(),
   };
 }

@@ -1,6 +1,7 @@
 // The browser's workers: module workers that Vite bundles from these static URLs, each seen by the
 // page as a WorkerClient (workerClient.ts) typed by its protocol.
 import type { ClassroomReply, ClassroomRequest } from '../worker/classroomProtocol';
+import type { DbReply, DbRequest } from '../worker/dbProtocol';
 import type { ImportReply, ImportRequest } from '../worker/importProtocol';
 import type { FromProbe, ProbeRequest } from '../worker/probeProtocol';
 import type { FromWorker, ToWorker } from '../worker/protocol';
@@ -29,4 +30,10 @@ export function createClassroomWorker(): WorkerClient<ClassroomRequest, Classroo
   return new Worker(new URL('../worker/classroomWorker.ts', import.meta.url), {
     type: 'module',
   }) as unknown as WorkerClient<ClassroomRequest, ClassroomReply>;
+}
+
+export function createDbWorker(): WorkerClient<DbRequest, DbReply> {
+  return new Worker(new URL('../worker/dbWorker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as WorkerClient<DbRequest, DbReply>;
 }

@@ -284,12 +284,11 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       let imagesPerSec = 0;
       let lastAlive = now();
       const initialPoint = sharedStart?.backend === backend ? sharedStart.point : undefined;
-      // The duality view (core/duality) follows every evaluation only when the landscapes do: made at
-      // every evaluation by default, its records cost the page 100-240 ms tasks (saves and redraws
-      // per record; e2e long-task check). Otherwise it is made once, at the end.
-      const dualityEachEval = spec.landscape.when === 'every-eval' && t.model.inputConv !== undefined;
+      // The duality view (core/duality) at every evaluation, whatever landscape.when says: it is cheap
+      // (one gradient and a CGLS solve on four images). Only models with an input conv have one.
+      const withDuality = t.model.inputConv !== undefined;
       // A step-0 point from another run skips this run's own evaluation, not its duality view.
-      if (initialPoint && dualityEachEval) jobs?.enqueue(`duality-${initialPoint.step}`, ['duality'], 'eval');
+      if (initialPoint && withDuality) jobs?.enqueue(`duality-${initialPoint.step}`, ['duality'], 'eval');
       const result = await runTrainer(t, {
         initialPoint,
         onStep(record) {
@@ -317,7 +316,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
           mark = now();
           post({ type: 'metrics', runId: id, point });
           if (spec.landscape.when === 'every-eval') jobs?.enqueue(`eval-${point.step}`, LANDSCAPE_KINDS, 'eval');
-          if (dualityEachEval) jobs?.enqueue(`duality-${point.step}`, ['duality'], 'eval');
+          if (withDuality) jobs?.enqueue(`duality-${point.step}`, ['duality'], 'eval');
         },
         async checkpoint() {
           await yieldToEvents();
@@ -332,8 +331,6 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       finish(id, result);
       move('finish'); // the model is kept for landscapes and weights
       if (result.status === 'done' && spec.landscape.when === 'end') jobs?.enqueue('end', LANDSCAPE_KINDS, 'end');
-      if (result.status === 'done' && t.model.inputConv && !dualityEachEval)
-        jobs?.enqueue('duality-end', ['duality'], 'end');
       await jobs?.drain();
     } finally {
       if (phase !== 'ended') {

@@ -8,7 +8,7 @@ import type { DualityResult } from '../../core/landscape/results';
 import { runLabel } from '../../state/runLabel';
 import { selectTrainedSpec } from '../../state/selectors';
 import { downloadBlob } from '../export/download';
-import { useLab } from '../labContext';
+import { useLab, useLabDeferred } from '../labContext';
 import { gridPng, gridSvg, type GridFigure } from './dualityExport';
 import { dualityRows, imageCosine, mapRgba } from './dualityPixels';
 import { dualityHistory, dualityRoles, type DualityStamp } from './landscapeViews';
@@ -29,8 +29,13 @@ function PixelCanvas({
   label: string;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  // Each cell is drawn in a task of its own: a grid's sixteen canvases made and filled in one
+  // effect pass took the page's main thread over 50 ms (2-D contexts are made on the first draw).
   useEffect(() => {
-    ref.current?.getContext('2d')?.putImageData(new ImageData(rgba, width, height), 0, 0);
+    const timer = setTimeout(() =>
+      ref.current?.getContext('2d')?.putImageData(new ImageData(rgba, width, height), 0, 0),
+    );
+    return () => clearTimeout(timer);
   }, [rgba, width, height]);
   return (
     <canvas
@@ -120,8 +125,19 @@ function MiniChart({ title, points, at }: { title: string; points: { epoch: numb
   );
 }
 
-const Grid = memo(function Grid({ sam, at, headers }: { sam: DualityResult; at?: DualityResult; headers: string[] }) {
-  const rows = useMemo(() => dualityRows(sam, at), [sam, at]);
+const Grid = memo(function Grid({ sam, at, headerKey }: { sam: DualityResult; at?: DualityResult; headerKey: string }) {
+  const headers = headerKey.split('\n');
+  // The pixels once per result shown: the panel renders again at every landscape message.
+  const rows = useMemo(
+    () =>
+      dualityRows(sam, at).map((row) => ({
+        image: row.image,
+        maps: [row.maps.d, row.maps.delta, ...(row.maps.atDelta ? [row.maps.atDelta] : [])].map((m) =>
+          mapRgba(m, row.scale),
+        ),
+      })),
+    [sam, at],
+  );
   const [h, w] = sam.shape;
   return (
     <div
@@ -142,20 +158,14 @@ const Grid = memo(function Grid({ sam, at, headers }: { sam: DualityResult; at?:
       ))}
       {rows.map((row, i) => {
         const lines = cellLines(sam, at, i);
-        const maps = [row.maps.d, row.maps.delta, ...(row.maps.atDelta ? [row.maps.atDelta] : [])];
         return [
           <div key={`${i}-x`}>
             <PixelCanvas rgba={row.image} width={w} height={h} label={`image ${i + 1}`} />
             <div>{lines[0][0]}</div>
           </div>,
-          ...maps.map((m, j) => (
+          ...row.maps.map((rgba, j) => (
             <div key={`${i}-${j}`} className="duality-numbers" data-testid="duality-numbers">
-              <PixelCanvas
-                rgba={mapRgba(m, row.scale)}
-                width={w}
-                height={h}
-                label={`${headers[j + 1]}, image ${i + 1}`}
-              />
+              <PixelCanvas rgba={rgba} width={w} height={h} label={`${headers[j + 1]}, image ${i + 1}`} />
               {lines[j + 1].map((t) => (
                 <div key={t}>{t}</div>
               ))}
@@ -186,7 +196,8 @@ function figure(sam: DualityResult, at: DualityResult | undefined, headers: stri
 
 export function DualityPanel() {
   const spec = useLab(selectTrainedSpec);
-  const all = useLab((s) => s.landscapes);
+  // Deferred, as every large view (state/messageBuffer.ts): landscape messages arrive at every evaluation.
+  const all = useLabDeferred((s) => s.landscapes);
   const roles = useMemo(() => dualityRoles(spec?.runs ?? []), [spec]);
   const samHistory = useMemo(() => dualityHistory(all, roles.sam?.id), [all, roles]);
   const atHistory = useMemo(() => dualityHistory(all, roles.at?.id), [all, roles]);
@@ -216,6 +227,8 @@ export function DualityPanel() {
     `PGD δ, same model (${atk(sam)})`,
     ...(atShown && roles.at ? [`${runLabel(roles.at)}: its δ (${atk(atShown.result)})`] : []),
   ];
+  // Grid is memo'd: the same headers as one string, so a render with the same result draws nothing again.
+  const headerKey = headers.join('\n');
   const title = `What SAM's weight perturbation does to the input — epoch ${shown.epoch.toFixed(2)}`;
   const save = async (kind: 'png' | 'svg') => {
     const fig = figure(sam, atShown?.result, headers, title);
@@ -263,7 +276,7 @@ export function DualityPanel() {
           </output>
         </label>
       )}
-      <Grid sam={sam} at={atShown?.result} headers={headers} />
+      <Grid sam={sam} at={atShown?.result} headerKey={headerKey} />
       <div style={{ display: 'flex', gap: 8, margin: '8px 0' }}>
         <button type="button" className="small" onClick={() => void save('png')}>
           PNG

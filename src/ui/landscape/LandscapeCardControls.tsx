@@ -5,7 +5,7 @@
 import { memo, useId, useMemo } from 'react';
 import { estimateLandscapeCost, LANDSCAPE_KINDS, sharpnessRho } from '../../core/landscape/request';
 import type { RunStatus } from '../../core/train/results';
-import { EMPTY_RUN_LANDSCAPES, passes, sliceRecords } from '../../state/landscapeSlice';
+import { EMPTY_RUN_LANDSCAPES, isDualityRecord, passes, sliceRecords } from '../../state/landscapeSlice';
 import { WEIGHTS_GONE_REASON } from '../../state/runsSlice';
 import { selectTrainedSpec, selectWeightsGone } from '../../state/selectors';
 import { useLab, useLabContext } from '../labContext';
@@ -35,7 +35,8 @@ export const LandscapeCardControls = memo(function LandscapeCardControls({
   }, [spec, id]);
   const slices = useMemo(() => sliceRecords(rec.slices), [rec.slices]);
   if (!spec || estimate === undefined) return null;
-  const current = rec.current;
+  // The duality view of each evaluation (core/duality) is not a landscape the user asked for: not shown as one.
+  const current = rec.current && !isDualityRecord(rec.current) ? rec.current : undefined;
   const last = slices.at(-1);
   const busy = current !== undefined || rec.queued.length > 0;
   return (

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { runLabel } from '../../state/runLabel';
 import { selectTrainedSpec } from '../../state/selectors';
-import { useLab } from '../labContext';
+import { useLab, useLabDeferred } from '../labContext';
 import { runColor } from '../palette';
 import { DualityPanel } from './DualityPanel';
 import { LandscapePanel } from './LandscapePanel';
@@ -14,7 +14,8 @@ import { SharpnessCurves } from './SharpnessCurves';
 
 export function LandscapeSection() {
   const spec = useLab(selectTrainedSpec);
-  const all = useLab((s) => s.landscapes);
+  // Deferred, as every large view (state/messageBuffer.ts): landscape messages arrive at every evaluation.
+  const all = useLabDeferred((s) => s.landscapes);
   /** Index into the stamps; undefined follows the latest (and the landscape in progress). */
   const [pinned, setPinned] = useState<number | undefined>(undefined);
   const runs = useMemo<RunInfo[]>(

@@ -40,13 +40,29 @@ export function symmetricScale(maps: Float32Array[]): number {
   return m;
 }
 
-/** RGBA of a map on the diverging scale [-scale, scale] (all white when scale is 0). */
+/** The diverging map at LEVELS + 1 steps over [-1, 1] (0 on the middle one), looked up per pixel. */
+const LEVELS = 512;
+const TABLE = (() => {
+  const t = new Uint8ClampedArray((LEVELS + 1) * 3);
+  for (let i = 0; i <= LEVELS; i++) t.set(diverging((2 * i) / LEVELS - 1), 3 * i);
+  return t;
+})();
+
+/**
+ * RGBA of a map on the diverging scale [-scale, scale] (all white when scale is 0; a non-finite
+ * value white too). A table lookup, no allocation per pixel: a grid of twelve maps is drawn again
+ * at every evaluation.
+ */
 export function mapRgba(map: Float32Array, scale: number): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(map.length * 4);
-  map.forEach((v, p) => {
-    const [r, g, b] = diverging(scale > 0 ? v / scale : 0);
-    out.set([r, g, b, 255], 4 * p);
-  });
+  for (let p = 0; p < map.length; p++) {
+    const t = scale > 0 ? map[p] / scale : 0;
+    const i = 3 * Math.round(((Number.isFinite(t) ? Math.max(-1, Math.min(1, t)) : 0) + 1) * (LEVELS / 2));
+    out[4 * p] = TABLE[i];
+    out[4 * p + 1] = TABLE[i + 1];
+    out[4 * p + 2] = TABLE[i + 2];
+    out[4 * p + 3] = 255;
+  }
   return out;
 }
 
