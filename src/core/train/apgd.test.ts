@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
 import { attackKey, type AttackSpec, type Norm } from '../spec';
 import { apgdCheckpoints } from './apgd';
 import { autoAttackAccuracy } from './autoAttack';
 import { evaluateModel } from './evaluate';
-import { blobSplit, tinySpec } from './testFixtures';
-import { createTrainer, runTrainer, type Trainer } from './trainer';
+import { blobSplit, trainedMlpInSuite } from './testFixtures';
 
 describe('APGD checkpoints', () => {
   it("are the paper's: w_j = ceil(p_j N), p = 0.22, 0.41, 0.57, 0.70, 0.80, 0.87, 0.93, 0.99 for N = 100 (0-based: the step before)", () => {
@@ -24,20 +22,10 @@ describe('APGD checkpoints', () => {
 describe('APGD cascade on a trained model', () => {
   // 4 classes (the targeted DLR loss needs 4), noisy blobs: a trained MLP that small attacks hurt.
   const data = blobSplit('image', 96, 60, 4, 0.3);
-  let trained: Trainer;
-  beforeAll(async () => {
-    await useBackend('wasm');
-    trained = createTrainer(
-      tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3, testSize: 60 }),
-      'sgd',
-      data,
-    );
-    await runTrainer(trained);
-  });
-  afterAll(() => trained.dispose());
+  const trained = trainedMlpInSuite(data);
 
   const apgd = (norm: Norm, eps: number, seed = 3) =>
-    autoAttackAccuracy(trained.model, data.test, {
+    autoAttackAccuracy(trained().model, data.test, {
       norm,
       eps,
       steps: 20,
@@ -54,7 +42,7 @@ describe('APGD cascade on a trained model', () => {
     for (const eps of epss) {
       const a: AttackSpec = { norm, eps };
       const pgd10 = (
-        await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps: 10, batchSize: 16, seed: 5 })
+        await evaluateModel(trained().model, data.test, { attacks: [a], pgdSteps: 10, batchSize: 16, seed: 5 })
       ).robust[attackKey(a)];
       const strong = await apgd(norm, eps);
       expect(strong).toBeLessThanOrEqual(pgd10);
@@ -63,8 +51,9 @@ describe('APGD cascade on a trained model', () => {
   });
 
   it('equals clean accuracy at eps 0 and is repeatable with a seed', async () => {
-    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 1, batchSize: 16, seed: 5 }))
-      .cleanAcc;
+    const clean = (
+      await evaluateModel(trained().model, data.test, { attacks: [], pgdSteps: 1, batchSize: 16, seed: 5 })
+    ).cleanAcc;
     expect(await apgd('linf', 0)).toBe(clean);
     expect(await apgd('linf', 0.05, 11)).toBe(await apgd('linf', 0.05, 11));
   });

@@ -7,8 +7,8 @@ import { Rng } from '../rng';
 import type { Norm } from '../spec';
 import { pgd, randomStart } from './attack';
 import { countCorrect, crossEntropy, disposeBatch, toDeviceBatch, type DeviceBatch } from './objective';
-import { blobs, blobSplit, tinySpec } from './testFixtures';
-import { createTrainer, runTrainer, type Trainer } from './trainer';
+import { blobs, blobSplit, trainedMlp } from './testFixtures';
+import type { Trainer } from './trainer';
 
 describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
   let model: Model;
@@ -118,12 +118,7 @@ describe('PGD on a saturated softmax', () => {
   let trained: Trainer;
   beforeAll(async () => {
     await useBackend('wasm');
-    trained = createTrainer(
-      tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3 }),
-      'sgd',
-      blobSplit('image', 96, 48, 4, 0.3),
-    );
-    await runTrainer(trained);
+    trained = await trainedMlp(blobSplit('image', 96, 48, 4, 0.3));
     const last = trained.model.params.filter((p) => p.kind === 'dense' || p.kind === 'bias').slice(-2);
     for (const p of last) p.variable.assign(tf.tidy(() => tf.mul(p.variable, 400)));
   });

@@ -1,33 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
 import { attackKey, type AttackSpec, type Norm } from '../spec';
 import { pgd } from './attack';
 import { evalSubset, evaluateModel } from './evaluate';
 import { disposeBatch, toDeviceBatch } from './objective';
-import { blobSplit, tinySpec } from './testFixtures';
-import { createTrainer, runTrainer, type Trainer } from './trainer';
+import { blobSplit, trainedMlpInSuite } from './testFixtures';
 
 describe('evaluation', () => {
   // 4 classes, noisier blobs: a trained MLP that small attacks can already hurt.
   const data = blobSplit('image', 96, 60, 4, 0.3);
-  let trained: Trainer;
-  beforeAll(async () => {
-    await useBackend('wasm');
-    trained = createTrainer(
-      tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 3, testSize: 60 }),
-      'sgd',
-      data,
-    );
-    await runTrainer(trained);
-  });
-  afterAll(() => trained.dispose());
+  const trained = trainedMlpInSuite(data);
 
   /** Robust accuracy of one attack alone, so every call starts from the same seeded starts. */
   const robust = async (norm: Norm, eps: number, pgdSteps: number) => {
     const a: AttackSpec = { norm, eps };
-    const s = await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps, batchSize: 16, seed: 5 });
+    const s = await evaluateModel(trained().model, data.test, { attacks: [a], pgdSteps, batchSize: 16, seed: 5 });
     return { clean: s.cleanAcc, robust: s.robust[attackKey(a)] };
   };
 
@@ -58,14 +46,14 @@ describe('evaluation', () => {
 
   it('counts only real rows of a padded last batch, repeats exactly, leaks nothing', async () => {
     const o = { attacks: [{ norm: 'linf', eps: 0.05 } as AttackSpec], pgdSteps: 2, seed: 5 };
-    const whole = await evaluateModel(trained.model, data.test, { ...o, batchSize: 60 });
+    const whole = await evaluateModel(trained().model, data.test, { ...o, batchSize: 60 });
     const before = tf.memory().numTensors;
     // 60 = 3 x 16 + 12: the last batch is padded with 4 zero rows.
-    const padded = await evaluateModel(trained.model, data.test, { ...o, batchSize: 16 });
+    const padded = await evaluateModel(trained().model, data.test, { ...o, batchSize: 16 });
     expect(tf.memory().numTensors).toBe(before);
     expect(padded.cleanAcc).toBe(whole.cleanAcc);
     expect(padded.cleanLoss).toBeCloseTo(whole.cleanLoss, 5);
-    expect(await evaluateModel(trained.model, data.test, { ...o, batchSize: 16 })).toEqual(padded);
+    expect(await evaluateModel(trained().model, data.test, { ...o, batchSize: 16 })).toEqual(padded);
   });
 
   it('takes a fixed seeded stratified subset of the test set', () => {
@@ -86,7 +74,7 @@ describe('evaluation', () => {
   const byHand = async (a: AttackSpec, steps: number, stepSize: number, seed = 5) => {
     const set = data.test;
     const batch = toDeviceBatch(set.x, Int32Array.from(set.y), set.shape, set.numClasses);
-    const xAdv = pgd(trained.model, batch.x, batch.oneHot, {
+    const xAdv = pgd(trained().model, batch.x, batch.oneHot, {
       ...a,
       stepSize,
       steps,
@@ -95,7 +83,7 @@ describe('evaluation', () => {
       rng: new Rng(seed).derive('eval-attack'),
     });
     const correct = tf.tidy(() =>
-      tf.sum(tf.cast(tf.equal(tf.argMax(trained.model.forward(xAdv, 'eval'), -1), batch.labels), 'float32')),
+      tf.sum(tf.cast(tf.equal(tf.argMax(trained().model.forward(xAdv, 'eval'), -1), batch.labels), 'float32')),
     );
     const count = (await correct.data())[0];
     tf.dispose([correct, xAdv]);
@@ -104,7 +92,7 @@ describe('evaluation', () => {
   };
   /** evaluateModel's robust accuracy, one batch of the whole test set. */
   const evaluated = async (a: AttackSpec, pgdSteps: number, seed = 5) =>
-    (await evaluateModel(trained.model, data.test, { attacks: [a], pgdSteps, batchSize: data.test.n, seed })).robust[
+    (await evaluateModel(trained().model, data.test, { attacks: [a], pgdSteps, batchSize: data.test.n, seed })).robust[
       attackKey(a)
     ];
 
@@ -116,8 +104,9 @@ describe('evaluation', () => {
     const got = await evaluated(a, 10);
     expect(got).toBe(await byHand(a, 10, a.eps / 4));
     // The attack does something here (a perfect or a useless attack would make the check empty).
-    const clean = (await evaluateModel(trained.model, data.test, { attacks: [], pgdSteps: 10, batchSize: 60, seed: 5 }))
-      .cleanAcc;
+    const clean = (
+      await evaluateModel(trained().model, data.test, { attacks: [], pgdSteps: 10, batchSize: 60, seed: 5 })
+    ).cleanAcc;
     expect(got).toBeLessThan(clean);
   });
 

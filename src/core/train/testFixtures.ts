@@ -1,8 +1,11 @@
 // Tiny datasets and specs for the training tests: Gaussian blobs as 8x8x3 images in [0, 1] or as
 // feature vectors, small enough that a test trains in well under a second per epoch.
+import { afterAll, beforeAll } from 'vitest';
+import { useBackend } from '../../../scripts/lib/nodeBackend';
 import type { Dataset, DatasetSplit } from '../data/dataset';
 import { Rng } from '../rng';
 import { DEFAULT_SPEC, type ExperimentSpec, type ModelSpec, type RunSpec } from '../spec';
+import { createTrainer, runTrainer, type Trainer } from './trainer';
 
 /**
  * `classes` blobs: class k has its own random centre, each example is the centre plus N(0, noise^2)
@@ -74,4 +77,32 @@ export function tinySpec(
   };
   spec.runs = runs;
   return spec;
+}
+
+/** A one-layer MLP, 16 wide, trained with SGD for three epochs on `data` (its whole test set evaluated). */
+export async function trainedMlp(data: DatasetSplit): Promise<Trainer> {
+  const spec = tinySpec({ name: 'mlp', width: 16, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], {
+    epochs: 3,
+    testSize: data.test.n,
+  });
+  const trainer = createTrainer(spec, 'sgd', data);
+  await runTrainer(trainer);
+  return trainer;
+}
+
+/**
+ * For a describe block: `trainedMlp(data)` on the wasm backend before its tests, disposed after
+ * them. The getter reads the trainer once the block's beforeAll has run.
+ */
+export function trainedMlpInSuite(data: DatasetSplit): () => Trainer {
+  let trained: Trainer | undefined;
+  beforeAll(async () => {
+    await useBackend('wasm');
+    trained = await trainedMlp(data);
+  });
+  afterAll(() => trained?.dispose());
+  return () => {
+    if (!trained) throw new Error('the suite has not trained its model yet');
+    return trained;
+  };
 }
