@@ -41,6 +41,26 @@ const atLinf = (id: string, eps: number, stepSize: number, steps: number): RunSp
   steps,
 });
 
+type EvalSpec = ExperimentSpec['eval'];
+
+// PGD-10 at the L-inf budgets `epss` (a cheaper check `during` training), then the default APGD.
+const linfEval = (epss: number[], at: Pick<EvalSpec, 'subsetSize' | 'every' | 'during'>): EvalSpec => ({
+  subsetSize: at.subsetSize,
+  pgdSteps: 10,
+  every: at.every,
+  during: at.during,
+  apgd: DEFAULT_SPEC.eval.apgd,
+  attacks: epss.map((eps) => ({ norm: 'linf', eps })),
+});
+
+// The paper's grid: SGD, SAM at rho 0.05, 0.1 and 0.2, then `at`, AT at L-inf 1, 2 and 8 of 255
+// with the PGD steps of the scale.
+const paperGrid = (at: RunSpec[]): RunSpec[] => [
+  { id: 'sgd', method: 'sgd' },
+  ...[0.05, 0.1, 0.2].map((rho): RunSpec => ({ id: `sam-${rho}`, method: 'sam', rho })),
+  ...at,
+];
+
 export const PRESETS: Preset[] = [
   {
     id: 'duality-two-minutes',
@@ -68,24 +88,17 @@ export const PRESETS: Preset[] = [
         dataset: { ...DEFAULT_SPEC.dataset, name: 'cifar10', trainSize: 5000, testSize: 1000 },
         model: { name: 'preact-resnet10', width: 16, depth: 1 },
         train: { ...DEFAULT_SPEC.train, epochs: 10, batchSize: 128, lr: 0.1, augment: true },
-        eval: {
+        eval: linfEval([1, 2, 4, 8].map(k255), {
           subsetSize: 1000,
-          pgdSteps: 10,
           every: 1,
           during: { subsetSize: 200, pgdSteps: 3 },
-          apgd: DEFAULT_SPEC.eval.apgd,
-          attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })),
-        },
+        }),
       },
-      [
-        { id: 'sgd', method: 'sgd' },
-        { id: 'sam-0.05', method: 'sam', rho: 0.05 },
-        { id: 'sam-0.1', method: 'sam', rho: 0.1 },
-        { id: 'sam-0.2', method: 'sam', rho: 0.2 },
+      paperGrid([
         atLinf('at-1', k255(1), k255(0.5), 3),
         atLinf('at-2', k255(2), k255(1), 3),
         atLinf('at-8', k255(8), k255(2), 5),
-      ],
+      ]),
     ),
   },
   {
@@ -114,14 +127,7 @@ export const PRESETS: Preset[] = [
         dataset: { ...DEFAULT_SPEC.dataset, name: 'fashion-mnist', trainSize: 5000, testSize: 1000 },
         model: { name: 'cnn', width: 32, depth: 2 },
         train: { ...DEFAULT_SPEC.train, epochs: 15, batchSize: 128, lr: 0.05 },
-        eval: {
-          subsetSize: 1000,
-          pgdSteps: 10,
-          every: 1,
-          during: { subsetSize: 200, pgdSteps: 3 },
-          apgd: DEFAULT_SPEC.eval.apgd,
-          attacks: [0.02, 0.05, 0.1].map((eps) => ({ norm: 'linf' as const, eps })),
-        },
+        eval: linfEval([0.02, 0.05, 0.1], { subsetSize: 1000, every: 1, during: { subsetSize: 200, pgdSteps: 3 } }),
       },
       [{ id: 'sgd', method: 'sgd' }, { id: 'sam', method: 'sam', rho: 0.1 }, atLinf('at', 0.05, 0.0125, 5)],
     ),
@@ -148,26 +154,19 @@ export const PRESETS: Preset[] = [
           schedule: 'piecewise',
           augment: true,
         },
-        eval: {
+        eval: linfEval([1, 2, 4, 8].map(k255), {
           subsetSize: 10_000,
-          pgdSteps: 10,
           every: 5,
           during: { subsetSize: 1000, pgdSteps: 10 },
-          apgd: DEFAULT_SPEC.eval.apgd,
-          attacks: [1, 2, 4, 8].map((k) => ({ norm: 'linf' as const, eps: k255(k) })),
-        },
+        }),
         landscape: { ...DEFAULT_SPEC.landscape, when: 'never' },
       },
-      [
-        { id: 'sgd', method: 'sgd' },
-        { id: 'sam-0.05', method: 'sam', rho: 0.05 },
-        { id: 'sam-0.1', method: 'sam', rho: 0.1 },
-        { id: 'sam-0.2', method: 'sam', rho: 0.2 },
-        // PGD-10 with step eps/4 in training (Madry et al., 2018).
+      // PGD-10 with step eps/4 in training (Madry et al., 2018).
+      paperGrid([
         atLinf('at-1', k255(1), k255(0.25), 10),
         atLinf('at-2', k255(2), k255(0.5), 10),
         atLinf('at-8', k255(8), k255(2), 10),
-      ],
+      ]),
     ),
   },
 ];
