@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, attackKey, type ExperimentSpec } from '../core/spec';
-import type { Results } from '../core/train/results';
+import { resultsOf } from '../core/train/resultFixtures';
 import { createLabStore } from './labStore';
 import { encodeResultsParam, readShareLink, RESULTS_LINK_MAX_CHARS, shareLinkHash } from './shareLink';
 import { deflateSync } from 'fflate';
@@ -10,13 +10,9 @@ import { syncHashWithSpec, type UrlWindow } from './urlSync';
 
 const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), seed: 42, runs: [{ id: 'sgd', method: 'sgd' }] };
 const key = attackKey(spec.eval.attacks[0]);
-const results = (points: number): Results => ({
-  spec,
-  backend: 'wasm',
-  runs: [
+const results = (points: number) =>
+  resultsOf(spec, [
     {
-      id: 'sgd',
-      method: 'sgd',
       status: 'done',
       msPerStep: 10.123456,
       history: Array.from({ length: points }, (_, i) => ({
@@ -28,8 +24,7 @@ const results = (points: number): Results => ({
         robust: { [key]: 0.05 },
       })),
     },
-  ],
-});
+  ]);
 
 function fakeWindow(hash: string): UrlWindow & { calls: string[] } {
   const calls: string[] = [];

@@ -14,7 +14,7 @@ import { readLandscapeResult } from '../core/landscape/readResult';
 import { sampleResults } from '../core/landscape/resultFixtures';
 import { formatIssues } from '../core/schema';
 import { DEFAULT_SPEC, parseSpec, validateSpec, type ExperimentSpec } from '../core/spec';
-import type { Results } from '../core/train/results';
+import { twoRunResults } from '../core/train/resultFixtures';
 import { specFromHash } from './hashSpec';
 import type { LabState } from './labStore';
 import { landscapePart } from './landscapePart';
@@ -104,24 +104,7 @@ const spec: ExperimentSpec = {
     { id: 'at', method: 'at', norm: 'linf', eps: 0.01, stepSize: 0.004, steps: 2 },
   ],
 };
-const attack = `linf:${spec.eval.attacks[0].eps}`;
-const results: Results = {
-  spec,
-  backend: 'wasm',
-  runs: [
-    {
-      id: 'sgd',
-      method: 'sgd',
-      status: 'done',
-      msPerStep: 3,
-      history: [
-        { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [attack]: 0.1 } },
-        { epoch: 1, step: 9, trainLoss: 0.5, trainAcc: 0.8, cleanAcc: 0.7, cleanLoss: 0.6, robust: { [attack]: 0.3 } },
-      ],
-    },
-    { id: 'at', method: 'at', status: 'interrupted', msPerStep: 5, history: [] },
-  ],
-};
+const results = twoRunResults(spec);
 const resultsJson = JSON.parse(resultsToJson(results)) as unknown;
 const savedView = {
   ...newRunView(spec.runs[0]),

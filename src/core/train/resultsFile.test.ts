@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, attackKey, type ExperimentSpec } from '../spec';
-import type { Results } from './results';
+import { twoRunResults } from './resultFixtures';
 import { parseResults, parseResultsText, resultsToCsv, resultsToJson } from './resultsFile';
 
 const spec: ExperimentSpec = {
@@ -12,23 +12,7 @@ const spec: ExperimentSpec = {
   ],
 };
 const key = attackKey(spec.eval.attacks[0]);
-const results: Results = {
-  spec,
-  backend: 'wasm',
-  runs: [
-    {
-      id: 'sgd',
-      method: 'sgd',
-      status: 'done',
-      msPerStep: 12.5,
-      history: [
-        { epoch: 0, step: 0, trainLoss: NaN, trainAcc: NaN, cleanAcc: 0.1, robust: { [key]: 0.05 } },
-        { epoch: 1, step: 8, trainLoss: 1.2, trainAcc: 0.6, cleanAcc: 0.7, cleanLoss: 0.9, robust: { [key]: 0.4 } },
-      ],
-    },
-    { id: 'sam', method: 'sam', status: 'interrupted', msPerStep: 20, history: [] },
-  ],
-};
+const results = twoRunResults(spec);
 
 describe('results file', () => {
   it('round-trips through JSON (NaN written as null and read back as NaN)', () => {
