@@ -3,25 +3,14 @@ import { dualityPoint } from '../core/duality/dualityPoint';
 import { sampleResults } from '../core/landscape/resultFixtures';
 import type { DualityResult } from '../core/landscape/results';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
-import type { LandscapeRecord } from './landscapeSlice';
 import { parseResults, resultsToJson } from '../core/train/resultsFile';
 import { resultsFromState } from './resultsFile';
 import { newRunView } from './runView';
+import { landscapeRecord } from './testFixtures';
 
 const spec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'sam', method: 'sam', rho: 0.05 }] };
 const duality = sampleResults().duality as DualityResult;
 const slices = sampleResults();
-const record = (step: number, results: LandscapeRecord['results']): LandscapeRecord => ({
-  requestId: `r${step}`,
-  trigger: 'eval',
-  kinds: results.map((r) => r.kind),
-  step,
-  epoch: step / 10,
-  estimate: { evals: 0, gradEvals: 1 },
-  results,
-  progress: 1,
-  ms: 5,
-});
 
 describe('the duality numbers in the results file', () => {
   const state = {
@@ -30,7 +19,11 @@ describe('the duality numbers in the results file', () => {
     runs: { sam: { ...newRunView(spec.runs[0]), status: 'done' as const } },
     landscapes: {
       sam: {
-        slices: [record(0, [duality]), record(10, [slices['weight-1d'], slices.sharpness]), record(10, [duality])],
+        slices: [
+          landscapeRecord(0, [duality]),
+          landscapeRecord(10, [slices['weight-1d'], slices.sharpness]),
+          landscapeRecord(10, [duality]),
+        ],
         queued: [],
       },
     },

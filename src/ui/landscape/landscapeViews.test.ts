@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { sampleResults } from '../../core/landscape/resultFixtures';
-import type { LandscapeResult } from '../../core/landscape/results';
-import type { LandscapeRecord, RunLandscapes } from '../../state/landscapeSlice';
+import type { RunLandscapes } from '../../state/landscapeSlice';
+import { landscapeRecord } from '../../state/testFixtures';
 import { dualityHistory, dualityRoles, landscapesAt, landscapeStamps } from './landscapeViews';
 
 const s = sampleResults();
-const record = (step: number, results: LandscapeResult[]): LandscapeRecord => ({
-  requestId: `r${step}-${results.length}`,
-  trigger: 'eval',
-  kinds: results.map((r) => r.kind),
-  step,
-  epoch: step / 10,
-  estimate: { evals: 0, gradEvals: 0 },
-  results,
-  progress: 1,
-  ms: 1,
-});
 
 describe('landscape views and the duality records', () => {
   const all: Record<string, RunLandscapes> = {
-    sam: { slices: [record(0, [s.duality]), record(10, [s['weight-1d']]), record(20, [s.duality])], queued: [] },
+    sam: {
+      slices: [
+        landscapeRecord(0, [s.duality]),
+        landscapeRecord(10, [s['weight-1d']]),
+        landscapeRecord(20, [s.duality]),
+      ],
+      queued: [],
+    },
   };
   const runs = [{ id: 'sam', name: 'SAM', color: '#000' }];
 
