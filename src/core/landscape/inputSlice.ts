@@ -14,10 +14,9 @@ import { pgd } from '../train/attack';
 import { crossEntropy, type DeviceBatch } from '../train/objective';
 import { linspace } from './axes';
 import { throwIfCancelled } from './cancel';
-import { estimateCost } from './cost';
 import { batchScores } from './evalBatch';
 import type { InputAdversary, InputSlice1d, InputSlice2d } from './results';
-import { gridRows, sweep, type SliceHooks } from './sweep';
+import { gridRows, sweep, unmeasured, type SliceHooks } from './sweep';
 
 export interface InputSliceOptions {
   /** Largest perturbation, pixel units (spec.landscape.inputEps). */
@@ -118,11 +117,7 @@ export async function inputSlice1d(
     lossRand: [],
     accAdv: [],
     accRand: [],
-    batchSize: batch.labels.shape[0],
-    estimate: estimateCost('input-1d', o),
-    evals: 0,
-    gradEvals: 0,
-    ms: 0,
+    ...unmeasured('input-1d', batch, o),
   };
   const scoreRow = (dirs: InputDirections, i: number) =>
     tf.concat([
@@ -154,11 +149,7 @@ export async function inputSlice2d(
     betas,
     loss: [],
     acc: [],
-    batchSize: batch.labels.shape[0],
-    estimate: estimateCost('input-2d', o),
-    evals: 0,
-    gradEvals: 0,
-    ms: 0,
+    ...unmeasured('input-2d', batch, o),
   };
   const scoreRow = (dirs: InputDirections, i: number) =>
     tf.stack(

@@ -3,13 +3,25 @@
 // so each forward sees its own point's weights or inputs), a cancellation check before each row,
 // and the result so far handed on after each row.
 import * as tf from '@tensorflow/tfjs';
+import type { DeviceBatch } from '../train/objective';
 import { throwIfCancelled, type CancelSignal } from './cancel';
+import { estimateCost, type CostParams } from './cost';
+import type { LandscapeKind } from './results';
 
 export interface SliceHooks<R> {
   /** Called with the result so far after each point (1-D) or row (2-D); valid during the call only (post or copy it). A promise it returns is awaited. */
   onPartial?: (partial: R) => unknown;
   signal?: CancelSignal;
 }
+
+/** A slice's measurements before its first row: the batch's size, `kind`'s estimated cost, nothing done yet. */
+export const unmeasured = (kind: LandscapeKind, batch: DeviceBatch, p: CostParams) => ({
+  batchSize: batch.labels.shape[0],
+  estimate: estimateCost(kind, p),
+  evals: 0,
+  gradEvals: 0,
+  ms: 0,
+});
 
 /**
  * Fills `out` row by row: `scoreRow(i)` (run inside tf.tidy) returns row i's scores, [loss, acc]

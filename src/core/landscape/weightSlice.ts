@@ -7,11 +7,10 @@ import type { Model } from '../model/model';
 import type { DeviceBatch } from '../train/objective';
 import { linspace } from './axes';
 import { throwIfCancelled } from './cancel';
-import { estimateCost } from './cost';
 import type { WeightDirection } from './directions';
 import { batchScores } from './evalBatch';
 import type { WeightSlice1d, WeightSlice2d } from './results';
-import { gridRows, sweep, type SliceHooks } from './sweep';
+import { gridRows, sweep, unmeasured, type SliceHooks } from './sweep';
 import { WeightOrigin } from './weightOrigin';
 
 export async function weightSlice1d(
@@ -28,11 +27,7 @@ export async function weightSlice1d(
     alphas,
     loss: [],
     acc: [],
-    batchSize: batch.labels.shape[0],
-    estimate: estimateCost('weight-1d', { points }),
-    evals: 0,
-    gradEvals: 0,
-    ms: 0,
+    ...unmeasured('weight-1d', batch, { points }),
   };
   const origin = new WeightOrigin(model.params.map((p) => p.variable));
   try {
@@ -67,11 +62,7 @@ export async function weightSlice2d(
     betas,
     loss: [],
     acc: [],
-    batchSize: batch.labels.shape[0],
-    estimate: estimateCost('weight-2d', { points }),
-    evals: 0,
-    gradEvals: 0,
-    ms: 0,
+    ...unmeasured('weight-2d', batch, { points }),
   };
   const origin = new WeightOrigin(model.params.map((p) => p.variable));
   try {
