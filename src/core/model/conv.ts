@@ -60,6 +60,12 @@ export function convGradientPlan(backend = tf.getBackend()): ConvGradientPlan {
 }
 
 type FilterShape = [number, number, number, number];
+/** dW of conv2d(x, w, stride, pad) from dy = dL/dy, given w's shape (the plan's `filter`). */
+type FilterGrad = (x: tf.Tensor4D, dy: tf.Tensor4D, wShape: FilterShape, stride: number, pad: number) => tf.Tensor4D;
+type Padding4 = [[number, number], [number, number], [number, number], [number, number]];
+/** NHWC padding: zeros before and after along the height `h` and the width `w`, none on N and C. */
+const hwPadding = (h: [number, number], w: [number, number]): Padding4 => [[0, 0], h, w, [0, 0]];
+
 interface ConvGradAttrs {
   strides: number | [number, number];
   pad: number | 'valid' | 'same' | unknown;
@@ -106,25 +112,11 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: numb
 }
 
 /** dW = P^T dy with P the kh*kw strided shifts of xpad side by side (im2col). */
-export function filterGradIm2col(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  wShape: FilterShape,
-  stride: number,
-  pad: number,
-): tf.Tensor4D {
-  return tf.tidy(() => {
+export const filterGradIm2col: FilterGrad = (x, dy, wShape, stride, pad) =>
+  tf.tidy(() => {
     const [kh, kw, cIn, cOut] = wShape;
     const [n, ho, wo] = dy.shape;
-    const xp: tf.Tensor4D =
-      pad > 0
-        ? tf.pad(x, [
-            [0, 0],
-            [pad, pad],
-            [pad, pad],
-            [0, 0],
-          ])
-        : x;
+    const xp: tf.Tensor4D = pad > 0 ? tf.pad(x, hwPadding([pad, pad], [pad, pad])) : x;
     const shifts: tf.Tensor4D[] = [];
     for (let a = 0; a < kh; a++) {
       for (let b = 0; b < kw; b++) {
@@ -141,32 +133,19 @@ export function filterGradIm2col(
     const patches = tf.reshape(shifts.length === 1 ? shifts[0] : tf.concat(shifts, 3), [rows, kh * kw * cIn]);
     return tf.reshape(tf.matMul(patches, tf.reshape(dy, [rows, cOut]), true, false), wShape);
   });
-}
 
 /** dW by a forward convolution with the batch as the contracted channel axis. */
-export function filterGradByConv(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  wShape: FilterShape,
-  stride: number,
-  pad: number,
-): tf.Tensor4D {
-  return tf.tidy(() => {
+export const filterGradByConv: FilterGrad = (x, dy, wShape, stride, pad) =>
+  tf.tidy(() => {
     const [kh, kw] = wShape;
     const xT = tf.transpose(x, [3, 1, 2, 0]); // [cIn, H, W, N]
     const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, cOut]
-    const padding: [[number, number], [number, number], [number, number], [number, number]] = [
-      [0, 0],
-      [pad, pad],
-      [pad, pad],
-      [0, 0],
-    ];
-    let g = tf.conv2d(xT, dyT, 1, pad > 0 ? padding : 'valid', 'NHWC', stride); // [cIn, >=kh, >=kw, cOut]
+    const padding = pad > 0 ? hwPadding([pad, pad], [pad, pad]) : 'valid';
+    let g = tf.conv2d(xT, dyT, 1, padding, 'NHWC', stride); // [cIn, >=kh, >=kw, cOut]
     // Stride 2 can leave the last padded row unused: one row more than kh, cropped.
     if (g.shape[1] !== kh || g.shape[2] !== kw) g = tf.slice(g, [0, 0, 0, 0], [-1, kh, kw, -1]);
     return tf.transpose(g, [1, 2, 0, 3]);
   });
-}
 
 /** dX as a forward conv of dy (dilated by the stride) with the rotated, channel-swapped kernel. */
 export function inputGradByConv(
@@ -189,12 +168,7 @@ export function inputGradByConv(
     if (after[0] < 0 || after[1] < 0) {
       d = tf.slice(d, [0, 0, 0, 0], [-1, d.shape[1] + Math.min(0, after[0]), d.shape[2] + Math.min(0, after[1]), -1]);
     }
-    const padding: [[number, number], [number, number], [number, number], [number, number]] = [
-      [0, 0],
-      [before[0], Math.max(0, after[0])],
-      [before[1], Math.max(0, after[1])],
-      [0, 0],
-    ];
+    const padding = hwPadding([before[0], Math.max(0, after[0])], [before[1], Math.max(0, after[1])]);
     return tf.conv2d(d, wRot, 1, padding);
   });
 }
