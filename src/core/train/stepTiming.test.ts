@@ -46,6 +46,8 @@ vi.mock('./trainer', async (importOriginal) => {
 
 const MLP: ModelSpec = { name: 'mlp', width: 8, depth: 1 };
 const simulated = () => watch.clock;
+/** Times an SGD run of the small MLP. */
+const timeMlp = (o: StepTimingOptions) => timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), o);
 
 function reset(cost: (n: number) => number = () => 0) {
   Object.assign(watch, { steps: 0, created: 0, disposed: 0, clock: 0, cost, failAt: -1, specs: [] });
@@ -58,7 +60,7 @@ describe('timeTrainingStep', () => {
   it('returns a positive, finite median on the real clock and disposes its trainer', async () => {
     reset();
     const o: StepTimingOptions = { minSteps: 3, minMs: 0, maxSteps: 5, now: () => performance.now() };
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), o);
+    const ms = await timeMlp(o);
     expect(Number.isFinite(ms)).toBe(true);
     expect(ms).toBeGreaterThan(0);
     expect(watch.created).toBe(1);
@@ -71,12 +73,7 @@ describe('timeTrainingStep', () => {
   it('stops at minSteps when a clock that gains 1000 ms per reading is already past minMs', async () => {
     reset();
     let t = 0;
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
-      minSteps: 3,
-      minMs: 600,
-      maxSteps: 20,
-      now: () => (t += 1000),
-    });
+    const ms = await timeMlp({ minSteps: 3, minMs: 600, maxSteps: 20, now: () => (t += 1000) });
     expect(watch.steps).toBe(1 + 3);
     // Each timed step spans two consecutive readings, 1000 ms apart.
     expect(ms).toBe(1000);
@@ -85,12 +82,7 @@ describe('timeTrainingStep', () => {
   it('keeps timing until minMs has passed, counting from after the warm-up', async () => {
     // The warm-up costs 10 s (compiling) and must not count towards minMs; each timed step costs 100 ms.
     reset((n) => (n === 0 ? 10_000 : 100));
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
-      minSteps: 3,
-      minMs: 600,
-      maxSteps: 20,
-      now: simulated,
-    });
+    const ms = await timeMlp({ minSteps: 3, minMs: 600, maxSteps: 20, now: simulated });
     // 600 ms at 100 ms a step: 6 timed steps.
     expect(watch.steps).toBe(1 + 6);
     expect(ms).toBe(100);
@@ -98,12 +90,7 @@ describe('timeTrainingStep', () => {
 
   it('stops at maxSteps when the clock never reaches minMs', async () => {
     reset(() => 1);
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
-      minSteps: 3,
-      minMs: 60_000,
-      maxSteps: 7,
-      now: simulated,
-    });
+    const ms = await timeMlp({ minSteps: 3, minMs: 60_000, maxSteps: 7, now: simulated });
     expect(watch.steps).toBe(1 + 7);
     expect(ms).toBe(1);
     // The probe trainer has room for the warm-up and maxSteps steps (it would throw after its last step).
@@ -113,12 +100,7 @@ describe('timeTrainingStep', () => {
   it('reports the median, so one slow step does not decide, and ignores the warm-up step', async () => {
     const costs = [99_999, 5, 100_000, 7, 3, 9];
     reset((n) => costs[n]);
-    const ms = await timeTrainingStep(tinySpec(MLP, [{ id: 'sgd', method: 'sgd' }]), {
-      minSteps: 5,
-      minMs: 0,
-      maxSteps: 5,
-      now: simulated,
-    });
+    const ms = await timeMlp({ minSteps: 5, minMs: 0, maxSteps: 5, now: simulated });
     expect(watch.steps).toBe(6);
     // Timed: 5, 100000, 7, 3, 9 -> sorted 3, 5, 7, 9, 100000 -> 7.
     expect(ms).toBe(7);
