@@ -2,9 +2,10 @@
 // d the experiment's shared filter-normalised direction (Li et al., 2018). A flatter curve around
 // a = 0 is a flatter minimum along that direction.
 import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { WeightSlice1d } from '../../core/landscape/results';
 import type { RunSlice } from './runSlices';
+import { SliceChartFrame } from './SliceChartFrame';
 
 export const WeightSliceChart = memo(function WeightSliceChart({
   runs,
@@ -15,47 +16,43 @@ export const WeightSliceChart = memo(function WeightSliceChart({
 }) {
   const shown = runs.filter((r) => r.result);
   return (
-    <figure className="chart" data-chart="weight-slice" data-series={shown.length}>
-      <figcaption>
-        Weight-space slice: {metric === 'loss' ? 'loss' : 'accuracy'} along a filter-normalised direction
-      </figcaption>
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis
-            type="number"
-            dataKey="a"
-            domain={[-1, 1]}
-            label={{ value: 'α (step along d)', position: 'insideBottom', offset: -8 }}
+    <SliceChartFrame
+      chart="weight-slice"
+      series={shown.length}
+      caption={<>Weight-space slice: {metric === 'loss' ? 'loss' : 'accuracy'} along a filter-normalised direction</>}
+    >
+      <XAxis
+        type="number"
+        dataKey="a"
+        domain={[-1, 1]}
+        label={{ value: 'α (step along d)', position: 'insideBottom', offset: -8 }}
+      />
+      <YAxis
+        type="number"
+        domain={metric === 'acc' ? [0, 1] : [0, 'auto']}
+        width={48}
+        tickFormatter={(v: number) => v.toFixed(2)}
+      />
+      <Tooltip
+        formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
+        labelFormatter={(a) => `α = ${Number(a).toFixed(2)}`}
+      />
+      {shown.map((r) => {
+        const s = r.result!;
+        const values = metric === 'loss' ? s.loss : s.acc;
+        return (
+          <Line
+            key={r.id}
+            data={values.map((y, i) => ({ a: s.alphas[i], y }))}
+            dataKey="y"
+            name={r.name}
+            stroke={r.color}
+            dot={{ r: 2 }}
+            strokeWidth={2}
+            isAnimationActive={false}
           />
-          <YAxis
-            type="number"
-            domain={metric === 'acc' ? [0, 1] : [0, 'auto']}
-            width={48}
-            tickFormatter={(v: number) => v.toFixed(2)}
-          />
-          <Tooltip
-            formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
-            labelFormatter={(a) => `α = ${Number(a).toFixed(2)}`}
-          />
-          {shown.map((r) => {
-            const s = r.result!;
-            const values = metric === 'loss' ? s.loss : s.acc;
-            return (
-              <Line
-                key={r.id}
-                data={values.map((y, i) => ({ a: s.alphas[i], y }))}
-                dataKey="y"
-                name={r.name}
-                stroke={r.color}
-                dot={{ r: 2 }}
-                strokeWidth={2}
-                isAnimationActive={false}
-              />
-            );
-          })}
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
+        );
+      })}
+    </SliceChartFrame>
   );
 });
