@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
+import { PYTORCH_SOURCES } from '../src/core/export/pytorchProject';
 import { EXPORT_ONLY_WARNING, PRESETS } from '../src/core/presets';
 import { expect, test } from './fixtures';
 import { tinySpec } from './tinySpec';
@@ -22,17 +23,7 @@ test("PyTorch export: the paper's setting warns, and its project zip holds the s
   ]);
   const files = unzipSync(new Uint8Array(fs.readFileSync(await file.path())));
   const byName = (name: string) => files[Object.keys(files).find((n) => n.endsWith(`/${name}`)) ?? ''];
-  for (const name of [
-    'spec.json',
-    'dataset.json',
-    'train.py',
-    'models.py',
-    'methods.py',
-    'data.py',
-    'safetensors_io.py',
-    'README.md',
-  ])
-    expect(byName(name), name).toBeDefined();
+  for (const name of ['spec.json', 'dataset.json', ...PYTORCH_SOURCES]) expect(byName(name), name).toBeDefined();
   expect(JSON.parse(strFromU8(byName('spec.json')))).toEqual(paper.spec);
   expect(strFromU8(byName('README.md'))).toMatch(/## Scaling out[\s\S]*--rdzv-backend c10d/);
   lab.expectNoErrors();
