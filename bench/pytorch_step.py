@@ -1,61 +1,27 @@
 """Reference step times in PyTorch on the CPU, for scale against the lab's tfjs backends.
 
-Same layouts as src/core/model (PreAct ResNet of He et al. 2016, 1x1 shortcut on the pre-activated
-input; the small CNN) and the same step semantics as src/core/train: SGD momentum 0.9 + weight decay
-5e-4; SAM with one global L2 norm (Foret et al. 2021), BN frozen in the second pass; AT with PGD L-inf
-(Madry et al. 2018), random start, BN frozen during the attack.
+The models are the exported project's (pytorch/models.py, the layouts of src/core/model: PreAct
+ResNet of He et al. 2016, 1x1 shortcut on the pre-activated input), the step semantics those of
+src/core/train: SGD momentum 0.9 + weight decay 5e-4; SAM with one global L2 norm (Foret et al.
+2021), BN frozen in the second pass; AT with PGD L-inf (Madry et al. 2018), random start, BN frozen
+during the attack.
 
 Usage: /usr/bin/python3 bench/pytorch_step.py --model preact-resnet10 --width 16 --batch 64 --steps 10
 Prints one JSON line: {"model", "batch", "threads", "ms": {"sgd", "sam", "at-pgd1", ...}}.
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class PreActBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.bn1 = nn.BatchNorm2d(cin)
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.shortcut = nn.Conv2d(cin, cout, 1, stride, bias=False) if stride != 1 or cin != cout else None
-
-    def forward(self, x):
-        out = F.relu(self.bn1(x))
-        skip = self.shortcut(out) if self.shortcut is not None else x
-        out = self.conv1(out)
-        out = self.conv2(F.relu(self.bn2(out)))
-        return out + skip
-
-
-class PreActResNet(nn.Module):
-    def __init__(self, blocks, width, classes=10, cin=3):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, width, 3, 1, 1, bias=False)
-        layers, c = [], width
-        for i, n in enumerate(blocks):
-            cout, stride = width * 2 ** i, 1 if i == 0 else 2
-            stage = []
-            for j in range(n):
-                stage.append(PreActBlock(c, cout, stride if j == 0 else 1))
-                c = cout
-            layers.append(nn.Sequential(*stage))
-        self.layer1, self.layer2, self.layer3, self.layer4 = layers
-        self.bn = nn.BatchNorm2d(c)
-        self.linear = nn.Linear(c, classes)
-
-    def forward(self, x):
-        out = self.conv1(x)
-        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
-        out = F.relu(self.bn(out))
-        return self.linear(F.adaptive_avg_pool2d(out, 1).flatten(1))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'pytorch'))
+from models import create_model  # noqa: E402 (found through the path above)
 
 
 def set_bn_momentum(model, frozen):
@@ -113,8 +79,8 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
-    blocks = [1, 1, 1, 1] if args.model == 'preact-resnet10' else [2, 2, 2, 2]
-    model = PreActResNet(blocks, args.width).train()
+    # 32x32 RGB, 10 classes, no normalisation (empty mean and std): the inputs are already in [0, 1].
+    model = create_model({'name': args.model, 'width': args.width, 'depth': 1}, [32, 32, 3], 10, [], []).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
     x = torch.rand(args.batch, 3, 32, 32)
     y = torch.randint(0, 10, (args.batch,))
