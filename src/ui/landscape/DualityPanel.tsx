@@ -10,6 +10,7 @@ import { selectTrainedSpec } from '../../state/selectors';
 import { downloadBlob } from '../export/download';
 import { useLab, useLabDeferred } from '../labContext';
 import { gridPng, gridSvg, type GridFigure } from './dualityExport';
+import { EpochSlider } from './EpochSlider';
 import { dualityRows, imageCosine, mapRgba } from './dualityPixels';
 import { dualityHistory, dualityRoles, type DualityStamp } from './landscapeViews';
 
@@ -256,25 +257,17 @@ export function DualityPanel() {
         {f2(meanOver(sam.images, 'dL2'))}/255.
       </p>
       {samHistory.length > 1 && (
-        <label className="duality-slider" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <span>evaluation at epoch</span>
-          <input
-            type="range"
-            min={0}
-            max={last}
-            step={1}
-            value={k}
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              setPinned(v === last ? undefined : v);
-            }}
-            aria-label="duality view at evaluation"
-          />
-          <output role="status">
-            {shown.epoch.toFixed(2)}
-            {pinned === undefined ? ' (latest)' : ''}
-          </output>
-        </label>
+        <EpochSlider
+          className="duality-slider"
+          label="evaluation at epoch"
+          ariaLabel="duality view at evaluation"
+          last={last}
+          index={k}
+          epoch={shown.epoch}
+          latest={pinned === undefined}
+          onPin={setPinned}
+          announce
+        />
       )}
       <Grid sam={sam} at={atShown?.result} headerKey={headerKey} />
       <div style={{ display: 'flex', gap: 8, margin: '8px 0' }}>

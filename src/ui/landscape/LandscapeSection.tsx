@@ -8,6 +8,7 @@ import { selectTrainedSpec } from '../../state/selectors';
 import { useLab, useLabDeferred } from '../labContext';
 import { runColor } from '../palette';
 import { DualityPanel } from './DualityPanel';
+import { EpochSlider } from './EpochSlider';
 import { LandscapePanel } from './LandscapePanel';
 import { landscapesAt, landscapeStamps, sharpnessHistory, type RunInfo } from './landscapeViews';
 import { SharpnessCurves } from './SharpnessCurves';
@@ -36,29 +37,17 @@ export function LandscapeSection() {
     <section className="landscape-section" aria-label="loss landscapes and sharpness" data-stamps={stamps.length}>
       <h3>Loss landscapes</h3>
       {stamps.length > 1 && (
-        <label
+        <EpochSlider
           className="landscape-slider"
-          data-testid="landscape-slider"
-          style={{ display: 'flex', gap: 8, alignItems: 'center' }}
-        >
-          <span>recorded at epoch</span>
-          <input
-            type="range"
-            min={0}
-            max={last}
-            step={1}
-            value={at ?? last}
-            onChange={(e) => {
-              const k = Number(e.target.value);
-              setPinned(k === last ? undefined : k);
-            }}
-            aria-label="landscape recorded at epoch"
-          />
-          <output>
-            {stamps[at ?? last].toFixed(2)}
-            {at === undefined ? ' (latest)' : ''}
-          </output>
-        </label>
+          testId="landscape-slider"
+          label="recorded at epoch"
+          ariaLabel="landscape recorded at epoch"
+          last={last}
+          index={at ?? last}
+          epoch={stamps[at ?? last]}
+          latest={at === undefined}
+          onPin={setPinned}
+        />
       )}
       <LandscapePanel runs={shown} />
       <SharpnessCurves series={sharpness} />
