@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
 import { BatchSampler } from '../data/batches';
+import type { Dataset } from '../data/dataset';
 import { applyBatchStats, createBatchStatsCollector } from '../model/batchStats';
 import { createModel } from '../model/createModel';
 import { readParams } from '../model/paramUtils';
@@ -258,29 +259,25 @@ describe('trainer evaluations during and after training', () => {
       for (const acc of [p.cleanAcc, ...Object.values(p.robust)]) expect(multipleOf(acc, 12)).toBe(true);
     for (const acc of [r.history[2].cleanAcc, ...Object.values(r.history[2].robust)])
       expect(multipleOf(acc, 48)).toBe(true);
-    // The intermediate point is exactly the during subset's evaluation of the same weights.
     const mid = createTrainer(s, 'sgd', data);
-    await steps(mid, 6);
-    const point = await mid.evaluate();
-    const direct = await evaluateModel(mid.model, evalSubset(data.test, 12, s.seed), {
-      attacks: s.eval.attacks,
-      pgdSteps: 2,
-      batchSize: s.train.batchSize,
-      seed: s.seed,
-    });
-    expect({ cleanAcc: point.cleanAcc, robust: point.robust, cleanLoss: point.cleanLoss }).toEqual(direct);
-    expect(point).toEqual(r.history[1]);
+    // After 6 more steps of the same run: its evaluation is exactly that of `test` with `pgdSteps` on
+    // its weights, and the i-th point of the run above.
+    const expectEvaluation = async (test: Dataset, pgdSteps: number, i: number) => {
+      await steps(mid, 6);
+      const point = await mid.evaluate();
+      const direct = await evaluateModel(mid.model, test, {
+        attacks: s.eval.attacks,
+        pgdSteps,
+        batchSize: s.train.batchSize,
+        seed: s.seed,
+      });
+      expect({ cleanAcc: point.cleanAcc, robust: point.robust, cleanLoss: point.cleanLoss }).toEqual(direct);
+      expect(point).toEqual(r.history[i]);
+    };
+    // The intermediate point is the during subset's evaluation ...
+    await expectEvaluation(evalSubset(data.test, 12, s.seed), 2, 1);
     // ... and the last one the full subset's.
-    await steps(mid, 6);
-    const last = await mid.evaluate();
-    const full = await evaluateModel(mid.model, data.test, {
-      attacks: s.eval.attacks,
-      pgdSteps: 3,
-      batchSize: s.train.batchSize,
-      seed: s.seed,
-    });
-    expect({ cleanAcc: last.cleanAcc, robust: last.robust, cleanLoss: last.cleanLoss }).toEqual(full);
-    expect(last).toEqual(r.history[2]);
+    await expectEvaluation(data.test, 3, 2);
     t.dispose();
     mid.dispose();
   });
