@@ -4,7 +4,7 @@ import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { PROTOCOL_VERSION } from '../worker/protocol';
 import { createLabStore } from './labStore';
-import { createRunController, SILENCE_LIMIT_MS, type WorkerLike } from './runController';
+import { createRunController, SILENCE_LIMIT_MS, type RunControllerOptions, type WorkerLike } from './runController';
 import { selectWeightsGone } from './selectors';
 import { showUnsavedResults } from './unsavedResults';
 
@@ -44,7 +44,12 @@ function manualClock() {
   return c;
 }
 
-function setup(maxParallel = 2, clock = manualClock()) {
+/** A controller of fake workers; `options` replaces its timer that fires at once or adds a backend chooser. */
+function setup(
+  maxParallel = 2,
+  clock = manualClock(),
+  options: Pick<RunControllerOptions, 'timer' | 'chooseBackend'> = {},
+) {
   const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
   const store = createLabStore({ spec, maxParallel });
   const workers: FakeWorker[] = [];
@@ -57,7 +62,7 @@ function setup(maxParallel = 2, clock = manualClock()) {
       workers.push(w);
       return w;
     },
-    { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a) },
+    { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a), ...options },
   );
   return { store, controller, workers, clock, announced };
 }
@@ -193,13 +198,8 @@ describe('run controller', () => {
   });
 
   it('passes the shared point on the first turn even before the store has seen the backends (messages are buffered)', () => {
-    const store = createLabStore({ spec: structuredClone(DEFAULT_SPEC), maxParallel: 1 });
-    const workers: FakeWorker[] = [];
     // A timer that never fires: every worker message waits in the buffer.
-    const controller = createRunController(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), {
-      timer: { set: () => 0, clear: () => {} },
-      clock: manualClock(),
-    });
+    const { store, controller, workers } = setup(1, manualClock(), { timer: { set: () => 0, clear: () => {} } });
     controller.train();
     dataReady(workers[0]);
     const ids = ['sgd', 'sam', 'at'];
@@ -224,23 +224,10 @@ describe('run controller', () => {
   });
 
   it('resolves "auto" once through the chooser, shows why, and starts the runs on that backend', async () => {
-    const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
-    const store = createLabStore({ spec, maxParallel: 1 });
-    const workers: FakeWorker[] = [];
     let decide: (d: { backend: 'wasm'; reason: string; measurements: [] }) => void = () => {};
-    const controller = createRunController(
-      store,
-      () => {
-        const w = new FakeWorker();
-        workers.push(w);
-        return w;
-      },
-      {
-        timer: { set: (cb) => void cb(), clear: () => {} },
-        clock: manualClock(),
-        chooseBackend: () => new Promise((resolve) => (decide = resolve)),
-      },
-    );
+    const { store, controller, workers } = setup(1, manualClock(), {
+      chooseBackend: () => new Promise((resolve) => (decide = resolve)),
+    });
     controller.train();
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
     // While the backends are timed, only the first run starts: it loads the data and waits.
