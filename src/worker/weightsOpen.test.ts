@@ -24,6 +24,23 @@ afterEach(() => {
 
 const opened = (m: FromWorker) => m.type === 'weights-opened';
 
+/**
+ * Weights trained elsewhere (here a differently seeded model) as a file with `metadata`, and the
+ * scores the run's final evaluation should give them, computed directly.
+ */
+async function otherWeights(metadata: Record<string, string>) {
+  const other = createModel(spec.model, data.train, new Rng(77).derive('init'));
+  const bytes = await modelSafetensors(other, metadata);
+  const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
+    attacks: spec.eval.attacks,
+    pgdSteps: spec.eval.pgdSteps,
+    batchSize: spec.train.batchSize,
+    seed: spec.seed,
+  });
+  other.dispose();
+  return { bytes, expected };
+}
+
 describe('open weights in a run worker', () => {
   it("takes another model's weights into an ended run, evaluates them as the final evaluation does, and refuses a wrong file unchanged", async () => {
     const h = openHandlerChannel(
@@ -33,16 +50,7 @@ describe('open weights in a run worker', () => {
     );
     h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec });
     await h.waitFor((m) => m.type === 'done');
-    // Weights trained elsewhere: here a differently seeded model, its expected scores computed directly.
-    const other = createModel(spec.model, data.train, new Rng(77).derive('init'));
-    const bytes = await modelSafetensors(other, { trained_with: 'pytorch', step: '9' });
-    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
-      attacks: spec.eval.attacks,
-      pgdSteps: spec.eval.pgdSteps,
-      batchSize: spec.train.batchSize,
-      seed: spec.seed,
-    });
-    other.dispose();
+    const { bytes, expected } = await otherWeights({ trained_with: 'pytorch', step: '9' });
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'w1', bytes: bytes.slice().buffer });
     const reply = await h.waitFor(opened);
     expect(reply).toMatchObject({
@@ -81,15 +89,7 @@ describe('open weights in a run worker', () => {
       requestId: 'bad',
       message: expect.stringMatching(/^not a safetensors file/),
     });
-    const other = createModel(spec.model, data.train, new Rng(77).derive('init'));
-    const bytes = await modelSafetensors(other, { trained_with: 'pytorch' });
-    const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
-      attacks: spec.eval.attacks,
-      pgdSteps: spec.eval.pgdSteps,
-      batchSize: spec.train.batchSize,
-      seed: spec.seed,
-    });
-    other.dispose();
+    const { bytes, expected } = await otherWeights({ trained_with: 'pytorch' });
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'good', bytes: bytes.slice().buffer });
     expect(await h.next('weights-opened', (m) => m.requestId === 'good')).toMatchObject({ scores: expected });
     // Landscapes measure the opened weights at once (the run is ended from the start).
