@@ -31,7 +31,9 @@ export default defineConfig({
     viewport: { width: 1400, height: 1000 },
     headless: true,
     launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_FLAGS },
-    trace: 'retain-on-failure',
+    // A trace snapshots the page's DOM on its main thread at every action and poll, which the
+    // long-task checks (lab.spec.ts, duality.spec.ts) would then measure: traces on the retry only.
+    trace: 'on-first-retry',
     screenshot: 'only-on-failure',
     actionTimeout: 30_000,
     navigationTimeout: 60_000,
