@@ -2,11 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
 import { Rng } from '../rng';
-import { disposeBatch, type DeviceBatch } from '../train/objective';
-import { landscapeBatch } from './evalBatch';
 import { DEFAULT_POWER_ITERATION, topHessianEigenvalue, topOfTridiagonal } from './hessian';
 import { evalGradient, samSharpness, sharpness } from './sharpness';
-import { stateBytes, trainedTiny, type Trained } from './testFixtures';
+import { disposeTrainedOnBatch, stateBytes, trainedOnBatch, type TrainedOnBatch } from './testFixtures';
 
 /** A symmetric 6 x 6 matrix Q diag(eigs) Q^T with a seeded random orthogonal Q (Gram-Schmidt). */
 function symmetricWithEigenvalues(eigs: number[], seed: number): number[][] {
@@ -99,26 +97,20 @@ describe('Lanczos on a known quadratic', () => {
 });
 
 describe('sharpness of a trained tiny net', () => {
-  let t: Trained;
-  let batch: DeviceBatch;
+  let t: TrainedOnBatch;
   beforeAll(async () => {
-    await useBackend('cpu');
-    t = await trainedTiny({ name: 'mlp', width: 8, depth: 1 }, 'vector', 20);
-    batch = landscapeBatch(t.data.test, 32, t.spec.seed);
+    t = await trainedOnBatch({ name: 'mlp', width: 8, depth: 1 }, 'vector', 20, 32);
   });
-  afterAll(() => {
-    disposeBatch(batch);
-    t.trainer.dispose();
-  });
+  afterAll(() => disposeTrainedOnBatch(t));
 
   it('SAM sharpness is 0 at rho 0, about rho ||g|| for small rho, positive at rho 0.05', async () => {
-    expect((await samSharpness(t.model, batch, 0)).sharpness).toBe(0);
+    expect((await samSharpness(t.model, t.batch, 0)).sharpness).toBe(0);
     // First order: L(w + rho g/||g||) - L(w) = rho ||g|| + O(rho^2).
-    const small = await samSharpness(t.model, batch, 1e-3);
+    const small = await samSharpness(t.model, t.batch, 1e-3);
     expect(small.sharpness / (1e-3 * small.gradNorm)).toBeGreaterThan(0.95);
     expect(small.sharpness / (1e-3 * small.gradNorm)).toBeLessThan(1.05);
-    expect((await samSharpness(t.model, batch, 0.05)).sharpness).toBeGreaterThan(0);
-    await expect(samSharpness(t.model, batch, -1)).rejects.toThrow(/rho/);
+    expect((await samSharpness(t.model, t.batch, 0.05)).sharpness).toBeGreaterThan(0);
+    await expect(samSharpness(t.model, t.batch, -1)).rejects.toThrow(/rho/);
   });
 
   it('top Hessian eigenvalue is positive and agrees across two start seeds (within 0.5%), state bit-identical, no leak', async () => {
@@ -126,8 +118,8 @@ describe('sharpness of a trained tiny net', () => {
     const power = { maxIterations: 60, tolerance: 1e-4, relStep: 1e-3 };
     const n = tf.memory().numTensors;
     const vars = t.model.params.map((p) => p.variable);
-    const a = await topHessianEigenvalue(vars, evalGradient(t.model, batch), { ...power, seed: 1 });
-    const b = await topHessianEigenvalue(vars, evalGradient(t.model, batch), { ...power, seed: 2 });
+    const a = await topHessianEigenvalue(vars, evalGradient(t.model, t.batch), { ...power, seed: 1 });
+    const b = await topHessianEigenvalue(vars, evalGradient(t.model, t.batch), { ...power, seed: 2 });
     expect(tf.memory().numTensors).toBe(n);
     expect(a.converged && b.converged).toBe(true);
     expect(a.eigenvalue).toBeGreaterThan(0);
@@ -136,7 +128,7 @@ describe('sharpness of a trained tiny net', () => {
   });
 
   it('the sharpness result reports both numbers with its costs', async () => {
-    const r = await sharpness(t.model, batch, 0.05, { maxIterations: 8, tolerance: 1e-3, relStep: 1e-3, seed: 1 });
+    const r = await sharpness(t.model, t.batch, 0.05, { maxIterations: 8, tolerance: 1e-3, relStep: 1e-3, seed: 1 });
     expect(r.kind).toBe('sharpness');
     expect(r.samSharpness).toBeGreaterThan(0);
     expect(r.hessianTop).toBeGreaterThan(0);

@@ -5,11 +5,10 @@ import { createModel } from '../model/createModel';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
 import { blobs } from '../train/testFixtures';
-import { disposeBatch, type DeviceBatch } from '../train/objective';
 import { LandscapeCancelled } from './cancel';
 import { disposeDirections, filterNorms, isFiltered, landscapeDirections, type WeightDirection } from './directions';
-import { batchScores, landscapeBatch } from './evalBatch';
-import { stateBytes, trainedTiny, type Trained } from './testFixtures';
+import { batchScores } from './evalBatch';
+import { disposeTrainedOnBatch, stateBytes, trainedOnBatch, type TrainedOnBatch } from './testFixtures';
 import { weightSlice1d, weightSlice2d } from './weightSlice';
 
 const read = async (t: tf.Tensor) => (await t.data()) as Float32Array;
@@ -75,31 +74,27 @@ describe('filter-normalised directions', () => {
 });
 
 describe('weight-space slices', () => {
-  let t: Trained;
-  let batch: DeviceBatch;
+  let t: TrainedOnBatch;
   let d1: WeightDirection;
   let d2: WeightDirection;
   let centre: Float32Array;
   beforeAll(async () => {
-    await useBackend('cpu');
     // BatchNorm model with running statistics moved off their initial values by training.
-    t = await trainedTiny({ name: 'preact-resnet10', width: 2, depth: 1 }, 'image', 24);
-    batch = landscapeBatch(t.data.test, 32, t.spec.seed);
+    t = await trainedOnBatch({ name: 'preact-resnet10', width: 2, depth: 1 }, 'image', 24, 32);
     [d1, d2] = landscapeDirections(t.model, t.spec.seed, 2);
-    const s = batchScores(t.model, batch);
+    const s = batchScores(t.model, t.batch);
     centre = await read(s);
     s.dispose();
   });
   afterAll(() => {
     disposeDirections([d1, d2]);
-    disposeBatch(batch);
-    t.trainer.dispose();
+    disposeTrainedOnBatch(t);
   });
 
   it('1-D: centre equals the current loss, one forward per point, weights and BN buffers bit-identical after', async () => {
     const before = await stateBytes(t.model);
     const partials: number[] = [];
-    const r = await weightSlice1d(t.model, batch, d1, 7, { onPartial: (p) => partials.push(p.loss.length) });
+    const r = await weightSlice1d(t.model, t.batch, d1, 7, { onPartial: (p) => partials.push(p.loss.length) });
     expect(r.alphas).toHaveLength(7);
     expect(r.alphas[3]).toBe(0);
     expect(r.loss[3]).toBe(centre[0]);
@@ -117,8 +112,8 @@ describe('weight-space slices', () => {
   it('2-D: centre equals the current loss, the beta = 0 column is the 1-D slice, rows stream, state bit-identical', async () => {
     const before = await stateBytes(t.model);
     const rows: number[] = [];
-    const r = await weightSlice2d(t.model, batch, d1, d2, 5, { onPartial: (p) => rows.push(p.loss.length) });
-    const line = await weightSlice1d(t.model, batch, d1, 5);
+    const r = await weightSlice2d(t.model, t.batch, d1, d2, 5, { onPartial: (p) => rows.push(p.loss.length) });
+    const line = await weightSlice1d(t.model, t.batch, d1, 5);
     expect(rows).toEqual([1, 2, 3, 4, 5]);
     expect(r.loss).toHaveLength(5);
     expect(r.loss[2][2]).toBe(centre[0]);
@@ -132,7 +127,7 @@ describe('weight-space slices', () => {
     const before = await stateBytes(t.model);
     const signal = { aborted: false };
     let seen = 0;
-    const run = weightSlice1d(t.model, batch, d1, 9, {
+    const run = weightSlice1d(t.model, t.batch, d1, 9, {
       signal,
       onPartial: () => {
         if (++seen === 2) signal.aborted = true;
@@ -144,14 +139,14 @@ describe('weight-space slices', () => {
   });
 
   it('leaks no tensors across repeated slices, and refuses bad point counts', async () => {
-    await weightSlice1d(t.model, batch, d1, 3);
+    await weightSlice1d(t.model, t.batch, d1, 3);
     const n = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
-      await weightSlice1d(t.model, batch, d1, 3);
-      await weightSlice2d(t.model, batch, d1, d2, 3);
+      await weightSlice1d(t.model, t.batch, d1, 3);
+      await weightSlice2d(t.model, t.batch, d1, d2, 3);
     }
     expect(tf.memory().numTensors).toBe(n);
-    await expect(weightSlice1d(t.model, batch, d1, 1)).rejects.toThrow(/2 to 51 points/);
+    await expect(weightSlice1d(t.model, t.batch, d1, 1)).rejects.toThrow(/2 to 51 points/);
     expect(tf.memory().numTensors).toBe(n);
   });
 });
