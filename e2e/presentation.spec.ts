@@ -1,6 +1,7 @@
 // The classroom on a projector (issue 19): at 1366x768 and 1920x1080 in presentation mode, every
 // lesson step opens with its recorded curves (within 1 s), and its text, chart and controls fit the
-// screen with no SVG label outside its chart; a replay ends on the recorded file's final numbers;
+// screen with no SVG label outside its chart; every step replays to its end, and a replay ends on
+// the recorded file's final numbers;
 // "Train it live" draws live curves over the recording; the handout prints on one page.
 // Screenshots and the handout PDF are kept in e2e/artifacts/ to be looked at.
 import fs from 'node:fs';
@@ -179,6 +180,29 @@ test("presentation: a replay (20x, scrub bar) ends on the recorded file's final 
   await page.screenshot({ path: path.join(ARTIFACTS, 'presentation-live-over-recorded.png') });
   await lab.pressOnPage('r');
   await lab.until('r to reset', (s) => s.runs.length === 0, 10_000);
+  lab.expectNoErrors();
+});
+
+test('presentation: every step replays its recording from the start to its last step at 20x', async ({ lab, page }) => {
+  await openPresentation(lab, SCREENS[0]);
+  const scrub = page.getByRole('slider', { name: /replay position/ });
+  const replay = page.getByRole('button', { name: 'Replay', exact: true });
+  for (const [i, step] of steps.entries()) {
+    if (i > 0) await lab.pressOnPage('n');
+    await expect(stage(page)).toHaveAttribute('data-step', step.id);
+    const chart = stage(page).locator('[data-panel]').first();
+    await expect(chart).not.toHaveAttribute('data-recorded', '0');
+    const full = (await chart.getAttribute('data-recorded'))!;
+    await scrub.focus();
+    await page.keyboard.press('Home');
+    await expect(scrub, `${step.id}: back to the start`).toHaveValue('0');
+    await page.getByRole('group', { name: 'replay the recording' }).getByRole('combobox').selectOption('20');
+    await replay.click();
+    const max = (await scrub.getAttribute('max'))!;
+    await expect(scrub, `${step.id}: the replay runs to the last step`).toHaveValue(max, { timeout: 60_000 });
+    await expect(replay).toBeVisible();
+    await expect(chart, `${step.id}: the whole recording drawn again`).toHaveAttribute('data-recorded', full);
+  }
   lab.expectNoErrors();
 });
 
