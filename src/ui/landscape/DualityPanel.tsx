@@ -11,7 +11,7 @@ import { downloadBlob } from '../export/download';
 import { useLab, useLabDeferred } from '../labContext';
 import { gridPng, gridSvg, type GridFigure } from './dualityExport';
 import { EpochSlider } from './EpochSlider';
-import { dualityRows, imageCosine, mapRgba } from './dualityPixels';
+import { dualityPixelRows, imageCosine } from './dualityPixels';
 import { dualityHistory, dualityRoles, type DualityStamp } from './landscapeViews';
 
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
@@ -129,16 +129,7 @@ function MiniChart({ title, points, at }: { title: string; points: { epoch: numb
 const Grid = memo(function Grid({ sam, at, headerKey }: { sam: DualityResult; at?: DualityResult; headerKey: string }) {
   const headers = headerKey.split('\n');
   // The pixels once per result shown: the panel renders again at every landscape message.
-  const rows = useMemo(
-    () =>
-      dualityRows(sam, at).map((row) => ({
-        image: row.image,
-        maps: [row.maps.d, row.maps.delta, ...(row.maps.atDelta ? [row.maps.atDelta] : [])].map((m) =>
-          mapRgba(m, row.scale),
-        ),
-      })),
-    [sam, at],
-  );
+  const rows = useMemo(() => dualityPixelRows(sam, at), [sam, at]);
   const [h, w] = sam.shape;
   return (
     <div
@@ -179,17 +170,15 @@ const Grid = memo(function Grid({ sam, at, headerKey }: { sam: DualityResult; at
 });
 
 function figure(sam: DualityResult, at: DualityResult | undefined, headers: string[], title: string): GridFigure {
-  const rows = dualityRows(sam, at);
   const [h, w] = sam.shape;
   return {
     title,
     headers,
-    rows: rows.map((row, i) => {
+    rows: dualityPixelRows(sam, at).map((row, i) => {
       const lines = cellLines(sam, at, i);
-      const maps = [row.maps.d, row.maps.delta, ...(row.maps.atDelta ? [row.maps.atDelta] : [])];
       return [
         { rgba: row.image, width: w, height: h, lines: lines[0] },
-        ...maps.map((m, j) => ({ rgba: mapRgba(m, row.scale), width: w, height: h, lines: lines[j + 1] })),
+        ...row.maps.map((rgba, j) => ({ rgba, width: w, height: h, lines: lines[j + 1] })),
       ];
     }),
   };

@@ -112,3 +112,16 @@ export function dualityRows(sam: DualityResult, at?: DualityResult): DualityRow[
     };
   });
 }
+
+/** What the grid draws of each row: the image, then each perturbation map's pixels (d, delta, AT's delta). */
+export function dualityPixelRows(
+  sam: DualityResult,
+  at?: DualityResult,
+): { image: Uint8ClampedArray<ArrayBuffer>; maps: Uint8ClampedArray<ArrayBuffer>[] }[] {
+  return dualityRows(sam, at).map((row) => ({
+    image: row.image,
+    maps: [row.maps.d, row.maps.delta, ...(row.maps.atDelta ? [row.maps.atDelta] : [])].map((m) =>
+      mapRgba(m, row.scale),
+    ),
+  }));
+}
