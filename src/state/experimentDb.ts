@@ -5,7 +5,7 @@
 import type { ExperimentSpec } from '../core/spec';
 import type { RunStatus } from '../core/train/results';
 import type { DbMethod, DbReply, DbRequest } from '../worker/dbProtocol';
-import { OPEN_TIMEOUT_MS, openExperimentStore, type ExperimentStore } from '../worker/experimentStore';
+import { noAnswer, OPEN_TIMEOUT_MS, openExperimentStore, type ExperimentStore } from '../worker/experimentStore';
 import type { RunView } from './runView';
 import type { WorkerClient } from './workerClient';
 
@@ -80,10 +80,7 @@ export async function workerExperimentDb(
   // The worker's own open gives up after timeoutMs; this one also covers a worker that never starts.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`)),
-      timeoutMs + 1000,
-    );
+    timer = setTimeout(() => reject(noAnswer(timeoutMs)), timeoutMs + 1000);
   });
   try {
     await Promise.race([ask({ type: 'open', name, timeoutMs }), late]);

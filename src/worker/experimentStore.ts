@@ -58,6 +58,10 @@ function done(tx: IDBTransaction): Promise<void> {
 /** How long an open may take: a browser may never answer (a blocked upgrade, a stuck profile). */
 export const OPEN_TIMEOUT_MS = 5000;
 
+/** The error of an open that got no answer in time. */
+export const noAnswer = (timeoutMs: number) =>
+  new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`);
+
 /**
  * Opens the database, or fails with the reason: an error, another tab blocking the upgrade, or no
  * answer within `timeoutMs` (a late answer is then closed at once).
@@ -71,13 +75,7 @@ function openDb(factory: IDBFactory, name: string, timeoutMs: number): Promise<I
       clearTimeout(timer);
       fn();
     };
-    const timer = setTimeout(
-      () =>
-        settle(() =>
-          reject(new Error(`the browser's storage (IndexedDB) did not answer within ${timeoutMs / 1000} s`)),
-        ),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => settle(() => reject(noAnswer(timeoutMs))), timeoutMs);
     const open = factory.open(name, DB_VERSION);
     open.onupgradeneeded = () => {
       const db = open.result;
