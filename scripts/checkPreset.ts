@@ -9,7 +9,11 @@
 // preset that attacks 1,000 images after every epoch spends most of its time evaluating.
 // A lesson step (src/core/lesson.ts) is checked like a preset: on generated shapes, or with
 // ':cifar10' on the lesson's CIFAR-10 variant (offered in the classroom once a claim checked this way is stated in lesson.ts).
+// --hessian measures each final model's sharpness as the page's "sharpness" landscape does (same
+// batch, same Lanczos settings) and prints whether the top Hessian eigenvalue converged.
 import { writeFileSync } from 'node:fs';
+import { computeLandscape, sharpnessRho } from '../src/core/landscape/computeLandscape';
+import type { SharpnessResult } from '../src/core/landscape/results';
 import { lessonSteps } from '../src/core/lesson';
 import { PRESETS } from '../src/core/presets';
 import type { ExperimentSpec } from '../src/core/spec';
@@ -17,6 +21,7 @@ import { attackChecks } from '../src/core/train/attackChecks';
 import type { HistoryPoint, Results } from '../src/core/train/results';
 import { readArgs, runCommand, UsageError, wholeNumber, wholeNumbers } from './lib/cli';
 import { useBackend } from './lib/nodeBackend';
+import { loadSplit } from './lib/loadSplit';
 import { trainAll } from './lib/trainAll';
 
 const last = (h: HistoryPoint[]) => h[h.length - 1];
@@ -34,7 +39,7 @@ function findSpec(name: string): { id: string; spec: ExperimentSpec } | undefine
 
 const usage = () => {
   const lessons = lessonSteps().map((s) => `lesson:${s.id}[:cifar10]`);
-  return `usage: npm run check-preset -- <${[...PRESETS.map((p) => p.id), ...lessons].join('|')}> [--seeds 1,2,3] [--epochs N] [--eval-every E] [--out file]`;
+  return `usage: npm run check-preset -- <${[...PRESETS.map((p) => p.id), ...lessons].join('|')}> [--seeds 1,2,3] [--epochs N] [--eval-every E] [--hessian] [--out file]`;
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       epochs: { type: 'string' },
       'eval-every': { type: 'string' },
       out: { type: 'string' },
+      hessian: { type: 'boolean', default: false },
     },
     true,
   );
@@ -59,12 +65,27 @@ async function main(argv: string[]): Promise<number> {
   const every = values['eval-every'] === undefined ? undefined : wholeNumber('--eval-every', values['eval-every']);
   await useBackend('wasm');
   const all: Results[] = [];
+  const sharpness: string[] = [];
   for (const seed of seeds) {
     const spec = structuredClone(preset.spec);
     spec.seed = seed;
     if (epochs !== undefined) spec.train.epochs = epochs;
     if (every !== undefined) spec.eval.every = every;
-    all.push(await trainAll(spec, 'wasm'));
+    const data = values.hessian ? await loadSplit(spec) : undefined;
+    all.push(
+      await trainAll(spec, 'wasm', {
+        afterRun: async (trainer) => {
+          if (!data) return;
+          const [s] = (await computeLandscape(trainer.model, data, spec, {
+            kinds: ['sharpness'],
+            rho: sharpnessRho(trainer.run),
+          })) as SharpnessResult[];
+          sharpness.push(
+            `${trainer.run.id.padEnd(10)} ${String(seed).padStart(5)}  top eigenvalue ${s.hessianTop.toPrecision(4)} ± ${(s.hessianResidual ?? NaN).toPrecision(2)} after ${s.iterations} iterations, relative change ${s.relChange.toExponential(1)} (tolerance ${s.tolerance}): ${s.converged ? 'converged' : 'NOT converged'}; SAM sharpness ${s.samSharpness.toPrecision(3)} at rho ${s.rho}`,
+          );
+        },
+      }),
+    );
   }
   const keys = Object.keys(last(all[0].runs[0].history).robust);
   const lines = [
@@ -93,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   }
+  if (sharpness.length > 0) lines.push("sharpness of the final models (the page's sharpness landscape):", ...sharpness);
   process.stdout.write(`${lines.join('\n')}\n`);
   const out = values.out;
   if (out) writeFileSync(out, `${JSON.stringify({ preset: preset.id, table: lines, results: all }, null, 1)}\n`);

@@ -20,10 +20,12 @@ describe('gunzip', () => {
   });
 
   it('stops inflating at the cap, whatever the trailer says', () => {
-    const zeros = gz(new Uint8Array(64 * 1024 * 1024));
-    const t0 = performance.now();
-    expect(() => gunzip(zeros, 'bomb', 1024 * 1024)).toThrow(/inflates to more than 1048576 bytes/);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // 8 MiB of zeros whose last compressed bytes are damaged: only an inflater that went on past
+    // the cap reaches the damage (or the trailer), so the cap's own error shows that it stopped.
+    const bomb = gz(new Uint8Array(8 * 1024 * 1024));
+    bomb.fill(0xff, bomb.length - 8 - 32, bomb.length - 8);
+    expect(() => gunzip(bomb, 'bomb', 1024 * 1024)).toThrow(/inflates to more than 1048576 bytes/);
+    expect(() => gunzip(bomb, 'bomb')).toThrow(/bomb: gzip data is corrupt/);
   });
 
   it('refuses a cut stream and two concatenated members', () => {

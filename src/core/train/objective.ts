@@ -4,10 +4,28 @@ import * as tf from '@tensorflow/tfjs';
 import type { BatchStatsSink, ForwardMode, Model } from '../model/model';
 import type { Dataset } from '../data/dataset';
 
-/** -log softmax(logits)[label] of each row; `oneHot` is [batch, classes]. */
-export function perExampleCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.neg(tf.sum<tf.Tensor1D>(tf.mul(oneHot, tf.logSoftmax(logits)), -1)));
-}
+/**
+ * -log softmax(logits)[label] of each row; `oneHot` is [batch, classes]. Its gradient with respect
+ * to the logits is softmax(z) - onehot(y), with the label's entry p_y - 1 computed as
+ * -sum_{j != y} p_j. tfjs's own (through logSoftmax) forms p_y - 1 by subtraction: once a model fits
+ * its batch (p_y near 1), that cancels and leaves the gradient with a float32 error of about
+ * 6e-8 / (1 - p_y) relative, 0.1-1 % at the losses SAM's second pass sees on a trained model, and
+ * different on each backend (issue 15: SAM on wasm 0.3 % off the float64 gradient). The sum of the
+ * other classes' probabilities has no cancellation: the gradient is float32-accurate at any loss.
+ */
+export const perExampleCrossEntropy = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [logits, oneHot, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([logits, oneHot]);
+  return {
+    value: tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [z, hot] = saved;
+      const others = tf.mul(tf.softmax(z), tf.sub(1, hot));
+      const dz = tf.sub(others, tf.mul(hot, tf.sum(others, -1, true)));
+      return [tf.mul(tf.expandDims(dy, -1), dz), tf.zerosLike(hot)];
+    },
+  };
+}) as (logits: tf.Tensor2D, oneHot: tf.Tensor2D) => tf.Tensor1D;
 
 /** Mean over the batch of -log softmax(logits)[label]. */
 export function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
