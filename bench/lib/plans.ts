@@ -3,6 +3,7 @@
 // (cpu, SwiftShader) measures the small cases and prints why it left the large ones out.
 import type { ConvGradientPlan } from '../../src/core/model/conv';
 import type { BackendName } from '../../src/core/backend';
+import type { AttainablePlan } from './attainable';
 import { METHODS, type ModelCase } from './measure';
 import type { SuitePlan } from './suite';
 
@@ -34,6 +35,21 @@ const convGradients = (b: BackendName): ConvGradientPlan[] =>
 
 const QUICK_CASE: ModelCase = { model: 'preact-resnet10', width: 4, batch: 16 };
 
+/**
+ * The attainable-FLOP/s probe: a matmul and the 32x32 C->C 3x3 conv of each model width (the
+ * first stage's, where the most FLOPs are), at the matrix's batch on wasm, and scaled down where
+ * one op would take seconds (cpu ~50x, SwiftShader ~10x slower than wasm).
+ */
+function attainablePlan(backend: BackendName, widths: number[], quick: boolean): AttainablePlan {
+  const batch = quick ? 16 : { wasm: 64, cpu: 4, webgl: 16, webgpu: 16 }[backend];
+  return {
+    matmul: (quick ? 256 : 1024) / (backend === 'wasm' ? 1 : backend === 'cpu' ? 4 : 2),
+    convs: widths.map((c) => ({ batch, size: 32, cIn: c, cOut: c, k: 3 })),
+    reps: quick ? 3 : 5,
+    budgetMs: quick ? 1_000 : 5_000,
+  };
+}
+
 export function fullPlan(backend: BackendName): SuitePlan {
   // cpu (~7x slower than wasm) and SwiftShader's WebGL / WebGPU (CPU emulations of a GPU) measure
   // the small case and whatever of the rest fits their time; wasm gets the most time.
@@ -50,6 +66,7 @@ export function fullPlan(backend: BackendName): SuitePlan {
     memoryBudgetMs: 10_000,
     pgdEvalImages: 128,
     convGradients: convGradients(backend),
+    attainable: attainablePlan(backend, [16, 64], false),
   };
 }
 
@@ -71,5 +88,6 @@ export function quickPlan(backend: BackendName): SuitePlan {
     memoryBudgetMs: 2_000,
     pgdEvalImages: 16,
     convGradients: convGradients(backend),
+    attainable: attainablePlan(backend, [QUICK_CASE.width], true),
   };
 }
