@@ -72,7 +72,7 @@ export function attainableMarkdown(r: BenchResult): string[] {
 
   const out: string[] = ['', "## Attainable FLOP/s and the steps' share of it", ''];
   out.push(
-    'Median GFLOP/s of a square matmul (2 n^3 FLOPs) and of a conv per model width (32x32, C->C, 3x3, same padding: 2 N H W Cin Cout k^2), timed in the backend and thread count of its steps, after a warm-up, with a read-back. Smaller shapes off wasm (cpu and SwiftShader are 10-50x slower).',
+    "Median GFLOP/s of a square matmul (2 n^3 FLOPs) and of a conv per model width (32x32, C->C, 3x3, same padding: 2 N H W Cin Cout k^2), timed in the backend and thread count of its steps, after a warm-up, with a read-back. Smaller shapes off wasm (cpu is ~50x slower, SwiftShader's WebGPU conv ~1,000x).",
     '',
   );
   out.push('| backend | threads | matmul GFLOP/s | conv GFLOP/s |', '|---|---:|---|---|');
@@ -84,6 +84,7 @@ export function attainableMarkdown(r: BenchResult): string[] {
       `| ${backend} | ${a.threads ?? '–'} | ${gf(a.matmul.gflops)} (n = ${a.matmul.op.split(' ')[1]}) | ${a.convs.map((c) => `${gf(c.gflops)} (b${c.shape.batch}, ${c.shape.cIn} ch)`).join(', ')} |`,
     );
 
+  if (!rows.length) return out;
   out.push('', "Each step's GFLOP/s (`flopsPerExample`, as above) and its share of the conv of its model's width:", '');
   out.push(
     `| backend | case | conv GFLOP/s | ${methods.join(' | ')} |`,

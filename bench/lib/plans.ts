@@ -36,15 +36,23 @@ const convGradients = (b: BackendName): ConvGradientPlan[] =>
 const QUICK_CASE: ModelCase = { model: 'preact-resnet10', width: 4, batch: 16 };
 
 /**
- * The attainable-FLOP/s probe: a matmul and the 32x32 C->C 3x3 conv of each model width (the
- * first stage's, where the most FLOPs are), at the matrix's batch on wasm, and scaled down where
- * one op would take seconds (cpu ~50x, SwiftShader ~10x slower than wasm).
+ * The attainable-FLOP/s probe: a matmul and the 32x32 C->C 3x3 conv of each model width a backend
+ * measures (the first stage's, where the most FLOPs are). Smaller off wasm, where one op would
+ * take seconds: cpu is ~50x slower, and SwiftShader's WebGPU conv ~1,000x (2 s for the width-4 one).
  */
-function attainablePlan(backend: BackendName, widths: number[], quick: boolean): AttainablePlan {
-  const batch = quick ? 16 : { wasm: 64, cpu: 4, webgl: 16, webgpu: 16 }[backend];
+const ATTAINABLE: Record<BackendName, { matmul: number; batch: number; widths: number[] }> = {
+  wasm: { matmul: 1024, batch: 64, widths: [4, 16, 64] },
+  cpu: { matmul: 256, batch: 16, widths: [4, 16] },
+  webgl: { matmul: 512, batch: 16, widths: [4, 16] },
+  webgpu: { matmul: 256, batch: 16, widths: [4] },
+};
+
+function attainablePlan(backend: BackendName, quick: boolean): AttainablePlan {
+  const a = ATTAINABLE[backend];
+  const batch = quick ? QUICK_CASE.batch : a.batch;
   return {
-    matmul: (quick ? 256 : 1024) / (backend === 'wasm' ? 1 : backend === 'cpu' ? 4 : 2),
-    convs: widths.map((c) => ({ batch, size: 32, cIn: c, cOut: c, k: 3 })),
+    matmul: quick ? a.matmul / 4 : a.matmul,
+    convs: (quick ? [QUICK_CASE.width] : a.widths).map((c) => ({ batch, size: 32, cIn: c, cOut: c, k: 3 })),
     reps: quick ? 3 : 5,
     budgetMs: quick ? 1_000 : 5_000,
   };
@@ -66,7 +74,7 @@ export function fullPlan(backend: BackendName): SuitePlan {
     memoryBudgetMs: 10_000,
     pgdEvalImages: 128,
     convGradients: convGradients(backend),
-    attainable: attainablePlan(backend, [16, 64], false),
+    attainable: attainablePlan(backend, false),
   };
 }
 
@@ -88,6 +96,6 @@ export function quickPlan(backend: BackendName): SuitePlan {
     memoryBudgetMs: 2_000,
     pgdEvalImages: 16,
     convGradients: convGradients(backend),
-    attainable: attainablePlan(backend, [QUICK_CASE.width], true),
+    attainable: attainablePlan(backend, true),
   };
 }
