@@ -15,6 +15,8 @@ import type { SuiteResult } from './lib/suite';
 import { runNodeBench } from './nodeBench';
 import { runPageBench, type PageResult } from './pageBench';
 import type { PresetTimingConfig } from './presetTiming';
+import type { AttainableResult } from './lib/attainable';
+import { runPytorchAttainable } from './pytorchAttainable';
 import { runPytorch, type TorchResult } from './pytorchBench';
 import { markdown } from './report';
 
@@ -32,7 +34,8 @@ export interface BenchResult {
   };
   node: SuiteResult[];
   browser: SuiteResult[];
-  pytorch: { results: TorchResult[]; skipped?: string };
+  /** `attainable`: PyTorch's FLOP/s on the wasm plan's matmul and convs. */
+  pytorch: { results: TorchResult[]; skipped?: string; attainable?: AttainableResult };
   page?: PageResult;
   failed: string[];
   seconds: number;
@@ -91,6 +94,7 @@ if (want('pytorch')) {
   const cases = measured.size ? all.filter((c) => measured.has(caseKey(c))) : all;
   result.pytorch = runPytorch(cases, quick ? 3 : 5, log);
   if (result.pytorch.skipped) log(`pytorch: skipped (${result.pytorch.skipped})`);
+  else result.pytorch.attainable = runPytorchAttainable(plan('wasm').attainable, log);
 }
 if (want('browser') || want('page')) {
   const browser = await launchChromium();

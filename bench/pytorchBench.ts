@@ -5,7 +5,7 @@ import path from 'node:path';
 import { caseKey, type ModelCase } from './lib/measure';
 import { ROOT } from './lib/serve';
 
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 
 export interface TorchResult {
   case: string;

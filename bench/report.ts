@@ -1,4 +1,5 @@
 // The markdown summary of one benchmark result (printed at the end and kept beside the JSON).
+import { attainableMarkdown } from './attainableReport';
 import { idealRatio, pgdSteps, type MethodKey } from './lib/measure';
 import type { SuiteResult } from './lib/suite';
 import type { BenchResult } from './bench';
@@ -89,6 +90,8 @@ export function markdown(r: BenchResult): string {
       }
     }
   }
+
+  out.push(...attainableMarkdown(r));
 
   out.push('', '## Kernel profile of one step (tf.profile; top kernels, ms summed over calls)', '');
   out.push('| backend | case | step | wall ms | kernel ms | top kernels |', '|---|---|---|---:|---:|---|');

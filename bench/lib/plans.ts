@@ -3,6 +3,7 @@
 // (cpu, SwiftShader) measures the small cases and prints why it left the large ones out.
 import type { ConvGradientPlan } from '../../src/core/model/conv';
 import type { BackendName } from '../../src/core/backend';
+import type { AttainablePlan } from './attainable';
 import { METHODS, type ModelCase } from './measure';
 import type { SuitePlan } from './suite';
 
@@ -34,6 +35,29 @@ const convGradients = (b: BackendName): ConvGradientPlan[] =>
 
 const QUICK_CASE: ModelCase = { model: 'preact-resnet10', width: 4, batch: 16 };
 
+/**
+ * The attainable-FLOP/s probe: a matmul and the 32x32 C->C 3x3 conv of each model width a backend
+ * measures (the first stage's, where the most FLOPs are). Smaller off wasm, where one op would
+ * take seconds: cpu is ~50x slower, and SwiftShader's WebGPU conv ~1,000x (2 s for the width-4 one).
+ */
+const ATTAINABLE: Record<BackendName, { matmul: number; batch: number; widths: number[] }> = {
+  wasm: { matmul: 1024, batch: 64, widths: [4, 16, 64] },
+  cpu: { matmul: 256, batch: 16, widths: [4, 16] },
+  webgl: { matmul: 512, batch: 16, widths: [4, 16] },
+  webgpu: { matmul: 256, batch: 16, widths: [4] },
+};
+
+function attainablePlan(backend: BackendName, quick: boolean): AttainablePlan {
+  const a = ATTAINABLE[backend];
+  const batch = quick ? QUICK_CASE.batch : a.batch;
+  return {
+    matmul: quick ? a.matmul / 4 : a.matmul,
+    convs: (quick ? [QUICK_CASE.width] : a.widths).map((c) => ({ batch, size: 32, cIn: c, cOut: c, k: 3 })),
+    reps: quick ? 3 : 5,
+    budgetMs: quick ? 1_000 : 5_000,
+  };
+}
+
 export function fullPlan(backend: BackendName): SuitePlan {
   // cpu (~7x slower than wasm) and SwiftShader's WebGL / WebGPU (CPU emulations of a GPU) measure
   // the small case and whatever of the rest fits their time; wasm gets the most time.
@@ -50,6 +74,7 @@ export function fullPlan(backend: BackendName): SuitePlan {
     memoryBudgetMs: 10_000,
     pgdEvalImages: 128,
     convGradients: convGradients(backend),
+    attainable: attainablePlan(backend, false),
   };
 }
 
@@ -71,5 +96,6 @@ export function quickPlan(backend: BackendName): SuitePlan {
     memoryBudgetMs: 2_000,
     pgdEvalImages: 16,
     convGradients: convGradients(backend),
+    attainable: attainablePlan(backend, true),
   };
 }

@@ -6,6 +6,7 @@ import { createModel } from '../../src/core/model/createModel';
 import { convGradientPlan, planLabel, type ConvGradientPlan } from '../../src/core/model/conv';
 import { flopsPerExample } from '../../src/core/model/paramUtils';
 import { Rng } from '../../src/core/rng';
+import { measureAttainable, type AttainablePlan, type AttainableResult } from './attainable';
 import {
   caseKey,
   idealRatio,
@@ -43,6 +44,7 @@ export interface SuitePlan {
   pgdEvalImages: number;
   /** Conv gradients to compare on the reference case (SGD and AT-PGD-1 steps). */
   convGradients: ConvGradientPlan[];
+  attainable: AttainablePlan;
 }
 
 export interface TimedItem {
@@ -71,6 +73,7 @@ export interface SuiteResult {
   memory: Partial<Record<MethodKey, MemorySample[]>>;
   pgdEvalMsPer1000?: number;
   convGradients: ConvGradientResult[];
+  attainable?: AttainableResult;
   seconds: number;
 }
 
@@ -126,6 +129,11 @@ export async function runSuite(plan: SuitePlan, log: (line: string) => void): Pr
     const t = await timeMethod(ref, 'sgd', { warmup: 1, steps: 1, minSteps: 1, budgetMs: 0 });
     msPerUnit = Math.min(msPerUnit, t.medianMs / (t.forwardFlops * ref.batch));
   }
+  // A few seconds, first: the steps' GFLOP/s are read against it.
+  out.attainable = await measureAttainable(plan.attainable);
+  log(
+    `  ${backend} attainable: ${[out.attainable.matmul, ...out.attainable.convs].map((o) => `${o.op} ${o.gflops} GFLOP/s`).join(', ')}`,
+  );
   // SAM and AT-PGD-1 beside SGD: what they add over one SGD pass shows kernel by kernel.
   if (fits('profile', estimate(ref, 'sgd', 2) + estimate(ref, 'sam', 2) + estimate(ref, 'at-pgd1', 2))) {
     const profiled: NonNullable<SuiteResult['profile']> = {
