@@ -5,10 +5,19 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
 import { tinySpec } from '../e2e/tinySpec';
-import { clickButton, controlButton, ended, longestTaskSince, openLab, waitForState } from './labDriver';
+import {
+  clickButton,
+  controlButton,
+  ended,
+  launchChromium,
+  longestTaskSince,
+  openLab,
+  waitForState,
+} from './labDriver';
+import { PRESETS } from '../src/core/presets';
 import type { ExperimentSpec } from '../src/core/spec';
 import { treeRssBytes } from './lib/processMemory';
-import { buildAndServe } from './lib/serve';
+import { buildAndServe, ROOT } from './lib/serve';
 import { timePreset, type PresetTiming, type PresetTimingConfig } from './presetTiming';
 
 export interface AssetSize {
@@ -35,6 +44,8 @@ export interface PageResult {
   /** Peak resident memory of the whole Chromium process tree while training; main-thread JS heap. */
   peakRssBytes?: number;
   jsHeapBytes?: number;
+  /** Peak resident memory of a fresh Chromium training three runs of the CIFAR-10 grid (5,000 images) until each has stepped, then `watchMs`; undefined: datasets/cifar10 is not prepared. */
+  cifarPeakRssBytes?: number;
   /** Three runs in three workers at once against the same runs one after another (tiny spec, wasm). */
   concurrency?: { parallelMs: number; sequentialMs: number; throughputRatio: number };
   /** The default preset from a fresh profile: click -> each run's first point, -> all done. */
@@ -92,6 +103,40 @@ async function wallTimeOf(
     return ms;
   } finally {
     await lab.page.close();
+  }
+}
+
+/** Three runs of the CIFAR-10 grid preset (5,000 training images): the data's copies dominate its memory. */
+export function cifarSpec(): ExperimentSpec {
+  const spec = structuredClone(PRESETS.find((p) => p.id === 'cifar10-grid')!.spec);
+  spec.runs = [spec.runs[0], spec.runs[1], spec.runs.at(-1)!];
+  return spec;
+}
+
+/** Peak RSS of a fresh Chromium (nothing else open) from Train until every run has stepped or `capMs`, then over `watchMs`. */
+export async function peakRssWhileTraining(
+  url: string,
+  spec: ExperimentSpec,
+  o: { capMs: number; watchMs: number },
+  errors: string[],
+): Promise<number> {
+  const browser = await launchChromium();
+  try {
+    const lab = await openLab(browser.context, url, spec);
+    await clickButton(lab.page, 'Train');
+    let peak = 0;
+    const sample = async (ms: number) => {
+      peak = Math.max(peak, treeRssBytes());
+      await lab.page.waitForTimeout(ms);
+    };
+    const until = Date.now() + o.capMs;
+    while (Date.now() < until && !(await lab.state()).runs.every((r) => r.step > 0)) await sample(250);
+    const watchUntil = Date.now() + o.watchMs;
+    while (Date.now() < watchUntil) await sample(250);
+    errors.push(...lab.errors);
+    return peak;
+  } finally {
+    await browser.close();
   }
 }
 
@@ -169,6 +214,16 @@ export async function runPageBench(
     } finally {
       await lab.page.close();
     }
+    if (fs.existsSync(path.join(ROOT, 'datasets/cifar10'))) {
+      const capMs = o.firstPointCapMs * 2;
+      out.cifarPeakRssBytes = await peakRssWhileTraining(
+        served.url,
+        cifarSpec(),
+        { capMs, watchMs: o.watchMs },
+        out.errors,
+      );
+      log(`page: CIFAR-10 5k, three runs: peak RSS ${(out.cifarPeakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    } else log('page: CIFAR-10 peak RSS skipped: datasets/cifar10 is not prepared (npm run datasets)');
   } finally {
     await served.close();
   }

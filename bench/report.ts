@@ -162,7 +162,7 @@ export function markdown(r: BenchResult): string {
       `- Default preset, backend ${p.backend ?? '?'}: Train -> first evaluation ${p.firstEvalMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstEvalMs} ms`}, -> first loss point ${p.firstPointMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstPointMs} ms`} (a run evaluates at step 0 before its first step).`,
     );
     out.push(
-      `- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`,
+      `- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; CIFAR-10 5k, three runs: ${p.cifarPeakRssBytes ? `${(p.cifarPeakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`,
     );
     if (p.preset?.length) {
       out.push(

@@ -77,6 +77,7 @@ const dataReady = (w: FakeWorker, runId = 'sgd', copies = 2) => {
         train: { x: new Float32Array(1), y: new Uint8Array(1) },
         test: { x: new Float32Array(1), y: new Uint8Array(1) },
       } as never,
+      shared: false,
     });
 };
 
@@ -272,6 +273,27 @@ describe('run controller', () => {
     expect(store.getState().runs.at.status).toBe('queued');
     expect(store.getState().runs.sgd).toBe(store.getState().runs.sgd);
     expect(workers[0].terminated).toBe(false);
+  });
+
+  it('gives shared data to every run, a fourth and a restarted one too; copies go once each, then a run loads its own', () => {
+    const split = (x: Float32Array) =>
+      ({ train: { x, y: new Uint8Array(1) }, test: { x, y: new Uint8Array(1) } }) as never;
+    const started = (w: FakeWorker) => w.sent.find((m) => m.type === 'start');
+    for (const shared of [true, false]) {
+      const { store, controller, workers } = setup(1);
+      store.getState().addRun('sgd'); // a fourth run: it starts when a place is free
+      controller.train();
+      const data = shared ? [split(new Float32Array(1))] : [split(new Float32Array(1)), split(new Float32Array(1))];
+      for (const d of data) workers[0].emit({ type: 'data-ready', runId: 'sgd', data: d, shared });
+      workers[1].emit(done('sam'));
+      controller.restart('sam');
+      workers[2].emit(done('at'));
+      expect(workers.map((w) => started(w)?.runId)).toEqual(['sgd', 'sam', 'at', 'sgd1', 'sam']);
+      const given = workers.slice(1).map((w) => (started(w) as { data?: unknown }).data);
+      // The third run waits for the second copy (it does not load its own while one is on its way).
+      expect(given).toEqual(shared ? [data[0], data[0], data[0], data[0]] : [data[0], data[1], undefined, undefined]);
+      if (shared) expect(given.every((d) => d === data[0])).toBe(true);
+    }
   });
 
   it('sends pause, resume and stop to the running workers; stop ends queued runs too', () => {

@@ -5,7 +5,6 @@
 // Worker messages go through a buffer into the store, at most ten flushes a second. A worker that
 // dies (its 'error' event) puts only its own run in error; the user can restart that run alone.
 import type { BackendDecision, BackendName } from '../core/backend';
-import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
@@ -17,7 +16,7 @@ import {
   type RunPhase,
 } from '../core/run/lifecycle';
 import type { EvalScores } from '../core/train/evaluate';
-import { splitBuffers } from '../worker/dataTransfer';
+import { splitBuffers, type PackedSplit } from '../worker/dataTransfer';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
 import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
@@ -132,10 +131,15 @@ export function createRunController(
   let leader: string | undefined;
   /** Runs whose view already shows the shared step-0 point. */
   const shown = new Set<string>();
-  // The data: the first run's worker loads it and hands a copy over ('data-ready'); the other runs
+  // The data: the first run's worker loads it and hands it over ('data-ready'); the other runs
   // start with it instead of generating or fetching and parsing it again.
-  /** Copies of the data the first run's worker made for the others, each given away once (transferred). */
-  let sharedData: DatasetSplit[] | undefined;
+  /**
+   * The data the first run's worker handed over: one split in shared memory that every run reads
+   * (a restarted run too), or copies for the others, each given away once (transferred).
+   */
+  let sharedData: { shared?: PackedSplit; copies: PackedSplit[] } | undefined;
+  /** Copies the data source was asked for that have not come yet: the next run waits for one rather than load its own. */
+  let copiesDue = 0;
   let dataSource: string | undefined;
   let landscapeRequests = 0;
   /** Weights requests waiting for their worker's reply, by request id. */
@@ -193,6 +197,7 @@ export function createRunController(
     stepping.delete(id);
     progress.delete(id);
     if (leader === id && !sharedStart) leader = undefined;
+    if (dataSource === id) copiesDue = 0; // no more will come
     if (dataSource === id && !sharedData) dataSource = undefined;
   }
 
@@ -248,7 +253,9 @@ export function createRunController(
       case 'alive':
         return;
       case 'data-ready':
-        (sharedData ??= []).push(msg.data);
+        if (msg.shared) sharedData = { shared: msg.data, copies: [] };
+        else (sharedData ??= { copies: [] }).copies.push(msg.data);
+        copiesDue = msg.shared ? 0 : Math.max(0, copiesDue - 1);
         pump();
         return;
       case 'want-turn':
@@ -323,7 +330,7 @@ export function createRunController(
     }
   }
 
-  function launch(id: string, data: { data?: DatasetSplit; shareData?: number }, mode: 'train' | 'open' = 'train') {
+  function launch(id: string, data: { data?: PackedSplit; shareData?: number }, mode: 'train' | 'open' = 'train') {
     const spec = store.getState().trainedSpec;
     if (!spec) return;
     const worker = createWorker();
@@ -380,11 +387,12 @@ export function createRunController(
     if (!store.getState().trainedSpec) return;
     const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
     for (let next = queued(); next.length > 0 && trainingCount() < live; next = queued()) {
-      if (sharedData && !choosing)
-        launch(next[0], { data: sharedData.shift() }); // none left (a Restart): it loads its own
+      if (sharedData && !choosing && (sharedData.shared || sharedData.copies.length > 0 || copiesDue === 0))
+        launch(next[0], { data: sharedData.shared ?? sharedData.copies.shift() }); // no copy left (a Restart): it loads its own
       else if (dataSource === undefined) {
         dataSource = next[0];
-        launch(next[0], { shareData: Math.min(next.length - 1, live - 1) });
+        copiesDue = Math.min(next.length - 1, live - 1);
+        launch(next[0], { shareData: copiesDue });
       } else break; // the others start once the data is there
     }
     grantTurns();
@@ -519,6 +527,7 @@ export function createRunController(
       sharedStart = undefined;
       leader = undefined;
       sharedData = undefined;
+      copiesDue = 0;
       dataSource = undefined;
       choosing = false;
       begun.clear();

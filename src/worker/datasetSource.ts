@@ -7,7 +7,7 @@ import { CATALOG } from '../core/data/catalog';
 import type { DatasetSplit } from '../core/data/dataset';
 import { gunzip, isGzip } from '../core/data/gzip';
 import { parseManifest, type Manifest, type ManifestEntry } from '../core/data/manifest';
-import { sourceFromFiles } from '../core/data/source';
+import { sourceBuilder, type FileSource } from '../core/data/source';
 import { buildSplit } from '../core/data/split';
 import type { ExperimentSpec } from '../core/spec';
 import { localManifest, readLocalFile } from './localDatasets';
@@ -89,13 +89,14 @@ export async function loadSplitInWorker(
   const manifest = await fetchManifest(opts);
   const served = typeof manifest === 'string' ? undefined : manifest.datasets[name];
   const kept = served ? undefined : (await localSource(opts).manifest()).datasets[name];
-  if (kept) return buildSplit(spec, sourceFromFiles(kept, await readKept(kept, localSource(opts), onProgress)));
+  if (kept) return buildSplit(spec, await readKept(kept, localSource(opts), onProgress));
   if (typeof manifest === 'string') throw new Error(`dataset ${name} cannot be loaded: ${manifest}`);
   const entry = served;
   if (!entry) throw new Error(`dataset ${name} is not prepared: run npm run datasets (see datasets/README.md)`);
   const total = entry.files.reduce((s, f) => s + f.bytes, 0);
   let loaded = 0;
-  const files = new Map<string, Uint8Array>();
+  // File by file: each is parsed as it comes, and its bytes are not kept (core/data/source.ts).
+  const source = sourceBuilder(entry);
   for (const f of entry.files) {
     const res = await (opts.fetch ?? fetch)(`${baseUrl(opts)}${f.path}`);
     if (!res.ok)
@@ -109,20 +110,20 @@ export async function loadSplitInWorker(
       throw new Error(
         `dataset ${name}: ${f.path} has ${bytes.length} bytes, the manifest says ${f.bytes}: run npm run datasets`,
       );
-    files.set(f.path, await gunzipFast(bytes, f.path));
+    source.add(f.path, await gunzipFast(bytes, f.path));
   }
-  return buildSplit(spec, sourceFromFiles(entry, files));
+  return buildSplit(spec, source.done());
 }
 
-/** The files of a dataset kept in browser storage, gunzipped; a file gone from storage asks for the drop again. */
+/** A dataset kept in browser storage, parsed file by file; a file gone from storage asks for the drop again. */
 async function readKept(
   entry: ManifestEntry,
   local: NonNullable<SourceOptions['local']>,
   onProgress?: (p: LoadProgress) => void,
-): Promise<Map<string, Uint8Array>> {
+): Promise<FileSource> {
   const total = entry.files.reduce((s, f) => s + f.bytes, 0);
   let loaded = 0;
-  const files = new Map<string, Uint8Array>();
+  const source = sourceBuilder(entry);
   for (const f of entry.files) {
     const bytes = await local.read(f.path);
     if (!bytes)
@@ -131,7 +132,7 @@ async function readKept(
       );
     loaded += bytes.length;
     onProgress?.({ loaded, total, file: f.path });
-    files.set(f.path, await gunzipFast(bytes, f.path));
+    source.add(f.path, await gunzipFast(bytes, f.path));
   }
-  return files;
+  return source.done();
 }

@@ -33,6 +33,24 @@ const start = (s: ExperimentSpec = spec, protocolVersion = PROTOCOL_VERSION): St
   spec: s,
 });
 const progressSteps = (msgs: FromWorker[]) => msgs.flatMap((m) => (m.type === 'progress' ? [m.step] : []));
+/** Every step's loss and every evaluation: equal lists mean the same float32 inputs reached the model. */
+const losses = (msgs: FromWorker[]) =>
+  msgs.flatMap((m): unknown[] => (m.type === 'progress' ? [m.loss] : m.type === 'done' ? [m.result.history] : []));
+const dataReady = (msgs: FromWorker[]) => msgs.flatMap((m) => (m.type === 'data-ready' ? [m] : []));
+/** The channel's messages once its run is done. */
+async function untilDone(c: ReturnType<typeof channel>): Promise<FromWorker[]> {
+  await c.next((m) => m.type === 'done');
+  return c.received;
+}
+/** The blobs with every pixel a byte / 255, as the image parsers make them (imagesToDataset). */
+function byteSplit(): DatasetSplit {
+  const quantise = (x: Float32Array) =>
+    Float32Array.from(x, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255);
+  return {
+    train: { ...data.train, x: quantise(data.train.x) },
+    test: { ...data.test, x: quantise(data.test.x) },
+  };
+}
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -107,19 +125,62 @@ describe('run worker handler', () => {
     c.send({ type: 'backend', runId: 'sgd', backend: 'wasm' });
     await c.next((m) => m.type === 'done');
     expect(asked).toEqual(['wasm']);
-    // Two copies, each its own buffers (they are transferred), equal to the data.
-    const copies = c.received.filter((m) => m.type === 'data-ready');
-    expect(copies).toHaveLength(2);
-    expect(copies.map((m) => m.type === 'data-ready' && Array.from(m.data.train.x.slice(0, 5)))).toEqual([
-      Array.from(data.train.x.slice(0, 5)),
-      Array.from(data.train.x.slice(0, 5)),
+    // No shared memory: two copies, each its own buffers (they are transferred), float32 as the
+    // blobs are not bytes, equal to the data.
+    const copies = dataReady(c.received);
+    expect(copies.map((m) => [m.shared, m.data.train.x instanceof Float32Array])).toEqual([
+      [false, true],
+      [false, true],
     ]);
+    expect(copies.map((m) => Array.from(m.data.train.x))).toEqual([Array.from(data.train.x), Array.from(data.train.x)]);
 
     const given = channel(deps);
-    given.send({ ...start(), data });
+    given.send({ ...start(), data: copies[0].data });
     await given.next((m) => m.type === 'done');
     expect(loads).toBe(1);
     expect(given.received.some((m) => m.type === 'data-ready')).toBe(false);
+  });
+
+  it('without shared memory, copies of byte-valued images travel as bytes and train bit-identically to the loaded data', async () => {
+    const bytes = byteSplit();
+    const deps: Partial<HandlerDeps> = { loadData: async () => bytes, sharedMemory: false };
+    const source = channel(deps);
+    source.send({ ...start(), shareData: 1 });
+    const [copy] = dataReady(await untilDone(source));
+    expect(copy.shared).toBe(false);
+    expect(copy.data.train.x).toBeInstanceOf(Uint8Array);
+    expect(copy.data.train.x.length).toBe(bytes.train.x.length);
+
+    const given = channel({ loadData: () => Promise.reject(new Error('must not load')) });
+    given.send({ ...start(), data: copy.data });
+    expect(losses(await untilDone(given))).toEqual(losses(source.received));
+  });
+
+  it('with shared memory, hands over one split in SharedArrayBuffers that every run reads: trained bit-identically, never written to', async () => {
+    let loads = 0;
+    const source = channel({ loadData: async () => (loads++, data), sharedMemory: true });
+    source.send({ ...start(), shareData: 2 });
+    const received = await untilDone(source);
+    const ready = dataReady(received);
+    expect(ready).toHaveLength(1); // one split for every other run, not one per run
+    const shared = ready[0].data;
+    expect(ready[0].shared).toBe(true);
+    for (const a of [shared.train.x, shared.train.y, shared.test.x, shared.test.y])
+      expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const before = [shared.train.x, shared.test.x].map((x) => Array.from(x));
+
+    const alone = channel();
+    alone.send(start());
+    const reference = losses(await untilDone(alone));
+    // Two runs given the same shared split, one after the other (a restart too gets it).
+    for (let i = 0; i < 2; i++) {
+      const given = channel({ loadData: () => Promise.reject(new Error('must not load')) });
+      given.send({ ...start(), data: shared });
+      expect(losses(await untilDone(given))).toEqual(reference);
+    }
+    expect(losses(received)).toEqual(reference); // the loading run trained on the shared copy the same
+    expect([shared.train.x, shared.test.x].map((x) => Array.from(x))).toEqual(before);
+    expect(loads).toBe(1);
   });
 
   it('pause stops progress at a step boundary; resume continues from the same step', async () => {

@@ -21,7 +21,7 @@ import {
 } from './protocol';
 import { createWeightsRequests } from './weightsExport';
 import { openWeightsReply } from './weightsOpen';
-import { copySplit, splitBuffers } from './dataTransfer';
+import { packSplit, shareSplit, splitBuffers, unpackSplit } from './dataTransfer';
 
 /** What the handler needs of a message port: a worker's global scope and a MessagePort both fit. */
 export interface Endpoint {
@@ -34,6 +34,8 @@ export interface HandlerDeps {
   initBackend(choice: BackendChoice): Promise<BackendName>;
   /** onProgress: bytes fetched so far (file datasets); posted to the page as 'data-progress'. */
   loadData(spec: ExperimentSpec, onProgress?: (p: LoadProgress) => void): Promise<DatasetSplit>;
+  /** This worker may post SharedArrayBuffers (the page is cross-origin isolated): the data is then shared, not copied. */
+  sharedMemory?: boolean;
   /** Registers a callback for the loss of the GPU device behind the backend (WebGPU only). */
   onDeviceLost?(callback: (reason: string) => void): void;
   now?(): number;
@@ -215,7 +217,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   }
 
   function loadSplit(start: StartMessage, spec: ExperimentSpec): Promise<DatasetSplit> {
-    if (start.data) return Promise.resolve(start.data);
+    if (start.data) return Promise.resolve(unpackSplit(start.data));
     let lastPost = -Infinity;
     return deps.loadData(spec, (p) => {
       // At most ten progress messages a second, and always the last one.
@@ -223,6 +225,24 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       lastPost = now();
       post({ type: 'data-progress', runId: start.runId, dataset: spec.dataset.name, ...p });
     });
+  }
+
+  /**
+   * Gives the page the data for `count` other runs and returns the split this run trains on: the
+   * shared one (the loaded one is dropped: one copy in all), or the loaded one, after `count` copies
+   * made here and transferred (the page's main thread never copies the data itself).
+   */
+  function handOver(id: string, loaded: DatasetSplit, count: number): DatasetSplit {
+    if (deps.sharedMemory) {
+      const shared = shareSplit(loaded);
+      post({ type: 'data-ready', runId: id, data: shared, shared: true });
+      return shared;
+    }
+    for (let i = 0; i < count && phase !== 'failed'; i++) {
+      const copy = packSplit(loaded);
+      post({ type: 'data-ready', runId: id, data: copy, shared: false }, splitBuffers(copy));
+    }
+    return loaded;
   }
 
   /**
@@ -252,11 +272,7 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
 
     // Data first: it loads while the page may still be timing the backends.
     data = await loadSplit(start, spec);
-    // Copies made here and transferred: the page's main thread never copies the data itself.
-    for (let i = 0; i < (start.shareData ?? 0) && phase !== 'failed'; i++) {
-      const copy = copySplit(data);
-      post({ type: 'data-ready', runId: id, data: copy }, splitBuffers(copy));
-    }
+    if (start.shareData) data = handOver(id, data, start.shareData);
     const pick = start.backendPending ? await backendChoice : start.backend;
     const backend = stopAsked() ? undefined : await deps.initBackend(pick ?? spec.train.backend);
     if (backend) {

@@ -1,14 +1,14 @@
 // The messages between the page and a run's worker. One dedicated worker trains one run; every
 // message names that run so a stale message from a terminated worker can be recognised and dropped.
 import type { BackendName } from '../core/backend';
-import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
 import type { EvalScores } from '../core/train/evaluate';
 import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
+import type { PackedSplit } from './dataTransfer';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ---- main -> worker ------------------------------------------------------------------------------
 
@@ -22,9 +22,12 @@ export interface StartMessage {
   backend?: BackendName;
   /** The page is still choosing the backend: load the data, then wait for a BackendMessage. */
   backendPending?: boolean;
-  /** The experiment's data, as another run's worker loaded it: every run of an experiment trains on the same split. */
-  data?: DatasetSplit;
-  /** Post this many copies of the data once loaded ('data-ready', buffers transferred), for the page to hand to the other runs. */
+  /** The experiment's data, as another run's worker loaded it (shared or a copy): every run of an experiment trains on the same split. */
+  data?: PackedSplit;
+  /**
+   * Hand the data, once loaded, to this many other runs ('data-ready'): one shared copy where this
+   * worker may post SharedArrayBuffers, else this many copies (buffers transferred).
+   */
   shareData?: number;
   /**
    * 'open': load the data and build the run's model without training (lifecycle event 'open'), for
@@ -222,11 +225,15 @@ export interface WantTurnMessage {
   runId: string;
   progress: number;
 }
-/** One copy of the loaded split (its buffers transferred: the page passes it on without copying), when the start message asked. */
+/**
+ * The loaded split for the other runs, when the start message asked: in shared memory (every run
+ * reads it, a restarted run too), or one copy, its buffers transferred, for one run.
+ */
 export interface DataReadyMessage {
   type: 'data-ready';
   runId: string;
-  data: DatasetSplit;
+  data: PackedSplit;
+  shared: boolean;
 }
 /** Sent now and then during long silent work (an evaluation), so the page knows the worker lives. */
 export interface AliveMessage {

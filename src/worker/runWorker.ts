@@ -7,5 +7,7 @@ import { attachRunHandler } from './handler';
 attachRunHandler(self, {
   initBackend: selectBackend,
   loadData: (spec, onProgress) => loadSplitInWorker(spec, onProgress),
+  // Only a cross-origin isolated page (vite.config.ts's headers) can be sent SharedArrayBuffers.
+  sharedMemory: self.crossOriginIsolated,
   onDeviceLost: watchDeviceLost,
 });
