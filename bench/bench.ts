@@ -1,18 +1,22 @@
 // `npm run bench` (full, ~25 min here) and `npm run bench -- --quick` (a small model, a few steps):
-// step times, ratios, kernel profiles, memory, PyTorch, and the page; writes
-// bench/results/<date>-<machine>[-quick].json and .md and prints the markdown. Numbers only: a slow
-// result never fails the command (only a crash does). `--only node,browser,pytorch,page` picks parts.
+// step times, ratios, kernel profiles, memory, PyTorch, the race against the peers (stock tfjs), and
+// the page; writes bench/results/<date>-<machine>[-quick].json and .md and prints the markdown.
+// Numbers only: a slow result never fails the command (only a crash does).
+// `--only node,pytorch,browser,peers,page` picks parts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from './labDriver';
+import { BACKEND_NAMES, type BackendName } from '../src/core/backend';
 import { runBrowserBench } from './browserBench';
 import { oneOf, readArgs, USAGE_EXIT, UsageError } from '../scripts/lib/cli';
 import { caseKey } from './lib/measure';
-import { fullPlan, quickPlan } from './lib/plans';
-import { ROOT } from './lib/serve';
-import type { SuiteResult } from './lib/suite';
-import { runNodeBench } from './nodeBench';
+import { fullPlan, peerPlan, quickPlan } from './lib/plans';
+import { buildAndServe, ROOT } from './lib/serve';
+import { runSuite, type SuiteResult } from './lib/suite';
+import { onNodeBackends } from './nodeBench';
+import { PEERS } from './peers/allPeers';
+import { runPeers, type PeerSuiteResult } from './peers/peerSuite';
 import { runPageBench, type PageResult } from './pageBench';
 import type { PresetTimingConfig } from './presetTiming';
 import type { AttainableResult } from './lib/attainable';
@@ -34,6 +38,8 @@ export interface BenchResult {
   };
   node: SuiteResult[];
   browser: SuiteResult[];
+  /** The lab against the peers, per backend (Node, then Chromium). */
+  peers: PeerSuiteResult[];
   /** `attainable`: PyTorch's FLOP/s on the wasm plan's matmul and convs. */
   pytorch: { results: TorchResult[]; skipped?: string; attainable?: AttainableResult };
   page?: PageResult;
@@ -41,7 +47,9 @@ export interface BenchResult {
   seconds: number;
 }
 
-const PARTS = ['node', 'pytorch', 'browser', 'page'] as const;
+const PARTS = ['node', 'pytorch', 'browser', 'peers', 'page'] as const;
+/** The peers race on the backends a user's run would get: the GPU ones and wasm (cpu is Node's fallback). */
+const PEER_BROWSER_BACKENDS: BackendName[] = ['wasm', 'webgl', 'webgpu'];
 const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]`;
 
 function parseCommand(argv: string[]): { quick: boolean; only?: string[] } {
@@ -75,6 +83,7 @@ const result: BenchResult = {
   },
   node: [],
   browser: [],
+  peers: [],
   pytorch: { results: [] },
   failed: [],
   seconds: 0,
@@ -86,7 +95,7 @@ log(
     .join(' / ')} on ${os.cpus().length} cores`,
 );
 
-if (want('node')) result.node = await runNodeBench(plan, log);
+if (want('node')) result.node = await onNodeBackends((b) => runSuite(plan(b), log), log);
 if (want('pytorch')) {
   // The cases the lab measured in Node (all of them with --only pytorch).
   const measured = new Set(result.node.flatMap((s) => s.items.filter((i) => i.timing).map((i) => i.case)));
@@ -96,14 +105,39 @@ if (want('pytorch')) {
   if (result.pytorch.skipped) log(`pytorch: skipped (${result.pytorch.skipped})`);
   else result.pytorch.attainable = runPytorchAttainable(plan('wasm').attainable, log);
 }
-if (want('browser') || want('page')) {
+if (want('peers')) result.peers = await onNodeBackends((b) => runPeers(peerPlan(b, quick), PEERS, log), log);
+if (want('browser') || want('peers') || want('page')) {
   const browser = await launchChromium();
   try {
     result.machine.chromium = browser.context.browser()?.version();
-    if (want('browser')) {
-      const b = await runBrowserBench(browser.context, plan, log);
-      result.browser = b.results;
-      result.failed.push(...b.failed);
+    if (want('browser') || want('peers')) {
+      const served = await buildAndServe('bench/browser/index.html');
+      try {
+        if (want('browser')) {
+          const b = await runBrowserBench(
+            browser.context,
+            served.url,
+            BACKEND_NAMES,
+            (backend) => ({ kind: 'suite', plan: plan(backend) }),
+            log,
+          );
+          result.browser = b.results;
+          result.failed.push(...b.failed);
+        }
+        if (want('peers')) {
+          const b = await runBrowserBench(
+            browser.context,
+            served.url,
+            PEER_BROWSER_BACKENDS,
+            (backend) => ({ kind: 'peers', plan: peerPlan(backend, quick) }),
+            log,
+          );
+          result.peers.push(...b.results);
+          result.failed.push(...b.failed.map((f) => `peers ${f}`));
+        }
+      } finally {
+        await served.close();
+      }
     }
     if (want('page')) {
       try {

@@ -1,43 +1,40 @@
-// The browser backends: the bench page (bench/browser/) built like the lab and driven in headless
-// Chromium (bench/labDriver.ts: SwiftShader for WebGL and WebGPU); one fresh worker per backend.
+// The browser backends: the bench page (bench/browser/, built and served by bench.ts) driven in
+// headless Chromium (bench/labDriver.ts: SwiftShader for WebGL and WebGPU); one fresh worker per
+// backend, each running one job (the lab's suite or the race against the peers).
 import type { BrowserContext } from 'playwright-core';
-import { BACKEND_NAMES, type BackendName } from '../src/core/backend';
-import { buildAndServe } from './lib/serve';
-import type { SuitePlan, SuiteResult } from './lib/suite';
+import type { BackendName } from '../src/core/backend';
+import type { BenchJob, BenchRequest, BenchResultOf } from './browser/protocol';
 
-export async function runBrowserBench(
+export async function runBrowserBench<J extends BenchJob>(
   context: BrowserContext,
-  plan: (b: BackendName) => SuitePlan,
+  url: string,
+  backends: readonly BackendName[],
+  job: (b: BackendName) => J,
   log: (line: string) => void,
-): Promise<{ results: SuiteResult[]; failed: string[] }> {
-  const served = await buildAndServe('bench/browser/index.html');
-  const results: SuiteResult[] = [];
+): Promise<{ results: BenchResultOf<J>[]; failed: string[] }> {
+  const results: BenchResultOf<J>[] = [];
   const failed: string[] = [];
-  try {
-    for (const backend of BACKEND_NAMES) {
-      log(`chromium ${backend}:`);
-      const page = await context.newPage();
-      page.on('console', (m) => log(m.text()));
-      try {
-        await page.goto(served.url);
-        await page.waitForFunction(() => '__bench' in window);
-        const request = { backend, plan: plan(backend) };
-        results.push(
-          await page.evaluate(
-            (r) => (window as unknown as { __bench: { run(r: unknown): Promise<SuiteResult> } }).__bench.run(r),
-            request,
-          ),
-        );
-      } catch (e) {
-        const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-        failed.push(`${backend}: ${why}`);
-        log(`  ${backend}: failed: ${why}`);
-      } finally {
-        await page.close();
-      }
+  for (const backend of backends) {
+    log(`chromium ${backend}${job(backend).kind === 'peers' ? ' (peers)' : ''}:`);
+    const page = await context.newPage();
+    page.on('console', (m) => log(m.text()));
+    try {
+      await page.goto(url);
+      await page.waitForFunction(() => '__bench' in window);
+      const request: BenchRequest = { backend, job: job(backend) };
+      results.push(
+        (await page.evaluate(
+          (r) => (window as unknown as { __bench: { run(r: unknown): Promise<unknown> } }).__bench.run(r),
+          request,
+        )) as BenchResultOf<J>,
+      );
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      failed.push(`${backend}: ${why}`);
+      log(`  ${backend}: failed: ${why}`);
+    } finally {
+      await page.close();
     }
-  } finally {
-    await served.close();
   }
   return { results, failed };
 }

@@ -2,18 +2,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../src/core/backend';
 import { NODE_BACKENDS, useBackend } from '../scripts/lib/nodeBackend';
-import type { SuitePlan, SuiteResult } from './lib/suite';
-import { runSuite } from './lib/suite';
 
-export async function runNodeBench(
-  plan: (b: BackendName) => SuitePlan,
+/** `run` on each Node backend in turn; each result's backend is named `node-<backend>`. */
+export async function onNodeBackends<T extends { backend: string }>(
+  run: (b: BackendName) => Promise<T>,
   log: (line: string) => void,
-): Promise<SuiteResult[]> {
-  const out: SuiteResult[] = [];
+): Promise<T[]> {
+  const out: T[] = [];
   for (const b of NODE_BACKENDS) {
     await useBackend(b);
     log(`node ${b}:`);
-    const r = await runSuite(plan(b), log);
+    const r = await run(b);
     out.push({ ...r, backend: `node-${b}` });
     tf.disposeVariables();
   }

@@ -3,6 +3,7 @@ import { attainableMarkdown } from './attainableReport';
 import { idealRatio, pgdSteps, type MethodKey } from './lib/measure';
 import type { SuiteResult } from './lib/suite';
 import type { BenchResult } from './bench';
+import type { PeerSuiteResult } from './peers/peerSuite';
 
 const f = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
@@ -92,6 +93,7 @@ export function markdown(r: BenchResult): string {
   }
 
   out.push(...attainableMarkdown(r));
+  if (r.peers.length) peerTables(r.peers, out);
 
   out.push('', '## Kernel profile of one step (tf.profile; top kernels, ms summed over calls)', '');
   out.push('| backend | case | step | wall ms | kernel ms | top kernels |', '|---|---|---|---:|---:|---|');
@@ -195,4 +197,49 @@ export function markdown(r: BenchResult): string {
   }
   if (r.failed.length) out.push('', `Failed: ${r.failed.join('; ')}`);
   return out.join('\n') + '\n';
+}
+
+/** The race against the peers: lab and peer step times taken in turn, lab/peer (above 1 the lab is slower). */
+function peerTables(results: PeerSuiteResult[], out: string[]): void {
+  out.push(
+    '',
+    '## Against the peers (same model, batch and backend; lab and peer steps in turn): lab/peer > 1 means the lab is slower',
+    '',
+  );
+  for (const s of results)
+    for (const p of s.params) {
+      const differ = Object.entries(p.peers).filter(([, n]) => n !== p.lab);
+      out.push(
+        `- ${s.backend}, width ${p.width}: parameters lab ${p.lab}${Object.entries(p.peers)
+          .map(([name, n]) => `, ${name} ${n}`)
+          .join('')}${differ.length ? ` — **differ** (${differ.map(([name]) => name).join(', ')})` : ' (same)'}`,
+      );
+    }
+  out.push(
+    '',
+    '| backend | case | method | peer | lab ms | peer ms | pairs | lab/peer | tensors left (lab, peer) |',
+    '|---|---|---|---|---:|---:|---:|---:|---|',
+  );
+  const ms = (t: { medianMs: number; minMs: number; maxMs: number }) =>
+    `${f(t.medianMs)} (${f(t.minMs)}-${f(t.maxMs)})`;
+  for (const s of results)
+    for (const i of s.items) {
+      if (!i.lab || !i.other || i.ratio === undefined || !i.tensorGrowth) continue;
+      const g = i.tensorGrowth;
+      out.push(
+        `| ${s.backend} | ${i.case} | ${i.method} | ${i.peer} | ${ms(i.lab)} | ${ms(i.other)} | ${i.lab.steps} | ${f(i.ratio, 2)}${i.ratio > 1 ? ' **lab slower**' : ''} | ${g.lab}, ${g.peer}${g.lab || g.peer ? ' **grows**' : ''} |`,
+      );
+    }
+  const skipped = results.flatMap((s) =>
+    s.items.filter((i) => i.skipped).map((i) => `${s.backend} ${i.case} ${i.method} ${i.peer}: ${i.skipped}`),
+  );
+  if (skipped.length)
+    out.push(
+      '',
+      `<details><summary>${skipped.length} skipped</summary>`,
+      '',
+      ...skipped.map((l) => `- ${l}`),
+      '',
+      '</details>',
+    );
 }

@@ -69,11 +69,14 @@ export function benchSpec(c: ModelCase, m: MethodKey): ExperimentSpec {
   return s;
 }
 
-export interface Timing {
+export interface Spread {
   medianMs: number;
   minMs: number;
   maxMs: number;
   steps: number;
+}
+
+export interface Timing extends Spread {
   /** Forward FLOPs of one example, from the model (convs and dense layers). */
   forwardFlops: number;
   /** FLOPs of one step: batch * forward * 3 * idealRatio. */
@@ -105,11 +108,38 @@ export interface TimingOptions {
   paired?: boolean;
 }
 
-async function timedStep(trainer: { step(): Promise<unknown> }): Promise<number> {
-  const t = performance.now();
-  await trainer.step();
-  return performance.now() - t;
+export interface Stepper {
+  step(): Promise<unknown>;
 }
+
+/**
+ * Steps `steppers` in turn, round after round: `o.warmup` rounds untimed, then timed rounds while
+ * `o` allows. One list of step times (ms) per stepper; taken in turn, a change in the machine's
+ * load moves all of them alike.
+ */
+export async function timeInTurn(steppers: Stepper[], o: TimingOptions): Promise<number[][]> {
+  for (let i = 0; i < o.warmup; i++) for (const s of steppers) await s.step();
+  const times = steppers.map((): number[] => []);
+  const t0 = performance.now();
+  while (times[0].length < o.steps && (times[0].length < o.minSteps || performance.now() - t0 < o.budgetMs)) {
+    for (const [i, s] of steppers.entries()) {
+      const t = performance.now();
+      await s.step();
+      times[i].push(performance.now() - t);
+    }
+  }
+  return times;
+}
+
+export const spread = (times: number[]): Spread => ({
+  medianMs: round(median(times)),
+  minMs: round(Math.min(...times)),
+  maxMs: round(Math.max(...times)),
+  steps: times.length,
+});
+
+/** Median of the ratios a[i] / b[i] of steps taken in turn. */
+export const pairedRatio = (a: number[], b: number[]) => round(median(a.map((t, i) => t / b[i])), 3);
 
 /** Median / min / max wall time of Trainer.step() after `warmup` steps. */
 export async function timeMethod(
@@ -121,30 +151,18 @@ export async function timeMethod(
   const trainer = createTrainer(benchSpec(c, m), m, data);
   const sgd = o.paired && m !== 'sgd' ? createTrainer(benchSpec(c, 'sgd'), 'sgd', data) : undefined;
   try {
-    for (let i = 0; i < o.warmup; i++) {
-      await trainer.step();
-      await sgd?.step();
-    }
-    const times: number[] = [];
-    const sgdTimes: number[] = [];
-    const t0 = performance.now();
-    while (times.length < o.steps && (times.length < o.minSteps || performance.now() - t0 < o.budgetMs)) {
-      if (sgd) sgdTimes.push(await timedStep(sgd));
-      times.push(await timedStep(trainer));
-    }
+    // SGD first in each pair: the method's step is compared with the SGD step just before it.
+    const all = await timeInTurn(sgd ? [sgd, trainer] : [trainer], o);
+    const times = all[all.length - 1];
     const forwardFlops = flopsPerExample(trainer.model);
     const stepFlops = c.batch * forwardFlops * 3 * idealRatio(m);
-    const med = median(times);
     const out: Timing = {
-      medianMs: round(med),
-      minMs: round(Math.min(...times)),
-      maxMs: round(Math.max(...times)),
-      steps: times.length,
+      ...spread(times),
       forwardFlops,
       stepFlops,
-      gflops: round(stepFlops / med / 1e6),
+      gflops: round(stepFlops / median(times) / 1e6),
     };
-    if (sgd) out.pairedRatio = round(median(times.map((t, i) => t / sgdTimes[i])), 3);
+    if (sgd) out.pairedRatio = pairedRatio(times, all[0]);
     return out;
   } finally {
     trainer.dispose();

@@ -4,6 +4,7 @@
 import type { ConvGradientPlan } from '../../src/core/model/conv';
 import type { BackendName } from '../../src/core/backend';
 import type { AttainablePlan } from './attainable';
+import type { PeerPlan } from '../peers/peerSuite';
 import { METHODS, type ModelCase } from './measure';
 import type { SuitePlan } from './suite';
 
@@ -97,5 +98,26 @@ export function quickPlan(backend: BackendName): SuitePlan {
     pgdEvalImages: 16,
     convGradients: convGradients(backend),
     attainable: attainablePlan(backend, true),
+  };
+}
+
+/**
+ * The race against the peers (bench/peers/): the lab's default case, preact-resnet10 width 16 batch
+ * 64 (--quick: the tiny case). The slow backends (cpu, SwiftShader) race the tiny case first, then
+ * whatever of the default case fits their time.
+ */
+export function peerPlan(backend: BackendName, quick: boolean): PeerPlan {
+  const slow = backend !== 'wasm';
+  return {
+    cases: quick ? [QUICK_CASE] : slow ? [QUICK_CASE, FULL_CASES[0]] : [FULL_CASES[0]],
+    probe: QUICK_CASE,
+    methods: ['sgd', 'sam', 'at-pgd5'],
+    timing: quick
+      ? { warmup: 1, steps: 3, minSteps: 2, budgetMs: 1_000 }
+      : { warmup: 1, steps: 10, minSteps: slow ? 2 : 3, budgetMs: 15_000 },
+    itemCapMs: quick ? 45_000 : 90_000,
+    backendCapMs: (quick
+      ? { wasm: 30_000, cpu: 60_000, webgl: 90_000, webgpu: 120_000 }
+      : { wasm: 240_000, cpu: 120_000, webgl: 200_000, webgpu: 300_000 })[backend],
   };
 }

@@ -80,7 +80,7 @@ export interface SuiteResult {
 const flopsCache = new Map<string, number>();
 
 /** Forward FLOPs of one example of the case's model (built once, on the current backend). */
-function forwardFlops(c: ModelCase): number {
+export function forwardFlops(c: ModelCase): number {
   const key = `${c.model}-w${c.width}`;
   const known = flopsCache.get(key);
   if (known !== undefined) return known;
