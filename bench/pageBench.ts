@@ -14,9 +14,9 @@ import {
   openLab,
   waitForState,
 } from './labDriver';
-import { PRESETS } from '../src/core/presets';
 import type { ExperimentSpec } from '../src/core/spec';
-import { treeRssBytes } from './lib/processMemory';
+import { DEFAULT_PRESET_ID, PRESETS } from '../src/core/presets';
+import { peakOf, treeMemory, type TreeMemory } from './lib/processMemory';
 import { buildAndServe, ROOT } from './lib/serve';
 import { timePreset, type PresetTiming, type PresetTimingConfig } from './presetTiming';
 
@@ -41,11 +41,14 @@ export interface PageResult {
   longestTaskMs?: number;
   watchMs: number;
   firstPointCapMs: number;
-  /** Peak resident memory of the whole Chromium process tree while training; main-thread JS heap. */
-  peakRssBytes?: number;
+  /** Main-thread JS heap after the default preset's watch. */
   jsHeapBytes?: number;
-  /** Peak resident memory of a fresh Chromium training three runs of the CIFAR-10 grid (5,000 images) until each has stepped, then `watchMs`; undefined: datasets/cifar10 is not prepared. */
-  cifarPeakRssBytes?: number;
+  /**
+   * Peak memory (processMemory.ts: PSS of the page's renderer and of all Chromium) of a fresh
+   * Chromium training the default preset, and three runs of the CIFAR-10 grid (5,000 images; absent
+   * when datasets/cifar10 is not prepared), each until every run has stepped, then `watchMs`.
+   */
+  memory: { defaultPreset?: TreeMemory; cifar?: TreeMemory };
   /** Three runs in three workers at once against the same runs one after another (tiny spec, wasm). */
   concurrency?: { parallelMs: number; sequentialMs: number; throughputRatio: number };
   /** The default preset from a fresh profile: click -> each run's first point, -> all done. */
@@ -113,20 +116,20 @@ export function cifarSpec(): ExperimentSpec {
   return spec;
 }
 
-/** Peak RSS of a fresh Chromium (nothing else open) from Train until every run has stepped or `capMs`, then over `watchMs`. */
-export async function peakRssWhileTraining(
+/** Peak memory of a fresh Chromium (nothing else open) from Train until every run has stepped or `capMs`, then over `watchMs`. */
+async function peakMemoryWhileTraining(
   url: string,
   spec: ExperimentSpec,
   o: { capMs: number; watchMs: number },
   errors: string[],
-): Promise<number> {
+): Promise<TreeMemory> {
   const browser = await launchChromium();
   try {
     const lab = await openLab(browser.context, url, spec);
     await clickButton(lab.page, 'Train');
-    let peak = 0;
+    let peak = treeMemory();
     const sample = async (ms: number) => {
-      peak = Math.max(peak, treeRssBytes());
+      peak = peakOf(peak, treeMemory());
       await lab.page.waitForTimeout(ms);
     };
     const until = Date.now() + o.capMs;
@@ -151,6 +154,7 @@ export async function runPageBench(
     watchMs: o.watchMs,
     firstPointCapMs: o.firstPointCapMs,
     preset: [],
+    memory: {},
     errors: [],
   };
   log(
@@ -181,7 +185,6 @@ export async function runPageBench(
         lab.page.evaluate(() =>
           Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-points') ?? 0),
         );
-      let peak = 0;
       const until = Date.now() + o.firstPointCapMs;
       while (Date.now() < until && (out.firstPointMs === undefined || out.firstEvalMs === undefined)) {
         const now = await lab.page.evaluate(() => performance.now());
@@ -190,40 +193,36 @@ export async function runPageBench(
         if (out.firstEvalMs === undefined && s.runs.some((r) => r.evaluations > 0))
           out.firstEvalMs = Math.round(now - t0);
         out.backend = s.runs[0]?.backend;
-        peak = Math.max(peak, treeRssBytes());
         await lab.page.waitForTimeout(100);
       }
       log(
         `page: Train -> first loss point ${out.firstPointMs} ms, first evaluation ${out.firstEvalMs} ms (backend ${out.backend})`,
       );
       const watchUntil = Date.now() + o.watchMs;
-      while (Date.now() < watchUntil) {
-        peak = Math.max(peak, treeRssBytes());
-        await lab.page.waitForTimeout(500);
-      }
+      while (Date.now() < watchUntil) await lab.page.waitForTimeout(500);
       out.longestTaskMs = Math.round(await longestTaskSince(lab.page, t0));
-      out.peakRssBytes = peak;
       out.jsHeapBytes = await lab.page.evaluate(
         () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
       );
-      log(
-        `page: longest main-thread task ${out.longestTaskMs} ms over ${o.watchMs / 1000} s of three runs; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
-      );
+      log(`page: longest main-thread task ${out.longestTaskMs} ms over ${o.watchMs / 1000} s of three runs`);
       // Closing the page below ends its workers; no Stop needed.
       out.errors.push(...lab.errors);
     } finally {
       await lab.page.close();
     }
-    if (fs.existsSync(path.join(ROOT, 'datasets/cifar10'))) {
-      const capMs = o.firstPointCapMs * 2;
-      out.cifarPeakRssBytes = await peakRssWhileTraining(
-        served.url,
-        cifarSpec(),
-        { capMs, watchMs: o.watchMs },
-        out.errors,
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    const memory = async (what: string, spec: ExperimentSpec, capMs: number) => {
+      const m = await peakMemoryWhileTraining(served.url, spec, { capMs, watchMs: o.watchMs }, out.errors);
+      log(
+        `page: ${what}: peak PSS page ${mib(m.rendererPssBytes)}, all Chromium ${mib(m.pssBytes)} (summed RSS ${mib(m.rssBytes)})`,
       );
-      log(`page: CIFAR-10 5k, three runs: peak RSS ${(out.cifarPeakRssBytes / 2 ** 20).toFixed(0)} MiB`);
-    } else log('page: CIFAR-10 peak RSS skipped: datasets/cifar10 is not prepared (npm run datasets)');
+      return m;
+    };
+    const preset = structuredClone(PRESETS.find((p) => p.id === DEFAULT_PRESET_ID)!.spec);
+    out.memory.defaultPreset = await memory('default preset', preset, o.firstPointCapMs);
+    if (fs.existsSync(path.join(ROOT, 'datasets/cifar10')))
+      out.memory.cifar = await memory('CIFAR-10 5k, three runs', cifarSpec(), o.firstPointCapMs * 2);
+    else log('page: CIFAR-10 memory skipped: datasets/cifar10 is not prepared (npm run datasets)');
   } finally {
     await served.close();
   }

@@ -4,6 +4,7 @@ import { idealRatio, pgdSteps, type MethodKey } from './lib/measure';
 import type { SuiteResult } from './lib/suite';
 import type { BenchResult } from './bench';
 import type { PeerSuiteResult } from './peers/peerSuite';
+import type { PageResult } from './pageBench';
 
 const f = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
@@ -164,8 +165,9 @@ export function markdown(r: BenchResult): string {
       `- Default preset, backend ${p.backend ?? '?'}: Train -> first evaluation ${p.firstEvalMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstEvalMs} ms`}, -> first loss point ${p.firstPointMs === undefined ? `> ${p.firstPointCapMs} ms` : `${p.firstPointMs} ms`} (a run evaluates at step 0 before its first step).`,
     );
     out.push(
-      `- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Peak RSS of Chromium: ${p.peakRssBytes ? `${(p.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}; CIFAR-10 5k, three runs: ${p.cifarPeakRssBytes ? `${(p.cifarPeakRssBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`,
+      `- Longest main-thread task while three runs train (${p.watchMs / 1000} s): ${f(p.longestTaskMs)} ms. Main-thread JS heap ${p.jsHeapBytes ? `${(p.jsHeapBytes / 2 ** 20).toFixed(0)} MiB` : '–'}.`,
     );
+    out.push(...memoryLines(p.memory));
     if (p.preset?.length) {
       out.push(
         '',
@@ -242,4 +244,18 @@ function peerTables(results: PeerSuiteResult[], out: string[]): void {
       '',
       '</details>',
     );
+}
+
+/** Peak memory of a fresh Chromium per case, against the issue's goals for the page (17: 400 / 600 MB). */
+function memoryLines(m: PageResult['memory'] | undefined): string[] {
+  const cases = [
+    ['Default preset', m?.defaultPreset, 400],
+    ['CIFAR-10 5k, three runs', m?.cifar, 600],
+  ] as const;
+  const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+  return cases.map(([what, t, goal]) =>
+    t
+      ? `- ${what}, peak memory (PSS): the page (renderer and its workers) ${mb(t.rendererPssBytes)} (goal < ${goal} MB: ${t.rendererPssBytes < goal * 1e6 ? 'holds' : '**over**'}); all of Chromium ${mb(t.pssBytes)}; summed RSS ${mb(t.rssBytes)}.`
+      : `- ${what}, peak memory: not measured.`,
+  );
 }
