@@ -2,11 +2,13 @@
 // step times, ratios, kernel profiles, memory, PyTorch, and the page; writes
 // bench/results/<date>-<machine>[-quick].json and .md and prints the markdown. Numbers only: a slow
 // result never fails the command (only a crash does). `--only node,browser,pytorch,page` picks parts.
+// `--gpu [--allow-software]`: the GPU bench instead (bench/gpu/gpuBench.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from './labDriver';
 import { runBrowserBench } from './browserBench';
+import { runGpuBench } from './gpu/gpuBench';
 import { oneOf, readArgs, USAGE_EXIT, UsageError } from '../scripts/lib/cli';
 import { caseKey } from './lib/measure';
 import { fullPlan, quickPlan } from './lib/plans';
@@ -39,12 +41,24 @@ export interface BenchResult {
 }
 
 const PARTS = ['node', 'pytorch', 'browser', 'page'] as const;
-const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]`;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]\n       npm run bench -- --gpu [--allow-software]`;
 
-function parseCommand(argv: string[]): { quick: boolean; only?: string[] } {
+function parseCommand(argv: string[]): { quick: boolean; only?: string[]; gpu: boolean; allowSoftware: boolean } {
   try {
-    const { values } = readArgs(argv, { quick: { type: 'boolean', default: false }, only: { type: 'string' } });
-    return { quick: values.quick, only: values.only?.split(',').map((p) => oneOf('--only', p, PARTS)) };
+    const { values } = readArgs(argv, {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      gpu: { type: 'boolean', default: false },
+      'allow-software': { type: 'boolean', default: false },
+    });
+    if (values['allow-software'] && !values.gpu) throw new UsageError('--allow-software goes with --gpu');
+    if (values.gpu && (values.quick || values.only)) throw new UsageError('--gpu takes no --quick or --only');
+    return {
+      quick: values.quick,
+      only: values.only?.split(',').map((p) => oneOf('--only', p, PARTS)),
+      gpu: values.gpu,
+      allowSoftware: values['allow-software'],
+    };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`bench: ${e.message}\n${USAGE}`);
@@ -52,7 +66,8 @@ function parseCommand(argv: string[]): { quick: boolean; only?: string[] } {
   }
 }
 
-const { quick, only: onlyArg } = parseCommand(process.argv.slice(2));
+const { quick, only: onlyArg, gpu, allowSoftware } = parseCommand(process.argv.slice(2));
+if (gpu) process.exit(await runGpuBench({ allowSoftware }, (line) => console.log(line)));
 const only: readonly string[] = onlyArg ?? PARTS;
 const want = (part: string) => only.includes(part);
 const log = (line: string) => console.log(line);

@@ -1,11 +1,12 @@
 // The benchmark page: starts one bench worker per call, forwards its log lines to the console
 // (where the Node driver prints them) and resolves with its result.
+import type { GpuSuiteResult } from '../gpu/gpuSuite';
 import type { SuiteResult } from '../lib/suite';
 import type { BenchRequest, BenchReply } from './protocol';
 
-function run(request: BenchRequest): Promise<SuiteResult> {
+function run(request: BenchRequest): Promise<SuiteResult | GpuSuiteResult> {
   const worker = new Worker(new URL('./benchWorker.ts', import.meta.url), { type: 'module' });
-  return new Promise<SuiteResult>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<BenchReply>) => {
       const r = e.data;
       if (r.type === 'log') console.log(r.line);
