@@ -1,14 +1,16 @@
 // `npm run bench` (full, ~25 min here) and `npm run bench -- --quick` (a small model, a few steps):
-// step times, ratios, kernel profiles, memory, PyTorch, the race against the peers (stock tfjs), and
-// the page; writes bench/results/<date>-<machine>[-quick].json and .md and prints the markdown.
-// Numbers only: a slow result never fails the command (only a crash does).
+// step times, ratios, kernel profiles, memory, PyTorch, the race against the peers (stock tfjs,
+// jax-js), and the page; writes bench/results/<date>-<machine>[-quick].json and .md and prints the
+// markdown. Numbers only: a slow result never fails the command (only a crash does).
 // `--only node,pytorch,browser,peers,page` picks parts.
+// `--gpu [--allow-software]`: the GPU bench instead (bench/gpu/gpuBench.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from './labDriver';
 import { BACKEND_NAMES, type BackendName } from '../src/core/backend';
 import { runBrowserBench } from './browserBench';
+import { runGpuBench } from './gpu/gpuBench';
 import { oneOf, readArgs, USAGE_EXIT, UsageError } from '../scripts/lib/cli';
 import { caseKey } from './lib/measure';
 import { fullPlan, peerPlan, quickPlan } from './lib/plans';
@@ -50,12 +52,24 @@ export interface BenchResult {
 const PARTS = ['node', 'pytorch', 'browser', 'peers', 'page'] as const;
 /** The peers race on the backends a user's run would get: the GPU ones and wasm (cpu is Node's fallback). */
 const PEER_BROWSER_BACKENDS: BackendName[] = ['wasm', 'webgl', 'webgpu'];
-const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]`;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]\n       npm run bench -- --gpu [--allow-software]`;
 
-function parseCommand(argv: string[]): { quick: boolean; only?: string[] } {
+function parseCommand(argv: string[]): { quick: boolean; only?: string[]; gpu: boolean; allowSoftware: boolean } {
   try {
-    const { values } = readArgs(argv, { quick: { type: 'boolean', default: false }, only: { type: 'string' } });
-    return { quick: values.quick, only: values.only?.split(',').map((p) => oneOf('--only', p, PARTS)) };
+    const { values } = readArgs(argv, {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      gpu: { type: 'boolean', default: false },
+      'allow-software': { type: 'boolean', default: false },
+    });
+    if (values['allow-software'] && !values.gpu) throw new UsageError('--allow-software goes with --gpu');
+    if (values.gpu && (values.quick || values.only)) throw new UsageError('--gpu takes no --quick or --only');
+    return {
+      quick: values.quick,
+      only: values.only?.split(',').map((p) => oneOf('--only', p, PARTS)),
+      gpu: values.gpu,
+      allowSoftware: values['allow-software'],
+    };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`bench: ${e.message}\n${USAGE}`);
@@ -63,7 +77,8 @@ function parseCommand(argv: string[]): { quick: boolean; only?: string[] } {
   }
 }
 
-const { quick, only: onlyArg } = parseCommand(process.argv.slice(2));
+const { quick, only: onlyArg, gpu, allowSoftware } = parseCommand(process.argv.slice(2));
+if (gpu) process.exit(await runGpuBench({ allowSoftware }, (line) => console.log(line)));
 const only: readonly string[] = onlyArg ?? PARTS;
 const want = (part: string) => only.includes(part);
 const log = (line: string) => console.log(line);

@@ -13,13 +13,15 @@ import { longTasksSince, recordLongFrames } from '../e2e/longFrames';
 export type RunSnapshot = TestSnapshot['runs'][number];
 
 /** A fresh profile in a persistent context; fails at once, with the install command, when Chromium is missing. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  args: string[] = CHROMIUM_FLAGS,
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-lab-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumExecutable(),
     headless: true,
     viewport: { width: 1400, height: 1000 },
-    args: CHROMIUM_FLAGS,
+    args,
   });
   return {
     context,

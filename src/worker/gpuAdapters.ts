@@ -11,9 +11,29 @@ export interface AdapterDescription {
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
-interface GpuAdapterLike {
+/** What GPUAdapter.info says of a WebGPU adapter. */
+export interface WebGpuAdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
   isFallbackAdapter?: boolean;
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+/** The adapter's names in one line, e.g. "google swiftshader" or "nvidia hopper NVIDIA H200". */
+export const webGpuAdapterName = (info: WebGpuAdapterInfo): string | undefined =>
+  [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined;
+
+/** The browser's fallback adapter, or one its names show to be a CPU emulation (SwiftShader: vendor google, architecture swiftshader). */
+export function isSoftwareWebGpuAdapter(info: WebGpuAdapterInfo): boolean {
+  const name = webGpuAdapterName(info);
+  return Boolean(info.isFallbackAdapter || (name && SOFTWARE.test(name)));
+}
+
+interface GpuAdapterLike {
+  /** Before GPUAdapterInfo had it. */
+  isFallbackAdapter?: boolean;
+  info?: WebGpuAdapterInfo;
 }
 
 async function describeWebGpu(): Promise<AdapterDescription> {
@@ -21,10 +41,9 @@ async function describeWebGpu(): Promise<AdapterDescription> {
   const adapter = await gpu?.requestAdapter();
   if (!adapter) return { software: false };
   const info = adapter.info ?? {};
-  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined;
   return {
-    software: Boolean(adapter.isFallbackAdapter || info.isFallbackAdapter || (name && SOFTWARE.test(name))),
-    name,
+    software: Boolean(adapter.isFallbackAdapter) || isSoftwareWebGpuAdapter(info),
+    name: webGpuAdapterName(info),
   };
 }
 
