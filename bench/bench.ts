@@ -52,7 +52,7 @@ export interface BenchResult {
 const PARTS = ['node', 'pytorch', 'browser', 'peers', 'page'] as const;
 /** The peers race on the backends a user's run would get: the GPU ones and wasm (cpu is Node's fallback). */
 const PEER_BROWSER_BACKENDS: BackendName[] = ['wasm', 'webgl', 'webgpu'];
-const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}]\n       npm run bench -- --gpu [--allow-software]`;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${PARTS.join(',')}], or npm run bench -- --gpu [--allow-software]`;
 
 function parseCommand(argv: string[]): { quick: boolean; only?: string[]; gpu: boolean; allowSoftware: boolean } {
   try {

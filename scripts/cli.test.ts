@@ -32,7 +32,7 @@ describe('command-line arguments', () => {
     ],
     ['scripts/lab.ts', ['run', 'spec.json', '--outt', 'r.json'], /Unknown option '--outt'/],
     ['scripts/datasets.ts', ['--quick', '--cifar'], /Unknown option '--cifar'/],
-    ['bench/bench.ts', ['--only', 'nodes'], /--only must be one of node, pytorch, browser, page, got "nodes"/],
+    ['bench/bench.ts', ['--only', 'nodes'], /--only must be one of node, pytorch, browser, peers, page, got "nodes"/],
   ])('%s %j: a short error and exit status 2', (script, args, message) => {
     const res = run(script, ...args);
     expect(res.status, res.stderr).toBe(2);
