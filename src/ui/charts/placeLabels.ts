@@ -69,8 +69,15 @@ export function placeLabels(anchors: LabelAnchor[], o: LabelOptions): PlacedLabe
         Math.max(0, b.y1 - o.bounds.y1);
       return outside * 1000 + taken.reduce((s, t) => s + overlap(b, t), 0);
     };
-    // The first candidate of least cost: beside the point when that is free.
-    const best = candidates.reduce((bestSoFar, c) => (cost(c) < cost(bestSoFar) ? c : bestSoFar));
+    // The first candidate of least cost: beside the point when that is free. Each cost once, and a
+    // free candidate ends the search (none before it was free): this runs at every chart update.
+    let best = candidates[0];
+    let least = Infinity;
+    for (const c of candidates) {
+      const k = cost(c);
+      if (k < least) [best, least] = [c, k];
+      if (k === 0) break;
+    }
     taken.push(boxOf(best, w, h));
     return best;
   });

@@ -1,7 +1,7 @@
 // The experiment's link, with a Copy button. The link always holds the whole spec; once every run
 // has ended it also holds the results when they are small enough (shareLink.ts), else the page
 // says to share the results file instead.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { resultsFromState } from '../../state/resultsFile';
 import { selectActive, selectSpec } from '../../state/selectors';
 import { shareLinkHash } from '../../state/shareLink';
@@ -22,8 +22,18 @@ export function ShareBar() {
     [sameSpec, trainedSpec, runs, runOrder],
   );
   // Keyed on the results, not on what they come from: pressing Train changes the trained spec but
-  // not the link, and deflating it again would lengthen the click's task.
-  const { hash, withResults } = useMemo(() => shareLinkHash(spec, results), [spec, results]);
+  // not the link, and deflating it again would lengthen the click's task. The link with results
+  // (10-30 ms of JSON and deflate) is made in a task of its own after the render, not inside the
+  // flush that ended the last run; the spec's link stands until then.
+  const specLink = useMemo(() => shareLinkHash(spec, undefined), [spec]);
+  const [resultsLink, setResultsLink] = useState<{ for: [unknown, unknown]; link: ReturnType<typeof shareLinkHash> }>();
+  useEffect(() => {
+    if (!results) return;
+    const t = setTimeout(() => setResultsLink({ for: [spec, results], link: shareLinkHash(spec, results) }), 0);
+    return () => clearTimeout(t);
+  }, [spec, results]);
+  const { hash, withResults } =
+    results && resultsLink?.for[0] === spec && resultsLink.for[1] === results ? resultsLink.link : specLink;
   const hadResults = results !== undefined;
   const url = `${location.origin}${location.pathname}${hash}`;
 
