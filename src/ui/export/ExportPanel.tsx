@@ -24,8 +24,9 @@ const CHARTS: { kind: string; title: string }[] = [
 export function ExportPanel() {
   const { store, controller } = useLabContext();
   // Mounted with the charts it exports: after the Train click's task and the run cards' frame.
-  const spec = useNextFrame(useLab(selectTrainedSpec));
-  const order = useNextFrame(useLab(selectRunOrder));
+  // Three frames late: after the charts (one frame late) have been laid out in a commit of their own.
+  const spec = useNextFrame(useLab(selectTrainedSpec), 3);
+  const order = useNextFrame(useLab(selectRunOrder), 3);
   const active = useLabDeferred(selectActive);
   const restored = useLabDeferred((s) => s.restoredRuns);
   const runs = useLabDeferred((s) => s.runs);
