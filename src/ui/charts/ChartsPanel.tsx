@@ -41,8 +41,11 @@ export function ChartsPanel() {
   const loss = useMemo(() => lossChartData(runs, lossPoints), [runs, lossPoints]);
   const clean = useMemo(() => cleanAccuracyData(runs, histories), [runs, histories]);
   const robust = useMemo(() => robustAccuracyData(runs, histories, attacks, only), [runs, histories, attacks, only]);
-  const tradeoff = useMemo(() => tradeoffData(runs, histories, attacks), [runs, histories, attacks]);
-  const checks = useMemo(() => (spec ? runChecks(spec, histories) : []), [spec, histories]);
+  // The trade-off chart, the summary table and the attack checks follow each evaluation two frames
+  // after the accuracy charts: updated together, the first evaluation's commit took 50-100 ms.
+  const later = useNextFrame(histories, 2);
+  const tradeoff = useMemo(() => tradeoffData(runs, later, attacks), [runs, later, attacks]);
+  const checks = useMemo(() => (spec ? runChecks(spec, later) : []), [spec, later]);
   if (!spec || runs.length === 0) return null;
   return (
     <section className="charts" aria-label="charts">
@@ -100,7 +103,7 @@ export function ChartsPanel() {
         .
       </p>
       {attacks.length > 0 && <TradeoffChart points={tradeoff} attackNames={attackNames} />}
-      <ChartSummary runs={runs} histories={histories} attacks={attacks} pgdSteps={spec.eval.pgdSteps} />
+      <ChartSummary runs={runs} histories={later} attacks={attacks} pgdSteps={spec.eval.pgdSteps} />
       <AttackChecksPanel spec={spec} checks={checks} />
     </section>
   );
