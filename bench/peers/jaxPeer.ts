@@ -192,6 +192,9 @@ export const jaxPeer: Peer = {
   async create(c, method, backend) {
     const device = DEVICES.find((d) => d === backend);
     if (!device) return `jax-js has no ${backend} device (it has ${DEVICES.join(', ')})`;
+    // Its cpu device interprets every op in JavaScript, "only meant for debugging" (its README): one
+    // step of the smallest case ran for over 20 minutes here, past every cap, and cannot be stopped.
+    if (device === 'cpu') return "jax-js's cpu device is its interpreted debugging device: not raced";
     try {
       // Node has no navigator.gpu (Node 20 no navigator at all): jax-js's GPU devices throw there.
       if (!(await init(device)).includes(device)) return `jax-js's ${device} device is not available here`;
