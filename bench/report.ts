@@ -64,15 +64,7 @@ export function markdown(r: BenchResult): string {
   const skipped = suites.flatMap((s) =>
     s.items.filter((i) => i.skipped).map((i) => `${s.backend} ${i.case} ${i.method}: ${i.skipped}`),
   );
-  if (skipped.length)
-    out.push(
-      '',
-      `<details><summary>${skipped.length} skipped</summary>`,
-      '',
-      ...skipped.map((l) => `- ${l}`),
-      '',
-      '</details>',
-    );
+  out.push(...skippedDetails(skipped));
 
   if (r.pytorch.skipped) out.push('', `PyTorch comparison skipped: ${r.pytorch.skipped}`);
   else if (r.pytorch.results.length) {
@@ -235,15 +227,7 @@ function peerTables(results: PeerSuiteResult[], out: string[]): void {
   const skipped = results.flatMap((s) =>
     s.items.filter((i) => i.skipped).map((i) => `${s.backend} ${i.case} ${i.method} ${i.peer}: ${i.skipped}`),
   );
-  if (skipped.length)
-    out.push(
-      '',
-      `<details><summary>${skipped.length} skipped</summary>`,
-      '',
-      ...skipped.map((l) => `- ${l}`),
-      '',
-      '</details>',
-    );
+  out.push(...skippedDetails(skipped));
 }
 
 /** Peak memory of a fresh Chromium per case, against the issue's goals for the page (17: 400 / 600 MB). */
@@ -258,4 +242,17 @@ function memoryLines(m: PageResult['memory'] | undefined): string[] {
       ? `- ${what}, peak memory (PSS): the page (renderer and its workers) ${mb(t.rendererPssBytes)} (goal < ${goal} MB: ${t.rendererPssBytes < goal * 1e6 ? 'holds' : '**over**'}); all of Chromium ${mb(t.pssBytes)}; summed RSS ${mb(t.rssBytes)}.`
       : `- ${what}, peak memory: not measured.`,
   );
+}
+
+/** The skipped items as a folded list, or nothing. */
+function skippedDetails(skipped: string[]): string[] {
+  if (!skipped.length) return [];
+  return [
+    '',
+    `<details><summary>${skipped.length} skipped</summary>`,
+    '',
+    ...skipped.map((l) => `- ${l}`),
+    '',
+    '</details>',
+  ];
 }
