@@ -26,18 +26,21 @@ import { runPytorchAttainable } from './pytorchAttainable';
 import { runPytorch, type TorchResult } from './pytorchBench';
 import { markdown } from './report';
 
+/** The machine a bench ran on, and its load average (1/5/15 min) at the start and at the end. */
+export interface BenchMachine {
+  name: string;
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  loadStart: number[];
+  loadEnd: number[];
+  chromium?: string;
+}
+
 export interface BenchResult {
   date: string;
   quick: boolean;
-  machine: {
-    name: string;
-    cpus: number;
-    cpuModel: string;
-    node: string;
-    loadStart: number[];
-    loadEnd: number[];
-    chromium?: string;
-  };
+  machine: BenchMachine;
   node: SuiteResult[];
   browser: SuiteResult[];
   /** The lab against the peers, per backend (Node, then Chromium). */

@@ -1,6 +1,7 @@
 // The GPU bench's result (bench/results/<date>-<machine>-gpu.json) and its markdown: WebGPU step
 // times against PyTorch CUDA's on the same model, and what dominates a WebGPU SGD step.
 import type { ConvGradientPlan } from '../../src/core/model/conv';
+import type { BenchMachine } from '../bench';
 import type { WebGpuAdapterInfo } from '../../src/worker/gpuAdapters';
 import type { MethodKey, StepProfile } from '../lib/measure';
 import type { TimedItem } from '../lib/suite';
@@ -20,17 +21,8 @@ export interface GpuRatio {
 
 export interface GpuBenchResult {
   date: string;
-  machine: {
-    name: string;
-    cpus: number;
-    cpuModel: string;
-    node: string;
-    loadStart: number[];
-    loadEnd: number[];
-    chromium?: string;
-    /** nvidia-smi's name and driver of each GPU, where it is installed. */
-    gpus?: string[];
-  };
+  /** gpus: nvidia-smi's name and driver of each GPU, where it is installed. */
+  machine: BenchMachine & { gpus?: string[] };
   chromiumFlags: string[];
   adapter: WebGpuAdapterInfo;
   software: boolean;
