@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumExecutable } from '../scripts/lib/chromium';
 import type { TestSnapshot } from '../src/state/testHook';
 import { CHROMIUM_FLAGS } from '../e2e/chromiumFlags';
-import { longTasksSince, recordLongFrames } from '../e2e/longFrames';
+import { longTasksSince, recordLongTasks } from './lib/longTasks';
 
 export type RunSnapshot = TestSnapshot['runs'][number];
 
@@ -46,7 +46,7 @@ export async function openLab(context: BrowserContext, baseUrl: string, spec?: u
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(recordLongFrames);
+  await page.addInitScript(recordLongTasks);
   const hash = spec ? `#spec=${encodeURIComponent(JSON.stringify(spec))}` : '';
   await page.goto(`${baseUrl}?e2e=1${query}${hash}`);
   await page.waitForFunction(() => 'getState' in ((window as unknown as { __dualityLab?: object }).__dualityLab ?? {}));

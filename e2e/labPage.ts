@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { expect, type Download, type Locator, type Page } from '@playwright/test';
 import type { ExperimentSpec } from '../src/core/spec';
 import type { TestSnapshot } from '../src/state/testHook';
-import { recordLongFrames } from './longFrames';
 
 export type RunSnapshot = TestSnapshot['runs'][number];
 
@@ -26,7 +25,6 @@ export class LabPage {
   readonly errors: string[] = [];
   /** Every request the page and its workers made, with the response status (0: no response). */
   readonly requests: { url: string; status: number }[] = [];
-  private recording = false;
 
   constructor(readonly page: Page) {
     page.on('pageerror', (e) => this.errors.push(`pageerror: ${e.message}`));
@@ -46,8 +44,6 @@ export class LabPage {
 
   /** Opens the lab at a hash as a link carries it (e.g. a share link's #x=...). */
   async openHash(hash: string, query = '', base = '/'): Promise<void> {
-    if (!this.recording) await this.page.addInitScript(recordLongFrames);
-    this.recording = true;
     // A page already open here would take a new hash without loading again: start from a blank page.
     if (this.page.url() !== 'about:blank') await this.page.goto('about:blank');
     await this.page.goto(`${base}?e2e=1${query}${hash}`);
