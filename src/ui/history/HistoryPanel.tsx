@@ -7,10 +7,11 @@ import { parseResultsText } from '../../core/train/resultsFile';
 import { selectActive } from '../../state/selectors';
 import { showUnsavedResults } from '../../state/unsavedResults';
 import { useLab, useLabContext, useLabDeferred } from '../labContext';
-import { useArchive } from './archiveContext';
+import { useArchive, useArchiveReady } from './archiveContext';
 
 export function HistoryPanel() {
   const archive = useArchive();
+  const archiveReady = useArchiveReady();
   const { store, controller } = useLabContext();
   const list = useLab((s) => s.archive);
   const shownId = useLabDeferred((s) => s.experimentId);
@@ -29,8 +30,10 @@ export function HistoryPanel() {
     }
     setMessage(undefined);
     controller.reset();
-    if (archive)
-      await archive.showResults(read.results, {
+    // Just after the page loads the archive may still be starting: the import waits to be saved.
+    const saved = await archiveReady;
+    if (saved)
+      await saved.showResults(read.results, {
         source: 'imported',
         save: true,
         name: file.name.replace(/\.json$/i, ''),

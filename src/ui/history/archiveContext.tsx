@@ -1,11 +1,21 @@
 // The saved-experiments service (state/persistence.ts), handed to the history and import UI. It
-// starts asynchronously (IndexedDB opens); undefined until then, or where the browser has none.
+// starts asynchronously (IndexedDB opens, the shown experiment comes back, the list is read):
+// undefined until then, or where the browser has none. An action that must not run without it
+// when it is coming (an import, which is saved) waits for `ready` instead.
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Persistence } from '../../state/persistence';
 
-const ArchiveContext = createContext<Persistence | undefined>(undefined);
+interface ArchiveContextValue {
+  archive: Persistence | undefined;
+  ready: Promise<Persistence | undefined>;
+}
 
-export const useArchive = (): Persistence | undefined => useContext(ArchiveContext);
+const ArchiveContext = createContext<ArchiveContextValue>({ archive: undefined, ready: Promise.resolve(undefined) });
+
+export const useArchive = (): Persistence | undefined => useContext(ArchiveContext).archive;
+
+/** Resolves once the archive has started: the service, or undefined where there is none. */
+export const useArchiveReady = (): Promise<Persistence | undefined> => useContext(ArchiveContext).ready;
 
 export function ArchiveProvider({ ready, children }: { ready: Promise<Persistence | undefined>; children: ReactNode }) {
   const [archive, setArchive] = useState<Persistence>();
@@ -16,5 +26,5 @@ export function ArchiveProvider({ ready, children }: { ready: Promise<Persistenc
       live = false;
     };
   }, [ready]);
-  return <ArchiveContext.Provider value={archive}>{children}</ArchiveContext.Provider>;
+  return <ArchiveContext.Provider value={{ archive, ready }}>{children}</ArchiveContext.Provider>;
 }
