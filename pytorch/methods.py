@@ -72,11 +72,17 @@ def project(x: torch.Tensor, adv: torch.Tensor, norm: str, eps: float, bounded: 
 
 
 def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: str, eps: float, step_size: float, steps: int,
-        bounded: bool, generator: torch.Generator) -> torch.Tensor:
+        bounded: bool, generator: torch.Generator, keep_first_miss: bool = False) -> torch.Tensor:
     """Projected gradient ascent on the inputs (Madry et al., 2018): a random start in the eps-ball,
     then `steps` steps x' = P(x' + step_size * sign(grad)) (linf) or P(x' + step_size * grad / ||grad||_2) (l2).
-    The caller sets the BatchNorm mode (frozen in training, eval in evaluation). eps = 0 returns x."""
+    The caller sets the BatchNorm mode (frozen in training, eval in evaluation). eps = 0 returns x.
+    keep_first_miss (evaluation): each example keeps the first iterate, the start included, that the
+    model misclassifies, so an example counts as broken when any iterate broke it (as APGD counts)."""
     adv = project(x, x + random_start(x, norm, eps, generator), norm, eps, bounded).detach()
+    kept, found = None, None
+    if keep_first_miss:
+        with torch.no_grad():
+            kept, found = adv.clone(), model(adv).argmax(1) != y
     for _ in range(steps):
         adv.requires_grad_(True)
         with torch.enable_grad():
@@ -84,7 +90,11 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: str, eps: floa
             (g,) = torch.autograd.grad(loss, adv)
         direction = g.sign() if norm == 'linf' else g / (per_example_norm(g) + TINY)
         adv = project(x, adv.detach() + step_size * direction, norm, eps, bounded).detach()
-    return adv
+        if keep_first_miss:
+            with torch.no_grad():
+                kept = torch.where(found.view(-1, *([1] * (x.dim() - 1))), kept, adv)
+                found = found | (model(adv).argmax(1) != y)
+    return kept if keep_first_miss else adv
 
 
 def sgd_gradients(ddp_model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -159,7 +169,8 @@ def js_number(x: float) -> str:
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attacks: list, pgd_steps: int, batch_size: int,
              bounded: bool, seed: int, device: torch.device) -> dict:
-    """Clean accuracy, clean loss and PGD-k robust accuracy per attack, BatchNorm in eval mode. The
+    """Clean accuracy, clean loss and PGD-k robust accuracy per attack (an example is broken when any
+    iterate is misclassified), BatchNorm in eval mode. The
     attack starts come from a fresh generator at each evaluation, so evaluations differ only through the weights."""
     was_training = model.training
     model.eval()
@@ -173,7 +184,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attacks: list, 
         clean += int((logits.argmax(1) == yb).sum())
         loss_sum += float(F.cross_entropy(logits, yb, reduction='sum'))
         for k, a in enumerate(attacks):
-            adv = pgd(model, xb, yb, a['norm'], a['eps'], eval_step_size(a['eps'], pgd_steps), pgd_steps, bounded, generator)
+            adv = pgd(model, xb, yb, a['norm'], a['eps'], eval_step_size(a['eps'], pgd_steps), pgd_steps, bounded, generator,
+                      keep_first_miss=True)
             robust[k] += int((model(adv).argmax(1) == yb).sum())
     model.train(was_training)
     n = y.numel()

@@ -67,9 +67,9 @@ export const PRESETS: Preset[] = [
     title: 'Duality in two minutes',
     description:
       'A small CNN learns generated shapes (no download) three ways: plain SGD, SAM (which perturbs the weights) and adversarial training (which perturbs the inputs). ' +
-      "Checked on seeds 1-3 (wasm, PGD-10 on 250 test images, before the APGD evaluation): SAM beat SGD in robust accuracy at every budget on every seed (by 3 to 18 points, mean +8 / +9 / +7 at 2 / 4 / 8 of 255) and lost no clean accuracy; AT at 2/255 was the most robust at 8/255 on two seeds of three, and its clean accuracy sat below SAM's on all three. " +
+      "Checked on seeds 1-3 (wasm, 250 test images, PGD-10 and APGD): at 8/255 SAM beat SGD on every seed under both attacks (APGD: +2.0, +5.2 and +14.8 points; PGD-10: +2.8, +4.0, +18.0); at 2 and 4/255 it gained on average (APGD mean +5.1 and +5.7) but not on every seed (seed 2: -4.4 at 4/255), and it cost no clean accuracy on average (+1.6, -0.4, +5.2). AT at 2/255 was the most robust at 8/255 on two seeds of three, with clean accuracy at or below SAM's on all three. " +
       'Six epochs do not converge SGD, and runs differ by several points between seeds, and even between backends for one seed (SAM amplifies float rounding): compare runs of one seed on one machine. This CNN has no BatchNorm: SAM needs a small radius (rho 0.02; at 0.1 it does not train) and AT a small budget (at 4/255 it stalled near chance for most of the run on one seed of two).',
-    checked: 'check-preset, seeds 1-3, Node wasm, PGD-10 on 250 test images (before the APGD evaluation)',
+    checked: 'check-preset --hessian, seeds 1-3, Node wasm, PGD-10 and APGD on 250 test images (2026-12-02)',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       { id: 'sam', method: 'sam', rho: 0.02 },

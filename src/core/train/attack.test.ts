@@ -110,6 +110,63 @@ describe('random start', () => {
   });
 });
 
+describe('PGD keepFirstMiss', () => {
+  // A model whose class flips back and forth along every ascent direction: logits [10 cos(30 m), 0]
+  // with m the mean pixel, all labels class 0. A sign step moves every pixel alike, so iterates
+  // jump along m across the cosine's periods and can land back on class 0 after leaving it.
+  const n = 64;
+  const shape = [n, 2, 2, 1];
+  const forward = (x: tf.Tensor) =>
+    tf.tidy(() => {
+      const m = tf.mean(tf.reshape(x, [x.shape[0], -1]), 1, true);
+      return tf.concat([tf.mul(tf.cos(tf.mul(m, 30)), 10), tf.zerosLike(m)], 1);
+    });
+  const model = { forward, numClasses: 2 } as unknown as Model;
+  let x: tf.Tensor;
+  let oneHot: tf.Tensor2D;
+  let labels: tf.Tensor;
+  beforeAll(async () => {
+    await useBackend('wasm');
+    x = tf.tensor(new Rng(3).fillUniform(new Float32Array(n * 4), 0.2, 0.8), shape);
+    labels = tf.zeros([n], 'int32');
+    oneHot = tf.oneHot(labels as tf.Tensor1D, 2) as tf.Tensor2D;
+  });
+  afterAll(() => tf.dispose([x, oneHot, labels]));
+
+  it('counts an example broken exactly when some iterate, the start included, is misclassified', async () => {
+    const steps = 8;
+    const run = (k: number, keepFirstMiss = false) =>
+      pgd(model, x, oneHot, {
+        norm: 'linf',
+        eps: 0.1,
+        stepSize: 0.07,
+        steps: k,
+        bounded: true,
+        mode: 'eval',
+        rng: new Rng(9),
+        keepFirstMiss,
+      });
+    const wrong = async (adv: tf.Tensor) => {
+      const w = tf.tidy(() => tf.notEqual(tf.argMax(forward(adv), -1), labels));
+      const out = Array.from(await w.data());
+      tf.dispose([w, adv]);
+      return out;
+    };
+    // The same seed gives the same start, so pgd with k steps is the k-th iterate of one trajectory.
+    const iterates = await Promise.all(Array.from({ length: steps + 1 }, (_, k) => wrong(run(k))));
+    const any = iterates[0].map((_, i) => (iterates.some((w) => w[i] === 1) ? 1 : 0));
+    const last = iterates[steps];
+    const before = tf.memory().numTensors;
+    const kept = await wrong(run(steps, true));
+    expect(tf.memory().numTensors, 'no tensors left behind').toBe(before);
+    expect(kept, 'broken iff some iterate was misclassified').toEqual(any);
+    expect(
+      kept.filter(Boolean).length,
+      'examples the last iterate gave back (the case for keeping the first miss)',
+    ).toBeGreaterThan(last.filter(Boolean).length);
+  });
+});
+
 describe('PGD on a saturated softmax', () => {
   // A trained MLP whose last layer is scaled up: the same decisions, logit margins in the hundreds.
   // In float32 the softmax of every other class then underflows, so the cross-entropy's input

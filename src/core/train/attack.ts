@@ -25,6 +25,13 @@ export interface PgdOptions {
   mode: ForwardMode;
   /** Source of the random start; advanced by one draw per input value. */
   rng: Rng;
+  /**
+   * Evaluation: each example keeps the first iterate (the start included) that the model
+   * misclassifies, instead of the last one, which may have stepped back to the right class. An
+   * example then counts as broken when any iterate broke it, as APGD and AutoAttack count (Croce &
+   * Hein, 2020). One more forward pass a step. Training (Madry's AT) uses the last iterate.
+   */
+  keepFirstMiss?: boolean;
 }
 
 /** Guards divisions by a norm that may be 0 (a zero gradient, a zero perturbation). */
@@ -43,7 +50,13 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
   return tf.tidy(() => {
     const lossAt = (xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, o.mode), oneHot));
     const gradAt = tf.grad(lossAt);
+    const labels = tf.argMax(oneHot, -1);
+    const missed = (xa: tf.Tensor) => tf.tidy(() => tf.notEqual(tf.argMax(model.forward(xa, o.mode), -1), labels));
+    // A per-example flag shaped to broadcast against x.
+    const perExample = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
     let adv = project(x, tf.add(x, tf.tensor(start, x.shape, 'float32')), o);
+    // kept: per example, the first misclassified iterate once `found`, else the current one.
+    let kept = o.keepFirstMiss ? { x: adv.clone(), found: missed(adv) } : undefined;
     for (let i = 0; i < o.steps; i++) {
       const prev = adv;
       adv = tf.tidy(() => {
@@ -52,8 +65,19 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
         return project(x, tf.add(prev, tf.mul(dir, o.stepSize)), o);
       });
       prev.dispose();
+      if (kept) {
+        const old = kept;
+        const next = adv;
+        kept = tf.tidy(() => ({
+          x: tf.where(tf.reshape(old.found, perExample), old.x, next),
+          found: tf.logicalOr(old.found, missed(next)),
+        }));
+        tf.dispose([old.x, old.found]);
+      }
     }
-    return adv;
+    if (!kept) return adv;
+    tf.dispose([adv, kept.found]);
+    return kept.x;
   });
 }
 

@@ -56,6 +56,7 @@ export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): 
           bounded: true,
           mode: 'eval',
           rng: o.rng,
+          keepFirstMiss: true,
         });
         const right = tf.tidy(() =>
           tf.cast(tf.equal(tf.argMax(model.forward(adv, 'eval'), -1), batch.labels), 'float32'),

@@ -4,7 +4,8 @@
 // so every run and every evaluation of an experiment scores the same examples. The evaluation
 // attack is PGD-k with k = spec.eval.pgdSteps, step size max(eps/4, 2.5 eps/k) (Madry et al. 2018
 // use 2.5 eps/k; at the lab's k = 10 both are eps/4, and a short attack during training still
-// reaches the edge of the ball) and a random start; its starts come
+// reaches the edge of the ball) and a random start. An example counts as broken when any iterate
+// is misclassified (attack.ts keepFirstMiss), as APGD counts. Its starts come
 // from a fresh Rng(spec.seed).derive('eval-attack') at each evaluation, so evaluations differ only
 // through the weights. Batches have a fixed size: the last one is padded with zeros and the padded
 // rows are not counted (in 'eval' mode the rows are independent, so padding changes nothing else).
@@ -80,6 +81,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
           bounded: set.bounded,
           mode: 'eval',
           rng: startRng,
+          keepFirstMiss: true,
         });
         scores.push(tf.tidy(() => countCorrect(model.forward(xAdv, 'eval'), batch.labels, mask)));
         xAdv.dispose();
