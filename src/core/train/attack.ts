@@ -50,13 +50,8 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
   return tf.tidy(() => {
     const lossAt = (xa: tf.Tensor) => tf.sum(attackCrossEntropy(model.forward(xa, o.mode), oneHot));
     const gradAt = tf.grad(lossAt);
-    const labels = tf.argMax(oneHot, -1);
-    const missed = (xa: tf.Tensor) => tf.tidy(() => tf.notEqual(tf.argMax(model.forward(xa, o.mode), -1), labels));
-    // A per-example flag shaped to broadcast against x.
-    const perExample = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
     let adv = project(x, tf.add(x, tf.tensor(start, x.shape, 'float32')), o);
-    // kept: per example, the first misclassified iterate once `found`, else the current one.
-    let kept = o.keepFirstMiss ? { x: adv.clone(), found: missed(adv) } : undefined;
+    const keeper = o.keepFirstMiss ? firstMissKeeper(model, oneHot, o.mode, adv) : undefined;
     for (let i = 0; i < o.steps; i++) {
       const prev = adv;
       adv = tf.tidy(() => {
@@ -65,20 +60,41 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
         return project(x, tf.add(prev, tf.mul(dir, o.stepSize)), o);
       });
       prev.dispose();
-      if (kept) {
-        const old = kept;
-        const next = adv;
-        kept = tf.tidy(() => ({
-          x: tf.where(tf.reshape(old.found, perExample), old.x, next),
-          found: tf.logicalOr(old.found, missed(next)),
-        }));
-        tf.dispose([old.x, old.found]);
-      }
+      keeper?.see(adv);
     }
-    if (!kept) return adv;
-    tf.dispose([adv, kept.found]);
-    return kept.x;
+    if (!keeper) return adv;
+    adv.dispose();
+    return keeper.kept();
   });
+}
+
+/**
+ * keepFirstMiss's bookkeeping, from the start `x0` on: per example, the first iterate the model
+ * misclassifies once one is found, else the latest. Only built when asked for, so the attack in
+ * adversarial training pays nothing for it.
+ */
+function firstMissKeeper(model: Model, oneHot: tf.Tensor2D, mode: ForwardMode, x0: tf.Tensor) {
+  const labels = tf.argMax(oneHot, -1);
+  const missed = (xa: tf.Tensor) => tf.tidy(() => tf.notEqual(tf.argMax(model.forward(xa, mode), -1), labels));
+  // A per-example flag shaped to broadcast against x.
+  const perExample = [x0.shape[0], ...x0.shape.slice(1).map(() => 1)];
+  let kept = x0.clone();
+  let found = missed(x0);
+  return {
+    see(next: tf.Tensor) {
+      const [k, f] = tf.tidy(() => [
+        tf.where(tf.reshape(found, perExample), kept, next),
+        tf.logicalOr(found, missed(next)),
+      ]);
+      tf.dispose([kept, found]);
+      [kept, found] = [k, f];
+    },
+    /** The kept iterates; the keeper's other tensors are freed. */
+    kept() {
+      tf.dispose([found, labels]);
+      return kept;
+    },
+  };
 }
 
 /** ||v||_2 of each example, shaped [batch, 1, ...] to broadcast against v. */
