@@ -2,7 +2,7 @@
 // starts asynchronously (IndexedDB opens, the shown experiment comes back, the list is read):
 // undefined until then, or where the browser has none. An action that must not run without it
 // when it is coming (an import, which is saved) waits for `ready` instead.
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Persistence } from '../../state/persistence';
 
 interface ArchiveContextValue {
@@ -26,5 +26,7 @@ export function ArchiveProvider({ ready, children }: { ready: Promise<Persistenc
       live = false;
     };
   }, [ready]);
-  return <ArchiveContext.Provider value={{ archive, ready }}>{children}</ArchiveContext.Provider>;
+  // One value per change, so the memoised history items do not re-render when the provider does.
+  const value = useMemo(() => ({ archive, ready }), [archive, ready]);
+  return <ArchiveContext.Provider value={value}>{children}</ArchiveContext.Provider>;
 }
