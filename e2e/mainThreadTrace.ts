@@ -6,7 +6,7 @@
 // scheduler tasks of 64 ms wall held 5 ms of CPU, a store flush of 20 ms wall held 4. Wall time
 // measures the machine's load; CPU time measures the lab's code, and it is what a user's main
 // thread spends where the workers train on a GPU. Wall time is printed next to it.
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 export interface MainThreadTask {
   /** ms after tracing started. */
@@ -93,11 +93,23 @@ function labTasks(events: TraceEvent[], origin: string): MainThreadTask[] {
   return tasks.map((t) => ({ ...t, wallMs: Math.round(t.wallMs), labCpuMs: Math.round(t.labCpuMs * 10) / 10 }));
 }
 
-/** The tasks over `ms` of lab CPU or wall time, for a failure message and the log. */
-export function describeTasks(tasks: MainThreadTask[], ms: number): string {
-  const long = tasks.filter((t) => t.labCpuMs >= ms || t.wallMs >= ms);
-  return (
+/** The brief: no main-thread task of the lab's over 50 ms while workers train. */
+const LONG_TASK_MS = 50;
+
+/**
+ * Asserts that no task's lab scripts took LONG_TASK_MS of CPU over `span` (e.g. "from the Train
+ * click to the end"), and prints the longest and every task over the budget in CPU or wall time.
+ */
+export function expectNoLongLabScript(tasks: MainThreadTask[], span: string): void {
+  const longest = Math.max(...tasks.map((t) => t.labCpuMs));
+  const long = tasks.filter((t) => t.labCpuMs >= LONG_TASK_MS || t.wallMs >= LONG_TASK_MS);
+  const listed =
     long.map((t) => `${t.at} ms: ${t.labCpuMs} ms CPU / ${t.wallMs} ms wall (${t.scripts.join(', ')})`).join('; ') ||
-    'none'
+    'none';
+  console.log(
+    `${span}: ${tasks.length} tasks ran the lab's scripts, the longest ${longest} ms CPU; over ${LONG_TASK_MS} ms: ${listed}`,
+  );
+  expect(longest, `the lab's longest script (CPU) ${span}; over ${LONG_TASK_MS} ms: ${listed}`).toBeLessThan(
+    LONG_TASK_MS,
   );
 }
