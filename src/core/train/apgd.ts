@@ -30,6 +30,8 @@ export interface ApgdOptions {
   bounded: boolean;
   mode: ForwardMode;
   rng: Rng;
+  /** After each iteration (the caller's liveness: a run of 100 steps on a large model is long). */
+  onStep?(): void;
 }
 
 /** Momentum of the update (paper: alpha = 0.75). */
@@ -172,6 +174,7 @@ export async function apgdRun(
       grad.dispose();
       const prevLoss = loss;
       ({ grad, loss, wrong } = await evaluate(xAdv));
+      o.onStep?.();
       mark(wrong);
       const better = new Uint8Array(batch);
       for (let r = 0; r < batch; r++) {

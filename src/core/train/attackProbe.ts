@@ -28,6 +28,8 @@ export interface ProbeOptions {
   pgdSteps: number;
   batchSize: number;
   rng: Rng;
+  /** After each batch (the caller's liveness). */
+  onBatch?(): void;
 }
 
 export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): Promise<AttackProbe> {
@@ -67,6 +69,7 @@ export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): 
       }
     } finally {
       disposeBatch(batch);
+      o.onBatch?.();
     }
   }
   const out: AttackProbe = { zeroGradShare: zero / set.n };

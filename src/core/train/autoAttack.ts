@@ -21,6 +21,8 @@ export interface AutoAttackOptions {
   batchSize: number;
   /** Random starts, one stream for the whole cascade. */
   rng: Rng;
+  /** After each APGD iteration (the caller's liveness). */
+  onStep?(): void;
 }
 
 /** Rows of `set` packed into a padded batch: inputs (zeros past the end), labels, and which rows are real. */
@@ -98,6 +100,7 @@ export async function autoAttackAccuracy(model: Model, set: Dataset, o: AutoAtta
           bounded: set.bounded,
           mode: 'eval',
           rng: o.rng,
+          onStep: o.onStep,
         });
         return rows.filter((_, i) => broken[i] === 0);
       } finally {

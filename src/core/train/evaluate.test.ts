@@ -56,6 +56,20 @@ describe('evaluation', () => {
     expect(await evaluateModel(trained().model, data.test, { ...o, batchSize: 16 })).toEqual(padded);
   });
 
+  it('tells its caller it is alive through the final extras too (APGD and probe), not only the PGD pass', async () => {
+    const o = { attacks: [{ norm: 'linf', eps: 0.05 } as AttackSpec], pgdSteps: 2, seed: 5, batchSize: 16 };
+    const ticks = async (final?: { apgd: { enabled: boolean; steps: number; restarts: number; targets: number } }) => {
+      let n = 0;
+      await evaluateModel(trained().model, data.test, { ...o, final, onBatch: () => n++ });
+      return n;
+    };
+    const pgdBatches = Math.ceil(data.test.n / 16);
+    expect(await ticks()).toBe(pgdBatches);
+    // The probe ticks once a batch; the cascade at least once for APGD-CE on the standing rows.
+    expect(await ticks({ apgd: { enabled: false, steps: 3, restarts: 1, targets: 1 } })).toBe(2 * pgdBatches);
+    expect(await ticks({ apgd: { enabled: true, steps: 3, restarts: 1, targets: 1 } })).toBeGreaterThan(2 * pgdBatches);
+  });
+
   it('takes a fixed seeded stratified subset of the test set', () => {
     const a = evalSubset(data.test, 20, 3);
     expect(a.n).toBe(20);

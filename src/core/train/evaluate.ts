@@ -26,8 +26,12 @@ export interface EvalOptions {
   batchSize: number;
   /** The experiment seed: the attack starts derive from it. */
   seed: number;
-  /** After each batch (a long evaluation tells its caller it is alive). */
-  onBatch?(done: number, total: number): void;
+  /**
+   * After each batch of work, the final extras' included (each APGD iteration, each probe batch): a
+   * long evaluation tells its caller it is alive. The page takes a worker silent for 90 s for dead,
+   * and the final extras alone ran longer than that on a loaded 2-core machine.
+   */
+  onBatch?(): void;
   /** The final evaluation's extras: the APGD cascade per attack (when enabled) and the attack-check probe. */
   final?: { apgd: EvalSpec['apgd'] };
 }
@@ -92,7 +96,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       clean += values[0];
       lossSum += values[1];
       for (let k = 0; k < o.attacks.length; k++) robust[k] += values[2 + k];
-      o.onBatch?.(start + real, set.n);
+      o.onBatch?.();
     } finally {
       tf.dispose(scores);
       disposeBatch(batch);
@@ -118,6 +122,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
           targets: apgd.targets,
           batchSize: bs,
           rng,
+          onStep: o.onBatch,
         });
       }
     }
@@ -125,6 +130,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       pgdSteps: o.pgdSteps,
       batchSize: bs,
       rng: new Rng(o.seed).derive('eval-probe'),
+      onBatch: o.onBatch,
     });
   }
   return scores;
