@@ -14,6 +14,11 @@ import type { BackendChoice } from '../core/spec';
 // uses every core with several workers instead (uiSlice.defaultParallelism, measured by the bench).
 const WASM_DIR = `${import.meta.env.BASE_URL}wasm/`;
 setWasmPaths(new URL(WASM_DIR, self.location.origin).href);
+// The threaded build starts 8 pthread workers per run worker whatever the thread count (its
+// emscripten PTHREAD_POOL_SIZE): 24 idle workers for the default preset's three runs on 2 cores,
+// 60-80 MiB of the page's memory (bench, 2026-12-02). Where tfjs would run 1 thread (under 4
+// logical cores), the plain SIMD build, the one Node runs, does the same work without the pool.
+if ((navigator.hardwareConcurrency ?? 1) < 4) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 /** Starts one backend; false when it cannot start here (or tfjs quietly fell back to another). */
 export async function startBackend(name: BackendName): Promise<boolean> {
