@@ -1,5 +1,6 @@
 // The lab end to end: the built page in headless Chromium, training for real in workers.
 import { attackKey } from '../src/core/spec';
+import { attackChecks, CHECK_TITLES, type CheckId } from '../src/core/train/attackChecks';
 import { expect, test } from './fixtures';
 import { expectNoLongLabScript, traceMainThread } from './mainThreadTrace';
 import { tinySpec } from './tinySpec';
@@ -116,6 +117,38 @@ test('SGD, SAM and AT train to the end on wasm: charts, robust accuracy per eps,
   expect(x1 - x0, `the x axis ${x0}-${x1} is fitted to ${cleans}`).toBeLessThanOrEqual(
     Math.max(0.2, 2.5 * (Math.max(...cleans) - Math.min(...cleans))),
   );
+  // The attack checks of each run's final evaluation, as the core judges its numbers: every check
+  // measured (APGD and the probe ran), and the alert above the charts exactly when one is red.
+  const panel = lab.page.locator('[data-attack-checks]');
+  const expected = s.runs.map((r) =>
+    attackChecks(
+      spec.eval.attacks,
+      r.lastMetrics && { ...r.lastMetrics, step: r.step, trainLoss: 0, trainAcc: 0 },
+      spec.eval.subsetSize,
+    ),
+  );
+  for (const id of Object.keys(CHECK_TITLES) as CheckId[]) {
+    const cells = panel.locator(`tr[data-check="${id}"] td`);
+    const want = expected.map((checks) => checks.find((c) => c.id === id)!);
+    expect(
+      want.map((c) => c.status),
+      `${id} is measured for every run`,
+    ).not.toContain('na');
+    await expect(cells, `${id}: one verdict per run`).toHaveCount(3);
+    expect(await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('data-status'))), id).toEqual(
+      want.map((c) => c.status),
+    );
+    expect(await cells.allTextContents(), `${id}: each verdict says its number`).toEqual(
+      want.map((c) => `${c.status === 'pass' ? '✓' : '✗'} ${c.value}`),
+    );
+  }
+  const failed = expected.flat().filter((c) => c.status === 'fail');
+  const alert = lab.page.locator('[data-attack-checks-alert]');
+  if (failed.length === 0) await expect(alert, 'no red check, no alert').toHaveCount(0);
+  else
+    await expect(alert, 'a red check is named above the charts').toContainText(
+      failed.every((c) => c.id === 'gap') ? 'PGD overstates robustness' : 'Attack check failed',
+    );
   await lab.shot('three-runs-done');
   // Asserted: the CPU time of the lab's scripts in each main-thread task (mainThreadTrace.ts says
   // why not wall time); the tasks over the budget either way are printed.

@@ -4,7 +4,8 @@
 import { apgdKey, attackKey, type AttackSpec, type RunSpec } from '../core/spec';
 import type { HistoryPoint } from '../core/train/results';
 import type { LossPoint } from './lossSeries';
-import { attackLabel, runLabel } from './runLabel';
+import { attackLabel } from '../core/budgetLabel';
+import { runLabel } from './runLabel';
 
 export interface LossSeriesData {
   runId: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatEps, runLabel } from './runLabel';
+import { formatEps } from '../core/budgetLabel';
+import { runLabel } from './runLabel';
 
 describe('run labels', () => {
   it('names the method and its parameters, and a run-level learning rate', () => {

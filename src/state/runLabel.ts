@@ -1,12 +1,6 @@
-// How runs and budgets are named on the page. Pixel budgets read best as k/255 (the paper's unit)
-// when they are whole or half steps of 1/255; other values are shown as they are.
-import type { AttackSpec, RunSpec } from '../core/spec';
-
-export function formatEps(eps: number): string {
-  const halves = Math.round(eps * 255 * 2);
-  if (eps > 0 && Math.abs(eps * 255 * 2 - halves) < 1e-6) return `${halves / 2}/255`;
-  return `${Number(eps.toPrecision(3))}`;
-}
+// How runs are named on the page (budgets: core/budgetLabel.ts).
+import { formatEps } from '../core/budgetLabel';
+import type { RunSpec } from '../core/spec';
 
 function methodLabel(run: RunSpec): string {
   if (run.method === 'sgd') return 'SGD';
@@ -18,8 +12,4 @@ function methodLabel(run: RunSpec): string {
 export function runLabel(run: RunSpec): string {
   if (run.label) return run.label;
   return run.lr === undefined ? methodLabel(run) : `${methodLabel(run)} lr=${run.lr}`;
-}
-
-export function attackLabel(a: AttackSpec): string {
-  return `${a.norm === 'linf' ? 'L∞' : 'L2'} ${formatEps(a.eps)}`;
 }

@@ -1,4 +1,5 @@
 // Read-only view of the lab for the end-to-end tests, installed only when the URL asks (?e2e=1).
+import type { HistoryPoint } from '../core/train/results';
 import { datasetSnapshot } from './datasetSlice';
 import type { LabState, LabStore } from './labStore';
 import { landscapeSnapshot } from './landscapeSlice';
@@ -20,7 +21,7 @@ export interface TestSnapshot {
     evaluations: number;
     /** Steps of the loss-chart points: every step while a run is short (see lossSeries). */
     lossSteps: number[];
-    lastMetrics: { epoch: number; cleanAcc: number; robust: Record<string, number> } | undefined;
+    lastMetrics: Pick<HistoryPoint, 'epoch' | 'cleanAcc' | 'robust' | 'probe'> | undefined;
     error: string | undefined;
   }[];
   /** Per run: recorded landscapes (values per kind), the one in progress, requests waiting. */
@@ -48,7 +49,12 @@ export function snapshot(store: LabStore): TestSnapshot {
         epoch: r.epoch,
         evaluations: r.history.length,
         lossSteps: r.lossSeries.points.map((p) => p.step),
-        lastMetrics: last && { epoch: last.epoch, cleanAcc: last.cleanAcc, robust: { ...last.robust } },
+        lastMetrics: last && {
+          epoch: last.epoch,
+          cleanAcc: last.cleanAcc,
+          robust: { ...last.robust },
+          probe: last.probe && { ...last.probe },
+        },
         error: r.error?.message,
       };
     }),

@@ -59,7 +59,8 @@ describe('attack checks', () => {
       status: 'pass',
       value: 'APGD − PGD ≤ +0.4 pts',
     });
-    expect(checks.find((c) => c.id === 'gap')!.value).toBe('up to +3.0 pts');
+    // The budget where PGD overstates most is named.
+    expect(checks.find((c) => c.id === 'gap')!.value).toBe('up to +3.0 pts (L∞ 4/255)');
   });
   it('are n/a without a final evaluation, and without APGD', () => {
     expect(new Set(Object.values(status(undefined)))).toEqual(new Set(['na']));

@@ -58,15 +58,23 @@ export const AttackChecksPanel = memo(function AttackChecksPanel({
   );
 });
 
-/** One line above the charts naming every failed check, or nothing. */
+/**
+ * One line above the charts naming every failed check, or nothing. When the gap is the only one,
+ * the stronger attack's numbers stand: it is PGD's (the live curves') that are inflated.
+ */
 export function AttackChecksAlert({ spec, checks }: { spec: ExperimentSpec; checks: AttackCheck[][] }) {
   const failed = checks.flatMap((run, i) =>
-    run.filter((c) => c.status === 'fail').map((c) => `${runLabel(spec.runs[i])}: ${CHECK_TITLES[c.id]} (${c.value})`),
+    run
+      .filter((c) => c.status === 'fail')
+      .map((c) => ({ id: c.id, text: `${runLabel(spec.runs[i])}: ${CHECK_TITLES[c.id]} (${c.value})` })),
   );
   if (failed.length === 0) return null;
+  const list = failed.map((f) => f.text).join('; ');
   return (
     <p className="attack-checks-alert" role="alert" data-attack-checks-alert>
-      ✗ Attack check failed, robust numbers may be inflated — {failed.join('; ')}
+      {failed.every((f) => f.id === 'gap')
+        ? `✗ PGD overstates robustness: its numbers and the live curves are inflated, cite APGD's — ${list}`
+        : `✗ Attack check failed, robust numbers may be inflated — ${list}`}
     </p>
   );
 }

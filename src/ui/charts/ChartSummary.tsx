@@ -4,7 +4,7 @@
 import { memo } from 'react';
 import type { AttackSpec, RunSpec } from '../../core/spec';
 import type { HistoryPoint } from '../../core/train/results';
-import { attackLabel } from '../../state/runLabel';
+import { attackLabel } from '../../core/budgetLabel';
 import { runColor } from '../palette';
 import { samGainRows, summaryRows } from './summaryRows';
 

@@ -3,7 +3,8 @@
 import type { LessonStep } from '../../core/lesson';
 import type { Recording } from '../../core/recording';
 import { attackKey } from '../../core/spec';
-import { attackLabel, runLabel } from '../../state/runLabel';
+import { attackLabel } from '../../core/budgetLabel';
+import { runLabel } from '../../state/runLabel';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 

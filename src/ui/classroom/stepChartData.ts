@@ -5,7 +5,8 @@
 import type { LandscapeResult } from '../../core/landscape/results';
 import { attackKey, type ExperimentSpec } from '../../core/spec';
 import type { HistoryPoint } from '../../core/train/results';
-import { attackLabel, formatEps, runLabel } from '../../state/runLabel';
+import { attackLabel, formatEps } from '../../core/budgetLabel';
+import { runLabel } from '../../state/runLabel';
 import { fitDomain } from '../charts/fitDomain';
 import { attackDash, runColor } from '../palette';
 
