@@ -216,6 +216,27 @@ test('a run with a huge learning rate is marked diverged while the others finish
   lab.expectNoErrors();
 });
 
+test('a long final evaluation says on its card what it is doing, and the run ends done', async ({ lab }) => {
+  const spec = tinySpec((s) => {
+    s.train.epochs = 1;
+    s.eval.every = 2; // no evaluation but the step-0 one and the final one
+    // The strong evaluation made long: many APGD iterations and restarts on the standing examples.
+    s.eval.apgd = { enabled: true, steps: 100, restarts: 2, targets: 3 };
+    s.runs = [{ id: 'sgd', method: 'sgd' }];
+  });
+  await lab.open(spec);
+  await lab.button('Train').click();
+  await expect(lab.card('sgd').getByTestId('run-activity'), 'the card names the attack it runs').toHaveText(
+    /^final evaluation: APGD L∞ (2|8)\/255…$/,
+    { timeout: 120_000 },
+  );
+  const r = (await lab.untilEnded(1, 300_000)).runs[0];
+  expect(r, 'done, with APGD numbers').toMatchObject({ status: 'done', step: 8 });
+  expect(Object.keys(r.lastMetrics!.robust).filter((k) => k.endsWith(':apgd'))).toHaveLength(2);
+  await expect(lab.card('sgd').getByTestId('run-activity'), 'the activity is gone with the end').toHaveCount(0);
+  lab.expectNoErrors();
+});
+
 test('WebGPU smoke run: a few steps on the webgpu backend (SwiftShader)', async ({ lab }) => {
   const spec = tinySpec((s) => {
     s.dataset.trainSize = 64;

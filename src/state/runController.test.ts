@@ -181,9 +181,13 @@ describe('run controller', () => {
     workers[2].emit({ type: 'status', runId: 'at', status: 'paused' });
     clock.advance(SILENCE_LIMIT_MS - 1);
     expect(store.getState().runs.sgd.status).toBe('training');
-    workers[0].emit({ type: 'alive', runId: 'sgd' }); // a long evaluation says it lives
+    // A long evaluation says it lives, and what it does.
+    workers[0].emit({ type: 'alive', runId: 'sgd', activity: 'final evaluation: APGD L∞ 8/255' });
     clock.advance(SILENCE_LIMIT_MS - 1);
-    expect(store.getState().runs.sgd.status).toBe('training');
+    expect(store.getState().runs.sgd).toMatchObject({
+      status: 'training',
+      activity: 'final evaluation: APGD L∞ 8/255',
+    });
     clock.advance(2);
     expect(store.getState().runs.sgd).toMatchObject({
       status: 'error',

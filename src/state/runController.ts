@@ -250,8 +250,6 @@ export function createRunController(
   /** One message from a run's live worker. */
   function hear(id: string, msg: FromWorker) {
     switch (msg.type) {
-      case 'alive':
-        return;
       case 'data-ready':
         if (msg.shared) sharedData = { shared: msg.data, copies: [] };
         else (sharedData ??= { copies: [] }).copies.push(msg.data);
@@ -315,6 +313,7 @@ export function createRunController(
         leaveTurns(id);
         pump();
         return;
+      case 'alive':
       case 'progress':
       case 'landscape-start':
       case 'landscape-partial':

@@ -42,6 +42,16 @@ describe('applyMessages', () => {
     expect(next.a.lossSeries.points.map((p) => p.step)).toEqual([1, 2]);
   });
 
+  it("shows a long evaluation's activity until the next step, point or status", () => {
+    const alive = (activity: string): FromWorker => ({ type: 'alive', runId: 'a', activity });
+    const at = (...msgs: FromWorker[]) => applyMessages(twoRuns(), msgs).a.activity;
+    expect(at(progress('a', 1, 2), alive('evaluation: clean and PGD-10'))).toBe('evaluation: clean and PGD-10');
+    expect(at(alive('x'), alive('final evaluation: APGD L∞ 8/255'))).toBe('final evaluation: APGD L∞ 8/255');
+    expect(at(alive('x'), progress('a', 2, 1))).toBeUndefined();
+    expect(at(alive('x'), { type: 'metrics', runId: 'a', point: point(1, 0.5) })).toBeUndefined();
+    expect(at(alive('x'), { type: 'status', runId: 'a', status: 'paused' })).toBeUndefined();
+  });
+
   it('returns the same object when no message names a known run', () => {
     const runs = twoRuns();
     expect(applyMessages(runs, [progress('zzz', 1, 1)])).toBe(runs);

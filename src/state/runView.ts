@@ -21,6 +21,8 @@ export interface RunView extends Omit<ProgressMessage, 'type' | 'runId'> {
   lossSeries: LossSeries;
   error?: { message: string; kind: RunErrorKind };
   result?: RunResult;
+  /** What a long evaluation is doing now (its worker's last 'alive'); gone with the next step, point or status. */
+  activity?: string;
 }
 
 export function newRunView(spec: RunSpec): RunView {
@@ -51,11 +53,14 @@ export function restoredView(run: RunView): RunView {
 export function applyMessage(run: RunView, msg: FromWorker): RunView {
   if (isFinal(run.status) && msg.type !== 'done') return run;
   switch (msg.type) {
+    case 'alive':
+      return { ...run, activity: msg.activity };
     case 'status':
-      return { ...run, status: msg.status, backend: msg.backend ?? run.backend };
+      return { ...run, status: msg.status, backend: msg.backend ?? run.backend, activity: undefined };
     case 'progress':
       return {
         ...run,
+        activity: undefined,
         step: msg.step,
         totalSteps: msg.totalSteps,
         epoch: msg.epoch,
@@ -65,7 +70,7 @@ export function applyMessage(run: RunView, msg: FromWorker): RunView {
         lossSeries: addLoss(run.lossSeries, msg.step, msg.loss),
       };
     case 'metrics':
-      return { ...run, history: [...run.history, msg.point] };
+      return { ...run, history: [...run.history, msg.point], activity: undefined };
     case 'error':
       return { ...run, status: 'error', error: { message: msg.message, kind: msg.kind } };
     case 'done':
@@ -73,6 +78,7 @@ export function applyMessage(run: RunView, msg: FromWorker): RunView {
       if (run.status === 'error') return run;
       return {
         ...run,
+        activity: undefined,
         status: msg.result.status,
         result: msg.result,
         history: msg.result.history.length ? msg.result.history : run.history,

@@ -58,6 +58,11 @@ export const RunCard = memo(function RunCard({ id, index }: { id: string; index:
         <dt>clean</dt>
         <dd>{last ? `${(last.cleanAcc * 100).toFixed(1)} %` : '–'}</dd>
       </dl>
+      {run.activity && run.status === 'training' && (
+        <p className="note activity" data-testid="run-activity" aria-live="polite">
+          {run.activity}…
+        </p>
+      )}
       {run.status === 'diverged' && (
         <p className="note">The loss became infinite or NaN: this run diverged (try a smaller learning rate).</p>
       )}

@@ -323,10 +323,10 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
             imagesPerSec,
           });
         },
-        onEvalBatch() {
+        onEvalBatch(activity) {
           if (now() - lastAlive < ALIVE_EVERY_MS) return;
           lastAlive = now();
-          post({ type: 'alive', runId: id });
+          post({ type: 'alive', runId: id, activity });
         },
         onEval(point) {
           mark = now();

@@ -235,10 +235,12 @@ export interface DataReadyMessage {
   data: PackedSplit;
   shared: boolean;
 }
-/** Sent now and then during long silent work (an evaluation), so the page knows the worker lives. */
+/** Sent now and then during long silent work (an evaluation), so the page knows the worker lives and what it does. */
 export interface AliveMessage {
   type: 'alive';
   runId: string;
+  /** E.g. "final evaluation: APGD L∞ 8/255". */
+  activity: string;
 }
 export type FromWorker =
   | AliveMessage

@@ -56,18 +56,23 @@ describe('evaluation', () => {
     expect(await evaluateModel(trained().model, data.test, { ...o, batchSize: 16 })).toEqual(padded);
   });
 
-  it('tells its caller it is alive through the final extras too (APGD and probe), not only the PGD pass', async () => {
+  it('tells its caller it is alive, and what it does, through the final extras too (APGD, probe)', async () => {
     const o = { attacks: [{ norm: 'linf', eps: 0.05 } as AttackSpec], pgdSteps: 2, seed: 5, batchSize: 16 };
     const ticks = async (final?: { apgd: { enabled: boolean; steps: number; restarts: number; targets: number } }) => {
-      let n = 0;
-      await evaluateModel(trained().model, data.test, { ...o, final, onBatch: () => n++ });
-      return n;
+      const seen: string[] = [];
+      await evaluateModel(trained().model, data.test, { ...o, final, onBatch: (what) => seen.push(what) });
+      return seen;
     };
     const pgdBatches = Math.ceil(data.test.n / 16);
-    expect(await ticks()).toBe(pgdBatches);
-    // The probe ticks once a batch; the cascade at least once for APGD-CE on the standing rows.
-    expect(await ticks({ apgd: { enabled: false, steps: 3, restarts: 1, targets: 1 } })).toBe(2 * pgdBatches);
-    expect(await ticks({ apgd: { enabled: true, steps: 3, restarts: 1, targets: 1 } })).toBeGreaterThan(2 * pgdBatches);
+    expect(await ticks()).toEqual(Array(pgdBatches).fill('evaluation: clean and PGD-2'));
+    // The probe ticks once a batch; the cascade once an APGD iteration, at least APGD-CE's 3.
+    expect(await ticks({ apgd: { enabled: false, steps: 3, restarts: 1, targets: 1 } })).toEqual([
+      ...Array(pgdBatches).fill('final evaluation: clean and PGD-2'),
+      ...Array(pgdBatches).fill('final evaluation: attack checks'),
+    ]);
+    const all = await ticks({ apgd: { enabled: true, steps: 3, restarts: 1, targets: 1 } });
+    expect(all.filter((w) => w === 'final evaluation: APGD L∞ 0.05').length).toBeGreaterThanOrEqual(3);
+    expect(all).toHaveLength(2 * pgdBatches + all.filter((w) => w.includes('APGD')).length);
   });
 
   it('takes a fixed seeded stratified subset of the test set', () => {

@@ -14,6 +14,7 @@ import type { Dataset } from '../data/dataset';
 import { stratifiedSubset } from '../data/subset';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
+import { attackLabel } from '../budgetLabel';
 import { apgdKey, attackKey, type AttackSpec, type EvalSpec } from '../spec';
 import { pgd } from './attack';
 import { attackProbe, type AttackProbe } from './attackProbe';
@@ -27,11 +28,12 @@ export interface EvalOptions {
   /** The experiment seed: the attack starts derive from it. */
   seed: number;
   /**
-   * After each batch of work, the final extras' included (each APGD iteration, each probe batch): a
-   * long evaluation tells its caller it is alive. The page takes a worker silent for 90 s for dead,
-   * and the final extras alone ran longer than that on a loaded 2-core machine.
+   * After each batch of work, the final extras' included (each APGD iteration, each probe batch),
+   * with what it is doing (e.g. "final evaluation: APGD L∞ 8/255"): a long evaluation tells its
+   * caller it is alive. The page takes a worker silent for 90 s for dead, and the final extras
+   * alone ran longer than that on a loaded 2-core machine.
    */
-  onBatch?(): void;
+  onBatch?(activity: string): void;
   /** The final evaluation's extras: the APGD cascade per attack (when enabled) and the attack-check probe. */
   final?: { apgd: EvalSpec['apgd'] };
 }
@@ -55,6 +57,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
   const bs = Math.max(1, Math.min(o.batchSize, set.n));
   const startRng = new Rng(o.seed).derive('eval-attack');
   const keys = o.attacks.map(attackKey);
+  const stage = o.final ? 'final evaluation' : 'evaluation';
   let clean = 0;
   let lossSum = 0;
   const robust = new Array<number>(o.attacks.length).fill(0);
@@ -96,7 +99,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       clean += values[0];
       lossSum += values[1];
       for (let k = 0; k < o.attacks.length; k++) robust[k] += values[2 + k];
-      o.onBatch?.();
+      o.onBatch?.(`${stage}: clean and PGD-${o.pgdSteps}`);
     } finally {
       tf.dispose(scores);
       disposeBatch(batch);
@@ -122,7 +125,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
           targets: apgd.targets,
           batchSize: bs,
           rng,
-          onStep: o.onBatch,
+          onStep: () => o.onBatch?.(`${stage}: APGD ${attackLabel(a)}`),
         });
       }
     }
@@ -130,7 +133,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
       pgdSteps: o.pgdSteps,
       batchSize: bs,
       rng: new Rng(o.seed).derive('eval-probe'),
-      onBatch: o.onBatch,
+      onBatch: () => o.onBatch?.(`${stage}: attack checks`),
     });
   }
   return scores;

@@ -50,7 +50,7 @@ export interface Trainer {
    * Clean and robust accuracy, eval mode: on the fixed evaluation subset with spec.eval's attack
    * after the last step, on its smaller 'during' subset and attack before.
    */
-  evaluate(onBatch?: () => void): Promise<HistoryPoint>;
+  evaluate(onBatch?: (activity: string) => void): Promise<HistoryPoint>;
   /** Takes the step-0 evaluation another run of the experiment computed (same seed, same weights) instead of its own. */
   adoptInitialEvaluation(point: HistoryPoint): void;
   dispose(): void;
@@ -147,7 +147,7 @@ class MethodTrainer implements Trainer {
     return this.stepsDone >= Math.round((this.evalsScheduled + 1) * this.evalInterval);
   }
 
-  async evaluate(onBatch?: () => void): Promise<HistoryPoint> {
+  async evaluate(onBatch?: (activity: string) => void): Promise<HistoryPoint> {
     const last = this.stepsDone >= this.totalSteps;
     const scores = await evaluateModel(this.model, last ? this.evalSet : this.duringSet, {
       attacks: this.spec.eval.attacks,
@@ -197,8 +197,8 @@ export function createTrainer(spec: ExperimentSpec, runId: string, data: Dataset
 }
 
 export interface TrainerControl {
-  /** After each batch of an evaluation. */
-  onEvalBatch?(): void;
+  /** After each batch of an evaluation, with what it is doing. */
+  onEvalBatch?(activity: string): void;
   /** The step-0 evaluation, computed by another run of the experiment: taken instead of evaluating (not passed to onEval). */
   initialPoint?: HistoryPoint;
   onStep?(record: StepRecord): void;
