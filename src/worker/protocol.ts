@@ -8,7 +8,7 @@ import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/land
 import type { PackedSplit } from './dataTransfer';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 // ---- main -> worker ------------------------------------------------------------------------------
 
