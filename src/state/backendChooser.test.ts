@@ -6,6 +6,7 @@ import {
   createBackendChooser,
   modelKey,
   PROBE_DEADLINE_MS,
+  PROBE_LOAD_MS,
   SOFTWARE_NOTE,
   type DecisionStore,
   type ProbeWorkerLike,
@@ -22,6 +23,8 @@ interface Behaviour {
   crash?: string | null;
   /** Says what its adapter is, then never answers (hangs or crawls). */
   silent?: boolean;
+  /** Takes this long (on the test's clock) to load before it answers anything; Infinity: never loads. */
+  loadMs?: number;
 }
 type Script = Partial<Record<BackendName, Behaviour>>;
 
@@ -30,14 +33,21 @@ class FakeProbeWorker implements ProbeWorkerLike {
   /** Times terminate() was called; a terminated worker delivers nothing more. */
   terminated = 0;
   private listeners: Record<string, ((e: never) => void)[]> = {};
-  constructor(private readonly script: Script | undefined) {}
+  constructor(
+    private readonly script: Script | undefined,
+    private readonly clock?: ManualClock,
+  ) {}
   get backend(): BackendName | undefined {
     return this.sent[0]?.backend;
   }
   postMessage(m: ProbeRequest) {
     this.sent.push(m);
     // Answers come later, as from a real worker.
-    if (this.script) setImmediate(() => this.play(m.backend, this.script?.[m.backend] ?? { silent: true }));
+    if (!this.script) return;
+    const b = this.script[m.backend] ?? { silent: true };
+    if (b.loadMs === Infinity) return;
+    if (b.loadMs !== undefined) this.clock!.setTimer(() => this.play(m.backend, b), b.loadMs);
+    else setImmediate(() => this.play(m.backend, b));
   }
   addEventListener(type: string, l: (e: never) => void) {
     (this.listeners[type] ??= []).push(l);
@@ -122,7 +132,7 @@ function setup(script?: Script, o: { storage?: DecisionStore; env?: string } = {
   const env = { key: o.env ?? 'chrome|nvidia|8|isolated' };
   const choose = createBackendChooser({
     createProbeWorker: () => {
-      const w = new FakeProbeWorker(script);
+      const w = new FakeProbeWorker(script, clock);
       workers.push(w);
       return w;
     },
@@ -320,6 +330,19 @@ describe('backend chooser', () => {
     expect(m.note).toBe('no step within 15,000 ms');
     expect(d.backend).toBe('wasm');
     expect(workers.every((w) => w.terminated > 0)).toBe(true);
+  });
+
+  it('gives a slow-loading worker its full step deadline from its first message, and ends one that never loads', async () => {
+    const slow = setup({ wasm: { ms: 60, loadMs: 20_000 }, webgpu: { software: true }, webgl: { software: true } });
+    const d = await slow.run(spec());
+    expect(d.backend, '20 s to load (a cold dev server) is not a slow step').toBe('wasm');
+    expect(slow.clock.now).toBe(20_000);
+    expect(slow.clock.timers.filter((t) => t.state === 'fired' && t.ms !== 20_000)).toEqual([]);
+    const never = setup({ wasm: { loadMs: Infinity }, webgpu: { software: true }, webgl: { ms: 80 } });
+    const n = await never.run(spec());
+    expect(n.measurements.find((m) => m.backend === 'wasm')!.note).toBe('its worker did not load within 60,000 ms');
+    expect(never.clock.now).toBe(PROBE_LOAD_MS);
+    expect(n.backend).toBe('webgl');
   });
 
   it('never chooses a software adapter, even one that would have answered fast', async () => {

@@ -34,8 +34,15 @@ export interface ChooserDeps {
   clearTimer(handle: unknown): void;
 }
 
-/** How long a backend may take to start and finish its timed steps. */
+/** How long a backend may take to start and finish its timed steps, once its worker has loaded. */
 export const PROBE_DEADLINE_MS = { cpu: 15_000, gpu: 15_000 } as const;
+/**
+ * How long a probe worker may take to load (to send its first message). Apart from the step's
+ * deadline: a fresh dev server transforms the worker's modules on their first request, and on a
+ * busy 2-core machine that alone passed 15 s, so that no backend was timed and the runs fell back
+ * on the first backend that starts (an emulated GPU).
+ */
+export const PROBE_LOAD_MS = 60_000;
 export const SOFTWARE_NOTE = 'software renderer (a CPU emulation), not timed';
 const STORAGE_KEY = 'duality-lab.backend-choices.v1';
 const REMEMBERED = 32;
@@ -98,7 +105,10 @@ function probe(
     const worker = deps.createProbeWorker();
     const gpu = backend === 'webgpu' || backend === 'webgl';
     const ms = gpu ? PROBE_DEADLINE_MS.gpu : PROBE_DEADLINE_MS.cpu;
-    const timer = deps.setTimer(() => settle({ backend, note: `no step within ${ms.toLocaleString('en-US')} ms` }), ms);
+    let timer = deps.setTimer(
+      () => settle({ backend, note: `its worker did not load within ${PROBE_LOAD_MS.toLocaleString('en-US')} ms` }),
+      PROBE_LOAD_MS,
+    );
     const settle = (m: BackendMeasurement) => {
       deps.clearTimer(timer);
       worker.terminate();
@@ -107,7 +117,11 @@ function probe(
     worker.addEventListener('message', ({ data }) => {
       if (data.type === 'probe-adapter' && (data.software || (data.known === false && hiddenIsSoftware)))
         settle({ backend, note: SOFTWARE_NOTE });
-      else if (data.type === 'probe-result')
+      else if (data.type === 'probe-adapter') {
+        // Loaded: from now on the backend must start and step within its deadline.
+        deps.clearTimer(timer);
+        timer = deps.setTimer(() => settle({ backend, note: `no step within ${ms.toLocaleString('en-US')} ms` }), ms);
+      } else if (data.type === 'probe-result')
         settle(
           data.msPerStep !== undefined
             ? { backend, msPerStep: data.msPerStep, note: data.note }
