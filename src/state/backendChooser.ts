@@ -115,9 +115,9 @@ function probe(
       resolve(m);
     };
     worker.addEventListener('message', ({ data }) => {
-      if (data.type === 'probe-adapter' && (data.software || (data.known === false && hiddenIsSoftware)))
-        settle({ backend, note: SOFTWARE_NOTE });
-      else if (data.type === 'probe-adapter') {
+      if (data.type === 'probe-adapter') {
+        if (data.software || (data.known === false && hiddenIsSoftware))
+          return settle({ backend, note: SOFTWARE_NOTE });
         // Loaded: from now on the backend must start and step within its deadline.
         deps.clearTimer(timer);
         timer = deps.setTimer(() => settle({ backend, note: `no step within ${ms.toLocaleString('en-US')} ms` }), ms);

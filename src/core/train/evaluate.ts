@@ -117,6 +117,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
     if (apgd.enabled) {
       for (const a of o.attacks) {
         const rng = new Rng(o.seed).derive(`eval-apgd:${attackKey(a)}`);
+        const activity = `${stage}: APGD ${attackLabel(a)}`;
         scores.robust[apgdKey(a)] = await autoAttackAccuracy(model, set, {
           norm: a.norm,
           eps: a.eps,
@@ -125,7 +126,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
           targets: apgd.targets,
           batchSize: bs,
           rng,
-          onStep: () => o.onBatch?.(`${stage}: APGD ${attackLabel(a)}`),
+          onStep: () => o.onBatch?.(activity),
         });
       }
     }
