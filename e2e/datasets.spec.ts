@@ -38,6 +38,7 @@ const tinyCifarSpec = () =>
       subsetSize: 32,
       attacks: [{ norm: 'linf', eps: 8 / 255 }],
       pgdSteps: 1,
+      pgdSchedule: 'cosine',
       every: 1,
       during: { subsetSize: 32, pgdSteps: 1 },
       apgd: s.eval.apgd,

@@ -247,6 +247,7 @@ test('WebGPU smoke run: a few steps on the webgpu backend (SwiftShader)', async 
       subsetSize: 32,
       attacks: [],
       pgdSteps: 1,
+      pgdSchedule: 'cosine',
       every: 1,
       during: { subsetSize: 32, pgdSteps: 1 },
       apgd: s.eval.apgd,

@@ -13,6 +13,7 @@ export function tinySpec(over: (s: ExperimentSpec) => void = () => {}): Experime
       { norm: 'linf', eps: 8 / 255 },
     ],
     pgdSteps: 2,
+    pgdSchedule: 'cosine',
     every: 1,
     during: { subsetSize: 64, pgdSteps: 2 },
     apgd: s.eval.apgd,

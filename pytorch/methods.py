@@ -71,10 +71,11 @@ def project(x: torch.Tensor, adv: torch.Tensor, norm: str, eps: float, bounded: 
     return out.clamp(0, 1) if bounded else out
 
 
-def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: str, eps: float, step_size: float, steps: int,
+def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: str, eps: float, step_size, steps: int,
         bounded: bool, generator: torch.Generator, keep_first_miss: bool = False) -> torch.Tensor:
     """Projected gradient ascent on the inputs (Madry et al., 2018): a random start in the eps-ball,
-    then `steps` steps x' = P(x' + step_size * sign(grad)) (linf) or P(x' + step_size * grad / ||grad||_2) (l2).
+    then `steps` steps x' = P(x' + a_i * sign(grad)) (linf) or P(x' + a_i * grad / ||grad||_2) (l2),
+    a_i = step_size, or step_size[i] when it is a list (the evaluation's schedule, eval_step_sizes).
     The caller sets the BatchNorm mode (frozen in training, eval in evaluation). eps = 0 returns x.
     keep_first_miss (evaluation): each example keeps the first iterate, the start included, that the
     model misclassifies, so an example counts as broken when any iterate broke it (as APGD counts)."""
@@ -83,13 +84,14 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: str, eps: floa
     if keep_first_miss:
         with torch.no_grad():
             kept, found = adv.clone(), model(adv).argmax(1) != y
-    for _ in range(steps):
+    sizes = step_size if isinstance(step_size, list) else [step_size] * steps
+    for i in range(steps):
         adv.requires_grad_(True)
         with torch.enable_grad():
             loss = F.cross_entropy(model(adv), y)
             (g,) = torch.autograd.grad(loss, adv)
         direction = g.sign() if norm == 'linf' else g / (per_example_norm(g) + TINY)
-        adv = project(x, adv.detach() + step_size * direction, norm, eps, bounded).detach()
+        adv = project(x, adv.detach() + sizes[i] * direction, norm, eps, bounded).detach()
         if keep_first_miss:
             with torch.no_grad():
                 kept = torch.where(found.view(-1, *([1] * (x.dim() - 1))), kept, adv)
@@ -142,9 +144,14 @@ def at_gradients(ddp_model: nn.Module, local_model: nn.Module, x: torch.Tensor, 
     return sgd_gradients(ddp_model, x_adv, y)
 
 
-def eval_step_size(eps: float, steps: int) -> float:
-    """The evaluation attack's step: max(eps/4, 2.5 eps/k) (Madry et al. use 2.5 eps/k; at k = 10 both are eps/4)."""
-    return max(eps / 4, 2.5 * eps / steps)
+def eval_step_sizes(eps: float, steps: int, schedule: str) -> list:
+    """The evaluation attack's step sizes, as the lab's src/core/train/evalStepSizes.ts (spec
+    eval.pgdSchedule). 'cosine': eps/16 + (eps/2) (1 + cos(pi i / k)) for i = 0 .. k-1, from about eps
+    down to eps/16 (a shrinking step, the main change of Croce & Hein's APGD over PGD). 'madry': a
+    fixed max(eps/4, 2.5 eps/k) (Madry et al. use 2.5 eps/k; at k = 10 both are eps/4)."""
+    if schedule == 'madry':
+        return [max(eps / 4, 2.5 * eps / steps)] * steps
+    return [eps / 16 + (eps / 2) * (1 + math.cos(math.pi * i / steps)) for i in range(steps)]
 
 
 def js_number(x: float) -> str:
@@ -167,8 +174,8 @@ def js_number(x: float) -> str:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attacks: list, pgd_steps: int, batch_size: int,
-             bounded: bool, seed: int, device: torch.device) -> dict:
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attacks: list, pgd_steps: int, pgd_schedule: str,
+             batch_size: int, bounded: bool, seed: int, device: torch.device) -> dict:
     """Clean accuracy, clean loss and PGD-k robust accuracy per attack (an example is broken when any
     iterate is misclassified), BatchNorm in eval mode. The
     attack starts come from a fresh generator at each evaluation, so evaluations differ only through the weights."""
@@ -184,7 +191,7 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attacks: list, 
         clean += int((logits.argmax(1) == yb).sum())
         loss_sum += float(F.cross_entropy(logits, yb, reduction='sum'))
         for k, a in enumerate(attacks):
-            adv = pgd(model, xb, yb, a['norm'], a['eps'], eval_step_size(a['eps'], pgd_steps), pgd_steps, bounded, generator,
+            adv = pgd(model, xb, yb, a['norm'], a['eps'], eval_step_sizes(a['eps'], pgd_steps, pgd_schedule), pgd_steps, bounded, generator,
                       keep_first_miss=True)
             robust[k] += int((model(adv).argmax(1) == yb).sum())
     model.train(was_training)

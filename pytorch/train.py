@@ -84,6 +84,11 @@ def finite_or_none(x: float) -> Optional[float]:
     return x if x == x and abs(x) != float('inf') else None
 
 
+def eval_schedule(spec: dict) -> str:
+    """The evaluation PGD's step sizes; the lab writes the field, a spec without it reads as the lab's default."""
+    return spec['eval'].get('pgdSchedule', 'cosine')
+
+
 def train_run(spec: dict, meta: dict, run: dict, train, test, dd: Distributed, on_eval) -> Tuple[dict, torch.nn.Module, int]:
     """One run from the shared seeded init to the end: its entry of the results file, its model and its steps."""
     cfg = spec['train']
@@ -98,6 +103,7 @@ def train_run(spec: dict, meta: dict, run: dict, train, test, dd: Distributed, o
     eval_interval = max(1.0, spec['eval']['every'] * steps_per_epoch)
     bounded = meta['bounded']
     image = len(meta['shape']) == 3
+    pgd_schedule = eval_schedule(spec)
 
     # Every run starts from the same weights: the init is seeded by the experiment seed alone.
     torch.manual_seed(spec['seed'])
@@ -128,7 +134,7 @@ def train_run(spec: dict, meta: dict, run: dict, train, test, dd: Distributed, o
             last = step >= total_steps
             x, y = final_set if last else during_set
             k = spec['eval']['pgdSteps'] if last else min(spec['eval']['during']['pgdSteps'], spec['eval']['pgdSteps'])
-            scores = evaluate(model, x, y, spec['eval']['attacks'], k, cfg['batchSize'], bounded,
+            scores = evaluate(model, x, y, spec['eval']['attacks'], k, pgd_schedule, cfg['batchSize'], bounded,
                               stream_seed(spec['seed'], 'eval-attack'), dd.device)
             s = since['steps']
             entry['history'].append({
@@ -207,13 +213,14 @@ def main(argv: List[str]) -> int:
         meta = json.load(f)
     dd = Distributed(args.device)
     train, test = load_split(spec, meta, args.data)
+    pgd_schedule = eval_schedule(spec)
 
     if args.evaluate:
         model = create_model(spec['model'], meta['shape'], meta['numClasses'], meta['mean'], meta['std']).to(dd.device)
         load_weights(model, args.evaluate)
         x, y = eval_subset(test, spec['eval']['subsetSize'], meta['numClasses'], spec['seed'], 1)
-        scores = evaluate(model, x, y, spec['eval']['attacks'], spec['eval']['pgdSteps'], spec['train']['batchSize'],
-                          meta['bounded'], stream_seed(spec['seed'], 'eval-attack'), dd.device)
+        scores = evaluate(model, x, y, spec['eval']['attacks'], spec['eval']['pgdSteps'], pgd_schedule,
+                          spec['train']['batchSize'], meta['bounded'], stream_seed(spec['seed'], 'eval-attack'), dd.device)
         if dd.main:
             print(json.dumps(scores))
         dd.close()

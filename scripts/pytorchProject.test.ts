@@ -206,7 +206,13 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
     try {
       const loaded = loadPytorchWeights(model, readFileSync(at('out1', 'weights', 'sgd.safetensors')));
       expect(loaded).toMatchObject({ ok: true, metadata: { run: 'sgd', trained_with: 'pytorch' } });
-      const scores = await evaluateModel(model, test, { attacks: [], pgdSteps: 1, batchSize: 32, seed: TINY.seed });
+      const scores = await evaluateModel(model, test, {
+        attacks: [],
+        pgdSteps: 1,
+        pgdSchedule: TINY.eval.pgdSchedule,
+        batchSize: 32,
+        seed: TINY.seed,
+      });
       expect(scores.cleanAcc).toBe(last.cleanAcc);
       expect(scores.cleanLoss).toBeCloseTo(last.cleanLoss!, 4);
     } finally {
@@ -226,6 +232,7 @@ describe.skipIf(!hasTorch)('the exported PyTorch project', () => {
       const scores = await evaluateModel(trainer.model, split.test, {
         attacks: CROSS.eval.attacks,
         pgdSteps: 10,
+        pgdSchedule: CROSS.eval.pgdSchedule,
         batchSize: 100,
         seed: CROSS.seed,
       });

@@ -269,7 +269,13 @@ export async function pgdEvalMsPer1000(c: ModelCase, images: number): Promise<nu
   const data = benchData(c.batch, images);
   const trainer = createTrainer(benchSpec(c, 'sgd'), 'sgd', data);
   try {
-    const o = { attacks: [{ norm: 'linf' as const, eps: 8 / 255 }], pgdSteps: 10, batchSize: c.batch, seed: 1 };
+    const o = {
+      attacks: [{ norm: 'linf' as const, eps: 8 / 255 }],
+      pgdSteps: 10,
+      pgdSchedule: 'cosine' as const,
+      batchSize: c.batch,
+      seed: 1,
+    };
     // One warm-up batch, so shader compilation is not counted.
     await evaluateModel(
       trainer.model,

@@ -25,8 +25,9 @@ import {
   variantOf,
   type InputIssue,
 } from './schema';
+import { migrateSpec } from './specMigrations';
 
-export const SPEC_VERSION = 1;
+export const SPEC_VERSION = 2;
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'shapes', 'toy'] as const;
 export const MODELS = ['preact-resnet18', 'preact-resnet10', 'cnn', 'mlp', 'linear'] as const;
@@ -35,6 +36,8 @@ export const NORMS = ['linf', 'l2'] as const;
 export const SCHEDULES = ['constant', 'piecewise', 'cosine'] as const;
 export const BACKENDS = ['auto', ...BACKEND_NAMES] as const;
 export const LANDSCAPE_WHEN = ['never', 'end', 'every-eval'] as const;
+/** The evaluation PGD's step sizes (train/evalStepSizes.ts). */
+export const PGD_SCHEDULES = ['cosine', 'madry'] as const;
 
 export type DatasetName = (typeof DATASETS)[number];
 export type ModelName = (typeof MODELS)[number];
@@ -43,6 +46,7 @@ export type Norm = (typeof NORMS)[number];
 export type Schedule = (typeof SCHEDULES)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 export type LandscapeWhen = (typeof LANDSCAPE_WHEN)[number];
+export type PgdSchedule = (typeof PGD_SCHEDULES)[number];
 
 /**
  * The robust / non-robust feature set, dataset "toy" (after Tsipras et al., 2019, "Robustness May Be at Odds
@@ -97,8 +101,14 @@ const evalSchema = obj({
   /** Test examples evaluated (a fixed seeded stratified subset of the test set). */
   subsetSize: int(1, 20_000),
   attacks: list(attackSchema, 0, 16),
-  /** PGD steps of the evaluation attack (step size max(eps/4, 2.5 eps/k), random start). */
+  /** PGD steps of the evaluation attack (random start; step sizes from pgdSchedule). */
   pgdSteps: int(1, 200),
+  /**
+   * The evaluation PGD's step sizes (train/evalStepSizes.ts): 'cosine', decayed from about eps to
+   * eps/16, or 'madry', a fixed max(eps/4, 2.5 eps/k) (Madry et al., 2018), the only rule of spec
+   * version 1, whose specs keep it (specMigrations.ts).
+   */
+  pgdSchedule: oneOf(PGD_SCHEDULES),
   /** Evaluate every this many epochs (fractions allowed), and always at step 0 and at the end. */
   every: num(0, 500, { minOpen: true }),
   /**
@@ -209,6 +219,7 @@ export const DEFAULT_SPEC: ExperimentSpec = {
       { norm: 'linf', eps: 8 / 255 },
     ],
     pgdSteps: 10,
+    pgdSchedule: 'cosine',
     every: 1,
     during: { subsetSize: 64, pgdSteps: 2 },
     apgd: { enabled: true, steps: 20, restarts: 1, targets: 3 },
@@ -351,15 +362,15 @@ const REPAIR_ROUNDS = 4;
 
 /**
  * Restores a spec from untrusted input field by field: a missing field takes its default, a bad
- * field takes its default and adds an issue. Never throws. Input of a newer version is read as
- * far as the fields are understood.
+ * field takes its default and adds an issue. Never throws. Input of an older version is migrated
+ * first (specMigrations.ts); input of a newer version is read as far as the fields are understood.
  */
 export function parseSpec(raw: unknown, defaults: ExperimentSpec = DEFAULT_SPEC): ParsedSpec {
   const issues: SpecIssue[] = [];
   let spec = structuredClone(defaults);
   if (!isPlainObject(raw)) issues.push({ path: '', message: `must be an object, got ${quote(raw)}` });
   else {
-    let work = raw;
+    let work = migrateSpec(raw);
     for (let round = 0; round < REPAIR_ROUNDS; round++) {
       const filled = fillSpec(work, defaults);
       const r = v.safeParse(specSchema, filled);

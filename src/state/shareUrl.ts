@@ -7,17 +7,11 @@ import { formatIssues } from '../core/schema';
 import { DEFAULT_SPEC, parseSpec, type ExperimentSpec, type SpecIssue } from '../core/spec';
 import { encodeLinkPart, readLinkPart } from './linkPart';
 
-/** Version of the URL codec (the spec carries its own `version`, migrated below). */
+/** Version of the URL codec (the spec carries its own `version`, which parseSpec migrates). */
 const SHARE_CODEC_VERSION = 1;
 const KEY = 'x';
 /** A spec is about 1 KB of JSON; a link that inflates past this is refused. */
 const SPEC_LINK_MAX_BYTES = 16 * 1024;
-
-/**
- * Migrations from older spec versions, applied to the raw object before parseSpec.
- * Entry v turns a version-v object into version v+1. Version 1 is the first: none yet.
- */
-const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
 
 export function encodeShareHash(spec: ExperimentSpec): string {
   return `#${KEY}=${encodeLinkPart(spec, SHARE_CODEC_VERSION)}`;
@@ -47,10 +41,7 @@ export function decodeShareHash(hash: string): DecodedShare {
   const raw = read.raw;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return fallback('The link holds no experiment: the default experiment is shown instead.');
-  let obj = raw as Record<string, unknown>;
-  const from = typeof obj.version === 'number' && Number.isInteger(obj.version) ? obj.version : 1;
-  for (let v = from; MIGRATIONS[v]; v++) obj = MIGRATIONS[v](obj);
-  const { spec, issues } = parseSpec(obj);
+  const { spec, issues } = parseSpec(raw);
   const message =
     issues.length === 0
       ? null

@@ -1,6 +1,16 @@
 // The experiment form: data, model, training and evaluation settings. Every edit is validated at
 // once (validateSpec), and each invalid value shows its reason beside the field.
-import { BACKENDS, DATASETS, MODELS, NORMS, SCHEDULES, type AttackSpec, type ExperimentSpec } from '../core/spec';
+import {
+  BACKENDS,
+  DATASETS,
+  MODELS,
+  NORMS,
+  PGD_SCHEDULES,
+  SCHEDULES,
+  type AttackSpec,
+  type ExperimentSpec,
+  type PgdSchedule,
+} from '../core/spec';
 import { selectSpec } from '../state/selectors';
 import { NumberField, pixelUnits, SelectField, useIssue } from './fields';
 import { useLab, useLabContext } from './labContext';
@@ -90,6 +100,11 @@ export function ExperimentPanel({ disabled }: { disabled: boolean }) {
   );
 }
 
+const PGD_SCHEDULE_LABELS: Record<PgdSchedule, string> = {
+  cosine: 'cosine, eps → eps/16',
+  madry: 'fixed (Madry)',
+};
+
 function EvalSettings({ spec, update }: { spec: ExperimentSpec; update(edit: (d: ExperimentSpec) => void): void }) {
   const listIssue = useIssue('eval.attacks');
   const setAttack = (i: number, patch: Partial<AttackSpec>) =>
@@ -109,6 +124,14 @@ function EvalSettings({ spec, update }: { spec: ExperimentSpec; update(edit: (d:
           path="eval.pgdSteps"
           value={spec.eval.pgdSteps}
           onChange={(v) => update((d) => void (d.eval.pgdSteps = v))}
+        />
+        <SelectField
+          label="PGD step"
+          path="eval.pgdSchedule"
+          value={spec.eval.pgdSchedule}
+          options={PGD_SCHEDULES}
+          optionLabel={(o) => PGD_SCHEDULE_LABELS[o]}
+          onChange={(v) => update((d) => void (d.eval.pgdSchedule = v))}
         />
         <NumberField
           label="Every (epochs)"

@@ -34,6 +34,7 @@ async function otherWeights(metadata: Record<string, string>) {
   const expected = await evaluateModel(other, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
     attacks: spec.eval.attacks,
     pgdSteps: spec.eval.pgdSteps,
+    pgdSchedule: spec.eval.pgdSchedule,
     batchSize: spec.train.batchSize,
     seed: spec.seed,
   });

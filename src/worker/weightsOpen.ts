@@ -27,6 +27,7 @@ export async function openWeightsReply(
     const scores = await evaluateModel(trainer.model, evalSubset(data.test, spec.eval.subsetSize, spec.seed), {
       attacks: spec.eval.attacks,
       pgdSteps: spec.eval.pgdSteps,
+      pgdSchedule: spec.eval.pgdSchedule,
       batchSize: spec.train.batchSize,
       seed: spec.seed,
     });

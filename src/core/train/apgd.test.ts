@@ -42,7 +42,13 @@ describe('APGD cascade on a trained model', () => {
     for (const eps of epss) {
       const a: AttackSpec = { norm, eps };
       const pgd10 = (
-        await evaluateModel(trained().model, data.test, { attacks: [a], pgdSteps: 10, batchSize: 16, seed: 5 })
+        await evaluateModel(trained().model, data.test, {
+          attacks: [a],
+          pgdSteps: 10,
+          pgdSchedule: 'cosine',
+          batchSize: 16,
+          seed: 5,
+        })
       ).robust[attackKey(a)];
       const strong = await apgd(norm, eps);
       expect(strong).toBeLessThanOrEqual(pgd10);
@@ -52,7 +58,13 @@ describe('APGD cascade on a trained model', () => {
 
   it('equals clean accuracy at eps 0 and is repeatable with a seed', async () => {
     const clean = (
-      await evaluateModel(trained().model, data.test, { attacks: [], pgdSteps: 1, batchSize: 16, seed: 5 })
+      await evaluateModel(trained().model, data.test, {
+        attacks: [],
+        pgdSteps: 1,
+        pgdSchedule: 'cosine',
+        batchSize: 16,
+        seed: 5,
+      })
     ).cleanAcc;
     expect(await apgd('linf', 0)).toBe(clean);
     expect(await apgd('linf', 0.05, 11)).toBe(await apgd('linf', 0.05, 11));

@@ -78,6 +78,23 @@ describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
       }),
     ).toThrow(/train/);
   });
+
+  it('takes one step size per step: a constant list is the number, each step uses its own, a wrong length is refused', async () => {
+    const o = { norm: 'linf', eps: 0.1, bounded: true, mode: 'eval', rng: new Rng(4) } as const;
+    const run = async (stepSize: number | number[], steps: number) => {
+      const adv = pgd(model, batch.x, batch.oneHot, { ...o, rng: new Rng(4), stepSize, steps });
+      const d = await adv.data();
+      adv.dispose();
+      return d;
+    };
+    expect(await run([0.03, 0.03, 0.03], 3)).toEqual(await run(0.03, 3));
+    // A zero first step: the attack is a 2-step one from the same start.
+    expect(await run([0, 0.03, 0.03], 3)).toEqual(await run(0.03, 2));
+    expect(await run([0.03, 0.01, 0.03], 3)).not.toEqual(await run(0.03, 3));
+    expect(() => pgd(model, batch.x, batch.oneHot, { ...o, stepSize: [0.03, 0.03], steps: 3 })).toThrow(/per step/);
+    expect(() => pgd(model, batch.x, batch.oneHot, { ...o, stepSize: 0.03, steps: 2.5 })).toThrow(/integer steps/);
+    expect(() => pgd(model, batch.x, batch.oneHot, { ...o, stepSize: [0.03, -1], steps: 2 })).toThrow(/>= 0/);
+  });
 });
 
 describe('random start', () => {

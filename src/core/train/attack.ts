@@ -1,11 +1,12 @@
 // Projected gradient descent on the inputs (Madry et al., 2018): from a random start in the
 // eps-ball, k ascent steps on the cross-entropy, each followed by projection back to the ball
 // (and to [0, 1] for pixel data).
-//   linf: x' = P(x' + stepSize * sign(grad)),       ball |x' - x|_inf <= eps, start U[-eps, eps]^d
-//   l2:   x' = P(x' + stepSize * grad / ||grad||_2), ball ||x' - x||_2 <= eps per example,
+//   linf: x' = P(x' + a_i * sign(grad)),       ball |x' - x|_inf <= eps, start U[-eps, eps]^d
+//   l2:   x' = P(x' + a_i * grad / ||grad||_2), ball ||x' - x||_2 <= eps per example,
 //         start uniform in the L2 ball: a uniform direction (a normalised Gaussian) at radius
 //         eps * U^(1/d), U ~ U[0, 1] (the uniform distribution on the d-ball; the radius alone would
 //         crowd the start near the centre, where only a vanishing share of the ball's volume lies)
+// with a_i the step size of step i (fixed in training, a schedule in evaluation: evalStepSizes.ts).
 // eps = 0 leaves the inputs bit-exactly as they are. The gradient is the cross-entropy's up to a
 // positive factor per example, computed so that it does not underflow (attackLoss.ts).
 import * as tf from '@tensorflow/tfjs';
@@ -17,7 +18,8 @@ import { attackCrossEntropy } from './attackLoss';
 export interface PgdOptions {
   norm: Norm;
   eps: number;
-  stepSize: number;
+  /** One step size for every step, or one per step (`steps` of them: a schedule, evalStepSizes.ts). */
+  stepSize: number | readonly number[];
   steps: number;
   /** Clip to [0, 1] (pixel data). */
   bounded: boolean;
@@ -39,9 +41,11 @@ const TINY = 1e-12;
 
 /** Adversarial inputs for `x` against labels `oneHot` (same shape as x; the caller disposes it). */
 export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptions): tf.Tensor {
-  if (!(o.eps >= 0) || !(o.stepSize >= 0) || !Number.isInteger(o.steps) || o.steps < 0) {
+  const stepsOk = Number.isInteger(o.steps) && o.steps >= 0;
+  const sizes = typeof o.stepSize === 'number' ? new Array<number>(stepsOk ? o.steps : 0).fill(o.stepSize) : o.stepSize;
+  if (!(o.eps >= 0) || !stepsOk || sizes.length !== o.steps || !sizes.every((a) => a >= 0)) {
     throw new Error(
-      `PGD needs eps >= 0, stepSize >= 0 and integer steps >= 0, got eps ${o.eps}, stepSize ${o.stepSize}, steps ${o.steps}`,
+      `PGD needs eps >= 0, integer steps >= 0 and step sizes >= 0 (one, or one per step), got eps ${o.eps}, steps ${o.steps}, stepSize ${String(o.stepSize)}`,
     );
   }
   // Attack passes must never move the BatchNorm running statistics.
@@ -57,7 +61,7 @@ export function pgd(model: Model, x: tf.Tensor, oneHot: tf.Tensor2D, o: PgdOptio
       adv = tf.tidy(() => {
         const g = gradAt(prev);
         const dir = o.norm === 'linf' ? tf.sign(g) : tf.div(g, tf.add(perExampleNorm(g), TINY));
-        return project(x, tf.add(prev, tf.mul(dir, o.stepSize)), o);
+        return project(x, tf.add(prev, tf.mul(dir, sizes[i])), o);
       });
       prev.dispose();
       keeper?.see(adv);

@@ -7,8 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../model/model';
 import type { Rng } from '../rng';
+import type { PgdSchedule } from '../spec';
 import { pgd } from './attack';
 import { attackCrossEntropy } from './attackLoss';
+import { evalStepSizes } from './evalStepSizes';
 import { disposeBatch, paddedBatch } from './objective';
 
 /** The probe's numbers, stored on the final evaluation (README "Results format"). */
@@ -26,6 +28,7 @@ export const LARGE_EPS = 64 / 255;
 
 export interface ProbeOptions {
   pgdSteps: number;
+  pgdSchedule: PgdSchedule;
   batchSize: number;
   rng: Rng;
   /** After each batch (the caller's liveness). */
@@ -53,7 +56,7 @@ export async function attackProbe(model: Model, set: Dataset, o: ProbeOptions): 
         const adv = pgd(model, batch.x, batch.oneHot, {
           norm: 'linf',
           eps: LARGE_EPS,
-          stepSize: Math.max(LARGE_EPS / 4, (2.5 * LARGE_EPS) / o.pgdSteps),
+          stepSize: evalStepSizes(LARGE_EPS, o.pgdSteps, o.pgdSchedule),
           steps: o.pgdSteps,
           bounded: true,
           mode: 'eval',

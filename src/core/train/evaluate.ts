@@ -2,9 +2,9 @@
 //
 // The subset is a seeded stratified sample (Rng(spec.seed).derive('eval-subset')) of the test set,
 // so every run and every evaluation of an experiment scores the same examples. The evaluation
-// attack is PGD-k with k = spec.eval.pgdSteps, step size max(eps/4, 2.5 eps/k) (Madry et al. 2018
-// use 2.5 eps/k; at the lab's k = 10 both are eps/4, and a short attack during training still
-// reaches the edge of the ball) and a random start. An example counts as broken when any iterate
+// attack is PGD-k with k = spec.eval.pgdSteps, a random start and the step sizes of
+// spec.eval.pgdSchedule (evalStepSizes.ts; by default decayed from about eps to eps/16: at a fixed
+// step, PGD-10 overstated robustness by 5-11 points against APGD on the default preset). An example counts as broken when any iterate
 // is misclassified (attack.ts keepFirstMiss), as APGD counts. Its starts come
 // from a fresh Rng(spec.seed).derive('eval-attack') at each evaluation, so evaluations differ only
 // through the weights. Batches have a fixed size: the last one is padded with zeros and the padded
@@ -15,15 +15,18 @@ import { stratifiedSubset } from '../data/subset';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
 import { attackLabel } from '../budgetLabel';
-import { apgdKey, attackKey, type AttackSpec, type EvalSpec } from '../spec';
+import { apgdKey, attackKey, type AttackSpec, type EvalSpec, type PgdSchedule } from '../spec';
 import { pgd } from './attack';
 import { attackProbe, type AttackProbe } from './attackProbe';
 import { autoAttackAccuracy } from './autoAttack';
+import { evalStepSizes } from './evalStepSizes';
 import { countCorrect, disposeBatch, paddedBatch, perExampleCrossEntropy } from './objective';
 
 export interface EvalOptions {
   attacks: AttackSpec[];
   pgdSteps: number;
+  /** The PGD step sizes (spec eval.pgdSchedule, evalStepSizes.ts). */
+  pgdSchedule: PgdSchedule;
   batchSize: number;
   /** The experiment seed: the attack starts derive from it. */
   seed: number;
@@ -83,7 +86,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
         const xAdv = pgd(model, batch.x, batch.oneHot, {
           norm: a.norm,
           eps: a.eps,
-          stepSize: Math.max(a.eps / 4, (2.5 * a.eps) / o.pgdSteps),
+          stepSize: evalStepSizes(a.eps, o.pgdSteps, o.pgdSchedule),
           steps: o.pgdSteps,
           bounded: set.bounded,
           mode: 'eval',
@@ -132,6 +135,7 @@ export async function evaluateModel(model: Model, set: Dataset, o: EvalOptions):
     }
     scores.probe = await attackProbe(model, set, {
       pgdSteps: o.pgdSteps,
+      pgdSchedule: o.pgdSchedule,
       batchSize: bs,
       rng: new Rng(o.seed).derive('eval-probe'),
       onBatch: () => o.onBatch?.(`${stage}: attack checks`),

@@ -71,6 +71,7 @@ export function tinySpec(
     subsetSize: over.testSize ?? 48,
     attacks: [{ norm: 'linf', eps: 0.05 }],
     pgdSteps: 3,
+    pgdSchedule: 'cosine',
     every: 1,
     during: { subsetSize: over.testSize ?? 48, pgdSteps: 3 },
     apgd: { ...spec.eval.apgd, enabled: false },

@@ -268,6 +268,7 @@ describe('trainer evaluations during and after training', () => {
       const direct = await evaluateModel(mid.model, test, {
         attacks: s.eval.attacks,
         pgdSteps,
+        pgdSchedule: s.eval.pgdSchedule,
         batchSize: s.train.batchSize,
         seed: s.seed,
       });

@@ -152,6 +152,7 @@ class MethodTrainer implements Trainer {
     const scores = await evaluateModel(this.model, last ? this.evalSet : this.duringSet, {
       attacks: this.spec.eval.attacks,
       pgdSteps: last ? this.spec.eval.pgdSteps : Math.min(this.spec.eval.during.pgdSteps, this.spec.eval.pgdSteps),
+      pgdSchedule: this.spec.eval.pgdSchedule,
       batchSize: this.spec.train.batchSize,
       seed: this.spec.seed,
       onBatch,
