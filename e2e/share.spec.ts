@@ -58,7 +58,7 @@ const savedStatuses = (lab: LabPage) =>
 
 const linkField = (lab: LabPage) => lab.page.getByRole('textbox', { name: 'link to this experiment' });
 
-test('share link: the form shows its values, edits rewrite the hash without history entries, a damaged link gives one message', async ({
+test('share link: the form shows its values, edits rewrite the hash without history entries, an old link keeps its PGD step, a damaged link gives one message', async ({
   lab,
   context,
 }) => {
@@ -83,6 +83,21 @@ test('share link: the form shows its values, edits rewrite the hash without hist
   await expect(linkField(lab), 'the Copy link field holds the link').toHaveValue(
     new RegExp(`${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
   );
+
+  await expect(lab.field('eval.pgdSchedule').locator('select'), 'a current link: the cosine PGD step').toHaveValue(
+    'cosine',
+  );
+  // A link made before the PGD step schedule (spec version 1) keeps Madry's fixed step: it runs as it ran.
+  const v1 = { ...structuredClone(spec), version: 1, eval: { ...spec.eval } } as Record<string, unknown>;
+  delete (v1.eval as Record<string, unknown>).pgdSchedule;
+  const old = new LabPage(await context.newPage());
+  await old.openHash(encodeShareHash(v1 as unknown as ExperimentSpec), '&parallel=1');
+  expect((await old.state()).notice, 'an old link is migrated without a message').toBeUndefined();
+  await expect(old.field('eval.pgdSchedule').locator('select'), 'a version-1 link: the fixed step').toHaveValue(
+    'madry',
+  );
+  await expect(old.field('seed').locator('input'), 'and the rest of it as it was').toHaveValue('321');
+  old.expectNoErrors();
 
   const damaged = new LabPage(await context.newPage());
   await damaged.openHash(encodeShareHash(spec).slice(0, -15), '&parallel=1');
