@@ -14,6 +14,7 @@ import type { Model } from '../model/model';
 import { Rng } from '../rng';
 import type { ExperimentSpec, RunSpec } from '../spec';
 import { pgd } from '../train/attack';
+import { madryStepSize } from '../train/evalStepSizes';
 import { disposeLossAndGrads, lossAndGrads, type DeviceBatch } from '../train/objective';
 import { samPerturbation } from '../train/sam';
 import { estimateCost } from '../landscape/cost';
@@ -34,14 +35,15 @@ export interface DualityOptions {
 /** Images of a duality result. */
 export const DUALITY_IMAGES = 4;
 
-/** The AT run's own training attack; for other runs the evaluation's first attack at its PGD steps and step size. */
+/** The AT run's own training attack; for other runs the evaluation's first attack at its PGD steps, with Madry's fixed step. */
 export function dualityAttack(spec: ExperimentSpec, run: RunSpec): DualityAttack {
   if (run.method === 'at') return { norm: run.norm, eps: run.eps, stepSize: run.stepSize, steps: run.steps };
   // No attack in the evaluation (the lesson's first step): an L-inf one at the input slices' budget.
   const a = spec.eval.attacks[0] ?? { norm: 'linf' as const, eps: spec.landscape.inputEps };
   const steps = spec.eval.pgdSteps;
-  // The evaluation's step size (train/evaluate.ts).
-  return { norm: a.norm, eps: a.eps, stepSize: Math.max(a.eps / 4, (2.5 * a.eps) / steps), steps };
+  // Madry's fixed step: the view shows one PGD direction and records one step size, whatever
+  // schedule the evaluation's accuracy uses.
+  return { norm: a.norm, eps: a.eps, stepSize: madryStepSize(a.eps, steps), steps };
 }
 
 /** Up to `k` batch indices, the first example of each class in batch order, then the next ones. */

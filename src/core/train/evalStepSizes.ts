@@ -12,8 +12,11 @@
 // Adversarial training keeps its own fixed step (the run's stepSize).
 import type { PgdSchedule } from '../spec';
 
+/** Madry's fixed step for PGD-k at budget eps: max(eps/4, 2.5 eps/k). */
+export const madryStepSize = (eps: number, steps: number): number => Math.max(eps / 4, (2.5 * eps) / steps);
+
 /** The k step sizes of the evaluation's PGD-k at budget eps. */
 export function evalStepSizes(eps: number, steps: number, schedule: PgdSchedule): number[] {
-  if (schedule === 'madry') return new Array<number>(steps).fill(Math.max(eps / 4, (2.5 * eps) / steps));
+  if (schedule === 'madry') return new Array<number>(steps).fill(madryStepSize(eps, steps));
   return Array.from({ length: steps }, (_, i) => eps / 16 + (eps / 2) * (1 + Math.cos((Math.PI * i) / steps)));
 }

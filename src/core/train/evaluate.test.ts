@@ -51,31 +51,27 @@ describe('evaluation', () => {
     expect(acc.at(-1)).toBeLessThan(acc[0]);
   });
 
+  /** A short evaluation at one budget; each test adds its batch size. */
+  const pgd2 = {
+    attacks: [{ norm: 'linf', eps: 0.05 } as AttackSpec],
+    pgdSteps: 2,
+    pgdSchedule: 'cosine' as const,
+    seed: 5,
+  };
+
   it('counts only real rows of a padded last batch, repeats exactly, leaks nothing', async () => {
-    const o = {
-      attacks: [{ norm: 'linf', eps: 0.05 } as AttackSpec],
-      pgdSteps: 2,
-      pgdSchedule: 'cosine' as const,
-      seed: 5,
-    };
-    const whole = await evaluateModel(trained().model, data.test, { ...o, batchSize: 60 });
+    const whole = await evaluateModel(trained().model, data.test, { ...pgd2, batchSize: 60 });
     const before = tf.memory().numTensors;
     // 60 = 3 x 16 + 12: the last batch is padded with 4 zero rows.
-    const padded = await evaluateModel(trained().model, data.test, { ...o, batchSize: 16 });
+    const padded = await evaluateModel(trained().model, data.test, { ...pgd2, batchSize: 16 });
     expect(tf.memory().numTensors).toBe(before);
     expect(padded.cleanAcc).toBe(whole.cleanAcc);
     expect(padded.cleanLoss).toBeCloseTo(whole.cleanLoss, 5);
-    expect(await evaluateModel(trained().model, data.test, { ...o, batchSize: 16 })).toEqual(padded);
+    expect(await evaluateModel(trained().model, data.test, { ...pgd2, batchSize: 16 })).toEqual(padded);
   });
 
   it('tells its caller it is alive, and what it does, through the final extras too (APGD, probe)', async () => {
-    const o = {
-      attacks: [{ norm: 'linf', eps: 0.05 } as AttackSpec],
-      pgdSteps: 2,
-      pgdSchedule: 'cosine' as const,
-      seed: 5,
-      batchSize: 16,
-    };
+    const o = { ...pgd2, batchSize: 16 };
     const ticks = async (final?: { apgd: { enabled: boolean; steps: number; restarts: number; targets: number } }) => {
       const seen: string[] = [];
       await evaluateModel(trained().model, data.test, { ...o, final, onBatch: (what) => seen.push(what) });
