@@ -100,9 +100,10 @@ export function ExperimentPanel({ disabled }: { disabled: boolean }) {
   );
 }
 
+// Short: the select is a third of the form's width (README, "The evaluation", says what each is).
 const PGD_SCHEDULE_LABELS: Record<PgdSchedule, string> = {
-  cosine: 'cosine, eps → eps/16',
-  madry: 'fixed (Madry)',
+  cosine: 'cosine',
+  madry: 'fixed',
 };
 
 function EvalSettings({ spec, update }: { spec: ExperimentSpec; update(edit: (d: ExperimentSpec) => void): void }) {
