@@ -58,7 +58,7 @@ const savedStatuses = (lab: LabPage) =>
 
 const linkField = (lab: LabPage) => lab.page.getByRole('textbox', { name: 'link to this experiment' });
 
-test('share link: the form shows its values, edits rewrite the hash without history entries, an old link keeps its PGD step, a damaged link gives one message', async ({
+test('share link: the form shows its values, edits rewrite the hash without history entries, old links keep their PGD step, a damaged link gives one message', async ({
   lab,
   context,
 }) => {
@@ -98,6 +98,16 @@ test('share link: the form shows its values, edits rewrite the hash without hist
   );
   await expect(old.field('seed').locator('input'), 'and the rest of it as it was').toHaveValue('321');
   old.expectNoErrors();
+  // A version-2 link's cosine started at eps; it keeps that schedule, now named 'cosine-eps'.
+  const v2 = { ...structuredClone(spec), version: 2, eval: { ...spec.eval, pgdSchedule: 'cosine' } };
+  const second = new LabPage(await context.newPage());
+  await second.openHash(encodeShareHash(v2 as ExperimentSpec), '&parallel=1');
+  expect((await second.state()).notice, 'a version-2 link is migrated without a message').toBeUndefined();
+  await expect(
+    second.field('eval.pgdSchedule').locator('select'),
+    "a version-2 link: version 2's cosine, from eps",
+  ).toHaveValue('cosine-eps');
+  second.expectNoErrors();
 
   const damaged = new LabPage(await context.newPage());
   await damaged.openHash(encodeShareHash(spec).slice(0, -15), '&parallel=1');

@@ -146,12 +146,15 @@ def at_gradients(ddp_model: nn.Module, local_model: nn.Module, x: torch.Tensor, 
 
 def eval_step_sizes(eps: float, steps: int, schedule: str) -> list:
     """The evaluation attack's step sizes, as the lab's src/core/train/evalStepSizes.ts (spec
-    eval.pgdSchedule). 'cosine': eps/16 + (eps/2) (1 + cos(pi i / k)) for i = 0 .. k-1, from about eps
-    down to eps/16 (a shrinking step, the main change of Croce & Hein's APGD over PGD). 'madry': a
-    fixed max(eps/4, 2.5 eps/k) (Madry et al. use 2.5 eps/k; at k = 10 both are eps/4)."""
+    eval.pgdSchedule), for i = 0 .. k-1. 'cosine': eps/16 + eps (1 + cos(pi i / k)), from about
+    2 eps (APGD's first step) down to eps/16 (a shrinking step, the main change of Croce & Hein's
+    APGD over PGD). 'cosine-eps': eps/16 + (eps/2) (1 + cos(pi i / k)), from about eps (spec version
+    2's default). 'madry': a fixed max(eps/4, 2.5 eps/k) (Madry et al. use 2.5 eps/k; at k = 10
+    both are eps/4)."""
     if schedule == 'madry':
         return [max(eps / 4, 2.5 * eps / steps)] * steps
-    return [eps / 16 + (eps / 2) * (1 + math.cos(math.pi * i / steps)) for i in range(steps)]
+    half = {'cosine': 1.0, 'cosine-eps': 0.5}[schedule] * eps
+    return [eps / 16 + half * (1 + math.cos(math.pi * i / steps)) for i in range(steps)]
 
 
 def js_number(x: float) -> str:

@@ -68,11 +68,12 @@ export const PRESETS: Preset[] = [
     title: 'Duality in two minutes',
     description:
       'A small CNN learns generated shapes (no download) three ways: plain SGD, SAM (which perturbs the weights) and adversarial training (which perturbs the inputs). ' +
-      "Checked on seeds 1-3 (wasm, 250 test images, PGD-10 and APGD): at 8/255 SAM beat SGD on every seed under both attacks (APGD: +2.0, +5.2 and +14.8 points; PGD-10: +2.4, +4.4, +16.4); at 2 and 4/255 it gained on average (APGD mean +5.1 and +5.7) but not on every seed (seed 2: -4.4 at 4/255), and it cost no clean accuracy on average (+1.6, -0.4, +5.2). AT at 2/255 was the most robust at 8/255 on two seeds of three, with clean accuracy at or below SAM's on all three. " +
-      "PGD-10 (cosine step) overstates robustness at 8/255 by 2.4 to 5.6 points against APGD (with a fixed step of eps/4: 5 to 11), so the attack checks are green on 8 runs of 9 and the gap is red on seed 1's SAM run, one image over the line: cite the APGD numbers. AutoAttack's standard APGD (100 steps, 9 targets) took 1 to 3 points more, and under it SAM still beat SGD at 8/255 on every seed (+2.0, +4.4, +12.4). " +
+      "Checked on seeds 1-3 (wasm, 250 test images, PGD-10 and APGD): at 8/255 SAM beat SGD on every seed under both attacks (APGD: +2.0, +5.2 and +14.8 points; PGD-10: +1.2, +2.8, +15.6); at 2 and 4/255 it gained on average (APGD mean +5.1 and +5.7) but not on every seed (seed 2: -4.4 at 4/255), and it cost no clean accuracy on average (+1.6, -0.4, +5.2). AT at 2/255 was the most robust at 8/255 on two seeds of three, with clean accuracy at or below SAM's on all three. " +
+      'PGD-10 (its step decayed from 2 eps) overstates robustness at 8/255 by 1.2 to 4.8 points against APGD (with a fixed step of eps/4: 4.4 to 9.6), and the attack checks are green on all 9 runs; APGD is still the number to cite. ' +
+      "AutoAttack's standard APGD (100 steps, 9 targets) took 1 to 3 points more, and under it SAM still beat SGD at 8/255 on every seed (+2.0, +4.4, +12.4). " +
       'Six epochs do not converge SGD, and runs differ by several points between seeds, and even between backends for one seed (SAM amplifies float rounding): compare runs of one seed on one machine. This CNN has no BatchNorm: SAM needs a small radius (rho 0.02; at 0.1 it does not train) and AT a small budget (at 4/255 it stalled near chance for most of the run on one seed of two).',
     checked:
-      'check-preset seeds 2-3 and npm run record seed 1, Node wasm, PGD-10 (cosine step) and APGD on 250 test images (2026-12-02); earlier, with --hessian, PGD-50, 5 restarts and standard APGD on the same models',
+      'check-preset seeds 2-3 and npm run record seed 1, Node wasm, PGD-10 (cosine step from 2 eps) and APGD on 250 test images (2026-12-02); earlier, with --hessian, PGD-50, 5 restarts and standard APGD on the same models',
     spec: withSpec({}, [
       { id: 'sgd', method: 'sgd' },
       { id: 'sam', method: 'sam', rho: 0.02 },

@@ -27,7 +27,7 @@ import {
 } from './schema';
 import { migrateSpec } from './specMigrations';
 
-export const SPEC_VERSION = 2;
+export const SPEC_VERSION = 3;
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'shapes', 'toy'] as const;
 export const MODELS = ['preact-resnet18', 'preact-resnet10', 'cnn', 'mlp', 'linear'] as const;
@@ -37,7 +37,7 @@ export const SCHEDULES = ['constant', 'piecewise', 'cosine'] as const;
 export const BACKENDS = ['auto', ...BACKEND_NAMES] as const;
 export const LANDSCAPE_WHEN = ['never', 'end', 'every-eval'] as const;
 /** The evaluation PGD's step sizes (train/evalStepSizes.ts). */
-export const PGD_SCHEDULES = ['cosine', 'madry'] as const;
+export const PGD_SCHEDULES = ['cosine', 'cosine-eps', 'madry'] as const;
 
 export type DatasetName = (typeof DATASETS)[number];
 export type ModelName = (typeof MODELS)[number];
@@ -104,9 +104,10 @@ const evalSchema = obj({
   /** PGD steps of the evaluation attack (random start; step sizes from pgdSchedule). */
   pgdSteps: int(1, 200),
   /**
-   * The evaluation PGD's step sizes (train/evalStepSizes.ts): 'cosine', decayed from about eps to
-   * eps/16, or 'madry', a fixed max(eps/4, 2.5 eps/k) (Madry et al., 2018), the only rule of spec
-   * version 1, whose specs keep it (specMigrations.ts).
+   * The evaluation PGD's step sizes (train/evalStepSizes.ts): 'cosine', decayed from about 2 eps
+   * (APGD's first step) to eps/16; 'cosine-eps', the same from about eps, spec version 2's default;
+   * or 'madry', a fixed max(eps/4, 2.5 eps/k) (Madry et al., 2018), the only rule of spec version 1.
+   * Older specs keep their rule (specMigrations.ts).
    */
   pgdSchedule: oneOf(PGD_SCHEDULES),
   /** Evaluate every this many epochs (fractions allowed), and always at step 0 and at the end. */

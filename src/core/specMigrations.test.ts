@@ -30,6 +30,19 @@ describe('spec migrations', () => {
     expect(parseSpec({ version: 1, seed: 3 }).spec.eval).toEqual({ ...DEFAULT_SPEC.eval, pgdSchedule: 'madry' });
   });
 
+  it('2 -> 3: a version-2 experiment keeps its cosine from eps, named or by default; a fixed step stays fixed', () => {
+    const v2 = { ...structuredClone(DEFAULT_SPEC), version: 2 } as Record<string, unknown>;
+    const before = structuredClone(v2);
+    const named = parseSpec(v2);
+    expect(named.issues).toEqual([]);
+    expect(named.spec.eval.pgdSchedule).toBe('cosine-eps');
+    expect(named.spec.version).toBe(SPEC_VERSION);
+    expect({ ...named.spec, eval: { ...named.spec.eval, pgdSchedule: 'cosine' } }).toEqual(DEFAULT_SPEC);
+    expect(v2).toEqual(before);
+    expect(parseSpec({ version: 2, seed: 3 }).spec.eval.pgdSchedule).toBe('cosine-eps');
+    expect(parseSpec({ version: 2, eval: { pgdSchedule: 'madry' } }).spec.eval.pgdSchedule).toBe('madry');
+  });
+
   it('a current or unversioned spec without the field takes the cosine default; a bad value is an issue', () => {
     expect(parseSpec({ version: SPEC_VERSION, seed: 3 }).spec.eval.pgdSchedule).toBe('cosine');
     expect(parseSpec({ seed: 3 }).spec.eval.pgdSchedule).toBe('cosine');

@@ -15,6 +15,17 @@ export const SPEC_MIGRATIONS: Record<number, (raw: RawSpec) => RawSpec> = {
     const ev = isPlainObject(raw.eval) ? raw.eval : {};
     return { ...raw, version: 2, eval: { pgdSchedule: 'madry', ...ev } };
   },
+  // 2 -> 3: the default 'cosine' schedule starts at about 2 eps instead of eps; version 2's cosine,
+  // named or taken by default, is 'cosine-eps' now.
+  2: (raw) => {
+    const ev = isPlainObject(raw.eval) ? raw.eval : {};
+    const old = ev.pgdSchedule;
+    return {
+      ...raw,
+      version: 3,
+      eval: { ...ev, pgdSchedule: old === undefined || old === 'cosine' ? 'cosine-eps' : old },
+    };
+  },
 };
 
 /** `raw` brought to the current version (a new object; the input is left as it is). */

@@ -102,7 +102,8 @@ export function ExperimentPanel({ disabled }: { disabled: boolean }) {
 
 // Short: the select is a third of the form's width (README, "The evaluation", says what each is).
 const PGD_SCHEDULE_LABELS: Record<PgdSchedule, string> = {
-  cosine: 'cosine',
+  cosine: 'cosine 2ε',
+  'cosine-eps': 'cosine ε',
   madry: 'fixed',
 };
 

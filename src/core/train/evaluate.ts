@@ -3,12 +3,13 @@
 // The subset is a seeded stratified sample (Rng(spec.seed).derive('eval-subset')) of the test set,
 // so every run and every evaluation of an experiment scores the same examples. The evaluation
 // attack is PGD-k with k = spec.eval.pgdSteps, a random start and the step sizes of
-// spec.eval.pgdSchedule (evalStepSizes.ts; by default decayed from about eps to eps/16: at a fixed
-// step, PGD-10 overstated robustness by 5-11 points against APGD on the default preset). An example counts as broken when any iterate
-// is misclassified (attack.ts keepFirstMiss), as APGD counts. Its starts come
-// from a fresh Rng(spec.seed).derive('eval-attack') at each evaluation, so evaluations differ only
-// through the weights. Batches have a fixed size: the last one is padded with zeros and the padded
-// rows are not counted (in 'eval' mode the rows are independent, so padding changes nothing else).
+// spec.eval.pgdSchedule (evalStepSizes.ts; by default decayed from about 2 eps to eps/16: at a
+// fixed step, PGD-10 overstated robustness by 4-10 points against APGD on the default preset, with
+// this schedule by 1-5). An example counts as broken when any iterate is misclassified (attack.ts
+// keepFirstMiss), as APGD counts. Its starts come from a fresh Rng(spec.seed).derive('eval-attack')
+// at each evaluation, so evaluations differ only through the weights. Batches have a fixed size:
+// the last one is padded with zeros and the padded rows are not counted (in 'eval' mode the rows
+// are independent, so padding changes nothing else).
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { stratifiedSubset } from '../data/subset';
