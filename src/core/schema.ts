@@ -123,7 +123,8 @@ export function text(max: number, pattern?: RegExp, rule?: string) {
   );
 }
 
-const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+/** A JSON object: not null, not an array. */
+export const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
 const objectMessage: Message = (issue) => {
   if (issue.expected === 'never') return 'is not a known field';

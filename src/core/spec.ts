@@ -12,6 +12,7 @@ import { BACKEND_NAMES } from './backend';
 import {
   bool,
   formatIssues as formatInputIssues,
+  isPlainObject,
   int,
   list,
   mapList,
@@ -310,9 +311,6 @@ export interface ParsedSpec {
   spec: ExperimentSpec;
   issues: SpecIssue[];
 }
-
-const isPlainObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** `raw` with its missing fields taken from `defaults`, as new objects (own keys of `raw` only). */
 function fill(raw: unknown, defaults: unknown): unknown {

@@ -3,10 +3,9 @@
 // version-v object into version v+1 and changes only what version v+1 reads differently, so an
 // old experiment runs as it ran. A spec without a version is taken as the current one (hand-written
 // files); every spec the lab writes carries its version.
+import { isPlainObject } from './schema';
 
 type RawSpec = Record<string, unknown>;
-
-const isPlainObject = (x: unknown): x is RawSpec => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export const SPEC_MIGRATIONS: Record<number, (raw: RawSpec) => RawSpec> = {
   // 1 -> 2: the evaluation PGD got a step-size schedule (eval.pgdSchedule, default 'cosine');

@@ -4,6 +4,7 @@
 // range before any weight changes, so a bad file changes nothing and says what is wrong.
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/model';
+import { isPlainObject } from '../schema';
 import { flattenedInput } from './pytorchWeights';
 
 export type WeightsReadResult = { ok: true; metadata: Record<string, string> } | { ok: false; reason: string };
@@ -63,7 +64,6 @@ function expectedTensors(model: Model): Expected[] {
   return out;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const shapeText = (s: unknown) =>
   Array.isArray(s) ? `[${s.slice(0, 8).join(', ')}]` : JSON.stringify(s)?.slice(0, 40);
 
@@ -80,7 +80,7 @@ function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataS
   } catch {
     return 'not a safetensors file: the header is not JSON';
   }
-  if (!isRecord(header)) return 'not a safetensors file: the header is not a JSON object';
+  if (!isPlainObject(header)) return 'not a safetensors file: the header is not a JSON object';
   return { header, dataStart: 8 + Number(n) };
 }
 
@@ -113,7 +113,7 @@ export function loadPytorchWeights(model: Model, bytes: Uint8Array): WeightsRead
       issues.push(`${e.name}: missing`);
       continue;
     }
-    if (!isRecord(entry)) {
+    if (!isPlainObject(entry)) {
       issues.push(`${e.name}: not a tensor entry`);
       continue;
     }
@@ -152,7 +152,7 @@ export function loadPytorchWeights(model: Model, bytes: Uint8Array): WeightsRead
   for (const { name, variable } of [...model.params, ...model.buffers])
     tf.tidy(() => variable.assign(tf.tensor(values.get(name)!, variable.shape, 'float32')));
   const metadata: Record<string, string> = {};
-  if (isRecord(rawMeta))
+  if (isPlainObject(rawMeta))
     for (const [k, v] of Object.entries(rawMeta))
       if (typeof v === 'string') metadata[k.slice(0, 64)] = v.slice(0, 100_000);
   return { ok: true, metadata };
