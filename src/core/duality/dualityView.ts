@@ -15,7 +15,8 @@ import { Rng } from '../rng';
 import type { ExperimentSpec, RunSpec } from '../spec';
 import { pgd } from '../train/attack';
 import { madryStepSize } from '../train/evalStepSizes';
-import { disposeLossAndGrads, lossAndGrads, type DeviceBatch } from '../train/objective';
+import type { DeviceBatch } from '../train/objective';
+import { evalGrads } from '../landscape/evalBatch';
 import { samPerturbation } from '../train/sam';
 import { estimateCost } from '../landscape/cost';
 import type { DualityAttack, DualityImage, DualityResult } from '../landscape/results';
@@ -114,11 +115,11 @@ export async function dualityView(model: Model, batch: DeviceBatch, o: DualityOp
   let d: tf.Tensor4D | undefined;
   let delta: tf.Tensor | undefined;
   try {
-    const first = lossAndGrads(model, batch.x, batch, 'eval');
+    const grads = evalGrads(model, batch);
     try {
-      e = samPerturbation(first.grads, o.rho);
+      e = samPerturbation(grads, o.rho);
     } finally {
-      disposeLossAndGrads(first);
+      tf.dispose(grads);
     }
     const E = e[layer] as tf.Tensor4D;
     const shift = await impliedInputShift(

@@ -4,11 +4,11 @@
 //   top Hessian eigenvalue by power iteration (hessian.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/model';
-import { lossAndGrads, type DeviceBatch } from '../train/objective';
+import type { DeviceBatch } from '../train/objective';
 import { samPerturbation } from '../train/sam';
 import { throwIfCancelled, type CancelSignal } from './cancel';
 import { estimateCost } from './cost';
-import { batchScores } from './evalBatch';
+import { batchScores, evalGrads } from './evalBatch';
 import { topHessianEigenvalue, type PowerIterationOptions } from './hessian';
 import type { SharpnessResult } from './results';
 import { WeightOrigin } from './weightOrigin';
@@ -23,22 +23,21 @@ export interface SamSharpness {
 export async function samSharpness(model: Model, batch: DeviceBatch, rho: number): Promise<SamSharpness> {
   if (!(rho >= 0)) throw new Error(`SAM sharpness needs rho >= 0, got ${rho}`);
   const origin = new WeightOrigin(model.params.map((p) => p.variable));
-  const first = lossAndGrads(model, batch.x, batch, 'eval');
+  const grads = evalGrads(model, batch);
+  const owned: tf.Tensor[] = [...grads];
   let scores: tf.Tensor | undefined;
   try {
-    const e = samPerturbation(first.grads, rho);
+    const clean = tf.tidy(() => batchScores(model, batch).gather(0));
+    owned.push(clean);
+    const e = samPerturbation(grads, rho);
     origin.moveTo([e], [1]);
     tf.dispose(e);
     scores = tf.tidy(() =>
-      tf.stack([
-        first.loss,
-        batchScores(model, batch).gather(0),
-        tf.sqrt(tf.addN(first.grads.map((g) => tf.sum(tf.square(g))))),
-      ]),
+      tf.stack([clean, batchScores(model, batch).gather(0), tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))]),
     );
   } finally {
     origin.dispose();
-    tf.dispose([first.loss, first.correct, ...first.grads]);
+    tf.dispose(owned);
   }
   const [loss, perturbedLoss, gradNorm] = await scores.data().finally(() => scores.dispose());
   return { loss, perturbedLoss, sharpness: perturbedLoss - loss, gradNorm };
@@ -46,11 +45,7 @@ export async function samSharpness(model: Model, batch: DeviceBatch, rho: number
 
 /** The model's loss gradient on the batch in eval mode, for the power iteration. */
 export function evalGradient(model: Model, batch: DeviceBatch): () => tf.Tensor[] {
-  return () => {
-    const r = lossAndGrads(model, batch.x, batch, 'eval');
-    tf.dispose([r.loss, r.correct]);
-    return r.grads;
-  };
+  return () => evalGrads(model, batch);
 }
 
 export async function sharpness(

@@ -33,7 +33,8 @@ export function createCnn(data: ModelData, width: number, depth: number, rng: Rn
       b,
       (x) => {
         let y = x as tf.Tensor4D;
-        for (const conv of convs) y = tf.maxPool(tf.relu(applyConv(y, conv)), 2, 2, 'valid');
+        // A scope per block: what the backward pass needs the tape keeps, the rest goes now (layers.ts).
+        for (const conv of convs) y = tf.tidy(() => tf.maxPool(tf.relu(applyConv(y, conv)), 2, 2, 'valid'));
         return applyDense(tf.relu(applyDense(flatten(y), fc1)), fc2);
       },
       convs[0],

@@ -2,6 +2,7 @@
 // the input shape, normalises the input, and runs the body in a tidy.
 import * as tf from '@tensorflow/tfjs';
 import { createInputNormalizer, type InputNormalizer } from './inputNormalizer';
+import { installLeanGradients } from './leanGradients';
 import type { BatchStatsSink, Buffer, ForwardMode, InputConv, Model, Param } from './model';
 import type { ConvLayer, ModelBuilder } from './modelBuilder';
 
@@ -39,6 +40,8 @@ export class FunctionalModel implements Model {
     /** The conv applied first to the normalised input (image models), for the duality view. */
     stem?: ConvLayer,
   ) {
+    // Every model's gradients free the tape as they go (leanGradients.ts): a worker's wasm heap keeps its largest step.
+    installLeanGradients();
     this.inputShape = [...data.shape];
     this.numClasses = data.numClasses;
     this.params = builder.params;

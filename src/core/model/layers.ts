@@ -1,4 +1,8 @@
 // Applying the layers a ModelBuilder created. Each function is pure tfjs ops on its inputs.
+//
+// Models scope their blocks with tf.tidy. Under a gradient every op's output would otherwise live
+// until the whole forward pass ends, though the backward pass reads only what the tape saved (its
+// own references): an op's output dies with its scope, and a step's peak memory with it.
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm } from './batchNorm';
 import { conv2d } from './conv';

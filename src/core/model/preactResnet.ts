@@ -19,11 +19,14 @@ interface PreActBlock {
 }
 
 function applyBlock(x: tf.Tensor4D, block: PreActBlock, ctx: ForwardContext): tf.Tensor4D {
-  const pre = tf.relu(applyBatchNorm(x, block.bn1, ctx));
-  const shortcut = block.shortcut ? applyConv(pre, block.shortcut) : x;
-  const h = applyConv(pre, block.conv1);
-  const out = applyConv(tf.relu(applyBatchNorm(h, block.bn2, ctx)), block.conv2);
-  return tf.add(out, shortcut);
+  // A scope per block: what the backward pass needs the tape keeps, the rest goes now (layers.ts).
+  return tf.tidy(() => {
+    const pre = tf.relu(applyBatchNorm(x, block.bn1, ctx));
+    const shortcut = block.shortcut ? applyConv(pre, block.shortcut) : x;
+    const h = applyConv(pre, block.conv1);
+    const out = applyConv(tf.relu(applyBatchNorm(h, block.bn2, ctx)), block.conv2);
+    return tf.add(out, shortcut);
+  });
 }
 
 /** `blocksPerStage` 2 gives PreAct ResNet-18, 1 gives the 10-layer variant. */
