@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
-import { disposeBatch, type DeviceBatch } from '../train/objective';
-import { batchScores, landscapeBatch } from './evalBatch';
+import { Rng } from '../rng';
+import { pgd } from '../train/attack';
+import { crossEntropy, disposeBatch, type DeviceBatch } from '../train/objective';
+import { batchScores, GRAD_CHUNK, landscapeBatch } from './evalBatch';
 import { inputDirections, inputSlice1d, inputSlice2d, type InputSliceOptions } from './inputSlice';
 import { stateBytes, trainedTiny, type Trained } from './testFixtures';
 
@@ -41,6 +43,41 @@ describe('input-space slices', () => {
       expect(new Set(await d.rand.data())).toEqual(new Set([-1, 1]));
       expect(d.gradEvals).toBe(adversary === 'pgd' ? 3 : 1);
       tf.dispose([d.adv, d.rand]);
+    }
+  });
+
+  it("directions over more rows than a gradient chunk are the whole batch's, computed in one pass", async () => {
+    const big = landscapeBatch(t.data.test, 48, t.spec.seed);
+    expect(big.labels.shape[0]).toBeGreaterThan(GRAD_CHUNK);
+    try {
+      const o = opts();
+      const chunked = inputDirections(t.model, big, o);
+      // The reference: one PGD over all 48 rows from the same stream, scaled per example like inputDirections.
+      const xAdv = pgd(t.model, big.x, big.oneHot, {
+        norm: 'linf',
+        eps: o.eps,
+        stepSize: o.eps / 4,
+        steps: o.pgdSteps,
+        bounded: true,
+        mode: 'eval',
+        rng: new Rng(o.seed).derive('landscape-input-pgd'),
+      });
+      const whole = tf.tidy(() => {
+        const delta = tf.sub(xAdv, big.x);
+        return tf.div(delta, tf.maximum(tf.max(tf.abs(delta), [1, 2, 3], true), 1e-12));
+      });
+      const [a, b] = [(await chunked.adv.data()) as Float32Array, (await whole.data()) as Float32Array];
+      let worst = 0;
+      a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[i]))));
+      expect(worst).toBeLessThan(1e-5);
+      const signs = inputDirections(t.model, big, opts({ adversary: 'gradient-sign' }));
+      const ref = tf.tidy(() =>
+        tf.sign(tf.grad((xi: tf.Tensor) => crossEntropy(t.model.forward(xi, 'eval'), big.oneHot))(big.x)),
+      );
+      expect(Array.from(await signs.adv.data())).toEqual(Array.from(await ref.data()));
+      tf.dispose([chunked.adv, chunked.rand, xAdv, whole, signs.adv, signs.rand, ref]);
+    } finally {
+      disposeBatch(big);
     }
   });
 

@@ -14,7 +14,7 @@ import { pgd } from '../train/attack';
 import { crossEntropy, type DeviceBatch } from '../train/objective';
 import { linspace } from './axes';
 import { throwIfCancelled } from './cancel';
-import { batchScores } from './evalBatch';
+import { batchScores, forChunks, GRAD_CHUNK } from './evalBatch';
 import type { InputAdversary, InputSlice1d, InputSlice2d } from './results';
 import { gridRows, sweep, unmeasured, type SliceHooks } from './sweep';
 
@@ -40,27 +40,43 @@ export interface InputDirections {
 
 const TINY = 1e-12;
 
+/** The parts as one tensor along the batch axis (the parts are disposed). */
+function joined(parts: tf.Tensor[]): tf.Tensor {
+  if (parts.length === 1) return parts[0];
+  const whole = tf.concat(parts);
+  tf.dispose(parts);
+  return whole;
+}
+
 export function inputDirections(model: Model, batch: DeviceBatch, o: InputSliceOptions): InputDirections {
   const x = batch.x;
   const signs = new Float32Array(x.size);
   const rng = new Rng(o.seed).derive('landscape-input-rand');
   for (let i = 0; i < signs.length; i++) signs[i] = rng.uniform() < 0.5 ? -1 : 1;
   const rand = tf.tensor(signs, x.shape, 'float32');
+  // Both directions are per example (eval mode: no example moves another's loss), so they are
+  // computed a chunk of the batch at a time, at a training step's memory or less (evalBatch.ts).
   if (o.adversary === 'gradient-sign') {
-    const adv = tf.tidy(() =>
-      tf.sign(tf.grad((xi: tf.Tensor) => crossEntropy(model.forward(xi, 'eval'), batch.oneHot))(x)),
+    const parts = forChunks(batch, GRAD_CHUNK, (part) =>
+      tf.tidy(() => tf.sign(tf.grad((xi: tf.Tensor) => crossEntropy(model.forward(xi, 'eval'), part.oneHot))(part.x))),
     );
-    return { adv, rand, gradEvals: 1 };
+    return { adv: joined(parts), rand, gradEvals: 1 };
   }
-  const xAdv = pgd(model, x, batch.oneHot, {
-    norm: 'linf',
-    eps: o.eps,
-    stepSize: o.eps / 4,
-    steps: o.pgdSteps,
-    bounded: o.bounded,
-    mode: 'eval',
-    rng: new Rng(o.seed).derive('landscape-input-pgd'),
-  });
+  // One stream across the chunks, drawn in row order: the random starts are the whole batch's.
+  const startRng = new Rng(o.seed).derive('landscape-input-pgd');
+  const xAdv = joined(
+    forChunks(batch, GRAD_CHUNK, (part) =>
+      pgd(model, part.x, part.oneHot, {
+        norm: 'linf',
+        eps: o.eps,
+        stepSize: o.eps / 4,
+        steps: o.pgdSteps,
+        bounded: o.bounded,
+        mode: 'eval',
+        rng: startRng,
+      }),
+    ),
+  );
   const adv = tf.tidy(() => {
     const delta = tf.sub(xAdv, x);
     const axes = x.shape.slice(1).map((_, i) => i + 1);
