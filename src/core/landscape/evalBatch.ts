@@ -7,7 +7,14 @@ import type { Dataset } from '../data/dataset';
 import { stratifiedSubset } from '../data/subset';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
-import { countCorrect, crossEntropy, lossAndGrads, toDeviceBatch, type DeviceBatch } from '../train/objective';
+import {
+  countCorrect,
+  crossEntropy,
+  disposeBatch,
+  lossAndGrads,
+  toDeviceBatch,
+  type DeviceBatch,
+} from '../train/objective';
 
 /** The batch on the device (dispose with disposeBatch) and its size. */
 export function landscapeBatch(test: Dataset, size: number, seed: number): DeviceBatch {
@@ -56,7 +63,7 @@ export function forChunks<T>(batch: DeviceBatch, chunk: number, f: (part: Device
     try {
       out.push(f(part, k));
     } finally {
-      tf.dispose([part.x, part.labels, part.oneHot]);
+      disposeBatch(part);
     }
   }
   return out;
@@ -74,10 +81,6 @@ export function evalGrads(model: Model, batch: DeviceBatch, chunk = GRAD_CHUNK):
   forChunks(batch, chunk, (part, k) => {
     const r = lossAndGrads(model, part.x, part, 'eval');
     tf.dispose([r.loss, r.correct]);
-    if (k === n) {
-      sum = r.grads;
-      return;
-    }
     const prev = sum;
     sum = tf.tidy(() => r.grads.map((g, i) => (prev ? tf.add(prev[i], tf.mul(g, k / n)) : tf.mul(g, k / n))));
     tf.dispose([...r.grads, ...(prev ?? [])]);

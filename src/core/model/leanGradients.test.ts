@@ -4,7 +4,7 @@ import { useBackend } from '../../../scripts/lib/nodeBackend';
 import { Rng } from '../rng';
 import type { ModelSpec } from '../spec';
 import { attackCrossEntropy } from '../train/attackLoss';
-import { lossAndGrads, toDeviceBatch, type DeviceBatch } from '../train/objective';
+import { disposeBatch, lossAndGrads, toDeviceBatch, type DeviceBatch } from '../train/objective';
 import { createBatchStatsCollector } from './batchStats';
 import { createModel } from './createModel';
 import { installLeanGradients } from './leanGradients';
@@ -55,7 +55,7 @@ describe('lean gradients: tfjs gradients, bit for bit, with less memory', () => 
     lean = engine.gradients;
     batch = batchOf(16, 3);
   });
-  afterAll(() => tf.dispose([batch.x, batch.labels, batch.oneHot]));
+  afterAll(() => disposeBatch(batch));
 
   it('replaces engine.gradients once', () => {
     expect(lean).not.toBe(tfjs);
@@ -103,7 +103,7 @@ describe('lean gradients: tfjs gradients, bit for bit, with less memory', () => 
       expect(mine).toBeLessThan(0.75 * theirs);
     } finally {
       model.dispose();
-      tf.dispose([big.x, big.labels, big.oneHot]);
+      disposeBatch(big);
     }
   });
 
