@@ -159,14 +159,13 @@ if (want('browser') || want('peers') || want('page')) {
     }
     if (want('page')) {
       try {
-        // The default preset as a new user gets it ("auto", the page's own parallelism: two runs
-        // stepping at once on 2 cores), then one at a time, then the GPU backends forced, cut short
-        // (here they are SwiftShader).
+        // The default preset as a new user gets it ("auto", its three runs in one worker), then in a
+        // worker each, then the GPU backends forced, cut short (here they are SwiftShader).
         const preset: PresetTimingConfig[] = quick
           ? [{ backend: 'auto', capMs: 300_000 }]
           : [
               { backend: 'auto', capMs: 400_000 },
-              { backend: 'auto', parallel: 1, capMs: 400_000 },
+              { backend: 'auto', workers: 3, capMs: 400_000 },
               { backend: 'webgl', capMs: 60_000 },
               { backend: 'webgpu', capMs: 60_000 },
             ];

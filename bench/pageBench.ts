@@ -48,9 +48,15 @@ export interface PageResult {
    * Chromium training the default preset, and three runs of the CIFAR-10 grid (5,000 images; absent
    * when datasets/cifar10 is not prepared), each until every run has stepped, then `watchMs`.
    */
-  memory: { defaultPreset?: TreeMemory; cifar?: TreeMemory };
-  /** Three runs in three workers at once against the same runs one after another (tiny spec, wasm). */
-  concurrency?: { parallelMs: number; sequentialMs: number; throughputRatio: number };
+  memory: { defaultPreset?: TreeMemory; cifar?: TreeMemory; defaultPresetWorkerEach?: TreeMemory };
+  /** Three runs in one worker (the default) and in a worker each, against the same runs one after another (tiny spec, wasm). */
+  concurrency?: {
+    oneWorkerMs: number;
+    workerEachMs: number;
+    sequentialMs: number;
+    oneWorkerRatio: number;
+    workerEachRatio: number;
+  };
   /** The default preset from a fresh profile: click -> each run's first point, -> all done. */
   preset: PresetTiming[];
   errors: string[];
@@ -87,8 +93,9 @@ async function wallTimeOf(
   url: string,
   spec: ExperimentSpec,
   errors: string[],
+  query = '',
 ): Promise<number> {
-  const lab = await openLab(context, url, spec);
+  const lab = await openLab(context, url, spec, query);
   try {
     // The profile is shared: a page closed while training leaves its runs behind, and Train waits for Reset.
     if (!(await controlButton(lab.page, 'Train').isEnabled())) await clickButton(lab.page, 'Reset');
@@ -120,12 +127,12 @@ export function cifarSpec(): ExperimentSpec {
 async function peakMemoryWhileTraining(
   url: string,
   spec: ExperimentSpec,
-  o: { capMs: number; watchMs: number },
+  o: { capMs: number; watchMs: number; query?: string },
   errors: string[],
 ): Promise<TreeMemory> {
   const browser = await launchChromium();
   try {
-    const lab = await openLab(browser.context, url, spec);
+    const lab = await openLab(browser.context, url, spec, o.query);
     // The blank tab a persistent context starts with has a renderer of its own (16-30 MiB), which
     // a user opening the lab in that tab does not have.
     for (const p of browser.context.pages()) if (p !== lab.page) await p.close();
@@ -168,17 +175,21 @@ export async function runPageBench(
     // Concurrency first: after the default preset's WebGPU runs, SwiftShader's GPU process stays
     // busy for a while and the next page's first clicks time out.
     const spec = tinySpec((s) => (s.train.epochs = o.concurrencyEpochs));
-    const parallelMs = await wallTimeOf(context, served.url, spec, out.errors);
+    const oneWorkerMs = await wallTimeOf(context, served.url, spec, out.errors);
+    const workerEachMs = await wallTimeOf(context, served.url, spec, out.errors, `&workers=${spec.runs.length}`);
     let sequentialMs = 0;
     for (const r of spec.runs)
       sequentialMs += await wallTimeOf(context, served.url, { ...spec, runs: [r] }, out.errors);
+    const ratio = (ms: number) => Math.round((sequentialMs / ms) * 100) / 100;
     out.concurrency = {
-      parallelMs,
+      oneWorkerMs,
+      workerEachMs,
       sequentialMs,
-      throughputRatio: Math.round((sequentialMs / parallelMs) * 100) / 100,
+      oneWorkerRatio: ratio(oneWorkerMs),
+      workerEachRatio: ratio(workerEachMs),
     };
     log(
-      `page: three runs at once ${parallelMs} ms, one after another ${sequentialMs} ms: throughput x${out.concurrency.throughputRatio}`,
+      `page: three runs in one worker ${oneWorkerMs} ms, in a worker each ${workerEachMs} ms, one after another ${sequentialMs} ms`,
     );
     const lab = await openLab(context, served.url);
     try {
@@ -214,8 +225,8 @@ export async function runPageBench(
       await lab.page.close();
     }
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-    const memory = async (what: string, spec: ExperimentSpec, capMs: number) => {
-      const m = await peakMemoryWhileTraining(served.url, spec, { capMs, watchMs: o.watchMs }, out.errors);
+    const memory = async (what: string, spec: ExperimentSpec, capMs: number, query?: string) => {
+      const m = await peakMemoryWhileTraining(served.url, spec, { capMs, watchMs: o.watchMs, query }, out.errors);
       log(
         `page: ${what}: peak PSS page ${mib(m.rendererPssBytes)}, all Chromium ${mib(m.pssBytes)} (summed RSS ${mib(m.rssBytes)})`,
       );
@@ -226,6 +237,12 @@ export async function runPageBench(
     if (fs.existsSync(path.join(ROOT, 'datasets/cifar10')))
       out.memory.cifar = await memory('CIFAR-10 5k, three runs', cifarSpec(), o.firstPointCapMs * 2);
     else log('page: CIFAR-10 memory skipped: datasets/cifar10 is not prepared (npm run datasets)');
+    out.memory.defaultPresetWorkerEach = await memory(
+      'default preset in a worker each',
+      preset,
+      o.firstPointCapMs,
+      `&workers=${preset.runs.length}`,
+    );
   } finally {
     await served.close();
   }

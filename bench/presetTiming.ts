@@ -1,14 +1,15 @@
 // The front door in numbers: the default preset as a new user runs it (a fresh browser profile, one
 // click on Train), timed from the click to each run's first plotted point and to the end of every
-// run, with the backend on "auto" and forced, and with one or two runs stepping at once.
+// run, with the backend on "auto" and forced, and with the runs in one worker (the page's default)
+// or in a worker each.
 import { DEFAULT_PRESET_ID, PRESETS } from '../src/core/presets';
 import type { BackendChoice } from '../src/core/spec';
 import { clickButton, ended, launchChromium, openLab } from './labDriver';
 
 export interface PresetTimingConfig {
   backend: BackendChoice;
-  /** Runs stepping at once (the page's ?parallel=); undefined: the page's default for this machine. */
-  parallel?: number;
+  /** Run workers (the page's ?workers=); undefined: the page's default, one for every run. */
+  workers?: number;
   /** Give up after this long and report how far the runs got. */
   capMs: number;
 }
@@ -43,7 +44,7 @@ export async function timePreset(
       browser.context,
       url,
       config.backend === 'auto' ? undefined : spec,
-      config.parallel ? `&parallel=${config.parallel}` : '',
+      config.workers ? `&workers=${config.workers}` : '',
     );
     const t0 = Date.now();
     await clickButton(lab.page, 'Train');
@@ -74,7 +75,7 @@ export async function timePreset(
   }
   const firsts = Object.entries(out.firstPointMs).map(([id, ms]) => `${id} ${(ms / 1000).toFixed(1)} s`);
   log(
-    `page: default preset, ${config.backend}${config.parallel ? `, ${config.parallel} at once` : ''}: first points ${firsts.join(', ') || 'none'}; ` +
+    `page: default preset, ${config.backend}${config.workers ? `, ${config.workers} workers` : ''}: first points ${firsts.join(', ') || 'none'}; ` +
       (out.doneMs !== undefined
         ? `all done in ${(out.doneMs / 1000).toFixed(1)} s`
         : `${(out.progress * 100).toFixed(0)} % of the steps after ${(config.capMs / 1000).toFixed(0)} s`) +

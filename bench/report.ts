@@ -166,7 +166,7 @@ export function markdown(r: BenchResult): string {
         'The default preset from a fresh profile (click -> each run\'s first point, -> every run done; "auto" includes measuring the backends):',
         '',
       );
-      out.push('| backend | at once | chosen | first points | all done | steps done |', '|---|---|---|---|---|---:|');
+      out.push('| backend | workers | chosen | first points | all done | steps done |', '|---|---|---|---|---|---:|');
       for (const t of p.preset) {
         const firsts =
           Object.entries(t.firstPointMs)
@@ -177,7 +177,7 @@ export function markdown(r: BenchResult): string {
             ? `${t.backendUsed ?? '?'} after ${(t.chosenMs / 1000).toFixed(1)} s`
             : (t.backendUsed ?? '–');
         out.push(
-          `| ${t.backend} | ${t.parallel ?? 'default'} | ${chosen} | ${firsts} | ${t.doneMs !== undefined ? `${(t.doneMs / 1000).toFixed(1)} s` : `> ${t.capMs / 1000} s`} | ${(t.progress * 100).toFixed(0)} % |`,
+          `| ${t.backend} | ${t.workers ?? 'default (1)'} | ${chosen} | ${firsts} | ${t.doneMs !== undefined ? `${(t.doneMs / 1000).toFixed(1)} s` : `> ${t.capMs / 1000} s`} | ${(t.progress * 100).toFixed(0)} % |`,
         );
       }
       const reasons = [...new Set(p.preset.flatMap((t) => (t.reason ? [t.reason] : [])))];
@@ -185,7 +185,7 @@ export function markdown(r: BenchResult): string {
     }
     if (p.concurrency)
       out.push(
-        `- Three runs in three workers: ${f(p.concurrency.parallelMs)} ms; one after another: ${f(p.concurrency.sequentialMs)} ms; throughput ratio x${f(p.concurrency.throughputRatio, 2)}.`,
+        `- Three runs in one worker (the default): ${f(p.concurrency.oneWorkerMs)} ms; in a worker each (?workers=3): ${f(p.concurrency.workerEachMs)} ms; one after another: ${f(p.concurrency.sequentialMs)} ms. Throughput against one after another: x${f(p.concurrency.oneWorkerRatio, 2)} in one worker, x${f(p.concurrency.workerEachRatio, 2)} in a worker each.`,
       );
     if (p.errors.length) out.push(`- Page errors: ${p.errors.join('; ')}`);
   }
@@ -235,6 +235,7 @@ function memoryLines(m: PageResult['memory'] | undefined): string[] {
   const cases = [
     ['Default preset', m?.defaultPreset, 400],
     ['CIFAR-10 5k, three runs', m?.cifar, 600],
+    ['Default preset in a worker each (?workers=3, for comparison)', m?.defaultPresetWorkerEach, 400],
   ] as const;
   const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
   return cases.map(([what, t, goal]) =>

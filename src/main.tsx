@@ -71,7 +71,13 @@ const chooseBackend = createBackendChooser({
 });
 // The run controller announces each Train, Restart and Reset to the saved experiments.
 const lifecycle = createLifecycleAnnouncements();
-const controller = createRunController(store, createRunWorker, { chooseBackend, announce: lifecycle.announce });
+// ?workers=N spreads the runs over N workers (default one: they share its memory, see runController.ts).
+const workers = Number(params.get('workers'));
+const controller = createRunController(store, createRunWorker, {
+  chooseBackend,
+  announce: lifecycle.announce,
+  maxWorkers: Number.isInteger(workers) && workers > 0 ? workers : 1,
+});
 const datasets = createDatasetController(store, { createWorker: createImportWorker });
 const classroom = createClassroomController(createClassroomWorker);
 if (params.get('e2e') === '1') installTestHook(store);

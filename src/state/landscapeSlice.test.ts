@@ -94,7 +94,8 @@ describe('run controller landscapes', () => {
           terminate() {},
         } as WorkerLike;
       },
-      { timer: { set: (cb) => void cb(), clear: () => {} } },
+      // A worker per run: what goes to which run's worker is what this test reads.
+      { timer: { set: (cb) => void cb(), clear: () => {} }, maxWorkers: Infinity },
     );
     controller.train();
     listeners[0]({

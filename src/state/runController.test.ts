@@ -44,11 +44,15 @@ function manualClock() {
   return c;
 }
 
-/** A controller of fake workers; `options` replaces its timer that fires at once or adds a backend chooser. */
+/**
+ * A controller of fake workers, one per run unless `options.maxWorkers` says otherwise (the tests of
+ * what a worker does for its run read easiest so); `options` may also replace its timer that fires at
+ * once or add a backend chooser.
+ */
 function setup(
   maxParallel = 2,
   clock = manualClock(),
-  options: Pick<RunControllerOptions, 'timer' | 'chooseBackend'> = {},
+  options: Pick<RunControllerOptions, 'timer' | 'chooseBackend' | 'maxWorkers'> = {},
 ) {
   const spec: ExperimentSpec = structuredClone(DEFAULT_SPEC);
   const store = createLabStore({ spec, maxParallel });
@@ -62,7 +66,13 @@ function setup(
       workers.push(w);
       return w;
     },
-    { timer: { set: (cb) => void cb(), clear: () => {} }, clock, announce: (a) => announced.push(a), ...options },
+    {
+      timer: { set: (cb) => void cb(), clear: () => {} },
+      clock,
+      announce: (a) => announced.push(a),
+      maxWorkers: Infinity,
+      ...options,
+    },
   );
   return { store, controller, workers, clock, announced };
 }
@@ -463,6 +473,110 @@ describe('open weights into an imported run', () => {
     controller.train();
     await expect(controller.openWeights('sam', new ArrayBuffer(8))).rejects.toThrow('weights open into an ended run');
     expect(workers).toHaveLength(1);
+  });
+});
+
+describe('run controller, one worker for every run (the page default)', () => {
+  const oneWorker = (options: Pick<RunControllerOptions, 'chooseBackend'> = {}) =>
+    setup(2, manualClock(), { maxWorkers: 1, ...options });
+  const sentTo = (w: FakeWorker, type: ToWorker['type']) => w.sent.filter((m) => m.type === type);
+
+  it('starts every run in one worker, which loads the data once; nothing starts while the backend is measured', async () => {
+    let decide: (d: { backend: 'wasm'; reason: string; measurements: [] }) => void = () => {};
+    const { store, controller, workers } = oneWorker({
+      chooseBackend: () => new Promise((resolve) => (decide = resolve)),
+    });
+    controller.train();
+    expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
+    expect(workers).toHaveLength(0);
+    decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
+    await Promise.resolve();
+    expect(workers).toHaveLength(1);
+    expect(workers[0].sent).toEqual(
+      ['sgd', 'sam', 'at'].map((runId) => ({
+        type: 'start',
+        protocolVersion: PROTOCOL_VERSION,
+        runId,
+        spec: store.getState().trainedSpec,
+        backend: 'wasm',
+      })),
+    );
+  });
+
+  it('lets one run step at a time in the worker, whatever maxParallel says', () => {
+    const { controller, workers } = oneWorker();
+    controller.train();
+    const [w] = workers;
+    for (const id of ['sgd', 'sam', 'at']) {
+      w.emit({ type: 'status', runId: id, status: 'training', backend: 'wasm' });
+      w.emit({ type: 'want-turn', runId: id, progress: 0 });
+    }
+    expect(sentTo(w, 'turn')).toMatchObject([{ runId: 'sgd' }]);
+    w.emit({ type: 'metrics', runId: 'sgd', point: { step: 0 } as never }); // the leader's step-0 point
+    expect(sentTo(w, 'turn')).toHaveLength(1); // still sgd's turn
+    w.emit({ type: 'want-turn', runId: 'sgd', progress: 0.1 });
+    expect(sentTo(w, 'turn').map((m) => m.runId)).toEqual(['sgd', 'sam']);
+    w.emit({ type: 'want-turn', runId: 'sam', progress: 0.1 });
+    expect(sentTo(w, 'turn').map((m) => m.runId)).toEqual(['sgd', 'sam', 'at']);
+  });
+
+  it("lets go of a restarted run in the worker the others still use, and drops its old session's last words", () => {
+    const { store, controller, workers } = oneWorker();
+    controller.train();
+    const [w] = workers;
+    w.emit(done('sam'));
+    controller.restart('sam');
+    expect(w.terminated).toBe(false);
+    expect(workers).toHaveLength(1);
+    expect(w.sent.slice(-2)).toMatchObject([
+      { type: 'dispose', runId: 'sam' },
+      { type: 'start', runId: 'sam' },
+    ]);
+    // Said before the worker got the dispose: not the new session's.
+    w.emit({ type: 'status', runId: 'sam', status: 'stopped' });
+    expect(store.getState().runs.sam.status).toBe('queued');
+    w.emit({ type: 'disposed', runId: 'sam' });
+    w.emit({ type: 'status', runId: 'sam', status: 'training', backend: 'wasm' });
+    expect(store.getState().runs.sam.status).toBe('training');
+  });
+
+  it('a crash of the worker fails every run it hosted; a Restart starts a new worker; Reset ends the worker', () => {
+    const { store, controller, workers } = oneWorker();
+    controller.train();
+    workers[0].emit(done('sgd'));
+    workers[0].crash('out of memory');
+    expect(workers[0].terminated).toBe(true);
+    expect(store.getState().runs.sam).toMatchObject({ status: 'error', error: { kind: 'crash' } });
+    expect(store.getState().runs.at).toMatchObject({ status: 'error', error: { kind: 'crash' } });
+    expect(selectWeightsGone('sgd')(store.getState())).toBe(true);
+    controller.restart('at');
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent[0]).toMatchObject({ type: 'start', runId: 'at' });
+    controller.reset();
+    expect(workers[1].terminated).toBe(true);
+  });
+
+  it('ends the worker when its last run is let go of, not before', () => {
+    const { controller, workers } = setup(2, manualClock(), { maxWorkers: 1 });
+    controller.train();
+    const [w] = workers;
+    for (const id of ['sgd', 'sam', 'at']) w.emit(done(id));
+    controller.restart('sgd');
+    expect(w.terminated).toBe(false);
+    w.emit({ type: 'disposed', runId: 'sgd' });
+    w.emit({ type: 'error', runId: 'sgd', kind: 'exception', message: 'boom' });
+    expect(sentTo(w, 'dispose').map((m) => m.runId)).toEqual(['sgd', 'sgd']);
+    controller.reset();
+    expect(w.terminated).toBe(true);
+    expect(sentTo(w, 'dispose').map((m) => m.runId)).toEqual(['sgd', 'sgd', 'sam']); // the last one is ended, not disposed
+  });
+
+  it('spreads runs over maxWorkers workers, each new run to the one hosting fewest', () => {
+    const { controller, workers } = setup(2, manualClock(), { maxWorkers: 2 });
+    controller.train();
+    dataReady(workers[0]);
+    expect(workers).toHaveLength(2);
+    expect(workers.map((w) => sentTo(w, 'start').map((m) => m.runId))).toEqual([['sgd', 'at'], ['sam']]);
   });
 });
 

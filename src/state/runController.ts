@@ -1,9 +1,11 @@
-// Starts, steers and ends the run workers: one dedicated worker per run. Workers start together (at
-// most LIVE_WORKERS training at once; the rest wait queued) and take turns of a few steps, at most
-// maxParallel stepping at a time (turnScheduler.ts), so runs move side by side. The first run to
-// step computes the step-0 evaluation; the others take it (same seed, same weights: the same point).
-// Worker messages go through a buffer into the store, at most ten flushes a second. A worker that
-// dies (its 'error' event) puts only its own run in error; the user can restart that run alone.
+// Starts, steers and ends the runs in run workers: a worker hosts several runs (maxWorkers, one by
+// default: the runs share its backend and wasm heap, worker/handler.ts), and a worker whose last run
+// is let go of is ended. Runs start together (at most LIVE_RUNS training at once; the rest wait
+// queued) and take turns of a few steps, at most maxParallel stepping at a time (turnScheduler.ts),
+// so runs move side by side. The first run to step computes the step-0 evaluation; the others take
+// it (same seed, same weights: the same point). Worker messages go through a buffer into the store,
+// at most ten flushes a second. A run that fails puts only itself in error; a worker that dies (its
+// 'error' event) puts the runs it hosted in error. Either way the user can restart a run alone.
 import type { BackendDecision, BackendName } from '../core/backend';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
@@ -25,10 +27,10 @@ import { nextTurns, turnLength } from './turnScheduler';
 import type { WorkerClient } from './workerClient';
 
 /**
- * Runs whose workers train at the same time. Each worker holds its own copy of the data (a CIFAR-10
- * worker about 400 MB), so a large grid does not start all at once; three covers every preset but the grid.
+ * Runs that train at the same time (models, optimiser state and their share of the wasm heap), so a
+ * large grid does not start all at once; three covers every preset but the grid.
  */
-const LIVE_WORKERS = 3;
+const LIVE_RUNS = 3;
 
 /** A run worker as the controller sees it (a fake in tests). */
 export type WorkerLike = WorkerClient<ToWorker, FromWorker>;
@@ -74,12 +76,28 @@ export interface RunControllerOptions {
   chooseBackend?(spec: ExperimentSpec): Promise<BackendDecision>;
   /** Hears when a Train starts an experiment, a run is restarted, or Reset clears the runs (persistence). */
   announce?(a: LifecycleAnnouncement): void;
+  /**
+   * Run workers alive at once; runs share them (each new run goes to the one hosting fewest). One by
+   * default: each worker holds a wasm heap as large as its largest moment and never gives it back.
+   * On the 2-core test machine (wasm, bench 2026-12-02) one worker for three runs peaked at about
+   * 300 MB for the default preset and under 600 MB for CIFAR-10 (5k), against 440-500 MB and 1.2 GB
+   * with a worker per run, which stepped 1.9x as fast (6.0 steps a second against 3.1).
+   */
+  maxWorkers?: number;
+}
+
+/** A run worker and the runs it hosts now. */
+interface Host {
+  worker: WorkerLike;
+  runs: Set<string>;
+  /** Runs let go of ('dispose' sent) whose 'disposed' has not come back: what they still say is dropped. */
+  letGo: Map<string, number>;
 }
 
 interface RunEntry {
   /** Where the run is in its life (core/run/lifecycle.ts), as this page last sent or heard. */
   phase: RunPhase;
-  /** Its worker, from its start until its worker is ended. */
+  /** The worker hosting it, from its start until the page lets go of it. */
   worker?: WorkerLike;
   /** Start order while queued: the spec's order, a Restart before all. */
   rank: number;
@@ -93,6 +111,8 @@ export function createRunController(
   options: RunControllerOptions = {},
 ): RunController {
   const runs = new Map<string, RunEntry>();
+  const hosts: Host[] = [];
+  const maxWorkers = Math.max(1, options.maxWorkers ?? 1);
   /** Moves a run's phase; false (and no move) when the event is refused in its phase. */
   const move = (id: string, event: RunEvent) => {
     const run = runs.get(id);
@@ -173,10 +193,20 @@ export function createRunController(
         }
   }
 
-  /** Ends a run's worker: 'release' when its run is over or trained again, 'fail' when it failed. */
+  /** Lets go of a run in its worker ('release' when it is over or trained again, 'fail' when it failed); a worker left with no run is ended. */
   const end = (id: string, why: 'release' | 'fail') => {
     const run = runs.get(id);
-    run?.worker?.terminate();
+    const host = hosts.find((h) => h.worker === run?.worker);
+    if (host) {
+      host.runs.delete(id);
+      if (host.runs.size === 0) {
+        host.worker.terminate();
+        hosts.splice(hosts.indexOf(host), 1);
+      } else {
+        host.letGo.set(id, (host.letGo.get(id) ?? 0) + 1);
+        host.worker.postMessage({ type: 'dispose', runId: id });
+      }
+    }
     if (run) run.worker = undefined;
     move(id, why);
     leaveTurns(id);
@@ -226,11 +256,21 @@ export function createRunController(
     const ready = [...waiting].filter(
       ([id, p]) => (begun.has(id) || sharedStart || leader === undefined || leader === id) && p - slowest <= lead,
     );
+    // One run steps at a time in a worker: runs sharing its thread gain nothing from stepping
+    // together, and their tensors would then add up in its wasm heap.
+    const busy = new Set([...stepping].map((id) => runs.get(id)?.worker));
+    let free = Math.max(0, store.getState().maxParallel - stepping.size);
     const ids = nextTurns(
       ready.map(([id, progress]) => ({ id, progress, order: order(id) })),
-      stepping.size,
-      store.getState().maxParallel,
-    );
+      0,
+      Infinity,
+    ).filter((id) => {
+      const worker = runs.get(id)?.worker;
+      if (free === 0 || busy.has(worker)) return false;
+      busy.add(worker);
+      free--;
+      return true;
+    });
     for (const id of ids) {
       if (!begun.has(id) && !sharedStart) {
         if (leader !== undefined && leader !== id) continue;
@@ -313,6 +353,8 @@ export function createRunController(
         leaveTurns(id);
         pump();
         return;
+      case 'disposed': // answered by the worker's listener (openHost)
+        return;
       case 'alive':
       case 'progress':
       case 'landscape-start':
@@ -329,29 +371,58 @@ export function createRunController(
     }
   }
 
+  /** A new run worker: what it says goes to the run it names, while the page still has that run there. */
+  function openHost(): Host {
+    const host: Host = { worker: createWorker(), runs: new Set(), letGo: new Map() };
+    hosts.push(host);
+    host.worker.addEventListener('message', (event) => {
+      const msg = event.data;
+      const id = msg.runId;
+      if (msg.type === 'disposed') {
+        const left = (host.letGo.get(id) ?? 0) - 1;
+        if (left > 0) host.letGo.set(id, left);
+        else host.letGo.delete(id);
+        return;
+      }
+      // The last words of a run let go of (or of a worker already ended) are dropped.
+      if (host.letGo.has(id) || !host.runs.has(id) || runs.get(id)?.worker !== host.worker) return;
+      // Any word shows the worker lives, and its runs take turns in it: none of them is silent.
+      for (const r of host.runs) lastHeard.set(r, clock.now());
+      hear(id, msg);
+    });
+    host.worker.addEventListener('error', (event) => {
+      if (!hosts.includes(host)) return;
+      event.preventDefault?.();
+      buffer.flush();
+      for (const r of [...host.runs]) {
+        store.getState().markCrashed(r, `the worker crashed: ${event.message || 'no message'}`);
+        // An ended run keeps its results but its weights went with the worker: the page says so.
+        if (runs.get(r)?.phase === 'ended') store.getState().setRestored(r, true);
+        end(r, 'fail');
+      }
+      pump();
+    });
+    return host;
+  }
+
+  /** The worker for a new run: a new one while fewer than maxWorkers live, else the one hosting fewest runs. */
+  function hostFor(): Host {
+    if (hosts.length < maxWorkers) return openHost();
+    return hosts.reduce((a, b) => (b.runs.size < a.runs.size ? b : a));
+  }
+
   function launch(id: string, data: { data?: PackedSplit; shareData?: number }, mode: 'train' | 'open' = 'train') {
     const spec = store.getState().trainedSpec;
     if (!spec) return;
-    const worker = createWorker();
+    const host = hostFor();
+    const worker = host.worker;
+    host.runs.add(id);
     const run = runs.get(id)!;
     run.worker = worker;
     move(id, mode === 'open' ? 'open' : 'start');
     // An opened run takes no turns: it must not count as the slowest run of the turn order.
     if (mode === 'train') progress.set(id, 0);
     lastHeard.set(id, clock.now());
-    worker.addEventListener('message', (event) => {
-      if (run.worker !== worker) return; // a terminated worker's last words
-      lastHeard.set(id, clock.now());
-      hear(id, event.data);
-    });
-    worker.addEventListener('error', (event) => {
-      if (run.worker !== worker) return;
-      event.preventDefault?.();
-      buffer.flush();
-      store.getState().markCrashed(id, `the worker crashed: ${event.message || 'no message'}`);
-      end(id, 'fail');
-      pump();
-    });
     if (mode === 'open')
       worker.postMessage({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: id, spec, backend: chosen, mode });
     else
@@ -384,14 +455,19 @@ export function createRunController(
 
   function pump() {
     if (!store.getState().trainedSpec) return;
-    const live = Math.max(LIVE_WORKERS, store.getState().maxParallel);
+    const live = Math.max(LIVE_RUNS, store.getState().maxParallel);
+    // One worker hosts every run: the data loads once the backend is chosen, so the probe's timed
+    // steps and the loading's buffers are not in the page at the same time (bench: CIFAR-10 peaked
+    // at 760 MB with both), and then once for all of the runs (worker/handler.ts).
+    if (maxWorkers === 1 && choosing) return;
     for (let next = queued(); next.length > 0 && trainingCount() < live; next = queued()) {
-      if (sharedData && !choosing && (sharedData.shared || sharedData.copies.length > 0 || copiesDue === 0))
+      if (maxWorkers === 1 && dataSource !== undefined) launch(next[0], {});
+      else if (sharedData && !choosing && (sharedData.shared || sharedData.copies.length > 0 || copiesDue === 0))
         launch(next[0], { data: sharedData.shared ?? sharedData.copies.shift() }); // no copy left (a Restart): it loads its own
       else if (dataSource === undefined) {
         dataSource = next[0];
-        copiesDue = Math.min(next.length - 1, live - 1);
-        launch(next[0], { shareData: copiesDue });
+        copiesDue = maxWorkers === 1 ? 0 : Math.min(next.length - 1, live - 1);
+        launch(next[0], copiesDue > 0 ? { shareData: copiesDue } : {});
       } else break; // the others start once the data is there
     }
     grantTurns();
@@ -403,7 +479,7 @@ export function createRunController(
     if (spec.train.backend !== 'auto' || !choose) return pump();
     const mine = generation;
     store.getState().setBackendChoice({ state: 'measuring' });
-    // The first run's worker loads the data while the backends are timed, and waits for the choice.
+    // With several workers, the first run's loads the data while the backends are timed, and waits for the choice.
     choosing = true;
     pump();
     const decided = () => {

@@ -7,7 +7,7 @@ import type { SliceCreator } from './sliceTypes';
 
 /** Why a restored run (RunsSlice.restoredRuns) offers no landscape or weights: shown beside those actions. */
 export const WEIGHTS_GONE_REASON =
-  'Weights are not kept after a reload or with saved results: train again, or open a weights file (Export), to slice or export weights.';
+  'Weights are not kept after a reload, with saved results or when their worker crashed: train again, or open a weights file (Export), to slice or export weights.';
 
 /** What "auto" chose for the experiment being trained, and why (shown on every run card). */
 export type BackendChoiceView =

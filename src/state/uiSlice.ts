@@ -14,10 +14,10 @@ export interface UiSlice {
 }
 
 /**
- * Runs stepping at once: one per core, at most four. On the 2-core test machine the default preset
- * took 107 s with two stepping at once against 157 s with one (bench/results/2026-12-01-vm-page.md):
- * tfjs's wasm threads stop at half the cores, so a second worker is what uses the second core, and the
- * page's own scripts stay short (e2e: no lab script over 50 ms).
+ * Runs stepping at once: one per core, at most four. Runs sharing a worker step one at a time
+ * whatever this says (runController.ts), so it counts only with several workers (?workers=N): on
+ * the 2-core test machine the default preset took 107 s with two stepping at once against 157 s
+ * with one, in a worker each (bench/results/2026-12-01-vm-page.md).
  */
 export function defaultParallelism(cores: number | undefined): number {
   return Math.max(1, Math.min(4, cores ?? 2));

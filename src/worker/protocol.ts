@@ -1,5 +1,6 @@
-// The messages between the page and a run's worker. One dedicated worker trains one run; every
-// message names that run so a stale message from a terminated worker can be recognised and dropped.
+// The messages between the page and a run worker. A worker hosts one or more runs (handler.ts);
+// every message names its run, which routes it to that run's session and lets the page drop what
+// a run it has let go of still said.
 import type { BackendName } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
 import type { EvalScores } from '../core/train/evaluate';
@@ -8,7 +9,7 @@ import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/land
 import type { PackedSplit } from './dataTransfer';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 // ---- main -> worker ------------------------------------------------------------------------------
 
@@ -83,7 +84,10 @@ export interface LandscapeCancelMessage {
   runId: string;
   requestId: string;
 }
-/** Frees the trained model of an ended run (the page terminates the worker instead; tests use this). */
+/**
+ * Lets go of the run, whatever it is doing: training stops at the next checkpoint, the model is
+ * freed, and the run says nothing more but a DisposedMessage (the worker may host other runs).
+ */
 export interface DisposeMessage {
   type: 'dispose';
   runId: string;
@@ -242,8 +246,14 @@ export interface AliveMessage {
   /** E.g. "final evaluation: APGD L∞ 8/255". */
   activity: string;
 }
+/** The answer to a DisposeMessage: nothing more of that session follows (the run id may start again). */
+export interface DisposedMessage {
+  type: 'disposed';
+  runId: string;
+}
 export type FromWorker =
   | AliveMessage
+  | DisposedMessage
   | DataReadyMessage
   | WantTurnMessage
   | StatusMessage

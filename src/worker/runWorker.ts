@@ -1,5 +1,6 @@
-// The module worker that trains one run (one worker per run, created by the page's run controller
-// with `new Worker(new URL('../worker/runWorker.ts', import.meta.url), { type: 'module' })`).
+// The module worker that trains the page's runs (all of them by default: handler.ts hosts each in a
+// session of its own), created by the page's run controller with
+// `new Worker(new URL('../worker/runWorker.ts', import.meta.url), { type: 'module' })`.
 import { selectBackend, watchDeviceLost } from './backendSelect';
 import { loadSplitInWorker } from './datasetSource';
 import { attachRunHandler } from './handler';
