@@ -164,8 +164,8 @@ if (want('browser') || want('peers') || want('page')) {
         const preset: PresetTimingConfig[] = quick
           ? [{ backend: 'auto', capMs: 300_000 }]
           : [
-              { backend: 'auto', capMs: 400_000 },
-              { backend: 'auto', workers: 3, capMs: 400_000 },
+              { backend: 'auto', capMs: 700_000 },
+              { backend: 'auto', workers: 3, capMs: 700_000 },
               { backend: 'webgl', capMs: 60_000 },
               { backend: 'webgpu', capMs: 60_000 },
             ];
