@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_RECORD_BYTES } from '../src/core/data/cifar10';
+import { examplesAsFloat } from '../src/core/data/dataset';
 import { encodeIdx } from '../src/core/data/idx';
 import { classCounts } from '../src/core/data/stats';
 import { DEFAULT_SPEC, type ExperimentSpec } from '../src/core/spec';
@@ -171,7 +172,7 @@ describe('loadSplit (Node)', () => {
     expect(classCounts(split.train.y, 10)).toEqual(new Array(10).fill(10));
     // Pixel = 20 * label, as written.
     for (let i = 0; i < split.train.n; i++)
-      expect(split.train.x[i * 3072]).toBeCloseTo((20 * split.train.y[i]) / 255, 6);
+      expect(examplesAsFloat(split.train)[i * 3072]).toBeCloseTo((20 * split.train.y[i]) / 255, 6);
     expect(split.note).toMatch(/official cifar10 splits: 100 \/ 30/);
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DatasetSplit } from '../core/data/dataset';
+import { examplesAsFloat, type DatasetSplit } from '../core/data/dataset';
 import { imagesToDataset } from '../core/data/images';
 import { blobSplit } from '../core/train/testFixtures';
-import { packSplit, shareSplit, splitBuffers, unpackSplit } from './dataTransfer';
+import { packSplit, shareSplit, splitBuffers } from './dataTransfer';
 
 const meta = { name: 'bytes', numClasses: 2, classNames: ['a', 'b'], mean: [0.5], std: [0.25] };
 /** Every byte value, through the image parsers' own conversion. */
@@ -16,12 +16,17 @@ const images = (): DatasetSplit => {
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
 describe('data transfer', () => {
-  it("packs the image parsers' values as bytes and unpacks them to the same float32 bits", () => {
+  it('copies image bytes as bytes, and float32 values that are bytes / 255 as bytes read back to the same bits', () => {
     const d = images();
     const packed = packSplit(d);
     expect(packed.train.x).toBeInstanceOf(Uint8Array);
+    expect(packed.train.x).not.toBe(d.train.x);
     expect(Array.from(packed.train.x)).toEqual(Array.from({ length: 256 }, (_, i) => i));
-    expect(bits(unpackSplit(packed).train.x)).toEqual(bits(d.train.x));
+    const floats = { ...d.train, x: examplesAsFloat(d.train) };
+    expect(floats.x).toBeInstanceOf(Float32Array);
+    const repacked = packSplit({ train: floats, test: floats });
+    expect(repacked.train.x).toBeInstanceOf(Uint8Array);
+    expect(bits(examplesAsFloat(repacked.train))).toEqual(bits(floats.x));
   });
 
   it('keeps values that are not bytes as float32 (generated data; a -0 too), copied', () => {
@@ -29,9 +34,12 @@ describe('data transfer', () => {
     const packed = packSplit(blobs);
     expect(packed.train.x).toBeInstanceOf(Float32Array);
     expect(packed.train.x).not.toBe(blobs.train.x);
-    expect(bits(unpackSplit(packed).train.x)).toEqual(bits(blobs.train.x));
+    expect(bits(examplesAsFloat(packed.train))).toEqual(bits(examplesAsFloat(blobs.train)));
     const negZero = images();
-    negZero.train = { ...negZero.train, x: Float32Array.from(negZero.train.x, (v, i) => (i === 0 ? -0 : v)) };
+    negZero.train = {
+      ...negZero.train,
+      x: Float32Array.from(examplesAsFloat(negZero.train), (v, i) => (i === 0 ? -0 : v)),
+    };
     expect(packSplit(negZero).train.x).toBeInstanceOf(Float32Array);
   });
 
@@ -40,9 +48,11 @@ describe('data transfer', () => {
     const shared = shareSplit(d);
     for (const a of [shared.train.x, shared.train.y, shared.test.x, shared.test.y])
       expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(bits(shared.train.x)).toEqual(bits(d.train.x));
+    expect(bits(examplesAsFloat(shared.train))).toEqual(bits(examplesAsFloat(d.train)));
     expect(Array.from(shared.test.y)).toEqual(Array.from(d.test.y));
-    expect(unpackSplit(shared).train.x).toBe(shared.train.x);
+    const bytes = shareSplit(images());
+    expect(bytes.train.x).toBeInstanceOf(Uint8Array);
+    expect(bytes.train.x.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(splitBuffers(shared)).toEqual([]);
     expect(splitBuffers(packSplit(d))).toHaveLength(4);
   });

@@ -1,23 +1,20 @@
-// Handing the loaded dataset to the other runs' workers, so it is decoded once. Where the page is
-// cross-origin isolated the loading worker moves the split into SharedArrayBuffers and every run
-// reads that one copy (nothing writes to a dataset). Elsewhere it makes one copy per other run,
-// transferred through the page, as bytes when every value is a byte / 255 (the image datasets), as
-// float32 otherwise (the generated ones, whose values are not bytes).
+// Handing the loaded dataset to the other runs' workers (?workers=N), so it is decoded once. Where
+// the page is cross-origin isolated the loading worker moves the split into SharedArrayBuffers and
+// every run reads that one copy (nothing writes to a dataset). Elsewhere it makes one copy per other
+// run, transferred through the page, as bytes when every value is a byte / 255 (the image datasets
+// already are), as float32 otherwise (the generated ones, whose values are not bytes).
 import type { Dataset, DatasetSplit } from '../core/data/dataset';
 
-/** A dataset as sent: its examples as float32, or as bytes b that stand for b / 255 (the image parsers' values). */
-export type PackedSet = Omit<Dataset, 'x'> & { x: Float32Array | Uint8Array };
-
-export interface PackedSplit {
-  train: PackedSet;
-  test: PackedSet;
-  note?: string;
-}
+/** A split as sent to a run: shared, or a copy whose buffers are transferred. */
+export type PackedSplit = DatasetSplit;
 
 /** The split with its examples and labels moved into SharedArrayBuffers, to be read by every run. */
 export function shareSplit(d: DatasetSplit): DatasetSplit {
   const share = (s: Dataset): Dataset => {
-    const x = new Float32Array(new SharedArrayBuffer(s.x.byteLength));
+    const x =
+      s.x instanceof Uint8Array
+        ? new Uint8Array(new SharedArrayBuffer(s.x.byteLength))
+        : new Float32Array(new SharedArrayBuffer(s.x.byteLength));
     const y = new Uint8Array(new SharedArrayBuffer(s.y.byteLength));
     x.set(s.x);
     y.set(s.y);
@@ -41,20 +38,12 @@ function asBytes(x: Float32Array): Uint8Array | undefined {
 
 /** A copy of the split to transfer: bytes where they give back the same float32 values, float32 otherwise. */
 export function packSplit(d: DatasetSplit): PackedSplit {
-  const pack = (s: Dataset): PackedSet => ({ ...s, x: asBytes(s.x) ?? s.x.slice(), y: s.y.slice() });
+  const pack = (s: Dataset): Dataset => ({
+    ...s,
+    x: s.x instanceof Uint8Array ? s.x.slice() : (asBytes(s.x) ?? s.x.slice()),
+    y: s.y.slice(),
+  });
   return { ...d, train: pack(d.train), test: pack(d.test) };
-}
-
-/** The split a run trains on: float32 examples as they came (shared or transferred), bytes as b / 255. */
-export function unpackSplit(p: PackedSplit): DatasetSplit {
-  const unpack = (s: PackedSet): Dataset => {
-    if (s.x instanceof Float32Array) return { ...s, x: s.x };
-    const bytes = s.x;
-    const x = new Float32Array(bytes.length);
-    for (let i = 0; i < bytes.length; i++) x[i] = bytes[i] / 255; // imagesToDataset's expression
-    return { ...s, x };
-  };
-  return { ...p, train: unpack(p.train), test: unpack(p.test) };
 }
 
 /** The transferable buffers of a split's examples and labels, each once; shared ones are not transferred. */

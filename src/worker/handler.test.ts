@@ -44,7 +44,7 @@ async function untilDone(c: ReturnType<typeof channel>): Promise<FromWorker[]> {
 }
 /** The blobs with every pixel a byte / 255, as the image parsers make them (imagesToDataset). */
 function byteSplit(): DatasetSplit {
-  const quantise = (x: Float32Array) =>
+  const quantise = (x: Float32Array | Uint8Array) =>
     Float32Array.from(x, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255);
   return {
     train: { ...data.train, x: quantise(data.train.x) },

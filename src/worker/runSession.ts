@@ -21,7 +21,7 @@ import {
 } from './protocol';
 import { createWeightsRequests } from './weightsExport';
 import { openWeightsReply } from './weightsOpen';
-import { packSplit, shareSplit, splitBuffers, unpackSplit } from './dataTransfer';
+import { packSplit, shareSplit, splitBuffers } from './dataTransfer';
 
 export interface HandlerDeps {
   /** Starts the backend the spec asks for ('auto': the best one) and returns the one really in use. */
@@ -221,7 +221,7 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
   }
 
   function loadSplit(start: StartMessage, spec: ExperimentSpec): Promise<DatasetSplit> {
-    if (start.data) return Promise.resolve(unpackSplit(start.data));
+    if (start.data) return Promise.resolve(start.data);
     let lastPost = -Infinity;
     return deps.loadData(spec, (p) => {
       // At most ten progress messages a second, and always the last one.

@@ -6,7 +6,7 @@
 // The last partial batch of an epoch is dropped: shapes stay fixed in the hot loop (no re-tracing
 // or re-compiling kernels for an odd-sized batch).
 import type { Rng } from '../rng';
-import type { Dataset } from './dataset';
+import { copyRows, type Dataset } from './dataset';
 
 /** Pixels of zero padding on each side before the random crop (the CIFAR recipe: pad 4, crop back). */
 export const AUGMENT_PAD = 4;
@@ -70,10 +70,14 @@ export class BatchSampler {
     for (let b = 0; b < batchSize; b++) {
       const i = this.permutation[this.cursor + b];
       y[b] = data.y[i];
-      const src = data.x.subarray(i * exampleSize, (i + 1) * exampleSize);
-      const dst = x.subarray(b * exampleSize, (b + 1) * exampleSize);
-      if (this.augmentRng) augmentInto(src, dst, data.shape, this.augmentRng);
-      else dst.set(src);
+      if (this.augmentRng)
+        augmentInto(
+          data.x.subarray(i * exampleSize, (i + 1) * exampleSize),
+          x.subarray(b * exampleSize, (b + 1) * exampleSize),
+          data.shape,
+          this.augmentRng,
+        );
+      else copyRows(data, i, 1, x, b);
     }
     this.cursor += batchSize;
     if (this.cursor + batchSize > data.n) this.cursor = 0;
@@ -85,7 +89,9 @@ export class BatchSampler {
  * Writes one augmented image: the image padded by AUGMENT_PAD zeros on each side, an h x w window
  * at a uniform offset in [0, 2 * pad], mirrored left-right with probability 1/2.
  */
-export function augmentInto(src: Float32Array, dst: Float32Array, shape: number[], rng: Rng): void {
+export function augmentInto(src: Float32Array | Uint8Array, dst: Float32Array, shape: number[], rng: Rng): void {
+  // Bytes b stand for b / 255 (Dataset.x).
+  const scale = src instanceof Uint8Array ? 255 : 1;
   const [h, w, c] = shape;
   const dy = rng.int(2 * AUGMENT_PAD + 1) - AUGMENT_PAD;
   const dx = rng.int(2 * AUGMENT_PAD + 1) - AUGMENT_PAD;
@@ -99,7 +105,7 @@ export function augmentInto(src: Float32Array, dst: Float32Array, shape: number[
         for (let k = 0; k < c; k++) dst[o + k] = 0;
       } else {
         const s = (sr * w + sc) * c;
-        for (let k = 0; k < c; k++) dst[o + k] = src[s + k];
+        for (let k = 0; k < c; k++) dst[o + k] = scale === 1 ? src[s + k] : src[s + k] / scale;
       }
     }
   }

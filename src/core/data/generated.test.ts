@@ -4,6 +4,7 @@ import { DEFAULT_FEATURE_SET } from '../spec';
 import { channelStats, classCounts } from './stats';
 import { SHAPES_CLASSES, SHAPES_MEAN, SHAPES_STD, shapesSet } from './shapes';
 import { featureSet } from './featureSet';
+import { examplesAsFloat } from './dataset';
 
 /** Accuracy of predicting y = 1 when the summed features in [from, to) are > 0, after adding shift * (-sign y) to each. */
 function groupAccuracy(x: Float32Array, y: Uint8Array, d: number, from: number, to: number, shift = 0): number {
@@ -50,23 +51,23 @@ describe('toy robust / non-robust features', () => {
 
   it('robust features predict worse together but survive an eps = nonRobustShift shift; non-robust ones do not', () => {
     // Defaults: robust sum ~ N(4y, 16): Phi(1) = 0.84; non-robust sum ~ N(2y, 0.8): Phi(2.24) = 0.99.
-    const robust = groupAccuracy(ds.x, ds.y, d, 0, R);
-    const nonRobust = groupAccuracy(ds.x, ds.y, d, R, d);
+    const robust = groupAccuracy(examplesAsFloat(ds), ds.y, d, 0, R);
+    const nonRobust = groupAccuracy(examplesAsFloat(ds), ds.y, d, R, d);
     expect(robust).toBeGreaterThan(0.82);
     expect(robust).toBeLessThan(0.86);
     expect(nonRobust).toBeGreaterThan(0.98);
     // Shift every feature by eps = nonRobustShift towards the wrong class.
     const eps = DEFAULT_FEATURE_SET.nonRobustShift;
-    expect(groupAccuracy(ds.x, ds.y, d, R, d, eps)).toBeCloseTo(0.5, 1); // erased: mean 0
-    expect(groupAccuracy(ds.x, ds.y, d, 0, R, eps)).toBeGreaterThan(0.8); // Phi(0.9) = 0.82
+    expect(groupAccuracy(examplesAsFloat(ds), ds.y, d, R, d, eps)).toBeCloseTo(0.5, 1); // erased: mean 0
+    expect(groupAccuracy(examplesAsFloat(ds), ds.y, d, 0, R, eps)).toBeGreaterThan(0.8); // Phi(0.9) = 0.82
   });
 
   it('per feature, sign(x) is less accurate on a robust feature when robustShift / robustNoise is smaller', () => {
     const p = { ...DEFAULT_FEATURE_SET, robustShift: 1, robustNoise: 4, nonRobustShift: 0.1, nonRobustNoise: 0.1 };
     const t = featureSet(p, n, new Rng(1));
     const dd = p.robustDims + p.nonRobustDims;
-    const robust = groupAccuracy(t.x, t.y, dd, 0, 1); // Phi(0.25) = 0.60
-    const nonRobust = groupAccuracy(t.x, t.y, dd, p.robustDims, p.robustDims + 1); // Phi(1) = 0.84
+    const robust = groupAccuracy(examplesAsFloat(t), t.y, dd, 0, 1); // Phi(0.25) = 0.60
+    const nonRobust = groupAccuracy(examplesAsFloat(t), t.y, dd, p.robustDims, p.robustDims + 1); // Phi(1) = 0.84
     expect(robust).toBeLessThan(0.63);
     expect(nonRobust).toBeGreaterThan(0.82);
   });

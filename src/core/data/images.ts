@@ -43,16 +43,15 @@ export function concatImages(parts: ByteImages[]): ByteImages {
   return { shape: [h, w, c], pixels, labels, n };
 }
 
-/** The float32 Dataset of the images at `indices` (all, in order, when omitted), pixels / 255 in [0, 1]. */
+/** The Dataset of the images at `indices` (all, in order, when omitted): their bytes, read as pixels / 255 in [0, 1]. */
 export function imagesToDataset(images: ByteImages, meta: DatasetMeta, indices?: ArrayLike<number>): Dataset {
   const size = images.shape[0] * images.shape[1] * images.shape[2];
   const n = indices ? indices.length : images.n;
-  const x = new Float32Array(n * size);
+  const x = new Uint8Array(n * size);
   const y = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     const i = indices ? indices[k] : k;
-    const src = images.pixels.subarray(i * size, (i + 1) * size);
-    for (let j = 0, o = k * size; j < size; j++, o++) x[o] = src[j] / 255;
+    x.set(images.pixels.subarray(i * size, (i + 1) * size), k * size);
     y[k] = images.labels[i];
   }
   const { name, numClasses, classNames, mean, std } = meta;

@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from './catalog';
 import { CIFAR10_RECORD_BYTES, cifar10BatchesFromTar, parseCifar10Batch } from './cifar10';
+import { examplesAsFloat } from './dataset';
 import { encodeIdx, parseIdxImages, parseIdxLabels, parseIdxPair } from './idx';
 import { imagesToDataset } from './images';
 import { parseMnistJsonDigits } from './mnistJson';
@@ -54,7 +55,7 @@ describe('CIFAR-10 binary batches', () => {
     const o = (2 * 1024 + 37) * 3;
     expect(Array.from(im.pixels.subarray(o, o + 3))).toEqual([2, 137, 255]);
     const ds = imagesToDataset(im, CATALOG.cifar10);
-    expect(ds.x[o + 1]).toBeCloseTo(137 / 255, 7);
+    expect(examplesAsFloat(ds)[o + 1]).toBeCloseTo(137 / 255, 7);
     expect(ds.bounded).toBe(true);
   });
 

@@ -3,6 +3,7 @@ import { DEFAULT_SPEC, type ExperimentSpec } from '../spec';
 import type { ByteImages } from './images';
 import { buildSplit } from './split';
 import { classCounts } from './stats';
+import { examplesAsFloat } from './dataset';
 
 const specFor = (dataset: Partial<ExperimentSpec['dataset']>, seed = 1): ExperimentSpec => ({
   ...structuredClone(DEFAULT_SPEC),
@@ -65,13 +66,13 @@ describe('buildSplit', () => {
     const split = buildSplit(specFor({ name: 'mnist', trainSize: 8000, testSize: 2000 }), source);
     expect(classCounts(split.test.y, 10)).toEqual([200, 225, 198, 206, 196, 173, 203, 214, 189, 196]);
     const id = (x: Float32Array, i: number) => Math.round(x[2 * i] * 255) * 256 + Math.round(x[2 * i + 1] * 255);
-    const trainIds = new Set(Array.from({ length: 8000 }, (_, i) => id(split.train.x, i)));
+    const trainIds = new Set(Array.from({ length: 8000 }, (_, i) => id(examplesAsFloat(split.train), i)));
     expect(trainIds.size).toBe(8000);
-    for (let i = 0; i < 2000; i++) expect(trainIds.has(id(split.test.x, i))).toBe(false);
+    for (let i = 0; i < 2000; i++) expect(trainIds.has(id(examplesAsFloat(split.test), i))).toBe(false);
     expect(split.note).toMatch(/20% of each class to test\): 8,000 \/ 2,000/);
     // A smaller test subset is drawn from the same held-out part; a larger training set shrinks it.
     const small = buildSplit(specFor({ name: 'mnist', trainSize: 1000, testSize: 500 }), source);
-    for (let i = 0; i < 500; i++) expect(trainIds.has(id(small.test.x, i))).toBe(false);
+    for (let i = 0; i < 500; i++) expect(trainIds.has(id(examplesAsFloat(small.test), i))).toBe(false);
     const big = buildSplit(specFor({ name: 'mnist', trainSize: 9000, testSize: 1000 }), source);
     expect([big.train.n, big.test.n]).toEqual([9000, 1000]);
     expect(big.note).toMatch(/10% of each class/);

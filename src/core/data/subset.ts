@@ -61,7 +61,9 @@ export function stratifiedIndices(
 /** The examples of `ds` at `indices`, in that order. */
 export function selectExamples(ds: Dataset, indices: ArrayLike<number>): Dataset {
   const size = ds.x.length / ds.n;
-  const x = new Float32Array(indices.length * size);
+  // Bytes stay bytes: the same values in a quarter of the memory.
+  const x =
+    ds.x instanceof Uint8Array ? new Uint8Array(indices.length * size) : new Float32Array(indices.length * size);
   const y = new Uint8Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     x.set(ds.x.subarray(indices[k] * size, (indices[k] + 1) * size), k * size);

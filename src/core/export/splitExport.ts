@@ -4,7 +4,7 @@
 // values): examples as float32 (type 0x0D, so generated sets keep every bit) in the lab's layout
 // ([n, h, w, c] images or [n, d] features), labels as bytes (type 0x08), and a split.json saying
 // what they are.
-import type { Dataset, DatasetSplit } from '../data/dataset';
+import { examplesAsFloat, type Dataset, type DatasetSplit } from '../data/dataset';
 import type { ExperimentSpec } from '../spec';
 
 const IDX_UBYTE = 0x08;
@@ -42,7 +42,7 @@ interface OutFile {
 }
 
 const setFiles = (part: 'train' | 'test', d: Dataset): OutFile[] => [
-  { path: `${part}-x.idx`, bytes: encodeFloatIdx(d.x, [d.n, ...d.shape]) },
+  { path: `${part}-x.idx`, bytes: encodeFloatIdx(examplesAsFloat(d), [d.n, ...d.shape]) },
   { path: `${part}-y.idx`, bytes: encodeByteIdx(d.y) },
 ];
 

@@ -3,7 +3,7 @@
 // the runs' slices differ only through their weights. Scored in BatchNorm 'eval' mode (running
 // statistics, which 'eval' never writes), without augmentation.
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/dataset';
+import { examplesAsFloat, type Dataset } from '../data/dataset';
 import { stratifiedSubset } from '../data/subset';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
@@ -22,7 +22,7 @@ export function landscapeBatch(test: Dataset, size: number, seed: number): Devic
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`landscape batch size must be a positive integer, got ${size}`);
   const set = size >= test.n ? test : stratifiedSubset(test, size, new Rng(seed).derive('landscape-batch'));
-  return toDeviceBatch(set.x, Int32Array.from(set.y), set.shape, test.numClasses);
+  return toDeviceBatch(examplesAsFloat(set), Int32Array.from(set.y), set.shape, test.numClasses);
 }
 
 /** [mean cross-entropy, accuracy] of inputs `x` (default the batch's own) in eval mode, as one tensor for one read-back. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { examplesAsFloat } from '../data/dataset';
 import { createModel } from '../model/createModel';
 import type { Model } from '../model/model';
 import { Rng } from '../rng';
@@ -17,7 +18,7 @@ describe.each(['wasm', 'cpu'] as const)('PGD on %s', (backend) => {
   beforeAll(async () => {
     await useBackend(backend);
     model = createModel({ name: 'mlp', width: 8, depth: 1 }, data, new Rng(1).derive('init'));
-    batch = toDeviceBatch(data.x, Int32Array.from(data.y), data.shape, data.numClasses);
+    batch = toDeviceBatch(examplesAsFloat(data), Int32Array.from(data.y), data.shape, data.numClasses);
   });
   afterAll(() => {
     model.dispose();
@@ -199,7 +200,7 @@ describe('PGD on a saturated softmax', () => {
   afterAll(() => trained.dispose());
 
   it('L-inf 64/255 leaves no example standing', async () => {
-    const batch = toDeviceBatch(data.x, Int32Array.from(data.y), data.shape, data.numClasses);
+    const batch = toDeviceBatch(examplesAsFloat(data), Int32Array.from(data.y), data.shape, data.numClasses);
     const adv = pgd(trained.model, batch.x, batch.oneHot, {
       norm: 'linf',
       eps: 64 / 255,

@@ -6,7 +6,7 @@
 // APGD-CE and 9 targets; spec.eval.apgd sets them. Standing examples are packed into fixed-size
 // batches (the last one padded with zeros and not counted), so the cost falls as they fall.
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/dataset';
+import { copyRows, type Dataset } from '../data/dataset';
 import type { Model } from '../model/model';
 import type { Rng } from '../rng';
 import type { Norm } from '../spec';
@@ -36,7 +36,7 @@ function gather(
   const labels = new Int32Array(bs);
   const real = new Uint8Array(bs);
   for (let i = 0; i < rows.length; i++) {
-    x.set(set.x.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
+    copyRows(set, rows[i], 1, x, i);
     labels[i] = set.y[rows[i]];
     real[i] = 1;
   }

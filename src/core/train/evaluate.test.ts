@@ -7,6 +7,7 @@ import { evalStepSizes } from './evalStepSizes';
 import { evalSubset, evaluateModel } from './evaluate';
 import { disposeBatch, toDeviceBatch } from './objective';
 import { blobSplit, trainedMlpInSuite } from './testFixtures';
+import { examplesAsFloat } from '../data/dataset';
 
 describe('evaluation', () => {
   // 4 classes, noisier blobs: a trained MLP that small attacks can already hurt.
@@ -106,7 +107,7 @@ describe('evaluation', () => {
    */
   const byHand = async (a: AttackSpec, steps: number, stepSize: number | number[], seed = 5) => {
     const set = data.test;
-    const batch = toDeviceBatch(set.x, Int32Array.from(set.y), set.shape, set.numClasses);
+    const batch = toDeviceBatch(examplesAsFloat(set), Int32Array.from(set.y), set.shape, set.numClasses);
     const xAdv = pgd(trained().model, batch.x, batch.oneHot, {
       ...a,
       stepSize,

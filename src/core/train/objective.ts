@@ -2,7 +2,7 @@
 // respect to every parameter of a model, for one batch and one BatchNorm mode.
 import * as tf from '@tensorflow/tfjs';
 import type { BatchStatsSink, ForwardMode, Model } from '../model/model';
-import type { Dataset } from '../data/dataset';
+import { copyRows, type Dataset } from '../data/dataset';
 
 /**
  * -log softmax(logits)[label] of each row; `oneHot` is [batch, classes]. Its gradient with respect
@@ -71,7 +71,7 @@ export function paddedBatch(
   const dim = set.x.length / set.n;
   const real = Math.min(bs, set.n - start);
   const x = new Float32Array(bs * dim);
-  x.set(set.x.subarray(start * dim, (start + real) * dim));
+  copyRows(set, start, real, x);
   const labels = new Int32Array(bs);
   labels.set(set.y.subarray(start, start + real));
   return { batch: toDeviceBatch(x, labels, set.shape, numClasses), real };

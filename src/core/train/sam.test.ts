@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../scripts/lib/nodeBackend';
+import { examplesAsFloat } from '../data/dataset';
 import { createBatchStatsCollector } from '../model/batchStats';
 import { createModel } from '../model/createModel';
 import type { Model } from '../model/model';
@@ -42,7 +43,7 @@ describe.each(['wasm', 'cpu'] as const)('SAM on %s', (backend) => {
   const setup = () => {
     // A BatchNorm model, so the BatchNorm modes of the two passes matter.
     model = createModel({ name: 'preact-resnet10', width: 2, depth: 1 }, data, new Rng(2).derive('init'));
-    batch = toDeviceBatch(data.x, Int32Array.from(data.y), data.shape, data.numClasses);
+    batch = toDeviceBatch(examplesAsFloat(data), Int32Array.from(data.y), data.shape, data.numClasses);
   };
 
   it('perturbs by exactly rho in one global L2 norm', async () => {
@@ -106,7 +107,7 @@ describe.each(['wasm', 'cpu'] as const)('SAM on %s', (backend) => {
     // trained until the loss is ~1e-4, where p_y - 1 computed by subtraction loses three digits.
     const vec = blobs('vector', 48, 3);
     model = createModel({ name: 'linear', width: 1, depth: 1 }, vec, new Rng(4).derive('init'));
-    batch = toDeviceBatch(vec.x, Int32Array.from(vec.y), vec.shape, vec.numClasses);
+    batch = toDeviceBatch(examplesAsFloat(vec), Int32Array.from(vec.y), vec.shape, vec.numClasses);
     const sgd = new Sgd(model.params, 0.9, 0);
     let loss = Infinity;
     for (let k = 0; k < 150 && loss > 2e-4; k++) {
@@ -127,7 +128,11 @@ describe.each(['wasm', 'cpu'] as const)('SAM on %s', (backend) => {
       for (let i = 0; i < n; i++) {
         const z = Array.from(
           { length: c },
-          (_, k) => b[k] + vec.x.subarray(i * d, i * d + d).reduce((s, xj, j) => s + xj * w[j * c + k], 0),
+          (_, k) =>
+            b[k] +
+            examplesAsFloat(vec)
+              .subarray(i * d, i * d + d)
+              .reduce((s, xj, j) => s + xj * w[j * c + k], 0),
         );
         const m = Math.max(...z);
         const ez = z.map((v) => Math.exp(v - m));
