@@ -1,10 +1,11 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SPEC } from '../core/spec';
+import { createLifecycleAnnouncements, type LifecycleAnnouncements } from '../core/run/lifecycle';
+import { DEFAULT_SPEC, type ExperimentSpec } from '../core/spec';
 import type { Results } from '../core/train/results';
 import { startArchive } from './archiveStartup';
-import { openExperimentDb } from './experimentDb';
-import { createLabStore } from './labStore';
+import { openExperimentDb, type ExperimentDb } from './experimentDb';
+import { createLabStore, type LabStore } from './labStore';
 
 /** A browser whose IndexedDB open never answers, or answers "blocked" (another tab on an older version). */
 function stuckFactory(blocked = false): IDBFactory {
@@ -64,5 +65,72 @@ describe('opening the history store', () => {
     expect(s.runOrder).toEqual(['sgd']);
     expect(s.runs.sgd.status).toBe('done');
     expect(s.runs.sgd.history).toEqual(results.runs[0].history);
+  });
+});
+
+describe('a reload of the tab', () => {
+  const trainSpec: ExperimentSpec = { ...structuredClone(DEFAULT_SPEC), runs: [{ id: 'sgd', method: 'sgd' }] };
+  const link = { spec: trainSpec, found: false, message: null };
+
+  it("shows the tab's experiment again; a Train clicked while the database opens is neither covered nor lost", async () => {
+    const factory = new IDBFactory();
+    const kept = new Map<string, string>();
+    const sessionStorage = {
+      getItem: (k: string) => kept.get(k) ?? null,
+      setItem: (k: string, v: string) => void kept.set(k, v),
+      removeItem: (k: string) => void kept.delete(k),
+    };
+    const open = async (store: LabStore, openDb: () => Promise<ExperimentDb>) => {
+      const announcements = createLifecycleAnnouncements();
+      const started = startArchive(store, link, { openDb, sessionStorage, announcements });
+      return { announcements, started };
+    };
+    const train = (store: LabStore, announcements: LifecycleAnnouncements) => {
+      store.getState().resetRuns(trainSpec);
+      announcements.announce({ type: 'experimentStarted' });
+    };
+
+    // The first page trains; the tab is reloaded mid-way.
+    const first = createLabStore({ spec: trainSpec });
+    const firstPage = await open(first, () => openExperimentDb(factory));
+    const firstArchive = await firstPage.started;
+    train(first, firstPage.announcements);
+    const firstId = first.getState().experimentId;
+    expect(firstId).toBeDefined();
+    await firstArchive!.flush();
+    firstArchive!.detach();
+
+    // Nothing clicked: the reload shows it again, its unfinished run interrupted.
+    const idle = createLabStore({ spec: trainSpec });
+    const idleArchive = await (await open(idle, () => openExperimentDb(factory))).started;
+    expect(idle.getState().experimentId).toBe(firstId);
+    expect(idle.getState().runs.sgd.status).toBe('interrupted');
+    idleArchive!.detach();
+
+    // Train clicked before the database has opened: the new runs stay, and are saved as a new experiment.
+    let letOpen!: () => void;
+    const gate = new Promise<void>((resolve) => (letOpen = resolve));
+    const busy = createLabStore({ spec: trainSpec });
+    const busyPage = await open(busy, async () => {
+      await gate;
+      return openExperimentDb(factory);
+    });
+    train(busy, busyPage.announcements);
+    letOpen();
+    const busyArchive = await busyPage.started;
+    const s = busy.getState();
+    expect(s.runs.sgd.status).toBe('queued');
+    expect(s.experimentId).toBeDefined();
+    expect(s.experimentId).not.toBe(firstId);
+    await busyArchive!.flush();
+    await busyArchive!.refreshList();
+    expect(
+      busy
+        .getState()
+        .archive.map((e) => e.id)
+        .sort(),
+    ).toEqual([firstId, s.experimentId].sort());
+    expect(kept.get('duality-lab.shown-experiment')).toBe(s.experimentId);
+    busyArchive!.detach();
   });
 });

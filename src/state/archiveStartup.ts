@@ -54,12 +54,17 @@ export async function startArchive(
   }
   const shown = env.sessionStorage?.getItem(SHOWN_KEY);
   if (link.results) await persistence.showResults(link.results, { source: 'link', save: false });
-  else if (shown && !(await persistence.open(shown, { keepForm: link.found })))
+  // A reload shows the tab's experiment again, unless a Train was clicked while the database opened.
+  else if (shown && !(await persistence.open(shown, { keepForm: link.found, whileIdle: true })))
     env.sessionStorage?.removeItem(SHOWN_KEY);
-  store.subscribe((s, prev) => {
-    if (s.experimentId === prev.experimentId) return;
-    if (s.experimentId) env.sessionStorage?.setItem(SHOWN_KEY, s.experimentId);
+  const remember = (id: string | undefined) => {
+    if (id) env.sessionStorage?.setItem(SHOWN_KEY, id);
     else env.sessionStorage?.removeItem(SHOWN_KEY);
+  };
+  // From here the tab remembers what it shows (a Train clicked while the database opened included).
+  remember(store.getState().experimentId);
+  store.subscribe((s, prev) => {
+    if (s.experimentId !== prev.experimentId) remember(s.experimentId);
   });
   env.onPageHide?.(() => void persistence.flush());
   await persistence.refreshList();

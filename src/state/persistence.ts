@@ -21,6 +21,7 @@ import { runViewsFromResults } from './resultsFile';
 import { RUN_DATA_PARTS, type RunDataPart } from './runData';
 import { isFinal, newRunView, restoredView, type RunView } from './runView';
 import { readSavedRunView } from './savedRunView';
+import { selectActive } from './selectors';
 
 export interface PersistenceOptions {
   throttleMs?: number;
@@ -36,8 +37,11 @@ export interface PersistenceOptions {
 export interface Persistence {
   /** Resolves when every save asked for so far is written (pending throttled saves are written now). */
   flush(): Promise<void>;
-  /** Shows a saved experiment; with keepForm the form keeps its spec (a reload after editing). False when it is gone. */
-  open(id: string, options?: { keepForm?: boolean }): Promise<boolean>;
+  /**
+   * Shows a saved experiment; with keepForm the form keeps its spec (a reload after editing). False
+   * when it is gone. With whileIdle it is shown only if no run has started by the time it is read.
+   */
+  open(id: string, options?: { keepForm?: boolean; whileIdle?: boolean }): Promise<boolean>;
   /** Shows finished results (an imported file, a results link); `save` keeps them as a new saved experiment. */
   showResults(results: Results, options: { source: 'imported' | 'link'; save: boolean; name?: string }): Promise<void>;
   rename(id: string, name: string): Promise<void>;
@@ -201,6 +205,8 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
     }
   }
   const unlisten = options.announcements?.listen(hear);
+  // A Train clicked while the database was opening was not heard: its experiment is saved from now.
+  if (store.getState().experimentId === undefined && selectActive(store.getState())) startExperiment();
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (!followed || s.experimentId !== followed.id) return;
@@ -250,8 +256,9 @@ export function attachPersistence(store: LabStore, db: ExperimentDb, options: Pe
       for (const id of [...timers.keys()]) saveRun(id.slice(id.indexOf('/') + 1));
       while (pending.size > 0) await Promise.all([...pending]);
     },
-    async open(id, { keepForm = false } = {}) {
+    async open(id, { keepForm = false, whileIdle = false } = {}) {
       const saved = await db.loadExperiment(id);
+      if (whileIdle && saved && selectActive(store.getState())) return true;
       const checked = saved && validateSpec(saved.experiment.spec);
       if (!saved || !checked?.ok) return false;
       const spec = checked.spec;
