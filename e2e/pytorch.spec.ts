@@ -84,11 +84,13 @@ test('open weights into saved and imported runs: the weights are evaluated witho
   await expect(sliceNow, 'the opened weights can be sliced').toBeEnabled();
 
   // Imported as a cluster's results file would be.
+  // From disk, as a user picks it: the browser reads a chosen file only when the page asks, so it
+  // is removed once the import shows, not before.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duality-open-'));
   fs.writeFileSync(path.join(dir, 'cluster.json'), results.bytes);
   await lab.page.getByLabel('import results file').setInputFiles(path.join(dir, 'cluster.json'));
-  fs.rmSync(dir, { recursive: true, force: true });
   await expect(lab.region('history').getByRole('listitem').filter({ hasText: 'cluster' })).toBeVisible();
+  fs.rmSync(dir, { recursive: true, force: true });
   await expect(sliceNow, 'an imported run has no weights').toBeDisabled();
   await input.setInputFiles({ name: 'cluster-sgd.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(opened('cluster-sgd.safetensors'), "the weights' final evaluation").toContainText(clean, {

@@ -23,7 +23,15 @@ export function HistoryPanel() {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
-    const read = parseResultsText(await file.text());
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (err) {
+      // The file changed or went away on disk after it was chosen (the browser reads it only now).
+      setMessage(`${file.name} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const read = parseResultsText(text);
     if (!read.ok) {
       setMessage(`${file.name} was not imported: ${read.reason}`);
       return;
