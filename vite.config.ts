@@ -53,6 +53,14 @@ export default defineConfig({
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  server: { host: '127.0.0.1', port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: false,
+    headers: ISOLATION_HEADERS,
+    // The e2e suite writes screenshots and its report there while a case runs on this server: a
+    // change there must not reload the page under test.
+    watch: { ignored: ['**/e2e/artifacts/**', '**/bench/results/**'] },
+  },
   preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
 });
