@@ -245,14 +245,13 @@ describe('run controller', () => {
     });
     controller.train();
     expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
-    // While the backends are timed, only the first run starts: it loads the data and waits.
-    expect(workers.map((w) => w.sent)).toMatchObject([[{ type: 'start', backendPending: true, shareData: 2 }]]);
-    dataReady(workers[0]);
-    expect(workers).toHaveLength(1);
+    // While the backends are timed, no run starts (no worker, no data in the page).
+    expect(workers).toHaveLength(0);
     decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
     await Promise.resolve();
     expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
-    expect(workers[0].sent[1]).toEqual({ type: 'backend', runId: 'sgd', backend: 'wasm' });
+    expect(workers.map((w) => w.sent)).toMatchObject([[{ type: 'start', backend: 'wasm', shareData: 2 }]]);
+    dataReady(workers[0]);
     expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([
       { backend: 'wasm', data: {} },
       { backend: 'wasm', data: {} },
@@ -571,12 +570,17 @@ describe('run controller, one worker for every run (the page default)', () => {
     expect(sentTo(w, 'dispose').map((m) => m.runId)).toEqual(['sgd', 'sgd', 'sam']); // the last one is ended, not disposed
   });
 
-  it('spreads runs over maxWorkers workers, each new run to the one hosting fewest', () => {
+  it('spreads runs over maxWorkers workers, each new run to the one hosting fewest; only a new worker is handed the data', () => {
     const { controller, workers } = setup(2, manualClock(), { maxWorkers: 2 });
     controller.train();
-    dataReady(workers[0]);
+    // One copy, for the one other worker; the next run waits for it rather than load the data again.
+    expect(workers.map((w) => sentTo(w, 'start'))).toMatchObject([[{ runId: 'sgd', shareData: 1 }]]);
+    dataReady(workers[0], 'sgd', 1);
     expect(workers).toHaveLength(2);
     expect(workers.map((w) => sentTo(w, 'start').map((m) => m.runId))).toEqual([['sgd', 'at'], ['sam']]);
+    // The run joining the data source's worker reads the data kept there (worker/splitCache.ts).
+    expect(sentTo(workers[0], 'start')[1]).not.toHaveProperty('data');
+    expect(sentTo(workers[1], 'start')[0]).toHaveProperty('data');
   });
 });
 

@@ -7,6 +7,7 @@
 // at most ten flushes a second. A run that fails puts only itself in error; a worker that dies (its
 // 'error' event) puts the runs it hosted in error. Either way the user can restart a run alone.
 import type { BackendDecision, BackendName } from '../core/backend';
+import type { DatasetSplit } from '../core/data/dataset';
 import type { LandscapeKind } from '../core/landscape/results';
 import { validateSpec, type ExperimentSpec } from '../core/spec';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
@@ -18,7 +19,7 @@ import {
   type RunPhase,
 } from '../core/run/lifecycle';
 import type { EvalScores } from '../core/train/evaluate';
-import { splitBuffers, type PackedSplit } from '../worker/dataTransfer';
+import { splitBuffers } from '../worker/dataTransfer';
 import { PROTOCOL_VERSION, type FromWorker, type SharedStart, type ToWorker } from '../worker/protocol';
 import type { LabStore } from './labStore';
 import { createMessageBuffer, type Timer } from './messageBuffer';
@@ -129,7 +130,7 @@ export function createRunController(
   let restarts = 0;
   /** The backend 'auto' resolved to for the current experiment. */
   let chosen: BackendName | undefined;
-  /** True while 'auto' is being measured: only the data source starts (its data loads meanwhile). */
+  /** True while 'auto' is being measured: no run starts. */
   let choosing = false;
   /** Bumped by every Train and Reset: a backend choice that comes back later is for an older experiment. */
   let generation = 0;
@@ -151,13 +152,15 @@ export function createRunController(
   let leader: string | undefined;
   /** Runs whose view already shows the shared step-0 point. */
   const shown = new Set<string>();
-  // The data: the first run's worker loads it and hands it over ('data-ready'); the other runs
-  // start with it instead of generating or fetching and parsing it again.
+  // The data: the first run's worker loads it and keeps it for every run it hosts; with several
+  // workers it also hands it over ('data-ready') for the other workers' first runs, so no worker
+  // generates or fetches and parses it again.
   /**
-   * The data the first run's worker handed over: one split in shared memory that every run reads
-   * (a restarted run too), or copies for the others, each given away once (transferred).
+   * The data the first run's worker handed over: one split in shared memory that every worker
+   * reads (a restarted run's new worker too), or copies for the other workers, each given away once
+   * (transferred).
    */
-  let sharedData: { shared?: PackedSplit; copies: PackedSplit[] } | undefined;
+  let sharedData: { shared?: DatasetSplit; copies: DatasetSplit[] } | undefined;
   /** Copies the data source was asked for that have not come yet: the next run waits for one rather than load its own. */
   let copiesDue = 0;
   let dataSource: string | undefined;
@@ -256,21 +259,12 @@ export function createRunController(
     const ready = [...waiting].filter(
       ([id, p]) => (begun.has(id) || sharedStart || leader === undefined || leader === id) && p - slowest <= lead,
     );
-    // One run steps at a time in a worker: runs sharing its thread gain nothing from stepping
-    // together, and their tensors would then add up in its wasm heap.
-    const busy = new Set([...stepping].map((id) => runs.get(id)?.worker));
-    let free = Math.max(0, store.getState().maxParallel - stepping.size);
     const ids = nextTurns(
-      ready.map(([id, progress]) => ({ id, progress, order: order(id) })),
-      0,
-      Infinity,
-    ).filter((id) => {
-      const worker = runs.get(id)?.worker;
-      if (free === 0 || busy.has(worker)) return false;
-      busy.add(worker);
-      free--;
-      return true;
-    });
+      ready.map(([id, progress]) => ({ id, progress, order: order(id), group: runs.get(id)?.worker })),
+      stepping.size,
+      store.getState().maxParallel,
+      new Set([...stepping].map((id) => runs.get(id)?.worker)),
+    );
     for (const id of ids) {
       if (!begun.has(id) && !sharedStart) {
         if (leader !== undefined && leader !== id) continue;
@@ -405,16 +399,19 @@ export function createRunController(
     return host;
   }
 
-  /** The worker for a new run: a new one while fewer than maxWorkers live, else the one hosting fewest runs. */
-  function hostFor(): Host {
-    if (hosts.length < maxWorkers) return openHost();
-    return hosts.reduce((a, b) => (b.runs.size < a.runs.size ? b : a));
+  /** The worker a new run joins: none while fewer than maxWorkers live (it opens one), else the one hosting fewest runs. */
+  function placement(): Host | undefined {
+    return hosts.length < maxWorkers ? undefined : hosts.reduce((a, b) => (b.runs.size < a.runs.size ? b : a));
   }
 
-  function launch(id: string, data: { data?: PackedSplit; shareData?: number }, mode: 'train' | 'open' = 'train') {
+  function launch(
+    id: string,
+    data: { data?: DatasetSplit; shareData?: number },
+    mode: 'train' | 'open' = 'train',
+    host = placement() ?? openHost(),
+  ) {
     const spec = store.getState().trainedSpec;
     if (!spec) return;
-    const host = hostFor();
     const worker = host.worker;
     host.runs.add(id);
     const run = runs.get(id)!;
@@ -433,7 +430,6 @@ export function createRunController(
           runId: id,
           spec,
           backend: chosen,
-          backendPending: choosing || undefined,
           ...data,
         },
         data.data ? splitBuffers(data.data) : [],
@@ -455,18 +451,21 @@ export function createRunController(
 
   function pump() {
     if (!store.getState().trainedSpec) return;
+    // Nothing starts while 'auto' measures: the probe's timed steps and the data's loading buffers
+    // are then never in the page at once (bench: CIFAR-10 peaked at 760 MB with both).
+    if (choosing) return;
     const live = Math.max(LIVE_RUNS, store.getState().maxParallel);
-    // One worker hosts every run: the data loads once the backend is chosen, so the probe's timed
-    // steps and the loading's buffers are not in the page at the same time (bench: CIFAR-10 peaked
-    // at 760 MB with both), and then once for all of the runs (worker/handler.ts).
-    if (maxWorkers === 1 && choosing) return;
     for (let next = queued(); next.length > 0 && trainingCount() < live; next = queued()) {
-      if (maxWorkers === 1 && dataSource !== undefined) launch(next[0], {});
-      else if (sharedData && !choosing && (sharedData.shared || sharedData.copies.length > 0 || copiesDue === 0))
+      const host = placement();
+      // A worker keeps the data its first run loaded or brought, for every run it hosts (worker/splitCache.ts).
+      if (host) launch(next[0], {}, 'train', host);
+      // A new worker is handed the data source's split: shared, or a copy of its own.
+      else if (sharedData && (sharedData.shared || sharedData.copies.length > 0 || copiesDue === 0))
         launch(next[0], { data: sharedData.shared ?? sharedData.copies.shift() }); // no copy left (a Restart): it loads its own
       else if (dataSource === undefined) {
         dataSource = next[0];
-        copiesDue = maxWorkers === 1 ? 0 : Math.min(next.length - 1, live - 1);
+        // One copy for each other worker that the runs starting now will open.
+        copiesDue = Math.max(0, Math.min(next.length, live - trainingCount(), maxWorkers) - 1);
         launch(next[0], copiesDue > 0 ? { shareData: copiesDue } : {});
       } else break; // the others start once the data is there
     }
@@ -479,12 +478,9 @@ export function createRunController(
     if (spec.train.backend !== 'auto' || !choose) return pump();
     const mine = generation;
     store.getState().setBackendChoice({ state: 'measuring' });
-    // With several workers, the first run's loads the data while the backends are timed, and waits for the choice.
     choosing = true;
-    pump();
     const decided = () => {
       choosing = false;
-      for (const [id, run] of runs) run.worker?.postMessage({ type: 'backend', runId: id, backend: chosen });
       pump();
     };
     void choose(spec).then(
@@ -516,8 +512,7 @@ export function createRunController(
     for (const [id, run] of [...runs]) {
       if (!run.worker) continue;
       const silent = clock.now() - (lastHeard.get(id) ?? clock.now());
-      const excused =
-        run.phase === 'ended' || run.phase === 'paused' || waiting.has(id) || (choosing && id === dataSource);
+      const excused = run.phase === 'ended' || run.phase === 'paused' || waiting.has(id);
       if (excused || silent < SILENCE_LIMIT_MS) continue;
       buffer.flush();
       s.markCrashed(id, `the worker stopped responding (nothing for ${Math.round(silent / 1000)} s): restart the run`);

@@ -44,6 +44,22 @@ describe('nextTurns', () => {
     expect(nextTurns([], 0, 3)).toEqual([]);
   });
 
+  it('gives one turn per group (a worker) at a time, and none to a group already stepping', () => {
+    const g = (id: string, progress: number, order: number, group: string): TurnCandidate => ({
+      ...c(id, progress, order),
+      group,
+    });
+    // Three runs in worker w, one in v: the least advanced of w, then v's, whatever the places.
+    const waiting = [g('a', 0.1, 0, 'w'), g('b', 0.2, 1, 'w'), g('c', 0.3, 2, 'v'), g('d', 0.05, 3, 'w')];
+    expect(nextTurns(waiting, 0, 3)).toEqual(['d', 'c']);
+    expect(nextTurns(waiting, 0, 1)).toEqual(['d']);
+    // w steps already (a run of it holds a turn): only v's run may start.
+    expect(nextTurns(waiting, 1, 3, new Set(['w']))).toEqual(['c']);
+    expect(nextTurns(waiting, 2, 3, new Set(['w', 'v']))).toEqual([]);
+    // Runs without a group are each their own: the places alone limit them.
+    expect(nextTurns([c('x', 0, 0), c('y', 0, 1), g('z', 0, 2, 'w')], 0, 3, new Set(['w']))).toEqual(['x', 'y']);
+  });
+
   it("does not reorder the caller's list", () => {
     const waiting = [c('a', 0.5, 0), c('b', 0.1, 1)];
     const copy = structuredClone(waiting);

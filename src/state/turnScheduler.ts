@@ -10,15 +10,32 @@ export interface TurnCandidate {
   progress: number;
   /** Position in the spec: ties go to the earlier run. */
   order: number;
+  /**
+   * The worker hosting it (none: a worker of its own). One run of a worker steps at a time: runs
+   * sharing its thread gain nothing from stepping together, and their tensors would add up in its heap.
+   */
+  group?: unknown;
 }
 
-/** The runs to give a turn now: the least advanced waiting ones, as many as there are free places. */
-export function nextTurns(waiting: readonly TurnCandidate[], stepping: number, places: number): string[] {
-  const free = Math.max(0, places - stepping);
-  return [...waiting]
-    .sort((a, b) => a.progress - b.progress || a.order - b.order)
-    .slice(0, free)
-    .map((c) => c.id);
+/**
+ * The runs to give a turn now: the least advanced waiting ones, as many as there are free places,
+ * at most one per group and none of a group in `busy` (the groups of the runs stepping now).
+ */
+export function nextTurns(
+  waiting: readonly TurnCandidate[],
+  stepping: number,
+  places: number,
+  busy: ReadonlySet<unknown> = new Set(),
+): string[] {
+  const taken = new Set(busy);
+  const granted: string[] = [];
+  for (const c of [...waiting].sort((a, b) => a.progress - b.progress || a.order - b.order)) {
+    if (granted.length >= places - stepping) break;
+    if (c.group !== undefined && taken.has(c.group)) continue;
+    if (c.group !== undefined) taken.add(c.group);
+    granted.push(c.id);
+  }
+  return granted;
 }
 
 /**

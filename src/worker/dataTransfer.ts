@@ -5,9 +5,6 @@
 // already are), as float32 otherwise (the generated ones, whose values are not bytes).
 import type { Dataset, DatasetSplit } from '../core/data/dataset';
 
-/** A split as sent to a run: shared, or a copy whose buffers are transferred. */
-export type PackedSplit = DatasetSplit;
-
 /** The split with its examples and labels moved into SharedArrayBuffers, to be read by every run. */
 export function shareSplit(d: DatasetSplit): DatasetSplit {
   const share = (s: Dataset): Dataset => {
@@ -37,7 +34,7 @@ function asBytes(x: Float32Array): Uint8Array | undefined {
 }
 
 /** A copy of the split to transfer: bytes where they give back the same float32 values, float32 otherwise. */
-export function packSplit(d: DatasetSplit): PackedSplit {
+export function packSplit(d: DatasetSplit): DatasetSplit {
   const pack = (s: Dataset): Dataset => ({
     ...s,
     x: s.x instanceof Uint8Array ? s.x.slice() : (asBytes(s.x) ?? s.x.slice()),
@@ -47,7 +44,7 @@ export function packSplit(d: DatasetSplit): PackedSplit {
 }
 
 /** The transferable buffers of a split's examples and labels, each once; shared ones are not transferred. */
-export function splitBuffers(d: PackedSplit): ArrayBuffer[] {
+export function splitBuffers(d: DatasetSplit): ArrayBuffer[] {
   const all = [d.train.x.buffer, d.train.y.buffer, d.test.x.buffer, d.test.y.buffer];
   return all.filter((b, i): b is ArrayBuffer => b instanceof ArrayBuffer && all.indexOf(b) === i);
 }

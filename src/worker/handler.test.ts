@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { useBackend } from '../../scripts/lib/nodeBackend';
+import { describe, expect, it, vi } from 'vitest';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
 import type { HandlerDeps } from './handler';
-import { openHandlerChannel } from './handlerChannel.testing';
+import { useHandlerChannels } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type FromWorker, type StartMessage, type ToWorker } from './protocol';
 
 // 96 training images in batches of 16 for 2 epochs: 12 steps of a tiny CNN on the cpu backend.
@@ -14,15 +12,11 @@ const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id
   epochs: 2,
 });
 const data: DatasetSplit = blobSplit('image');
-const ports: MessagePort[] = [];
+const openHandlerChannel = useHandlerChannels();
 
 /** The handler on one end of a MessageChannel; the test talks to it from the other end. */
 function channel(deps: Partial<HandlerDeps> = {}, grantTurns = true) {
-  const h = openHandlerChannel(
-    ports,
-    { initBackend: async () => 'cpu', loadData: async () => data, ...deps },
-    { grantTurns },
-  );
+  const h = openHandlerChannel({ initBackend: async () => 'cpu', loadData: async () => data, ...deps }, { grantTurns });
   return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.waitFor };
 }
 
@@ -51,13 +45,6 @@ function byteSplit(): DatasetSplit {
     test: { ...data.test, x: quantise(data.test.x) },
   };
 }
-
-beforeAll(async () => {
-  await useBackend('cpu');
-});
-afterEach(() => {
-  for (const p of ports.splice(0)) p.close();
-});
 
 describe('run worker handler', () => {
   it('trains a run to the end: status, progress for every step, metrics at each evaluation, done; no tensors leak', async () => {
@@ -110,7 +97,7 @@ describe('run worker handler', () => {
     expect(duality(c.received)[0]).toBe(0);
   });
 
-  it('loads and shares the data while the page chooses the backend, then starts the chosen one; data given is not loaded again', async () => {
+  it('loads and shares the data, then starts the backend the page chose; data given is not loaded again', async () => {
     const asked: string[] = [];
     let loads = 0;
     const deps: Partial<HandlerDeps> = {
@@ -118,11 +105,9 @@ describe('run worker handler', () => {
       loadData: async () => (loads++, data),
     };
     const c = channel(deps);
-    c.send({ ...start(), backendPending: true, shareData: 2 });
+    c.send({ ...start(), backend: 'wasm', shareData: 2 });
     const ready = await c.next((m) => m.type === 'data-ready');
     expect(ready.type === 'data-ready' && ready.data.train.n).toBe(data.train.n);
-    expect(asked).toEqual([]); // no backend before the page has chosen one
-    c.send({ type: 'backend', runId: 'sgd', backend: 'wasm' });
     await c.next((m) => m.type === 'done');
     expect(asked).toEqual(['wasm']);
     // No shared memory: two copies, each its own buffers (they are transferred), float32 as the

@@ -4,9 +4,9 @@
 // take turns between steps as the page grants them. The endpoint and the platform pieces (backend
 // start-up, data loading, GPU device loss) come in from outside, so the same handler runs in a
 // browser worker and, in tests, in Node over a MessageChannel.
-import type { DatasetSplit } from '../core/data/dataset';
 import type { FromWorker, ToWorker } from './protocol';
 import { createRunSession, type HandlerDeps, type RunSession } from './runSession';
+import { createSplitCache } from './splitCache';
 
 export type { HandlerDeps } from './runSession';
 
@@ -19,23 +19,7 @@ export interface Endpoint {
 export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
   const sessions = new Map<string, RunSession>();
   const post = (message: FromWorker, transfer: Transferable[] = []) => endpoint.postMessage(message, transfer);
-  // The runs of an experiment train on the same split (its dataset and seed): the first to ask
-  // loads it, and the runs after it here read that one copy (nothing writes to a dataset).
-  const splits = new Map<string, Promise<DatasetSplit>>();
-  const sessionDeps: HandlerDeps = {
-    ...deps,
-    loadData(spec, onProgress) {
-      const key = JSON.stringify([spec.dataset, spec.seed]);
-      let split = splits.get(key);
-      if (!split) {
-        split = deps.loadData(spec, onProgress);
-        splits.set(key, split);
-        split.catch(() => splits.delete(key)); // a failed load is tried again by the next run
-      }
-      return split;
-    },
-  };
-
+  const splits = createSplitCache(deps.loadData, deps.sharedMemory ?? false, post);
   endpoint.addEventListener('message', (event) => {
     const msg = event.data as ToWorker;
     if (typeof msg !== 'object' || msg === null || typeof msg.runId !== 'string') {
@@ -52,10 +36,8 @@ export function attachRunHandler(endpoint: Endpoint, deps: HandlerDeps): void {
       return;
     }
     let session = sessions.get(msg.runId);
-    // A run that hands its data to other workers (shareData) moves it into shared memory: the split
-    // it loaded is not kept here besides.
     if (!session && msg.type === 'start')
-      sessions.set(msg.runId, (session = createRunSession(post, msg.shareData ? deps : sessionDeps)));
+      sessions.set(msg.runId, (session = createRunSession(post, { ...deps, loadData: splits.forRun(msg) })));
     session?.receive(msg); // a message for a run this worker does not host (already disposed): dropped
   });
 }

@@ -1,16 +1,34 @@
 // Test harness shared by the worker's Node tests: the run handler on one end of a real
 // MessageChannel, the test on the other, with the messages it has received and a way to await one.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, beforeAll } from 'vitest';
+import { useBackend } from '../../scripts/lib/nodeBackend';
 import { attachRunHandler, type Endpoint, type HandlerDeps } from './handler';
 import type { FromWorker } from './protocol';
 
 type Of<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
 
 /**
- * Opens a channel to a fresh handler; its ports are pushed onto `ports` for the test to close.
+ * For a test file of the run handler: the cpu backend before its tests, and every channel opened
+ * by a test closed after it. Returns the opener of channels.
+ */
+export function useHandlerChannels(): (
+  deps: HandlerDeps,
+  options?: { grantTurns?: boolean },
+) => ReturnType<typeof openHandlerChannel> {
+  const ports: MessagePort[] = [];
+  beforeAll(() => useBackend('cpu'));
+  afterEach(() => {
+    for (const p of ports.splice(0)) p.close();
+  });
+  return (deps, options) => openHandlerChannel(ports, deps, options);
+}
+
+/**
+ * Opens a channel to a fresh handler; its ports are pushed onto `ports` to be closed.
  * The page's turns are granted at once and without end unless `grantTurns` is false.
  */
-export function openHandlerChannel(ports: MessagePort[], deps: HandlerDeps, { grantTurns = true } = {}) {
+function openHandlerChannel(ports: MessagePort[], deps: HandlerDeps, { grantTurns = true } = {}) {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   attachRunHandler(port1 as unknown as Endpoint, deps);

@@ -2,14 +2,12 @@
 // loaded once for all of them, and a run let go of ('dispose') stops, frees its tensors and says
 // nothing more while the others go on; its id may then start again in the same worker.
 import * as tf from '@tensorflow/tfjs';
-import type { MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { useBackend } from '../../scripts/lib/nodeBackend';
+import { describe, expect, it, vi } from 'vitest';
 import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
 import type { HandlerDeps } from './handler';
-import { openHandlerChannel } from './handlerChannel.testing';
+import { useHandlerChannels } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type FromWorker, type StartMessage, type ToWorker } from './protocol';
 
 // Two runs of 12 steps each (96 images in batches of 16, 2 epochs) of a tiny CNN on the cpu backend.
@@ -22,10 +20,10 @@ const spec: ExperimentSpec = tinySpec(
   { epochs: 2 },
 );
 const data: DatasetSplit = blobSplit('image');
-const ports: MessagePort[] = [];
+const openHandlerChannel = useHandlerChannels();
 
 function worker(deps: Partial<HandlerDeps> = {}) {
-  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data, ...deps });
+  const h = openHandlerChannel({ initBackend: async () => 'cpu', loadData: async () => data, ...deps });
   return { received: h.received, send: (m: unknown) => h.send(m), next: h.waitFor };
 }
 const start = (runId: string): StartMessage => ({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId, spec });
@@ -34,13 +32,6 @@ const of = (msgs: FromWorker[], runId: string) => msgs.filter((m) => m.runId ===
 const losses = (msgs: FromWorker[]) =>
   msgs.flatMap((m): unknown[] => (m.type === 'progress' ? [m.loss] : m.type === 'done' ? [m.result.history] : []));
 const done = (runId: string) => (m: FromWorker) => m.type === 'done' && m.runId === runId;
-
-beforeAll(async () => {
-  await useBackend('cpu');
-});
-afterEach(() => {
-  for (const p of ports.splice(0)) p.close();
-});
 
 describe('a run worker hosting several runs', () => {
   it('trains each run as it would alone, on one load of the data', async () => {
@@ -104,14 +95,25 @@ describe('a run worker hosting several runs', () => {
     expect(w.received.filter((m) => m.runId === 'nobody')).toEqual([{ type: 'disposed', runId: 'nobody' }]);
   });
 
-  it('does not keep the split a run moved into shared memory for other workers', async () => {
+  it('keeps the split it moved into shared memory, and the one another worker handed it, for every later run', async () => {
     let loads = 0;
-    const w = worker({ loadData: async () => (loads++, data), sharedMemory: true });
-    w.send({ ...start('sgd'), shareData: 2 });
-    await w.next((m) => m.type === 'data-ready');
-    w.send(start('sam')); // no data given: it loads its own rather than find a second copy kept here
-    await Promise.all([w.next(done('sgd')), w.next(done('sam'))]);
-    expect(loads).toBe(2);
+    const loadData = async () => (loads++, data);
+    const source = worker({ loadData, sharedMemory: true });
+    source.send({ ...start('sgd'), shareData: 2 });
+    const ready = await source.next((m) => m.type === 'data-ready');
+    if (ready.type !== 'data-ready') throw new Error('no data-ready');
+    expect(ready.shared).toBe(true);
+    source.send(start('sam')); // no data given: it reads the shared split kept here
+    await Promise.all([source.next(done('sgd')), source.next(done('sam'))]);
+    expect(loads).toBe(1);
+
+    // A second worker handed the shared split keeps it for its next run too, and trains the same.
+    const other = worker({ loadData, sharedMemory: true });
+    other.send({ ...start('sgd'), data: ready.data });
+    other.send(start('sam'));
+    await Promise.all([other.next(done('sgd')), other.next(done('sam'))]);
+    expect(loads).toBe(1);
+    for (const id of ['sgd', 'sam']) expect(losses(of(other.received, id))).toEqual(losses(of(source.received, id)));
   });
 
   it('a failed data load is tried again by the next run rather than remembered', async () => {

@@ -2,18 +2,16 @@
 // landscapes after evaluations, on demand while paused and after the end, cancellation, and that
 // none of it changes what the run learns.
 import * as tf from '@tensorflow/tfjs';
-import type { MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../scripts/lib/nodeBackend';
+import { describe, expect, it } from 'vitest';
 import type { LandscapeResult } from '../core/landscape/results';
 import type { ExperimentSpec, LandscapeWhen } from '../core/spec';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
-import { openHandlerChannel } from './handlerChannel.testing';
+import { useHandlerChannels } from './handlerChannel.testing';
 import { LANDSCAPE_KINDS } from '../core/landscape/request';
 import { PROTOCOL_VERSION, type ToWorker } from './protocol';
 
 const data = blobSplit('image');
-const ports: MessagePort[] = [];
+const openHandlerChannel = useHandlerChannels();
 
 // 96 images in batches of 16: 6 steps an epoch, evaluations at steps 0, 6 and 12.
 function landscapeSpec(when: LandscapeWhen): ExperimentSpec {
@@ -23,7 +21,7 @@ function landscapeSpec(when: LandscapeWhen): ExperimentSpec {
 }
 
 function channel() {
-  const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data });
+  const h = openHandlerChannel({ initBackend: async () => 'cpu', loadData: async () => data });
   return { received: h.received, send: (m: ToWorker) => h.send(m), next: h.next };
 }
 
@@ -47,13 +45,6 @@ function valueCount(r: LandscapeResult): number {
   if (r.kind === 'sharpness' || r.kind === 'duality') return 1;
   return r.loss.flat().length;
 }
-
-beforeAll(async () => {
-  await useBackend('cpu');
-});
-afterEach(() => {
-  for (const p of ports.splice(0)) p.close();
-});
 
 describe('run handler landscapes', () => {
   it('computes every kind after each evaluation, streams partials with rising progress, and trains exactly as without', async () => {

@@ -2,14 +2,14 @@
 // every message names its run, which routes it to that run's session and lets the page drop what
 // a run it has let go of still said.
 import type { BackendName } from '../core/backend';
+import type { DatasetSplit } from '../core/data/dataset';
 import type { ExperimentSpec } from '../core/spec';
 import type { EvalScores } from '../core/train/evaluate';
 import type { HistoryPoint, RunResult, RunStatus } from '../core/train/results';
 import type { LandscapeCost, LandscapeKind, LandscapeResult } from '../core/landscape/results';
-import type { PackedSplit } from './dataTransfer';
 
 /** Bumped whenever a message changes shape: a page and a worker from different builds refuse each other. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 // ---- main -> worker ------------------------------------------------------------------------------
 
@@ -21,10 +21,11 @@ export interface StartMessage {
   spec: ExperimentSpec;
   /** The backend the page chose for 'auto' (by measuring); absent: the spec's own choice. */
   backend?: BackendName;
-  /** The page is still choosing the backend: load the data, then wait for a BackendMessage. */
-  backendPending?: boolean;
-  /** The experiment's data, as another run's worker loaded it (shared or a copy): every run of an experiment trains on the same split. */
-  data?: PackedSplit;
+  /**
+   * The experiment's data, as another worker's run loaded it (shared or a copy): every run of an
+   * experiment trains on the same split. Kept by this worker for the runs it hosts after this one.
+   */
+  data?: DatasetSplit;
   /**
    * Hand the data, once loaded, to this many other runs ('data-ready'): one shared copy where this
    * worker may post SharedArrayBuffers, else this many copies (buffers transferred).
@@ -47,12 +48,6 @@ export interface TurnMessage {
   runId: string;
   steps: number;
   initialPoint?: SharedStart;
-}
-/** The backend chosen after the start (StartMessage.backendPending); absent: the spec's own choice. */
-export interface BackendMessage {
-  type: 'backend';
-  runId: string;
-  backend?: BackendName;
 }
 /** A step-0 evaluation and the backend that computed it (a point is only reused on the same backend). */
 export interface SharedStart {
@@ -110,7 +105,6 @@ export interface OpenWeightsMessage {
 }
 export type ToWorker =
   | StartMessage
-  | BackendMessage
   | TurnMessage
   | PauseMessage
   | ResumeMessage
@@ -236,7 +230,7 @@ export interface WantTurnMessage {
 export interface DataReadyMessage {
   type: 'data-ready';
   runId: string;
-  data: PackedSplit;
+  data: DatasetSplit;
   shared: boolean;
 }
 /** Sent now and then during long silent work (an evaluation), so the page knows the worker lives and what it does. */

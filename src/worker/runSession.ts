@@ -21,7 +21,6 @@ import {
 } from './protocol';
 import { createWeightsRequests } from './weightsExport';
 import { openWeightsReply } from './weightsOpen';
-import { packSplit, shareSplit, splitBuffers } from './dataTransfer';
 
 export interface HandlerDeps {
   /** Starts the backend the spec asks for ('auto': the best one) and returns the one really in use. */
@@ -71,9 +70,6 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
   // cannot all run at once move side by side. The first turn may bring the shared step-0 point.
   let turnSteps = 0;
   let sharedStart: SharedStart | undefined;
-  // The backend, when the page sends it after the start (it was still timing the backends).
-  let chooseBackend: (backend: BackendName | undefined) => void = () => {};
-  const backendChoice = new Promise<BackendName | undefined>((resolve) => (chooseBackend = resolve));
   // Landscapes: the model is kept after the run ends (phase 'ended', until 'dispose'); requests run
   // between steps, while paused, or at once after the end.
   let trainer: Trainer | undefined;
@@ -115,9 +111,6 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
       return;
     }
     switch (msg.type) {
-      case 'backend':
-        chooseBackend(msg.backend);
-        return;
       case 'turn':
         if (phase === 'paused') return; // granted before the page heard of the pause
         turnSteps = msg.steps;
@@ -134,7 +127,6 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
         return;
       case 'stop':
         move('stop');
-        chooseBackend(undefined); // a run stopped while the page was choosing its backend
         jobs?.cancelAll('the run was stopped');
         wakeUp?.();
         return;
@@ -163,7 +155,6 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
         // model as it ends (train's finally); an ended run frees it once a landscape in progress ends.
         disposed = true;
         move('stop');
-        chooseBackend(undefined);
         jobs?.cancelAll('the run was disposed');
         wakeUp?.();
         void (jobs?.drain() ?? Promise.resolve()).then(() => {
@@ -221,7 +212,6 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
   }
 
   function loadSplit(start: StartMessage, spec: ExperimentSpec): Promise<DatasetSplit> {
-    if (start.data) return Promise.resolve(start.data);
     let lastPost = -Infinity;
     return deps.loadData(spec, (p) => {
       // At most ten progress messages a second, and always the last one.
@@ -229,24 +219,6 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
       lastPost = now();
       post({ type: 'data-progress', runId: start.runId, dataset: spec.dataset.name, ...p });
     });
-  }
-
-  /**
-   * Gives the page the data for `count` other runs and returns the split this run trains on: the
-   * shared one (the loaded one is dropped: one copy in all), or the loaded one, after `count` copies
-   * made here and transferred (the page's main thread never copies the data itself).
-   */
-  function handOver(id: string, loaded: DatasetSplit, count: number): DatasetSplit {
-    if (deps.sharedMemory) {
-      const shared = shareSplit(loaded);
-      post({ type: 'data-ready', runId: id, data: shared, shared: true });
-      return shared;
-    }
-    for (let i = 0; i < count && phase !== 'failed'; i++) {
-      const copy = packSplit(loaded);
-      post({ type: 'data-ready', runId: id, data: copy, shared: false }, splitBuffers(copy));
-    }
-    return loaded;
   }
 
   /**
@@ -274,11 +246,8 @@ export function createRunSession(endpointPost: Post, deps: HandlerDeps): RunSess
     if (!checked) return;
     const { spec, run } = checked;
 
-    // Data first: it loads while the page may still be timing the backends.
     data = await loadSplit(start, spec);
-    if (start.shareData) data = handOver(id, data, start.shareData);
-    const pick = start.backendPending ? await backendChoice : start.backend;
-    const backend = stopAsked() ? undefined : await deps.initBackend(pick ?? spec.train.backend);
+    const backend = stopAsked() ? undefined : await deps.initBackend(start.backend ?? spec.train.backend);
     if (backend) {
       deps.onDeviceLost?.((reason) => fail(id, 'device-lost', `the GPU device was lost (${reason}); restart the run`));
       post({ type: 'status', runId: id, status: 'queued', backend });

@@ -1,23 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../scripts/lib/nodeBackend';
+import { describe, expect, it } from 'vitest';
 import { readSafetensorsHeader, readSafetensorsTensor } from '../core/export/safetensors';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
-import { openHandlerChannel } from './handlerChannel.testing';
+import { useHandlerChannels } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type WeightsReplyMessage } from './protocol';
 
 const spec = { ...tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], { epochs: 1 }) };
 spec.landscape = { ...spec.landscape, when: 'never' };
-const ports: MessagePort[] = [];
-
-beforeAll(() => useBackend('cpu'));
-afterEach(() => {
-  for (const p of ports.splice(0)) p.close();
-});
+const openHandlerChannel = useHandlerChannels();
 
 function worker(loadDelayMs = 0) {
-  const h = openHandlerChannel(ports, {
+  const h = openHandlerChannel({
     initBackend: async () => 'cpu',
     loadData: async () => (await new Promise((r) => setTimeout(r, loadDelayMs)), blobSplit('image')),
   });

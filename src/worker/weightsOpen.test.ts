@@ -1,26 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../scripts/lib/nodeBackend';
+import { describe, expect, it } from 'vitest';
 import { modelSafetensors } from '../core/export/pytorchWeights';
 import { createModel } from '../core/model/createModel';
 import { Rng } from '../core/rng';
 import type { ExperimentSpec } from '../core/spec';
 import { evalSubset, evaluateModel } from '../core/train/evaluate';
 import { blobSplit, tinySpec } from '../core/train/testFixtures';
-import { openHandlerChannel } from './handlerChannel.testing';
+import { useHandlerChannels } from './handlerChannel.testing';
 import { PROTOCOL_VERSION, type FromWorker } from './protocol';
 
 const spec: ExperimentSpec = tinySpec({ name: 'cnn', width: 4, depth: 1 }, [{ id: 'sgd', method: 'sgd' }], {
   epochs: 1,
 });
 const data = blobSplit('image');
-const ports: MessagePort[] = [];
-
-beforeAll(() => useBackend('cpu'));
-afterEach(() => {
-  for (const p of ports.splice(0)) p.close();
-});
+const openHandlerChannel = useHandlerChannels();
 
 const opened = (m: FromWorker) => m.type === 'weights-opened';
 
@@ -44,11 +37,7 @@ async function otherWeights(metadata: Record<string, string>) {
 
 describe('open weights in a run worker', () => {
   it("takes another model's weights into an ended run, evaluates them as the final evaluation does, and refuses a wrong file unchanged", async () => {
-    const h = openHandlerChannel(
-      ports,
-      { initBackend: async () => 'cpu', loadData: async () => data },
-      { grantTurns: true },
-    );
+    const h = openHandlerChannel({ initBackend: async () => 'cpu', loadData: async () => data }, { grantTurns: true });
     h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec });
     await h.waitFor((m) => m.type === 'done');
     const { bytes, expected } = await otherWeights({ trained_with: 'pytorch', step: '9' });
@@ -82,7 +71,7 @@ describe('open weights in a run worker', () => {
 
   it("'open' mode: builds the model without a training step or a report on the run, takes the weights, and frees every tensor on dispose", async () => {
     const before = tf.memory().numTensors;
-    const h = openHandlerChannel(ports, { initBackend: async () => 'cpu', loadData: async () => data });
+    const h = openHandlerChannel({ initBackend: async () => 'cpu', loadData: async () => data });
     h.send({ type: 'start', protocolVersion: PROTOCOL_VERSION, runId: 'sgd', spec, mode: 'open' });
     // Sent at once, before the model is built: it waits for it.
     h.send({ type: 'open-weights', runId: 'sgd', requestId: 'bad', bytes: new Uint8Array([1, 2, 3]).buffer });
@@ -105,7 +94,7 @@ describe('open weights in a run worker', () => {
   });
 
   it("'open' mode: a failed load is reported as the run's error (the page then refuses the weights with it)", async () => {
-    const h = openHandlerChannel(ports, {
+    const h = openHandlerChannel({
       initBackend: async () => 'cpu',
       loadData: () => Promise.reject(new Error('the dataset shapes is missing')),
     });
