@@ -1,14 +1,25 @@
 // Test fixtures shared by the dataset source tests (worker and page side): a datasets/ folder
 // prepared by `npm run datasets` from small idx files, and a fetch that serves it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { prepareDatasets } from '../../scripts/datasets';
+import { afterAll } from 'vitest';
+import { prepareDatasets, type PrepareOptions } from '../../scripts/datasets';
+import { CIFAR10_RECORD_BYTES } from '../core/data/cifar10';
 import { encodeIdx } from '../core/data/idx';
 
-export function preparedFolder(): string {
-  const src = mkdtempSync(path.join(os.tmpdir(), 'fashion-src-'));
+/**
+ * A datasets/ folder with Fashion-MNIST (60 / 20 images) and, with `cifar`, CIFAR-10 (six batches of
+ * 13 records whose pixels differ by position and batch); removed after the test file.
+ */
+export function preparedFolder({ cifar = false } = {}): string {
+  const made: string[] = [];
+  const tmp = (name: string) => {
+    made.push(mkdtempSync(path.join(os.tmpdir(), name)));
+    return made[made.length - 1];
+  };
+  const src = tmp('fashion-src-');
   for (const part of ['train', 't10k']) {
     const n = part === 'train' ? 60 : 20;
     const pixels = Uint8Array.from({ length: n * 784 }, (_, i) => (i * 7) % 256);
@@ -16,8 +27,21 @@ export function preparedFolder(): string {
     writeFileSync(path.join(src, `${part}-images-idx3-ubyte.gz`), zlib.gzipSync(idx.images));
     writeFileSync(path.join(src, `${part}-labels-idx1-ubyte.gz`), zlib.gzipSync(idx.labels));
   }
-  const out = mkdtempSync(path.join(os.tmpdir(), 'datasets-'));
-  prepareDatasets({ out, quick: true, sources: { 'fashion-mnist': src }, log: () => {} });
+  const sources: PrepareOptions['sources'] = { 'fashion-mnist': src };
+  if (cifar) {
+    const dir = (sources.cifar10 = tmp('cifar-src-'));
+    ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'].forEach((f, b) => {
+      const batch = Uint8Array.from({ length: 13 * CIFAR10_RECORD_BYTES }, (_, k) =>
+        k % CIFAR10_RECORD_BYTES === 0 ? (k / CIFAR10_RECORD_BYTES + b) % 10 : (k * 31 + b * 7) & 255,
+      );
+      writeFileSync(path.join(dir, `${f}.bin.gz`), zlib.gzipSync(batch));
+    });
+  }
+  const out = tmp('datasets-');
+  prepareDatasets({ out, quick: true, sources, log: () => {} });
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
   return out;
 }
 

@@ -43,6 +43,22 @@ describe('file source', () => {
     }
   });
 
+  it('parses a batch streamed in chunks of any size as the whole file, records spanning chunks', () => {
+    const whole = sourceFromFiles(entry(5), files);
+    for (const size of [1, 100, CIFAR10_RECORD_BYTES + 1, 1 << 20]) {
+      const b = sourceBuilder(entry(5));
+      for (const [path, bytes] of files) {
+        const s = b.stream(path);
+        for (let at = 0; at < bytes.length; at += size) s.write(bytes.subarray(at, at + size));
+        s.end();
+      }
+      expect(b.done()).toEqual(whole);
+    }
+    const cut = sourceBuilder(entry(5)).stream('c/b1.bin');
+    cut.write(files.get('c/b1.bin')!.subarray(0, 100));
+    expect(() => cut.end()).toThrow('c/b1.bin has 100 bytes, not a whole number of 3073-byte records');
+  });
+
   it('names a file that was not added, and one the manifest does not list', () => {
     const b = sourceBuilder(entry(5));
     b.add('c/b1.bin', files.get('c/b1.bin')!);
