@@ -1,10 +1,19 @@
 // `npm run datasets` and the Node loader, on small fixture sets written to a temporary folder
 // (the real sets are checked in src/core/data/parsers.test.ts).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CIFAR10_RECORD_BYTES } from '../src/core/data/cifar10';
 import { examplesAsFloat } from '../src/core/data/dataset';
 import { encodeIdx } from '../src/core/data/idx';
@@ -13,7 +22,14 @@ import { DEFAULT_SPEC, type ExperimentSpec } from '../src/core/spec';
 import { findSources, prepareDatasets, type PrepareOptions } from './datasets';
 import { loadSplit } from './lib/loadSplit';
 
-const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+const made: string[] = [];
+const tmp = (name: string) => {
+  made.push(mkdtempSync(path.join(os.tmpdir(), `${name}-`)));
+  return made[made.length - 1];
+};
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A folder of CIFAR-10 batches: `perBatch` records each, label = record % 10, pixels = label * 20. */
 function cifarFolder(perBatch: number, gzip: boolean): string {

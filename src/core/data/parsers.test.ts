@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -98,6 +98,7 @@ describe('CIFAR-10 binary batches', () => {
     expect(() => cifar10BatchesFromTar(new Uint8Array(readFileSync(path.join(dir, 'part.tar'))))).toThrow(
       /no member cifar-10-batches-bin\/data_batch_2\.bin .*not the official cifar-10-binary\.tar\.gz/,
     );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('rejects a corrupt or cut tar archive', () => {
@@ -110,6 +111,7 @@ describe('CIFAR-10 binary batches', () => {
     const bad = tar.slice();
     bad[10] ^= 1;
     expect(() => readTar(bad)).toThrow(/bad checksum/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it.skipIf(!HAS_CIFAR)('reads the real test batch: 10,000 records, 1,000 per class (needs ../shared/datasets)', () => {
