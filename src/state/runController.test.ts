@@ -91,6 +91,24 @@ const dataReady = (w: FakeWorker, runId = 'sgd', copies = 2) => {
     });
 };
 
+type Lab = ReturnType<typeof setup>;
+
+/**
+ * Train with "auto", measured by a chooser the test answers: nothing starts while it measures (no
+ * worker, no data in the page); returns the lab once wasm is chosen and shown with its reason.
+ */
+async function trainThroughChooser(open: (options: Pick<RunControllerOptions, 'chooseBackend'>) => Lab) {
+  let decide: (d: { backend: 'wasm'; reason: string; measurements: [] }) => void = () => {};
+  const lab = open({ chooseBackend: () => new Promise((resolve) => (decide = resolve)) });
+  lab.controller.train();
+  expect(lab.store.getState().backendChoice).toEqual({ state: 'measuring' });
+  expect(lab.workers).toHaveLength(0);
+  decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
+  await Promise.resolve();
+  expect(lab.store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
+  return lab;
+}
+
 const done = (runId: string, status: 'done' | 'diverged' = 'done'): FromWorker => ({
   type: 'done',
   runId,
@@ -239,17 +257,7 @@ describe('run controller', () => {
   });
 
   it('resolves "auto" once through the chooser, shows why, and starts the runs on that backend', async () => {
-    let decide: (d: { backend: 'wasm'; reason: string; measurements: [] }) => void = () => {};
-    const { store, controller, workers } = setup(1, manualClock(), {
-      chooseBackend: () => new Promise((resolve) => (decide = resolve)),
-    });
-    controller.train();
-    expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
-    // While the backends are timed, no run starts (no worker, no data in the page).
-    expect(workers).toHaveLength(0);
-    decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
-    await Promise.resolve();
-    expect(store.getState().backendChoice).toEqual({ state: 'chosen', backend: 'wasm', reason: 'wasm: 60 ms/step' });
+    const { workers } = await trainThroughChooser((options) => setup(1, manualClock(), options));
     expect(workers.map((w) => w.sent)).toMatchObject([[{ type: 'start', backend: 'wasm', shareData: 2 }]]);
     dataReady(workers[0]);
     expect(workers.slice(1).map((w) => w.sent[0])).toMatchObject([
@@ -481,15 +489,7 @@ describe('run controller, one worker for every run (the page default)', () => {
   const sentTo = (w: FakeWorker, type: ToWorker['type']) => w.sent.filter((m) => m.type === type);
 
   it('starts every run in one worker, which loads the data once; nothing starts while the backend is measured', async () => {
-    let decide: (d: { backend: 'wasm'; reason: string; measurements: [] }) => void = () => {};
-    const { store, controller, workers } = oneWorker({
-      chooseBackend: () => new Promise((resolve) => (decide = resolve)),
-    });
-    controller.train();
-    expect(store.getState().backendChoice).toEqual({ state: 'measuring' });
-    expect(workers).toHaveLength(0);
-    decide({ backend: 'wasm', reason: 'wasm: 60 ms/step', measurements: [] });
-    await Promise.resolve();
+    const { store, workers } = await trainThroughChooser(oneWorker);
     expect(workers).toHaveLength(1);
     expect(workers[0].sent).toEqual(
       ['sgd', 'sam', 'at'].map((runId) => ({
