@@ -81,7 +81,7 @@ export interface RunControllerOptions {
    * Run workers alive at once; runs share them (each new run goes to the one hosting fewest). One by
    * default: each worker holds a wasm heap as large as its largest moment and never gives it back.
    * On the 2-core test machine (wasm, bench 2026-12-02) one worker for three runs peaked at about
-   * 300 MB for the default preset and under 600 MB for CIFAR-10 (5k), against 440-500 MB and 1.2 GB
+   * 350 MB for the default preset and 565 MB for CIFAR-10 (5k), against about 500 MB and 1.2 GB
    * with a worker per run, which stepped 1.9x as fast (6.0 steps a second against 3.1).
    */
   maxWorkers?: number;
